@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Throwaway database servers for tests, demos and benchmarks.
+# Every server lives in its own temporary directory and listens on loopback only.
+#
+#   scripts/servers.sh install                 install missing server packages (root only)
+#   scripts/servers.sh start-mariadb NAME PORT start a MariaDB instance with a ROW binlog
+#   scripts/servers.sh start-postgres NAME PORT start a PostgreSQL instance with wal_level=logical
+#   scripts/servers.sh stop NAME               stop one instance and delete its directory
+#   scripts/servers.sh stop-all                stop every instance this script started
+#
+# Each instance has a user `oms` (password `oms-test-pw`) with every privilege. The state of
+# running instances is kept under $OMSSYNC_SERVERS (default /tmp/omssync-servers).
+set -euo pipefail
+
+ROOT=${OMSSYNC_SERVERS:-/tmp/omssync-servers}
+TEST_USER=oms
+TEST_PASSWORD=oms-test-pw
+mkdir -p "$ROOT"
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { echo "$d"; return; }
+  done
+  return 1
+}
+
+install_packages() {
+  local need=()
+  command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server mariadb-client)
+  pg_bin >/dev/null 2>&1 || need+=(postgresql)
+  if [ "${1:-}" = "--bench" ]; then
+    command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
+    command -v mydumper >/dev/null 2>&1 || need+=(mydumper)
+    command -v pt-table-checksum >/dev/null 2>&1 || need+=(percona-toolkit)
+  fi
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "servers.sh: missing packages: ${need[*]}; install them (as root: apt-get install ${need[*]})" >&2
+    return 1
+  fi
+  echo "servers.sh: installing ${need[*]}" >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
+start_mariadb() {
+  local name=$1 port=$2 dir="$ROOT/$1"
+  local server_id=${3:-$port}
+  stop_one "$name" 2>/dev/null || true
+  mkdir -p "$dir"
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1
+  local run_as=()
+  [ "$(id -u)" = 0 ] && run_as=(--user=root)
+  mariadbd --no-defaults "${run_as[@]}" --datadir="$dir/data" --port="$port" \
+    --bind-address=127.0.0.1 --socket="$dir/s.sock" --pid-file="$dir/p.pid" \
+    --log-error="$dir/err.log" --server-id="$server_id" --log-bin="$dir/data/mysql-bin" \
+    --binlog-format=ROW --binlog-row-image=FULL --innodb-buffer-pool-size=256M \
+    --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 --max-connections=500 \
+    --local-infile=1 --max-allowed-packet=256M --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    </dev/null >"$dir/stdout.log" 2>&1 &
+  local i
+  for i in $(seq 1 100); do
+    mariadb-admin --no-defaults --socket="$dir/s.sock" -uroot ping >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  mariadb-admin --no-defaults --socket="$dir/s.sock" -uroot ping >/dev/null 2>&1 || {
+    echo "servers.sh: MariaDB $name did not start; see $dir/err.log" >&2; tail -20 "$dir/err.log" >&2; return 1; }
+  mariadb --no-defaults --socket="$dir/s.sock" -uroot -e "
+    CREATE USER '$TEST_USER'@'%' IDENTIFIED BY '$TEST_PASSWORD';
+    CREATE USER '$TEST_USER'@'localhost' IDENTIFIED BY '$TEST_PASSWORD';
+    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'%' WITH GRANT OPTION;
+    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'localhost' WITH GRANT OPTION;
+    FLUSH PRIVILEGES;"
+  echo "mariadb $port" >"$dir/kind"
+  echo "127.0.0.1:$port"
+}
+
+start_postgres() {
+  local name=$1 port=$2 dir="$ROOT/$1" bin
+  bin=$(pg_bin) || { echo "servers.sh: PostgreSQL is not installed" >&2; return 1; }
+  stop_one "$name" 2>/dev/null || true
+  mkdir -p "$dir"
+  local as=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/install.log" 2>&1 ||
+    "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 >"$dir/install.log" 2>&1
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/data/server.log" -o "-p $port -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories=$dir/data -c wal_level=logical -c max_replication_slots=20 \
+    -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U "$(${as[@]} id -un)" -d postgres -q -c \
+    "CREATE ROLE $TEST_USER LOGIN SUPERUSER REPLICATION PASSWORD '$TEST_PASSWORD';" >/dev/null
+  echo "postgres $port" >"$dir/kind"
+  echo "127.0.0.1:$port"
+}
+
+stop_one() {
+  local name=$1 dir="$ROOT/$1"
+  [ -d "$dir" ] || return 0
+  if [ -f "$dir/kind" ] && grep -q '^postgres' "$dir/kind"; then
+    local bin as=()
+    bin=$(pg_bin)
+    [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  elif [ -f "$dir/p.pid" ]; then
+    local pid
+    pid=$(cat "$dir/p.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  install) shift; install_packages "$@" ;;
+  start-mariadb) start_mariadb "$2" "$3" "${4:-}" ;;
+  start-postgres) start_postgres "$2" "$3" ;;
+  stop) stop_one "$2" ;;
+  stop-all) for d in "$ROOT"/*/; do [ -d "$d" ] && stop_one "$(basename "$d")"; done; true ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,33 @@
+namespace OmsSync.Engine.Model;
+
+/// <summary>
+/// A task's definition: what moves from which source to which target, and how.
+/// Runtime state (status, phase, positions, progress) is kept apart in the state store.
+/// </summary>
+public sealed record MigrationTask
+{
+    public required string Name { get; init; }
+    public required string Source { get; init; }
+    public required string Target { get; init; }
+    public required IReadOnlyList<string> Include { get; init; }
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>Database renames (key "shop") and table renames (key "shop.orders"); values are the target names.</summary>
+    public IReadOnlyDictionary<string, string> Renames { get; init; } = new Dictionary<string, string>();
+    /// <summary>Source table ("db.table") to a WHERE condition evaluated on the source.</summary>
+    public IReadOnlyDictionary<string, string> RowFilters { get; init; } = new Dictionary<string, string>();
+    /// <summary>Source table ("db.table") to the columns to migrate.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Columns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public MigrationTypes MigrationTypes { get; init; } = MigrationTypes.Schema | MigrationTypes.Full;
+    public Topology Topology { get; init; } = Topology.OneWay;
+    public NonEmptyTargetAction NonEmptyTarget { get; init; } = NonEmptyTargetAction.Stop;
+    public IndexMigration IndexMigration { get; init; } = IndexMigration.WithSchema;
+    /// <summary>Rows per second written to the target, 0 for no limit.</summary>
+    public long RowsPerSecond { get; init; }
+    /// <summary>Bytes per second written to the target, 0 for no limit.</summary>
+    public long BytesPerSecond { get; init; }
+    public int ReadConcurrency { get; init; } = 2;
+    public int WriteConcurrency { get; init; } = 2;
+    public IReadOnlyList<string> Labels { get; init; } = [];
+    public DateTimeOffset? StartTimestamp { get; init; }
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+}

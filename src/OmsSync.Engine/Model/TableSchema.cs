@@ -1,0 +1,77 @@
+namespace OmsSync.Engine.Model;
+
+/// <summary>A table's definition as read from a source, independent of any SQL dialect's text.</summary>
+public sealed class TableSchema
+{
+    public required string Database { get; init; }
+    public required string Name { get; init; }
+    public required IReadOnlyList<ColumnSchema> Columns { get; init; }
+    public required IReadOnlyList<IndexSchema> Indexes { get; init; }
+    public string? Engine { get; init; }
+    public string? Charset { get; init; }
+    public string? Collation { get; init; }
+    public string? Comment { get; init; }
+    public ulong? AutoIncrement { get; init; }
+    /// <summary>Everything after the column list that is neither engine, charset, collation, comment nor auto_increment (e.g. ROW_FORMAT, partitioning clause).</summary>
+    public string? ExtraOptions { get; init; }
+
+    public IndexSchema? PrimaryKey => Indexes.FirstOrDefault(i => i.Kind == IndexKind.Primary);
+
+    /// <summary>The key used to chunk and match rows: the primary key, else the first unique key whose columns are all NOT NULL.</summary>
+    public IndexSchema? RowKey =>
+        PrimaryKey ?? Indexes.FirstOrDefault(i => i.Kind == IndexKind.Unique && i.Columns.All(c => !Column(c.Name).Nullable));
+
+    public ColumnSchema Column(string name) =>
+        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new KeyNotFoundException($"Column '{name}' does not exist in table '{Database}.{Name}'.");
+
+    public string QualifiedName => $"{Database}.{Name}";
+}
+
+public sealed class ColumnSchema
+{
+    public required string Name { get; init; }
+    public required int Ordinal { get; init; }
+    /// <summary>Lower-case base type as information_schema.DATA_TYPE gives it: int, varchar, decimal, ...</summary>
+    public required string DataType { get; init; }
+    /// <summary>Full type as information_schema.COLUMN_TYPE gives it: int(10) unsigned, enum('a','b'), decimal(65,30), ...</summary>
+    public required string ColumnType { get; init; }
+    public bool Nullable { get; init; }
+    /// <summary>The default as an SQL expression ready to put after DEFAULT (quoted literal or expression), or null for none.</summary>
+    public string? DefaultSql { get; init; }
+    public bool AutoIncrement { get; init; }
+    /// <summary>ON UPDATE clause expression, e.g. current_timestamp(6), or null.</summary>
+    public string? OnUpdateSql { get; init; }
+    /// <summary>Generated column expression and whether it is stored; null for ordinary columns.</summary>
+    public string? GenerationExpression { get; init; }
+    public bool GeneratedStored { get; init; }
+    public string? Charset { get; init; }
+    public string? Collation { get; init; }
+    public string? Comment { get; init; }
+    public bool Unsigned => ColumnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase);
+    public bool IsGenerated => GenerationExpression is not null;
+}
+
+public enum IndexKind { Primary, Unique, Secondary, FullText, Spatial }
+
+public sealed class IndexSchema
+{
+    public required string Name { get; init; }
+    public required IndexKind Kind { get; init; }
+    public required IReadOnlyList<IndexColumn> Columns { get; init; }
+    public string? Comment { get; init; }
+    /// <summary>BTREE, HASH, ... when stated by the source.</summary>
+    public string? Method { get; init; }
+}
+
+public sealed record IndexColumn(string Name, int? PrefixLength, bool Descending = false);
+
+public sealed class ViewSchema
+{
+    public required string Database { get; init; }
+    public required string Name { get; init; }
+    /// <summary>The SELECT statement of the view as the source reports it.</summary>
+    public required string Definition { get; init; }
+    public string? CheckOption { get; init; }
+    public string QualifiedName => $"{Database}.{Name}";
+}
