@@ -1,1 +1,34 @@
-return 0;
+using System.Runtime.InteropServices;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
+
+// OmsSync.Worker: runs one task direction in the background, outliving the shell that started it.
+//   OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]
+if (args.Length == 0 || args[0] != "run")
+{
+    Console.Error.WriteLine("usage: OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]");
+    return 2;
+}
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+var task = Option("--task");
+if (string.IsNullOrEmpty(task))
+{
+    Console.Error.WriteLine("OmsSync.Worker: --task is required");
+    return 2;
+}
+var direction = Enum.Parse<Direction>(Option("--direction") ?? "Forward", ignoreCase: true);
+var home = Option("--home") is { } h ? new OmsHome(h) : OmsHome.Default();
+home.EnsureCreated();
+var logPath = Option("--log") ?? home.WorkerLog(task, direction);
+await using var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+
+// SIGTERM (and Ctrl+C when run by hand) suspends the task cleanly; it resumes from its checkpoint later.
+using var shutdown = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; shutdown.Cancel(); });
+return await new WorkerHost(home, task, direction, log).RunAsync(shutdown.Token);

@@ -1,0 +1,90 @@
+using System.Text;
+using System.Text.Json;
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.FullLoad;
+
+/// <summary>
+/// The key a table is cut into chunks by, and how its boundary values are read, stored and compared.
+/// Boundaries are read as text (hex for binary columns) and compared with the same ordering the
+/// server uses for ORDER BY, so consecutive chunks neither overlap nor leave gaps.
+/// </summary>
+internal sealed class ChunkKey
+{
+    private readonly IReadOnlyList<ColumnSchema> _columns;
+
+    public ChunkKey(IReadOnlyList<ColumnSchema> columns) => _columns = columns;
+
+    public IReadOnlyList<ColumnSchema> Columns => _columns;
+
+    public string OrderBy => string.Join(", ", _columns.Select(c => Compared(c)));
+
+    /// <summary>SELECT list that reads a boundary row's key as text.</summary>
+    public string BoundarySelect => string.Join(", ", _columns.Select(c => IsBinary(c)
+        ? $"HEX({MySqlEndpoint.Quote(c.Name)})"
+        : $"CAST({Compared(c)} AS CHAR CHARACTER SET utf8mb4)"));
+
+    public static string Serialize(IReadOnlyList<string?> values) => JsonSerializer.Serialize(values);
+
+    public static IReadOnlyList<string?> Deserialize(string text) => JsonSerializer.Deserialize<List<string?>>(text)!;
+
+    /// <summary>Condition "key &gt; lower" (strictly after); parameters are added to the command.</summary>
+    public string After(IReadOnlyList<string?> lower, MySqlCommand command, string prefix) => Lexicographic(lower, command, prefix, ">");
+
+    /// <summary>Condition "key &lt;= upper".</summary>
+    public string UpTo(IReadOnlyList<string?> upper, MySqlCommand command, string prefix) =>
+        "NOT (" + Lexicographic(upper, command, prefix, ">") + ")";
+
+    // (a > x) OR (a = x AND b > y) OR ...; NULLs cannot occur in key columns.
+    private string Lexicographic(IReadOnlyList<string?> values, MySqlCommand command, string prefix, string op)
+    {
+        var terms = new List<string>();
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            var parts = new List<string>();
+            for (var j = 0; j < i; j++)
+                parts.Add($"{Compared(_columns[j])} = {Parameter(_columns[j], values[j], command, $"{prefix}{j}")}");
+            parts.Add($"{Compared(_columns[i])} {op} {Parameter(_columns[i], values[i], command, $"{prefix}{i}")}");
+            terms.Add("(" + string.Join(" AND ", parts) + ")");
+        }
+        return "(" + string.Join(" OR ", terms) + ")";
+    }
+
+    private static string Compared(ColumnSchema column) => column.DataType is "enum" or "set"
+        ? $"({MySqlEndpoint.Quote(column.Name)} + 0)" // ENUM orders by index, but compares with text as text
+        : MySqlEndpoint.Quote(column.Name);
+
+    private static string Parameter(ColumnSchema column, string? value, MySqlCommand command, string name)
+    {
+        var p = "@" + name;
+        if (command.Parameters.Contains(p)) return Cast(column, p);
+        object typed = column.DataType switch
+        {
+            "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" =>
+                column.Unsigned ? ulong.Parse(value!) : long.Parse(value!),
+            "float" or "double" or "real" => double.Parse(value!, System.Globalization.CultureInfo.InvariantCulture),
+            "enum" or "set" => ulong.Parse(value!),
+            _ when IsBinary(column) => Convert.FromHexString(value!),
+            _ => value!,
+        };
+        command.Parameters.AddWithValue(p, typed);
+        return Cast(column, p);
+    }
+
+    private static string Cast(ColumnSchema column, string p) => column.DataType switch
+    {
+        "decimal" or "numeric" => $"CAST({p} AS DECIMAL(65,30))",
+        "date" => $"CAST({p} AS DATE)",
+        "datetime" or "timestamp" => $"CAST({p} AS DATETIME(6))",
+        "time" => $"CAST({p} AS TIME(6))",
+        _ => p,
+    };
+
+    public static bool IsBinary(ColumnSchema column) =>
+        column.DataType is "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" or "bit"
+        || string.Equals(column.Charset, "binary", StringComparison.OrdinalIgnoreCase);
+
+    public static string Describe(IReadOnlyList<string?> values) => "(" + string.Join(", ", values) + ")";
+}

@@ -1,0 +1,46 @@
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.FullLoad;
+
+/// <summary>A range of a table's key: (Lower, Upper]; a null bound is open.</summary>
+internal sealed record Chunk(int Number, IReadOnlyList<string?>? Lower, IReadOnlyList<string?>? Upper);
+
+/// <summary>Cuts a table into chunks of about the same number of rows by walking its key index.</summary>
+internal static class ChunkPlanner
+{
+    public static async Task<IReadOnlyList<Chunk>> PlanAsync(MySqlConnection source, TableSchema table, ChunkKey? key,
+        long rowsPerChunk, CancellationToken cancellationToken)
+    {
+        if (key is null)
+            return [new Chunk(0, null, null)]; // no usable key: one chunk, loaded in one target transaction
+        var boundaries = new List<IReadOnlyList<string?>>();
+        IReadOnlyList<string?>? previous = null;
+        while (true)
+        {
+            await using var command = new MySqlCommand { Connection = source };
+            var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
+            command.CommandText =
+                $"SELECT {key.BoundarySelect} FROM {MySqlEndpoint.Quote(table.Database, table.Name)}{where} " +
+                $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                break;
+            var values = new string?[key.Columns.Count];
+            for (var i = 0; i < values.Length; i++)
+                values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+            boundaries.Add(values);
+            previous = values;
+        }
+        var chunks = new List<Chunk>(boundaries.Count + 1);
+        IReadOnlyList<string?>? lower = null;
+        foreach (var upper in boundaries)
+        {
+            chunks.Add(new Chunk(chunks.Count, lower, upper));
+            lower = upper;
+        }
+        chunks.Add(new Chunk(chunks.Count, lower, null));
+        return chunks;
+    }
+}

@@ -1,0 +1,48 @@
+using MySqlConnector;
+
+namespace OmsSync.Engine.FullLoad;
+
+/// <summary>Reads one chunk of a source table into the LOAD DATA text form.</summary>
+internal static class ChunkReader
+{
+    public static async Task ReadAsync(MySqlConnection source, TableCopyPlan plan, Chunk chunk, LoadDataEncoder output,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand { Connection = source };
+        command.CommandText = SelectSql(plan, chunk, command);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        var count = plan.Transfers.Count;
+        var scratch = new byte[8192];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (reader.IsDBNull(i))
+                {
+                    output.WriteNull();
+                    continue;
+                }
+                var length = (int)reader.GetBytes(i, 0, null, 0, 0);
+                if (length > scratch.Length)
+                    scratch = new byte[Math.Max(length, scratch.Length * 2)];
+                reader.GetBytes(i, 0, scratch, 0, length);
+                output.WriteValue(scratch.AsSpan(0, length));
+            }
+            output.EndRow();
+        }
+    }
+
+    /// <summary>SELECT of one chunk: the key range, and the task's row filter evaluated on the source.</summary>
+    public static string SelectSql(TableCopyPlan plan, Chunk chunk, MySqlCommand command)
+    {
+        var conditions = new List<string>();
+        if (plan.Key is not null && chunk.Lower is not null)
+            conditions.Add(plan.Key.After(chunk.Lower, command, "lo"));
+        if (plan.Key is not null && chunk.Upper is not null)
+            conditions.Add(plan.Key.UpTo(chunk.Upper, command, "hi"));
+        if (!string.IsNullOrWhiteSpace(plan.Mapping.RowFilter))
+            conditions.Add($"({plan.Mapping.RowFilter})");
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {string.Join(", ", plan.Transfers.Select(t => t.SelectExpression))} FROM {plan.SourceName}{where}";
+    }
+}

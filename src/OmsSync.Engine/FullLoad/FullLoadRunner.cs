@@ -1,0 +1,196 @@
+using System.Threading.Channels;
+using MySqlConnector;
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+using OmsSync.Engine.Targets.MySql;
+
+namespace OmsSync.Engine.FullLoad;
+
+/// <summary>
+/// Full migration between MySQL-family databases: tables are cut into key ranges, read by parallel
+/// readers and loaded by parallel writers with LOAD DATA; each loaded chunk is marked done in the target's
+/// `oms` database in the same transaction, so a killed worker resumes with the chunks that are not in.
+/// </summary>
+public sealed class FullLoadRunner
+{
+    private const long TargetChunkBytes = 4 << 20;
+    private readonly MySqlEndpoint _source;
+    private readonly MySqlEndpoint _target;
+    private readonly MigrationTask _task;
+    private readonly RuntimeStore _runtime;
+    private readonly ConflictLog _conflicts;
+
+    public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts)
+    {
+        _source = source;
+        _target = target;
+        _task = task;
+        _runtime = runtime;
+        _conflicts = conflicts;
+    }
+
+    public async Task RunAsync(IReadOnlyList<(TableMapping Mapping, TableSchema Schema)> tables, CancellationToken cancellationToken)
+    {
+        var throttle = new Throttle(_task.RowsPerSecond, _task.BytesPerSecond);
+        var progress = new FullLoadProgress(_task.Name, _runtime);
+        var pending = new List<(TableCopyPlan Plan, Chunk Chunk)>();
+
+        await using (var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            var done = await DoneChunksAsync(target, cancellationToken).ConfigureAwait(false);
+            foreach (var (mapping, schema) in tables)
+            {
+                var plan = new TableCopyPlan(mapping, schema, TableCopyPlan.MovingColumns(schema, mapping));
+                plan.RowsEstimate = await EstimateRowsAsync(source, schema, cancellationToken).ConfigureAwait(false);
+                plan.Chunks = await ChunksAsync(source, plan, throttle, cancellationToken).ConfigureAwait(false);
+                var doneHere = done.Where(d => d.Table == mapping.Source).ToList();
+                if (doneHere.Count == 0 && _task.NonEmptyTarget == NonEmptyTargetAction.Stop)
+                    await RefuseNonEmptyAsync(target, plan, cancellationToken).ConfigureAwait(false);
+                var doneNumbers = doneHere.Select(d => d.Chunk).ToHashSet();
+                progress.AddTable(plan, doneNumbers.Count, doneHere.Sum(d => d.Rows));
+                pending.AddRange(plan.Chunks.Where(c => !doneNumbers.Contains(c.Number)).Select(c => (plan, c)));
+            }
+        }
+        progress.Flush();
+
+        using var flusher = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var flushing = FlushLoopAsync(flusher, progress, stop.Token);
+        try
+        {
+            await CopyAsync(pending, throttle, progress, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            stop.Cancel();
+            try { await flushing.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            progress.Flush();
+        }
+    }
+
+    private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var work = Channel.CreateUnbounded<(TableCopyPlan, Chunk)>();
+        foreach (var item in pending) work.Writer.TryWrite(item);
+        work.Writer.Complete();
+        var loaded = Channel.CreateBounded<(TableCopyPlan Plan, Chunk Chunk, LoadDataEncoder Data)>(Math.Max(2, _task.WriteConcurrency * 2));
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = failed.Token;
+
+        var readers = Enumerable.Range(0, Math.Max(1, _task.ReadConcurrency)).Select(_ => Task.Run(async () =>
+        {
+            await using var source = await _source.OpenAsync(token).ConfigureAwait(false);
+            while (work.Reader.TryRead(out var item))
+            {
+                var (plan, chunk) = item;
+                var data = new LoadDataEncoder();
+                await ChunkReader.ReadAsync(source, plan, chunk, data, token).ConfigureAwait(false);
+                await loaded.Writer.WriteAsync((plan, chunk, data), token).ConfigureAwait(false);
+            }
+        }, token)).ToList();
+
+        var writer = new ChunkWriter(_task.Name, _task.NonEmptyTarget);
+        var writers = Enumerable.Range(0, Math.Max(1, _task.WriteConcurrency)).Select(_ => Task.Run(async () =>
+        {
+            await using var target = await _target.OpenAsync(token).ConfigureAwait(false);
+            MySqlConnection? lookup = _task.NonEmptyTarget == NonEmptyTargetAction.Ignore
+                ? await _source.OpenAsync(token).ConfigureAwait(false) : null;
+            try
+            {
+                await foreach (var (plan, chunk, data) in loaded.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                {
+                    await throttle.WaitAsync(data.Rows, data.Length, token).ConfigureAwait(false);
+                    var (rows, conflicts) = await writer.WriteAsync(target, lookup, plan, chunk, data, token).ConfigureAwait(false);
+                    _conflicts.Record(conflicts);
+                    progress.ChunkDone(plan, data.Rows);
+                }
+            }
+            finally
+            {
+                if (lookup is not null) await lookup.DisposeAsync().ConfigureAwait(false);
+            }
+        }, token)).ToList();
+
+        // The first failure stops the others; readers finishing closes the channel for the writers.
+        var readersDone = Task.WhenAll(readers).ContinueWith(t => loaded.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+        var all = readers.Concat(writers).ToList();
+        while (all.Count > 0)
+        {
+            var finished = await Task.WhenAny(all).ConfigureAwait(false);
+            all.Remove(finished);
+            if (finished.IsFaulted || finished.IsCanceled) failed.Cancel();
+        }
+        await readersDone.ConfigureAwait(false);
+        var errors = readers.Concat(writers).Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException())
+            .Where(e => e is not OperationCanceledException).ToList();
+        if (errors.Count > 0)
+            throw errors[0] is MySqlException m ? _target.Translate(m) : errors[0];
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static async Task FlushLoopAsync(PeriodicTimer timer, FullLoadProgress progress, CancellationToken cancellationToken)
+    {
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            progress.Flush();
+    }
+
+    private async Task<IReadOnlyList<Chunk>> ChunksAsync(MySqlConnection source, TableCopyPlan plan, Throttle throttle, CancellationToken cancellationToken)
+    {
+        var stored = _runtime.ChunkPlan(_task.Name, plan.Mapping.Source);
+        if (stored.Count > 0)
+            return stored.Select(c => new Chunk(c.ChunkNo,
+                c.Lower is null ? null : ChunkKey.Deserialize(c.Lower),
+                c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
+        var averageRow = Math.Max(1, await AverageRowLengthAsync(source, plan.Source, cancellationToken).ConfigureAwait(false));
+        var rowsPerChunk = throttle.MaxBatchRows(Math.Clamp(TargetChunkBytes / averageRow, 1_000, 20_000));
+        var chunks = await ChunkPlanner.PlanAsync(source, plan.Source, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
+        _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
+            .Select(c => (c.Lower is null ? null : ChunkKey.Serialize(c.Lower), c.Upper is null ? null : ChunkKey.Serialize(c.Upper))).ToList());
+        return chunks;
+    }
+
+    private async Task<List<(string Table, int Chunk, long Rows)>> DoneChunksAsync(MySqlConnection target, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"SELECT source_table, chunk_no, rows_loaded FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t", target);
+        command.Parameters.AddWithValue("@t", _task.Name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var done = new List<(string, int, long)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            done.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
+        return done;
+    }
+
+    private static async Task RefuseNonEmptyAsync(MySqlConnection target, TableCopyPlan plan, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand($"SELECT 1 FROM {plan.TargetName} LIMIT 1", target);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            throw new OmsException("TargetTableNotEmpty", OmsErrorKind.InvalidState, plan.Mapping.Target,
+                $"Target table '{plan.Mapping.Target}' already holds rows and the task's -NonEmptyTarget is Stop. " +
+                "Empty the table, or set Set-OmsTask -NonEmptyTarget Ignore to keep the existing rows and record the collisions.");
+    }
+
+    private static async Task<long> EstimateRowsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
+        command.Parameters.AddWithValue("@d", table.Database);
+        command.Parameters.AddWithValue("@t", table.Name);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+
+    private static async Task<long> AverageRowLengthAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
+        command.Parameters.AddWithValue("@d", table.Database);
+        command.Parameters.AddWithValue("@t", table.Name);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+}

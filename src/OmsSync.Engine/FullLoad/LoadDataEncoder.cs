@@ -1,0 +1,83 @@
+namespace OmsSync.Engine.FullLoad;
+
+/// <summary>
+/// Writes rows in the text form LOAD DATA reads with FIELDS TERMINATED BY '\t' ESCAPED BY '\\'
+/// LINES TERMINATED BY '\n': NULL is \N, and tab, newline, carriage return, NUL and backslash are escaped.
+/// Bytes are copied as they are; with CHARACTER SET binary the server stores them unchanged.
+/// </summary>
+internal sealed class LoadDataEncoder
+{
+    private byte[] _buffer;
+    private int _length;
+    private bool _rowStarted;
+
+    public LoadDataEncoder(int initialCapacity = 1 << 20) => _buffer = new byte[initialCapacity];
+
+    public int Length => _length;
+    public int Rows { get; private set; }
+
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+
+    public Stream AsStream() => new MemoryStream(_buffer, 0, _length, writable: false);
+
+    public void Reset()
+    {
+        _length = 0;
+        Rows = 0;
+        _rowStarted = false;
+    }
+
+    public void WriteNull()
+    {
+        Separate();
+        Ensure(2);
+        _buffer[_length++] = (byte)'\\';
+        _buffer[_length++] = (byte)'N';
+    }
+
+    public void WriteValue(ReadOnlySpan<byte> value)
+    {
+        Separate();
+        Ensure(value.Length * 2);
+        var buffer = _buffer;
+        var length = _length;
+        foreach (var b in value)
+        {
+            switch (b)
+            {
+                case (byte)'\\': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'\\'; break;
+                case (byte)'\t': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'t'; break;
+                case (byte)'\n': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'n'; break;
+                case (byte)'\r': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'r'; break;
+                case 0: buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'0'; break;
+                default: buffer[length++] = b; break;
+            }
+        }
+        _length = length;
+    }
+
+    public void EndRow()
+    {
+        Ensure(1);
+        _buffer[_length++] = (byte)'\n';
+        _rowStarted = false;
+        Rows++;
+    }
+
+    private void Separate()
+    {
+        if (_rowStarted)
+        {
+            Ensure(1);
+            _buffer[_length++] = (byte)'\t';
+        }
+        _rowStarted = true;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra <= _buffer.Length) return;
+        var size = Math.Max(_buffer.Length * 2, _length + extra);
+        Array.Resize(ref _buffer, size);
+    }
+}

@@ -1,0 +1,21 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+
+namespace OmsSync.Engine.PreCheck;
+
+/// <summary>Pre-checks of a task: both data sources for their roles, then the task's objects and options.</summary>
+public static class TaskChecks
+{
+    public static async Task<IReadOnlyList<CheckResult>> RunAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        var sourceRole = DataSourceRole.Source | (task.MigrationTypes.HasFlag(MigrationTypes.Incremental) ? DataSourceRole.IncrementalSource : 0);
+        var targetRole = DataSourceRole.Target | (task.Topology == Topology.Bidirectional ? DataSourceRole.IncrementalSource : 0);
+        results.AddRange(await service.TestDataSourceAsync(task.Source, sourceRole, cancellationToken).ConfigureAwait(false));
+        results.AddRange(await service.TestDataSourceAsync(task.Target, targetRole, cancellationToken).ConfigureAwait(false));
+        if (results.Any(r => r.Check == "Connectivity" && r.Status == CheckStatus.Fail))
+            return results;
+        results.AddRange(await ObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false));
+        return results;
+    }
+}

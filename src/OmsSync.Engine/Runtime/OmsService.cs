@@ -1,0 +1,109 @@
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.PreCheck;
+using OmsSync.Engine.State;
+
+namespace OmsSync.Engine.Runtime;
+
+/// <summary>
+/// The engine's front door for the cmdlets: catalogs, pre-checks and worker control over one state store.
+/// </summary>
+public sealed class OmsService
+{
+    private OmsService(StateStore store)
+    {
+        Store = store;
+        DataSources = new DataSourceCatalog(store);
+        Tasks = new TaskCatalog(store);
+        Runtime = new RuntimeStore(store);
+        Conflicts = new ConflictLog(store);
+    }
+
+    public StateStore Store { get; }
+    public OmsHome Home => Store.Home;
+    public DataSourceCatalog DataSources { get; }
+    public TaskCatalog Tasks { get; }
+    public RuntimeStore Runtime { get; }
+    public ConflictLog Conflicts { get; }
+
+    public static OmsService Open(OmsHome? home = null) => new(StateStore.Open(home ?? OmsHome.Default()));
+
+    public MySqlEndpoint Endpoint(string dataSource, int? maxPoolSize = null)
+    {
+        var source = DataSources.Get(dataSource);
+        if (!source.Kind.IsMySqlFamily())
+            throw new OmsException("DataSourceKindNotSupported", OmsErrorKind.NotSupported, source.Name,
+                $"Data source '{source.Name}' is {source.Kind}; this operation needs a MySQL-family data source.");
+        return new MySqlEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
+    }
+
+    public Task<IReadOnlyList<CheckResult>> TestDataSourceAsync(string name, DataSourceRole role, CancellationToken cancellationToken) =>
+        DataSourceChecks.RunAsync(Endpoint(name), role, cancellationToken);
+
+    public Task<IReadOnlyList<CheckResult>> TestTaskAsync(string name, CancellationToken cancellationToken) =>
+        TaskChecks.RunAsync(this, Tasks.Get(name), cancellationToken);
+
+    /// <summary>True when a live worker holds the task's direction.</summary>
+    public bool IsWorkerAlive(string task, Direction direction) => WorkerLock.IsHeld(Home, task, direction);
+
+    /// <summary>
+    /// The task's runtime state, corrected for a worker that died without saying so: a Running status
+    /// with no live worker is reported as Failed with the reason.
+    /// </summary>
+    public TaskRuntime Status(string task, Direction direction)
+    {
+        var state = Runtime.Get(task, direction);
+        if (state.Status == Model.TaskStatus.Running && !IsWorkerAlive(task, direction))
+        {
+            // Re-read: the worker may have written its final status between the two looks.
+            state = Runtime.Get(task, direction);
+            if (state.Status == Model.TaskStatus.Running && !IsWorkerAlive(task, direction))
+                return state with
+                {
+                    Status = Model.TaskStatus.Failed,
+                    Message = $"The worker (pid {state.WorkerPid}) is gone without a final word (killed, or the host restarted). " +
+                              "Start it again with Start-OmsForward or Resume-OmsTask: it resumes from its checkpoint.",
+                };
+        }
+        return state;
+    }
+
+    /// <summary>Launches a worker for the task's direction unless one runs; returns its process id.</summary>
+    public int StartWorker(string task, Direction direction)
+    {
+        var definition = Tasks.Get(task);
+        if (IsWorkerAlive(definition.Name, direction))
+            throw new OmsException("TaskAlreadyRunning", OmsErrorKind.InvalidState, definition.Name,
+                $"Task '{definition.Name}' ({direction}) already has a running worker. Watch it with Get-OmsTask, or stop it with Stop-OmsTask.");
+        Runtime.Request(definition.Name, direction, null);
+        Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Running, message: "Starting.", clearMessage: true);
+        using var process = WorkerLauncher.Launch(Home, definition.Name, direction);
+        return process.Id;
+    }
+
+    /// <summary>Asks the worker to stop at a safe point (a chunk or transaction boundary) and waits for it.</summary>
+    public async Task<TaskRuntime> RequestAsync(string task, Direction direction, WorkerRequest request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        if (!IsWorkerAlive(definition.Name, direction))
+        {
+            // Nothing runs: record the decision so that Get-OmsTask and the supervisor see it.
+            var state = Status(definition.Name, direction);
+            if (request == WorkerRequest.Stop && state.Status != Model.TaskStatus.Completed)
+                Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Stopped, message: "Stopped; no worker was running.", clearMessage: true);
+            else if (request == WorkerRequest.Suspend && state.Status == Model.TaskStatus.Failed && state.WorkerPid is not null)
+                Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Suspended, message: "Suspended; no worker was running.", clearMessage: true);
+            return Status(definition.Name, direction);
+        }
+        Runtime.Request(definition.Name, direction, request);
+        var deadline = DateTime.UtcNow + wait;
+        while (DateTime.UtcNow < deadline && IsWorkerAlive(definition.Name, direction))
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        return Status(definition.Name, direction);
+    }
+}
+
+/// <summary>What a data source is to be checked for.</summary>
+[Flags]
+public enum DataSourceRole { Any = 0, Source = 1, Target = 2, IncrementalSource = 4 }

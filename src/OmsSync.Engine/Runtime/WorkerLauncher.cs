@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+
+namespace OmsSync.Engine.Runtime;
+
+/// <summary>
+/// Starts an OmsSync.Worker process for a task's direction, detached from the calling shell so the
+/// work goes on after the shell exits. Output goes to the task's log under $OMSSYNC_HOME/logs.
+/// </summary>
+public static class WorkerLauncher
+{
+    public static Process Launch(OmsHome home, string task, Direction direction)
+    {
+        var workerDll = Path.Combine(Path.GetDirectoryName(typeof(WorkerLauncher).Assembly.Location)!, "OmsSync.Worker.dll");
+        if (!File.Exists(workerDll))
+            throw new FileNotFoundException($"The worker '{workerDll}' is missing. Rebuild OmsSync (./build.sh) so that it sits beside OmsSync.Engine.dll.", workerDll);
+        var dotnet = DotnetHost();
+        home.EnsureCreated();
+        var log = home.WorkerLog(task, direction);
+        var arguments = new List<string>();
+        string fileName;
+        if (!OperatingSystem.IsWindows() && File.Exists("/usr/bin/setsid"))
+        {
+            // A new session: no terminal hang-up or Ctrl+C of the shell reaches the worker.
+            fileName = "/usr/bin/setsid";
+            arguments.Add(dotnet);
+        }
+        else
+        {
+            fileName = dotnet;
+        }
+        arguments.AddRange([workerDll, "run", "--task", task, "--direction", direction.ToString(), "--home", home.Path, "--log", log]);
+        var start = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = false,
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            CreateNoWindow = true,
+            WorkingDirectory = home.Path,
+        };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        start.Environment["OMSSYNC_HOME"] = home.Path;
+        start.Environment["DOTNET_gcServer"] = "0";
+        return Process.Start(start) ?? throw new InvalidOperationException($"The worker process for task '{task}' did not start.");
+    }
+
+    /// <summary>The dotnet host that runs this process's runtime, else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        var fromEnv = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(Path.Combine(fromEnv, exe)))
+            return Path.Combine(fromEnv, exe);
+        // .../dotnet/shared/Microsoft.NETCore.App/<version>/ -> .../dotnet/
+        var runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
+        var root = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
+        if (File.Exists(Path.Combine(root, exe)))
+            return Path.Combine(root, exe);
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, exe);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("No 'dotnet' host was found to run the OmsSync worker. Install the .NET runtime (8.0 or later) or set DOTNET_ROOT.");
+    }
+}

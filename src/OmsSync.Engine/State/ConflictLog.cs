@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.State;
+
+/// <summary>The conflict log: every conflict met while applying, with the images needed to decide on it later.</summary>
+public sealed class ConflictLog
+{
+    private readonly StateStore _store;
+
+    public ConflictLog(StateStore store) => _store = store;
+
+    public void Record(IReadOnlyCollection<ConflictRecord> records)
+    {
+        if (records.Count == 0) return;
+        using var connection = _store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var insert = StateStore.Command(connection,
+            """
+            INSERT INTO conflicts(task, direction, table_name, row_key, type, source_before, source_after, target_row, policy, outcome, time)
+            VALUES ($task, $dir, $table, $key, $type, $before, $after, $target, $policy, $outcome, $time)
+            """,
+            ("$task", ""), ("$dir", ""), ("$table", ""), ("$key", ""), ("$type", ""), ("$before", null), ("$after", null),
+            ("$target", null), ("$policy", ""), ("$outcome", ""), ("$time", ""));
+        insert.Transaction = transaction;
+        foreach (var r in records)
+        {
+            insert.Parameters["$task"].Value = r.Task;
+            insert.Parameters["$dir"].Value = r.Direction.ToString();
+            insert.Parameters["$table"].Value = r.Table;
+            insert.Parameters["$key"].Value = r.Key;
+            insert.Parameters["$type"].Value = r.Type.ToString();
+            insert.Parameters["$before"].Value = (object?)r.SourceBefore ?? DBNull.Value;
+            insert.Parameters["$after"].Value = (object?)r.SourceAfter ?? DBNull.Value;
+            insert.Parameters["$target"].Value = (object?)r.TargetRow ?? DBNull.Value;
+            insert.Parameters["$policy"].Value = r.Policy.ToString();
+            insert.Parameters["$outcome"].Value = r.Outcome;
+            insert.Parameters["$time"].Value = r.Time.ToString("O");
+            insert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    public IReadOnlyList<ConflictRecord> List(string? task = null, Direction? direction = null, DateTimeOffset? since = null, bool unresolvedOnly = false)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (task is not null) { where.Add("task = $task"); parameters.Add(("$task", task)); }
+        if (direction is not null) { where.Add("direction = $dir"); parameters.Add(("$dir", direction.ToString())); }
+        if (since is not null) { where.Add("time >= $since"); parameters.Add(("$since", since.Value.ToUniversalTime().ToString("O"))); }
+        if (unresolvedOnly) where.Add("resolved IS NULL");
+        var sql = "SELECT * FROM conflicts" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id";
+        return _store.Query(sql, Map, parameters.ToArray());
+    }
+
+    public void MarkResolved(long id, string resolution) =>
+        _store.Execute("UPDATE conflicts SET resolved = $t, resolution = $r WHERE id = $id",
+            ("$id", id), ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$r", resolution));
+
+    private static ConflictRecord Map(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(r.GetOrdinal("id")),
+        Task = r.GetString(r.GetOrdinal("task")),
+        Direction = Enum.Parse<Direction>(r.GetString(r.GetOrdinal("direction"))),
+        Table = r.GetString(r.GetOrdinal("table_name")),
+        Key = r.GetString(r.GetOrdinal("row_key")),
+        Type = Enum.Parse<ConflictType>(r.GetString(r.GetOrdinal("type"))),
+        SourceBefore = Text(r, "source_before"),
+        SourceAfter = Text(r, "source_after"),
+        TargetRow = Text(r, "target_row"),
+        Policy = Enum.Parse<ConflictPolicy>(r.GetString(r.GetOrdinal("policy"))),
+        Outcome = r.GetString(r.GetOrdinal("outcome")),
+        Time = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("time"))),
+        Resolved = Text(r, "resolved") is { } t ? DateTimeOffset.Parse(t) : null,
+        Resolution = Text(r, "resolution"),
+    };
+
+    private static string? Text(SqliteDataReader r, string column) =>
+        r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
+}

@@ -1,0 +1,59 @@
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.State;
+
+/// <summary>
+/// Where OmsSync keeps its state: $OMSSYNC_HOME, else ~/.omssync. Holds state.db (SQLite),
+/// the key that encrypts credentials, worker locks and worker logs.
+/// </summary>
+public sealed class OmsHome
+{
+    public OmsHome(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    public string Path { get; }
+    public string StateDatabase => System.IO.Path.Combine(Path, "state.db");
+    public string KeyFile => System.IO.Path.Combine(Path, "secret.key");
+    public string LockDirectory => System.IO.Path.Combine(Path, "locks");
+    public string LogDirectory => System.IO.Path.Combine(Path, "logs");
+    public string SpillDirectory => System.IO.Path.Combine(Path, "spill");
+
+    public static OmsHome Default()
+    {
+        var configured = Environment.GetEnvironmentVariable("OMSSYNC_HOME");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return new OmsHome(configured);
+        var profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new OmsHome(System.IO.Path.Combine(profile, ".omssync"));
+    }
+
+    /// <summary>Creates the folders, readable by the owner only where the OS allows saying so.</summary>
+    public void EnsureCreated()
+    {
+        foreach (var dir in new[] { Path, LockDirectory, LogDirectory, SpillDirectory })
+        {
+            if (Directory.Exists(dir)) continue;
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(dir);
+            else
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public string WorkerLog(string task, Direction direction) =>
+        System.IO.Path.Combine(LogDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}.log");
+
+    public string WorkerLock(string task, Direction direction) =>
+        System.IO.Path.Combine(LockDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}.lock");
+
+    /// <summary>Task names may hold characters a file name cannot; keep them recognisable yet unique.</summary>
+    private static string FileSafe(string name)
+    {
+        var invalid = System.IO.Path.GetInvalidFileNameChars();
+        var safe = new string(name.Select(c => invalid.Contains(c) || c == '.' ? '_' : c).ToArray());
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name.ToLowerInvariant())))[..8];
+        return $"{safe}-{hash}";
+    }
+}

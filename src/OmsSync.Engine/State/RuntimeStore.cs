@@ -1,0 +1,147 @@
+using Microsoft.Data.Sqlite;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.State;
+
+/// <summary>Reads and writes the runtime state of tasks: status, phase, worker, position and progress.</summary>
+public sealed class RuntimeStore
+{
+    private readonly StateStore _store;
+
+    public RuntimeStore(StateStore store) => _store = store;
+
+    public TaskRuntime Get(string task, Direction direction) =>
+        _store.Query("SELECT * FROM task_runtime WHERE task = $t AND direction = $d", Map,
+            ("$t", task), ("$d", direction.ToString())).SingleOrDefault()
+        ?? throw TaskCatalog.NotFound(task);
+
+    public IReadOnlyList<TaskRuntime> List(string task) =>
+        _store.Query("SELECT * FROM task_runtime WHERE task = $t ORDER BY direction", Map, ("$t", task));
+
+    public void SetStatus(string task, Direction direction, Model.TaskStatus status, TaskPhase? phase = null, string? message = null, bool clearMessage = false)
+    {
+        _store.Execute(
+            """
+            UPDATE task_runtime SET status = $s, phase = COALESCE($p, phase),
+                message = CASE WHEN $clear THEN $m ELSE COALESCE($m, message) END, updated = $u
+            WHERE task = $t AND direction = $d
+            """,
+            ("$t", task), ("$d", direction.ToString()), ("$s", status.ToString()), ("$p", phase?.ToString()),
+            ("$m", message), ("$clear", clearMessage), ("$u", Now()));
+    }
+
+    public void SetPhase(string task, Direction direction, TaskPhase phase) =>
+        _store.Execute("UPDATE task_runtime SET phase = $p, updated = $u WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", direction.ToString()), ("$p", phase.ToString()), ("$u", Now()));
+
+    /// <summary>Records the worker that now owns the task; called by that worker once it holds the task's lock.</summary>
+    public void ClaimWorker(string task, Direction direction, int pid) =>
+        _store.Execute(
+            """
+            UPDATE task_runtime SET worker_pid = $pid, worker_started = $u, heartbeat = $u, request = NULL,
+                status = 'Running', message = NULL, updated = $u
+            WHERE task = $t AND direction = $d
+            """,
+            ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));
+
+    public void ReleaseWorker(string task, Direction direction, int pid) =>
+        _store.Execute("UPDATE task_runtime SET worker_pid = NULL, request = NULL, updated = $u WHERE task = $t AND direction = $d AND worker_pid = $pid",
+            ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));
+
+    public void Beat(string task, Direction direction, string? position = null, long? lagMs = null,
+        long? rowsApplied = null, double? rowsPerSecond = null, double? txnPerSecond = null) =>
+        _store.Execute(
+            """
+            UPDATE task_runtime SET heartbeat = $u, position = COALESCE($pos, position), lag_ms = COALESCE($lag, lag_ms),
+                rows_applied = COALESCE($rows, rows_applied), rows_per_second = COALESCE($rps, rows_per_second),
+                txn_per_second = COALESCE($tps, txn_per_second), updated = $u
+            WHERE task = $t AND direction = $d
+            """,
+            ("$t", task), ("$d", direction.ToString()), ("$u", Now()), ("$pos", position), ("$lag", lagMs),
+            ("$rows", rowsApplied), ("$rps", rowsPerSecond), ("$tps", txnPerSecond));
+
+    public void Request(string task, Direction direction, WorkerRequest? request) =>
+        _store.Execute("UPDATE task_runtime SET request = $r, updated = $u WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", direction.ToString()), ("$r", request?.ToString()), ("$u", Now()));
+
+    public void ResetProgress(string task)
+    {
+        _store.Execute("DELETE FROM table_progress WHERE task = $t", ("$t", task));
+        _store.Execute("DELETE FROM chunk_plans WHERE task = $t", ("$t", task));
+    }
+
+    public void UpsertTableProgress(TableProgress p) =>
+        _store.Execute(
+            """
+            INSERT INTO table_progress(task, source_table, target_table, status, rows_estimate, rows_copied, chunks_total, chunks_done, updated)
+            VALUES ($t, $s, $g, $st, $re, $rc, $ct, $cd, $u)
+            ON CONFLICT(task, source_table) DO UPDATE SET target_table = $g, status = $st, rows_estimate = $re,
+                rows_copied = $rc, chunks_total = $ct, chunks_done = $cd, updated = $u
+            """,
+            ("$t", p.Task), ("$s", p.SourceTable), ("$g", p.TargetTable), ("$st", p.Status), ("$re", p.RowsEstimate),
+            ("$rc", p.RowsCopied), ("$ct", p.ChunksTotal), ("$cd", p.ChunksDone), ("$u", Now()));
+
+    public IReadOnlyList<TableProgress> TableProgress(string task) =>
+        _store.Query("SELECT task, source_table, target_table, status, rows_estimate, rows_copied, chunks_total, chunks_done FROM table_progress WHERE task = $t ORDER BY source_table",
+            r => new TableProgress
+            {
+                Task = r.GetString(0), SourceTable = r.GetString(1), TargetTable = r.GetString(2), Status = r.GetString(3),
+                RowsEstimate = r.GetInt64(4), RowsCopied = r.GetInt64(5), ChunksTotal = r.GetInt32(6), ChunksDone = r.GetInt32(7),
+            }, ("$t", task));
+
+    /// <summary>A chunk plan is stored once so that a resumed full migration cuts the table at the same keys.</summary>
+    public IReadOnlyList<(int ChunkNo, string? Lower, string? Upper)> ChunkPlan(string task, string sourceTable) =>
+        _store.Query("SELECT chunk_no, lower_key, upper_key FROM chunk_plans WHERE task = $t AND source_table = $s ORDER BY chunk_no",
+            r => (r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)),
+            ("$t", task), ("$s", sourceTable));
+
+    public void SaveChunkPlan(string task, string sourceTable, IReadOnlyList<(string? Lower, string? Upper)> chunks)
+    {
+        using var connection = _store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var clear = StateStore.Command(connection, "DELETE FROM chunk_plans WHERE task = $t AND source_table = $s", ("$t", task), ("$s", sourceTable)))
+        {
+            clear.Transaction = transaction;
+            clear.ExecuteNonQuery();
+        }
+        using var insert = StateStore.Command(connection,
+            "INSERT INTO chunk_plans(task, source_table, chunk_no, lower_key, upper_key) VALUES ($t, $s, $n, $l, $h)",
+            ("$t", task), ("$s", sourceTable), ("$n", 0), ("$l", null), ("$h", null));
+        insert.Transaction = transaction;
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            insert.Parameters["$n"].Value = i;
+            insert.Parameters["$l"].Value = (object?)chunks[i].Lower ?? DBNull.Value;
+            insert.Parameters["$h"].Value = (object?)chunks[i].Upper ?? DBNull.Value;
+            insert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O");
+
+    private static TaskRuntime Map(SqliteDataReader r) => new()
+    {
+        Task = r.GetString(r.GetOrdinal("task")),
+        Direction = Enum.Parse<Direction>(r.GetString(r.GetOrdinal("direction"))),
+        Status = Enum.Parse<Model.TaskStatus>(r.GetString(r.GetOrdinal("status"))),
+        Phase = Enum.Parse<TaskPhase>(r.GetString(r.GetOrdinal("phase"))),
+        Message = Text(r, "message"),
+        Request = Text(r, "request") is { } req ? Enum.Parse<WorkerRequest>(req) : null,
+        WorkerPid = r.IsDBNull(r.GetOrdinal("worker_pid")) ? null : r.GetInt32(r.GetOrdinal("worker_pid")),
+        WorkerStarted = Time(r, "worker_started"),
+        Heartbeat = Time(r, "heartbeat"),
+        Position = Text(r, "position"),
+        LagMilliseconds = r.IsDBNull(r.GetOrdinal("lag_ms")) ? null : r.GetInt64(r.GetOrdinal("lag_ms")),
+        RowsApplied = r.GetInt64(r.GetOrdinal("rows_applied")),
+        RowsPerSecond = r.GetDouble(r.GetOrdinal("rows_per_second")),
+        TransactionsPerSecond = r.GetDouble(r.GetOrdinal("txn_per_second")),
+        Updated = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated"))),
+    };
+
+    private static string? Text(SqliteDataReader r, string column) =>
+        r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
+
+    private static DateTimeOffset? Time(SqliteDataReader r, string column) =>
+        Text(r, column) is { } s ? DateTimeOffset.Parse(s) : null;
+}

@@ -1,0 +1,123 @@
+using Microsoft.Data.Sqlite;
+
+namespace OmsSync.Engine.State;
+
+/// <summary>
+/// Versioned schema of the state store. Each entry upgrades from the previous version; the version
+/// reached is kept in PRAGMA user_version. Never edit a released step: add a new one.
+/// </summary>
+internal static class StateSchema
+{
+    private static readonly string[] Steps =
+    [
+        // 1: data sources, tasks, runtime state, per-table progress, full-load chunk plans, conflicts.
+        """
+        CREATE TABLE data_sources (
+            name        TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            kind        TEXT NOT NULL,
+            server      TEXT NOT NULL,
+            port        INTEGER NOT NULL,
+            user_name   TEXT NOT NULL,
+            database    TEXT,
+            secret      BLOB NOT NULL,
+            created     TEXT NOT NULL
+        );
+        CREATE TABLE tasks (
+            name        TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            source      TEXT NOT NULL COLLATE NOCASE REFERENCES data_sources(name),
+            target      TEXT NOT NULL COLLATE NOCASE REFERENCES data_sources(name),
+            definition  TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            updated     TEXT NOT NULL
+        );
+        CREATE TABLE task_runtime (
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            direction       TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            phase           TEXT NOT NULL,
+            message         TEXT,
+            request         TEXT,
+            worker_pid      INTEGER,
+            worker_started  TEXT,
+            heartbeat       TEXT,
+            position        TEXT,
+            lag_ms          INTEGER,
+            rows_applied    INTEGER NOT NULL DEFAULT 0,
+            rows_per_second REAL NOT NULL DEFAULT 0,
+            txn_per_second  REAL NOT NULL DEFAULT 0,
+            updated         TEXT NOT NULL,
+            PRIMARY KEY (task, direction)
+        );
+        CREATE TABLE table_progress (
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            source_table    TEXT NOT NULL,
+            target_table    TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            rows_estimate   INTEGER NOT NULL DEFAULT 0,
+            rows_copied     INTEGER NOT NULL DEFAULT 0,
+            chunks_total    INTEGER NOT NULL DEFAULT 0,
+            chunks_done     INTEGER NOT NULL DEFAULT 0,
+            updated         TEXT NOT NULL,
+            PRIMARY KEY (task, source_table)
+        );
+        CREATE TABLE chunk_plans (
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            source_table    TEXT NOT NULL,
+            chunk_no        INTEGER NOT NULL,
+            lower_key       TEXT,
+            upper_key       TEXT,
+            PRIMARY KEY (task, source_table, chunk_no)
+        );
+        CREATE TABLE conflicts (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            task            TEXT NOT NULL COLLATE NOCASE,
+            direction       TEXT NOT NULL,
+            table_name      TEXT NOT NULL,
+            row_key         TEXT NOT NULL,
+            type            TEXT NOT NULL,
+            source_before   TEXT,
+            source_after    TEXT,
+            target_row      TEXT,
+            policy          TEXT NOT NULL,
+            outcome         TEXT NOT NULL,
+            time            TEXT NOT NULL,
+            resolved        TEXT,
+            resolution      TEXT
+        );
+        CREATE INDEX conflicts_by_task ON conflicts(task, direction, time);
+        """,
+    ];
+
+    public static int LatestVersion => Steps.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+        // BEGIN IMMEDIATE takes the write lock first, so two processes upgrading at once serialise.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = CurrentVersion(connection, transaction);
+        if (version > Steps.Length)
+            throw new InvalidOperationException(
+                $"The state store '{connection.DataSource}' was written by a newer OmsSync (schema {version}, this one knows {Steps.Length}). Update OmsSync.");
+        for (var step = version; step < Steps.Length; step++)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Steps[step] + $"\nPRAGMA user_version = {step + 1};";
+            command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    private static long CurrentVersion(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+}

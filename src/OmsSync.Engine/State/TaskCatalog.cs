@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.State;
+
+/// <summary>Task definitions, stored as JSON so that new options need no schema change.</summary>
+public sealed class TaskCatalog
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+
+    private readonly StateStore _store;
+
+    public TaskCatalog(StateStore store) => _store = store;
+
+    public void Add(MigrationTask task)
+    {
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        using var connection = _store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        try
+        {
+            using (var insert = StateStore.Command(connection,
+                "INSERT INTO tasks(name, source, target, definition, created, updated) VALUES ($n, $s, $t, $d, $c, $c)",
+                ("$n", task.Name), ("$s", task.Source), ("$t", task.Target), ("$d", JsonSerializer.Serialize(task, Json)), ("$c", now)))
+            {
+                insert.Transaction = transaction;
+                insert.ExecuteNonQuery();
+            }
+            foreach (var direction in Enum.GetValues<Direction>())
+            {
+                using var runtime = StateStore.Command(connection,
+                    "INSERT INTO task_runtime(task, direction, status, phase, updated) VALUES ($n, $d, $s, $p, $u)",
+                    ("$n", task.Name), ("$d", direction.ToString()), ("$s", Model.TaskStatus.Created.ToString()),
+                    ("$p", TaskPhase.None.ToString()), ("$u", now));
+                runtime.Transaction = transaction;
+                runtime.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("UNIQUE"))
+        {
+            throw new OmsException("TaskExists", OmsErrorKind.AlreadyExists, task.Name,
+                $"A task named '{task.Name}' exists already. Choose another name, or remove it first with Remove-OmsTask.");
+        }
+    }
+
+    public void Update(MigrationTask task)
+    {
+        var rows = _store.Execute("UPDATE tasks SET definition = $d, updated = $u WHERE name = $n",
+            ("$n", task.Name), ("$d", JsonSerializer.Serialize(task, Json)), ("$u", DateTimeOffset.UtcNow.ToString("O")));
+        if (rows == 0) throw NotFound(task.Name);
+    }
+
+    public MigrationTask? Find(string name) =>
+        _store.Query("SELECT definition FROM tasks WHERE name = $n", Map, ("$n", name)).SingleOrDefault();
+
+    public MigrationTask Get(string name) => Find(name) ?? throw NotFound(name);
+
+    public IReadOnlyList<MigrationTask> List() => _store.Query("SELECT definition FROM tasks ORDER BY name", Map);
+
+    public void Remove(string name)
+    {
+        using var connection = _store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var sql in new[] { "DELETE FROM conflicts WHERE task = $n", "DELETE FROM tasks WHERE name = $n" })
+        {
+            using var command = StateStore.Command(connection, sql, ("$n", name));
+            command.Transaction = transaction;
+            if (command.ExecuteNonQuery() == 0 && sql.Contains("tasks")) throw NotFound(name);
+        }
+        transaction.Commit();
+    }
+
+    public static OmsException NotFound(string name) =>
+        OmsException.NotFound("Task", name, "List the tasks with Get-OmsTask, or create it with New-OmsTask.");
+
+    private static MigrationTask Map(SqliteDataReader r) =>
+        JsonSerializer.Deserialize<MigrationTask>(r.GetString(0), Json)!;
+}
