@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'bin/module/OmsSync.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5d0b7c2e-8f7a-4f7e-9a51-3c1f2b6e4d90'
+    Author               = 'OmsSync'
+    CompanyName          = 'OmsSync'
+    Copyright            = '(c) OmsSync. All rights reserved.'
+    Description          = 'Migration and bidirectional synchronization between MySQL-family databases and PostgreSQL: schema, full, incremental, conflicts, verification.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('module/OmsSync.Format.ps1xml')
+    CmdletsToExport      = @('*')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('MySQL', 'MariaDB', 'PostgreSQL', 'Migration', 'Replication', 'CDC')
+            ProjectUri = ''
+        }
+    }
+}
