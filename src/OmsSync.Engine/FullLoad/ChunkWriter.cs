@@ -14,11 +14,14 @@ internal sealed class ChunkWriter
 {
     private readonly string _task;
     private readonly NonEmptyTargetAction _nonEmpty;
+    private readonly bool _bulk;
 
-    public ChunkWriter(string task, NonEmptyTargetAction nonEmpty)
+    /// <param name="bulk">False when the target refuses LOAD DATA LOCAL: rows go in as multi-row INSERTs.</param>
+    public ChunkWriter(string task, NonEmptyTargetAction nonEmpty, bool bulk)
     {
         _task = task;
         _nonEmpty = nonEmpty;
+        _bulk = bulk;
     }
 
     /// <summary>Returns the rows written and any conflicts met (rows kept on the target under -NonEmptyTarget Ignore).</summary>
@@ -31,7 +34,15 @@ internal sealed class ChunkWriter
             conflicts.AddRange(await FindExistingAsync(target, transaction, source, plan, chunk, cancellationToken).ConfigureAwait(false));
 
         long loaded = 0;
-        if (data.Rows > 0)
+        if (data.Rows > 0 && !_bulk)
+        {
+            foreach (var sql in InsertStatementBuilder.Build(plan, data.Written, _nonEmpty == NonEmptyTargetAction.Ignore))
+            {
+                await using var insert = new MySqlCommand(sql, target, transaction);
+                loaded += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (data.Rows > 0)
         {
             var loader = new MySqlBulkLoader(target)
             {
@@ -59,9 +70,9 @@ internal sealed class ChunkWriter
                 }
             }
             loaded = await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
-            if (_nonEmpty == NonEmptyTargetAction.Ignore && loaded + conflicts.Count < data.Rows)
-                conflicts.AddRange(await SkippedByUniqueKeysAsync(target, transaction, plan, cancellationToken).ConfigureAwait(false));
         }
+        if (_nonEmpty == NonEmptyTargetAction.Ignore && loaded + conflicts.Count < data.Rows)
+            conflicts.AddRange(await SkippedByUniqueKeysAsync(target, transaction, plan, cancellationToken).ConfigureAwait(false));
 
         await using (var done = new MySqlCommand(
             $"INSERT INTO `{OmsControlSchema.Database}`.`full_chunks`(task, source_table, chunk_no, rows_loaded) VALUES (@t, @s, @n, @r)",

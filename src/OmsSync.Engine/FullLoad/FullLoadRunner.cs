@@ -37,11 +37,13 @@ public sealed class FullLoadRunner
         var throttle = new Throttle(_task.RowsPerSecond, _task.BytesPerSecond);
         var progress = new FullLoadProgress(_task.Name, _runtime);
         var pending = new List<(TableCopyPlan Plan, Chunk Chunk)>();
+        bool bulk;
 
         await using (var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            bulk = await LocalInfileAsync(target, cancellationToken).ConfigureAwait(false);
             var done = await DoneChunksAsync(target, cancellationToken).ConfigureAwait(false);
             foreach (var (mapping, schema) in tables)
             {
@@ -63,7 +65,7 @@ public sealed class FullLoadRunner
         var flushing = FlushLoopAsync(flusher, progress, stop.Token);
         try
         {
-            await CopyAsync(pending, throttle, progress, stop.Token).ConfigureAwait(false);
+            await CopyAsync(pending, throttle, progress, bulk, stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -73,7 +75,7 @@ public sealed class FullLoadRunner
         }
     }
 
-    private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress,
+    private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress, bool bulk,
         CancellationToken cancellationToken)
     {
         var work = Channel.CreateUnbounded<(TableCopyPlan, Chunk)>();
@@ -95,7 +97,7 @@ public sealed class FullLoadRunner
             }
         }, token)).ToList();
 
-        var writer = new ChunkWriter(_task.Name, _task.NonEmptyTarget);
+        var writer = new ChunkWriter(_task.Name, _task.NonEmptyTarget, bulk);
         var writers = Enumerable.Range(0, Math.Max(1, _task.WriteConcurrency)).Select(_ => Task.Run(async () =>
         {
             await using var target = await _target.OpenAsync(token).ConfigureAwait(false);
@@ -174,6 +176,12 @@ public sealed class FullLoadRunner
             throw new OmsException("TargetTableNotEmpty", OmsErrorKind.InvalidState, plan.Mapping.Target,
                 $"Target table '{plan.Mapping.Target}' already holds rows and the task's -NonEmptyTarget is Stop. " +
                 "Empty the table, or set Set-OmsTask -NonEmptyTarget Ignore to keep the existing rows and record the collisions.");
+    }
+
+    private static async Task<bool> LocalInfileAsync(MySqlConnection target, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT @@GLOBAL.local_infile", target);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 1;
     }
 
     private static async Task<long> EstimateRowsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)

@@ -1,6 +1,48 @@
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Schema;
+using OmsSync.Engine.State;
+
 namespace OmsSync.Engine.Runtime;
 
 public sealed partial class TaskRunner
 {
-    private Task RunPhasesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task RunPhasesAsync(CancellationToken cancellationToken)
+    {
+        var catalog = new DataSourceCatalog(_store);
+        var runtime = new RuntimeStore(_store);
+        var source = new MySqlEndpoint(catalog.Get(_task.Source), catalog.GetPassword(_task.Source));
+        var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));
+
+        runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        var objects = await TaskObjects.ResolveAsync(source, target, _task, cancellationToken).ConfigureAwait(false);
+        _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected");
+
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
+        {
+            runtime.SetPhase(_task.Name, _direction, TaskPhase.Schema);
+            await SchemaPhase.RunAsync(target, _task, objects, cancellationToken).ConfigureAwait(false);
+            _log("schema migrated");
+        }
+        else
+        {
+            await SchemaPhase.VerifyTargetAsync(target, objects, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
+        {
+            runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
+            var runner = new FullLoadRunner(source, target, _task, runtime, new ConflictLog(_store));
+            await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
+            _log("full migration done");
+            if (_task.IndexMigration == IndexMigration.AfterFull && _task.MigrationTypes.HasFlag(MigrationTypes.Schema))
+            {
+                runtime.SetPhase(_task.Name, _direction, TaskPhase.Index);
+                await SchemaPhase.CreateDeferredIndexesAsync(target, objects, cancellationToken).ConfigureAwait(false);
+                _log("secondary indexes built");
+            }
+        }
+    }
 }

@@ -1,0 +1,34 @@
+# Shared pieces of the benchmarks: throwaway servers, timing, and running OmsSync through omssync.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+export OMSSYNC_SERVERS=${OMSSYNC_SERVERS:-$(mktemp -d /tmp/omssync-bench.XXXXXX)}
+export OMSSYNC_HOME=${OMSSYNC_HOME:-$(mktemp -d /tmp/omssync-bench-home.XXXXXX)}
+export OMSSYNC_MODULE="$REPO/OmsSync.psd1"
+USER_ARGS=(-uoms -poms-test-pw)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+start_pair() {
+  scripts/servers.sh install --bench
+  SRC=$(scripts/servers.sh start-mariadb bench-src "$(free_port)" 201)
+  DST=$(scripts/servers.sh start-mariadb bench-dst "$(free_port)" 202)
+  SRC_PORT=${SRC##*:}
+  DST_PORT=${DST##*:}
+  trap 'scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
+}
+
+sql() { local port=$1; shift; mariadb --no-defaults -h127.0.0.1 -P"$port" "${USER_ARGS[@]}" "$@"; }
+
+# Seconds (with millis) that a command takes.
+timed() {
+  local start end
+  start=$(date +%s.%N)
+  "$@"
+  end=$(date +%s.%N)
+  echo "$end - $start" | awk '{printf "%.2f", $1 - $3}'
+}
+
+omssync() { dotnet "$REPO/bin/shell/omssync.dll" "$@"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -1,0 +1,70 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
+
+namespace OmsSync.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A private OmsSync home with the two test MariaDB servers registered as data sources, and a
+/// fresh source and target database for the test. Everything is dropped on dispose.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly List<string> _databases = [];
+
+    private EngineHarness(string homePath)
+    {
+        HomePath = homePath;
+        Service = OmsService.Open(new OmsHome(homePath));
+    }
+
+    public string HomePath { get; }
+    public OmsService Service { get; }
+    public string SourceName { get; } = "src";
+    public string TargetName { get; } = "dst";
+    public ServerAddress Source => TestServers.MariaDbA;
+    public ServerAddress Target => TestServers.MariaDbB;
+
+    public static EngineHarness Create()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "omssync-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var harness = new EngineHarness(home);
+        foreach (var (name, server) in new[] { (harness.SourceName, TestServers.MariaDbA), (harness.TargetName, TestServers.MariaDbB) })
+            harness.Service.DataSources.Add(new DataSource
+            {
+                Name = name, Kind = DataSourceKind.MariaDb, Server = server.Host, Port = server.Port, User = TestServers.User,
+            }, TestServers.Password);
+        return harness;
+    }
+
+    /// <summary>Creates a uniquely named database on the given server (and remembers to drop it).</summary>
+    public async Task<string> CreateDatabaseAsync(ServerAddress server, string prefix, string? sql = null)
+    {
+        var name = TestServers.UniqueName(prefix);
+        await TestServers.ExecuteAsync(server, $"CREATE DATABASE `{name}`");
+        _databases.Add($"{server}|{name}");
+        if (sql is not null)
+            await TestServers.ExecuteAsync(server, sql, name);
+        return name;
+    }
+
+    /// <summary>Remembers a database the engine will create on a server, to drop it afterwards.</summary>
+    public void Track(ServerAddress server, string database) => _databases.Add($"{server}|{database}");
+
+    public MigrationTask AddTask(MigrationTask task)
+    {
+        Service.Tasks.Add(task);
+        return task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var entry in _databases)
+        {
+            var (server, name) = (entry[..entry.IndexOf('|')], entry[(entry.IndexOf('|') + 1)..]);
+            var address = server == TestServers.MariaDbA.ToString() ? TestServers.MariaDbA : TestServers.MariaDbB;
+            try { await TestServers.ExecuteAsync(address, $"DROP DATABASE IF EXISTS `{name}`"); } catch { /* best effort */ }
+        }
+        try { Directory.Delete(HomePath, recursive: true); } catch { /* a worker may still write its log */ }
+    }
+}
