@@ -29,10 +29,10 @@ public static class MySqlDdlWriter
     public static string CreateTable(TableSchema table, CreateTableOptions? options = null)
     {
         options ??= new CreateTableOptions();
-        var shape = Shape(table, options);
+        var shape = TargetSchema.For(table, options);
         var sb = new StringBuilder("CREATE TABLE ");
         if (options.IfNotExists) sb.Append("IF NOT EXISTS ");
-        sb.Append(TargetName(table, options)).Append(" (\n");
+        sb.Append(TargetName(shape)).Append(" (\n");
         var lines = new List<string>();
         foreach (var column in shape.Columns)
         {
@@ -66,8 +66,8 @@ public static class MySqlDdlWriter
     public static IReadOnlyList<string> AddSecondaryIndexes(TableSchema table, CreateTableOptions? options = null)
     {
         options ??= new CreateTableOptions();
-        var shape = Shape(table, options);
-        var target = TargetName(table, options);
+        var shape = TargetSchema.For(table, options);
+        var target = TargetName(shape);
         return shape.Indexes.Where(IsSecondary)
             .Select(i => $"ALTER TABLE {target} ADD {IndexDefinition(i, table.Engine)}")
             .ToList();
@@ -143,55 +143,5 @@ public static class MySqlDdlWriter
         return sb.ToString();
     }
 
-    private static string TargetName(TableSchema table, CreateTableOptions options) =>
-        MySqlSyntax.QuoteQualified(options.TargetDatabase ?? table.Database, options.TargetTable ?? table.Name);
-
-    private sealed record TableShape(IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<IndexSchema> Indexes, IReadOnlyList<CheckConstraint> Checks);
-
-    /// <summary>The columns, indexes and checks that remain once the column subset is applied; refuses subsets that cannot work.</summary>
-    private static TableShape Shape(TableSchema table, CreateTableOptions options)
-    {
-        if (options.Columns is null) return new TableShape(table.Columns, table.Indexes, table.Checks);
-
-        var keep = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var unknown = new List<string>();
-        foreach (var name in options.Columns)
-        {
-            if (table.Columns.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))) keep.Add(name);
-            else unknown.Add(name);
-        }
-        var problems = new List<string>();
-        if (unknown.Count > 0)
-            problems.Add($"Table {table.QualifiedName}: the column filter names {Names(unknown)}, which the table does not have. Correct the column list.");
-        if (keep.Count == 0 && unknown.Count == 0)
-            problems.Add($"Table {table.QualifiedName}: the column filter keeps no column. Name at least one column.");
-        if (table.PrimaryKey is { } pk)
-        {
-            var dropped = pk.Columns.Where(c => !keep.Contains(c.Name)).Select(c => c.Name).ToList();
-            if (dropped.Count > 0)
-                problems.Add($"Table {table.QualifiedName}: the column filter leaves out primary-key column{(dropped.Count > 1 ? "s" : "")} {Names(dropped)}. " +
-                             "Rows could not be matched on the target; add the primary-key columns to the column list.");
-        }
-        var columns = table.Columns.Where(c => keep.Contains(c.Name)).ToList();
-        var droppedNames = table.Columns.Where(c => !keep.Contains(c.Name)).Select(c => c.Name).ToList();
-        foreach (var generated in columns.Where(c => c.IsGenerated))
-        {
-            var uses = ReferencedIdentifiers(generated.GenerationExpression!).Where(n => droppedNames.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (uses.Count > 0)
-                problems.Add($"Table {table.QualifiedName}: generated column `{generated.Name}` is computed from {Names(uses)}, which the column filter leaves out. " +
-                             "Keep those columns or leave the generated column out too.");
-        }
-        if (problems.Count > 0) throw new SchemaException(problems);
-
-        var indexes = table.Indexes.Where(i => i.Columns.All(c => keep.Contains(c.Name))).ToList();
-        var checks = table.Checks.Where(c => c.Column is not null
-            ? keep.Contains(c.Column)
-            : !ReferencedIdentifiers(c.Expression).Any(n => droppedNames.Contains(n, StringComparer.OrdinalIgnoreCase))).ToList();
-        return new TableShape(columns, indexes, checks);
-    }
-
-    private static IEnumerable<string> ReferencedIdentifiers(string expression) =>
-        MySqlTokenizer.Tokenize(expression).Where(t => t.IsIdentifier).Select(t => t.IdentifierValue);
-
-    private static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(MySqlSyntax.QuoteIdentifier));
+    private static string TargetName(TableSchema target) => MySqlSyntax.QuoteQualified(target.Database, target.Name);
 }
