@@ -163,7 +163,7 @@ public static class ViewDefinitions
     private static bool IsFunctionName(IReadOnlyList<MySqlToken> tokens, int index)
     {
         var next = MySqlTokenizer.NextSignificant(tokens, index + 1);
-        return tokens[index].Kind == MySqlTokenKind.Word && next >= 0 && tokens[next].IsSymbol("(")
+        return tokens[index].IsIdentifier && next >= 0 && tokens[next].IsSymbol("(")
                && next == index + 1;
     }
 }
