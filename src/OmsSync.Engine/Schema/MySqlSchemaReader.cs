@@ -11,10 +11,13 @@ namespace OmsSync.Engine.Schema;
 /// </summary>
 public sealed class MySqlSchemaReader
 {
-    /// <summary>Databases that belong to the server, never migrated.</summary>
+    /// <summary>
+    /// Databases never migrated: the servers' own, and <c>oms</c>, where OmsSync keeps checkpoints and
+    /// transaction markers on each side.
+    /// </summary>
     public static readonly IReadOnlySet<string> SystemDatabases = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "information_schema", "mysql", "performance_schema", "sys", "metrics_schema", "oceanbase", "LBACSYS", "ORAAUDITOR",
+        "information_schema", "mysql", "performance_schema", "sys", "metrics_schema", "oceanbase", "LBACSYS", "ORAAUDITOR", "oms",
     };
 
     private readonly MySqlConnection _connection;
@@ -359,7 +362,7 @@ public sealed class MySqlSchemaReader
                 list.Add(new CheckConstraint(name, row.String(2) ?? "", column));
             }
         }
-        catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.UnknownTable or MySqlErrorCode.BadFieldError)
+        catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownTable or MySqlErrorCode.BadFieldError)
         {
             // information_schema.CHECK_CONSTRAINTS does not exist on this server.
         }

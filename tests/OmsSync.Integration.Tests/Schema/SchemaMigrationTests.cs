@@ -206,5 +206,6 @@ public sealed class SchemaMigrationTests
             Assert.Equal(["PRIMARY", "k"], tables[i].Indexes.Select(x => x.Name));
         }
         Assert.Null(await new MySqlSchemaReader(a).ReadTableAsync(source.Name, "nope"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new MySqlSchemaReader(a).ReadTablesAsync(source.Name, null, new CancellationToken(true)));
     }
 }

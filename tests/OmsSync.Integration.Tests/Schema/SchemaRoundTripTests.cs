@@ -93,7 +93,7 @@ public sealed class SchemaRoundTripTests
 
         await using var b = await TestServers.OpenMySqlAsync(TestServers.MariaDbB);
         var readerB = new MySqlSchemaReader(b);
-        Assert.Equal(db with { Name = target.Name }, await readerB.ReadDatabaseAsync(target.Name));
+        Assert.Equal(db! with { Name = target.Name }, await readerB.ReadDatabaseAsync(target.Name));
         var copy = await readerB.ReadTableAsync(target.Name, renamed);
         Assert.NotNull(copy);
         Assert.Equal(Canonical(table), Canonical(copy!));
