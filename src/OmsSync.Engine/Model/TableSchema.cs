@@ -14,6 +14,8 @@ public sealed class TableSchema
     public ulong? AutoIncrement { get; init; }
     /// <summary>Everything after the column list that is neither engine, charset, collation, comment nor auto_increment (e.g. ROW_FORMAT, partitioning clause).</summary>
     public string? ExtraOptions { get; init; }
+    /// <summary>CHECK constraints; a column-level one (MariaDB's implicit json_valid for JSON columns, for instance) names its column.</summary>
+    public IReadOnlyList<CheckConstraint> Checks { get; init; } = [];
 
     public IndexSchema? PrimaryKey => Indexes.FirstOrDefault(i => i.Kind == IndexKind.Primary);
 
@@ -64,6 +66,9 @@ public sealed class IndexSchema
     public string? Method { get; init; }
 }
 
+/// <summary>A CHECK constraint: its name, its condition as the source prints it, and the column for a column-level constraint.</summary>
+public sealed record CheckConstraint(string Name, string Expression, string? Column = null);
+
 public sealed record IndexColumn(string Name, int? PrefixLength, bool Descending = false);
 
 public sealed class ViewSchema
@@ -73,5 +78,7 @@ public sealed class ViewSchema
     /// <summary>The SELECT statement of the view as the source reports it.</summary>
     public required string Definition { get; init; }
     public string? CheckOption { get; init; }
+    /// <summary>DEFINER or INVOKER as the source reports it; null when unknown.</summary>
+    public string? SecurityType { get; init; }
     public string QualifiedName => $"{Database}.{Name}";
 }

@@ -1,0 +1,147 @@
+using System.Text;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Schema;
+
+/// <summary>
+/// Writes DDL for a MySQL-family target from schemas read by <see cref="MySqlSchemaReader"/>: CREATE DATABASE,
+/// CREATE TABLE (renamed, with a column subset, with or without secondary indexes), the ALTER TABLE
+/// statements that add the secondary indexes later, and CREATE VIEW with its references renamed.
+/// </summary>
+public static class MySqlDdlWriter
+{
+    private static readonly HashSet<string> CharacterTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set",
+    };
+
+    /// <summary>Non-unique indexes: ordinary, FULLTEXT and SPATIAL. They may be built after the rows are in.</summary>
+    public static bool IsSecondary(IndexSchema index) => index.Kind is IndexKind.Secondary or IndexKind.FullText or IndexKind.Spatial;
+
+    public static string CreateDatabase(DatabaseSchema source, string? targetName = null)
+    {
+        var sb = new StringBuilder("CREATE DATABASE IF NOT EXISTS ").Append(MySqlSyntax.QuoteIdentifier(targetName ?? source.Name));
+        if (!string.IsNullOrEmpty(source.Charset)) sb.Append(" DEFAULT CHARACTER SET ").Append(source.Charset);
+        if (!string.IsNullOrEmpty(source.Collation)) sb.Append(" COLLATE ").Append(source.Collation);
+        return sb.ToString();
+    }
+
+    public static string CreateTable(TableSchema table, CreateTableOptions? options = null)
+    {
+        options ??= new CreateTableOptions();
+        var shape = TargetSchema.For(table, options);
+        var sb = new StringBuilder("CREATE TABLE ");
+        if (options.IfNotExists) sb.Append("IF NOT EXISTS ");
+        sb.Append(TargetName(shape)).Append(" (\n");
+        var lines = new List<string>();
+        foreach (var column in shape.Columns)
+        {
+            var check = shape.Checks.FirstOrDefault(c => c.Column is not null && string.Equals(c.Column, column.Name, StringComparison.OrdinalIgnoreCase));
+            lines.Add("  " + ColumnDefinition(column, check));
+        }
+        foreach (var index in shape.Indexes)
+        {
+            if (!options.IncludeSecondaryIndexes && IsSecondary(index)) continue;
+            lines.Add("  " + IndexDefinition(index, table.Engine));
+        }
+        foreach (var check in shape.Checks.Where(c => c.Column is null))
+            lines.Add($"  CONSTRAINT {MySqlSyntax.QuoteIdentifier(check.Name)} CHECK ({check.Expression})");
+        sb.Append(string.Join(",\n", lines)).Append("\n)");
+
+        if (!string.IsNullOrEmpty(table.Engine)) sb.Append(" ENGINE=").Append(table.Engine);
+        if (table.AutoIncrement is > 1 && shape.Columns.Any(c => c.AutoIncrement)) sb.Append(" AUTO_INCREMENT=").Append(table.AutoIncrement.Value);
+        var charset = table.Charset ?? MySqlSchemaReader.CharsetOfCollation(table.Collation);
+        if (!string.IsNullOrEmpty(charset)) sb.Append(" DEFAULT CHARSET=").Append(charset);
+        if (!string.IsNullOrEmpty(table.Collation)) sb.Append(" COLLATE=").Append(table.Collation);
+        if (!string.IsNullOrEmpty(table.Comment)) sb.Append(" COMMENT=").Append(MySqlSyntax.QuoteString(table.Comment));
+        if (!string.IsNullOrEmpty(table.ExtraOptions)) sb.Append(' ').Append(table.ExtraOptions);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// One ALTER TABLE ... ADD KEY statement per secondary index (ordinary, FULLTEXT, SPATIAL) that
+    /// <see cref="CreateTable"/> leaves out when <see cref="CreateTableOptions.IncludeSecondaryIndexes"/> is false.
+    /// Indexes on columns outside the column subset are left out, as CREATE TABLE leaves them out.
+    /// </summary>
+    public static IReadOnlyList<string> AddSecondaryIndexes(TableSchema table, CreateTableOptions? options = null)
+    {
+        options ??= new CreateTableOptions();
+        var shape = TargetSchema.For(table, options);
+        var target = TargetName(shape);
+        return shape.Indexes.Where(IsSecondary)
+            .Select(i => $"ALTER TABLE {target} ADD {IndexDefinition(i, table.Engine)}")
+            .ToList();
+    }
+
+    /// <summary>ALTER TABLE ... ADD COLUMN for one column, e.g. to tell a user how to repair a target table.</summary>
+    public static string AddColumn(string database, string table, ColumnSchema column) =>
+        $"ALTER TABLE {MySqlSyntax.QuoteQualified(database, table)} ADD COLUMN {ColumnDefinition(column)}";
+
+    /// <summary>
+    /// CREATE VIEW under the target name, with every reference to a renamed table or view rewritten through
+    /// <paramref name="rename"/> (source name in, target name out, null for no change).
+    /// </summary>
+    public static string CreateView(ViewSchema view, string targetDatabase, string targetName,
+        Func<TableReference, TableReference?>? rename = null, bool orReplace = false)
+    {
+        var definition = rename is null ? view.Definition : ViewDefinitions.Rewrite(view.Definition, view.Database, rename);
+        var sb = new StringBuilder("CREATE ");
+        if (orReplace) sb.Append("OR REPLACE ");
+        if (view.SecurityType is "DEFINER" or "INVOKER") sb.Append("SQL SECURITY ").Append(view.SecurityType).Append(' ');
+        sb.Append("VIEW ").Append(MySqlSyntax.QuoteQualified(targetDatabase, targetName)).Append(" AS ").Append(definition.Trim());
+        if (view.CheckOption is "CASCADED" or "LOCAL") sb.Append(" WITH ").Append(view.CheckOption).Append(" CHECK OPTION");
+        return sb.ToString();
+    }
+
+    /// <summary>`name` type [CHARACTER SET .. COLLATE ..] [GENERATED ALWAYS AS (..) ..] [NOT NULL|NULL] [DEFAULT ..] [ON UPDATE ..] [AUTO_INCREMENT] [COMMENT ..].</summary>
+    public static string ColumnDefinition(ColumnSchema column, CheckConstraint? columnCheck = null)
+    {
+        var sb = new StringBuilder(MySqlSyntax.QuoteIdentifier(column.Name)).Append(' ').Append(column.ColumnType);
+        if (CharacterTypes.Contains(column.DataType))
+        {
+            if (!string.IsNullOrEmpty(column.Charset)) sb.Append(" CHARACTER SET ").Append(column.Charset);
+            if (!string.IsNullOrEmpty(column.Collation)) sb.Append(" COLLATE ").Append(column.Collation);
+        }
+        if (column.IsGenerated)
+        {
+            sb.Append(" GENERATED ALWAYS AS (").Append(column.GenerationExpression).Append(')')
+              .Append(column.GeneratedStored ? " STORED" : " VIRTUAL");
+            if (!column.Nullable) sb.Append(" NOT NULL");
+        }
+        else
+        {
+            sb.Append(column.Nullable ? " NULL" : " NOT NULL");
+            // DEFAULT NULL is what a nullable column has anyway, and not every server takes it on every type.
+            if (column.DefaultSql is { } def && !(column.Nullable && def.Equals("NULL", StringComparison.OrdinalIgnoreCase)))
+                sb.Append(" DEFAULT ").Append(def);
+            if (column.OnUpdateSql is { } onUpdate) sb.Append(" ON UPDATE ").Append(onUpdate);
+            if (column.AutoIncrement) sb.Append(" AUTO_INCREMENT");
+        }
+        if (!string.IsNullOrEmpty(column.Comment)) sb.Append(" COMMENT ").Append(MySqlSyntax.QuoteString(column.Comment));
+        if (columnCheck is not null) sb.Append(" CHECK (").Append(columnCheck.Expression).Append(')');
+        return sb.ToString();
+    }
+
+    public static string IndexDefinition(IndexSchema index, string? engine = null)
+    {
+        var sb = new StringBuilder();
+        sb.Append(index.Kind switch
+        {
+            IndexKind.Primary => "PRIMARY KEY",
+            IndexKind.Unique => "UNIQUE KEY " + MySqlSyntax.QuoteIdentifier(index.Name),
+            IndexKind.FullText => "FULLTEXT KEY " + MySqlSyntax.QuoteIdentifier(index.Name),
+            IndexKind.Spatial => "SPATIAL KEY " + MySqlSyntax.QuoteIdentifier(index.Name),
+            _ => "KEY " + MySqlSyntax.QuoteIdentifier(index.Name),
+        });
+        sb.Append(" (").Append(string.Join(",", index.Columns.Select(c =>
+            MySqlSyntax.QuoteIdentifier(c.Name) + (c.PrefixLength is { } p ? $"({p})" : "") + (c.Descending ? " DESC" : "")))).Append(')');
+        // Write the method only where it differs from the engine's default, so the target reports the same DDL.
+        var memory = string.Equals(engine, "MEMORY", StringComparison.OrdinalIgnoreCase);
+        if (index.Method == "HASH" && !memory) sb.Append(" USING HASH");
+        else if (index.Method == "BTREE" && memory) sb.Append(" USING BTREE");
+        if (!string.IsNullOrEmpty(index.Comment)) sb.Append(" COMMENT ").Append(MySqlSyntax.QuoteString(index.Comment));
+        return sb.ToString();
+    }
+
+    private static string TargetName(TableSchema target) => MySqlSyntax.QuoteQualified(target.Database, target.Name);
+}
