@@ -54,7 +54,7 @@ public sealed class OmsService
     public TaskRuntime Status(string task, Direction direction)
     {
         var state = Runtime.Get(task, direction);
-        if (state.Status == Model.TaskStatus.Running && !IsWorkerAlive(task, direction))
+        if (state.Status == Model.TaskStatus.Running && !IsWorkerAlive(task, direction) && !IsLaunching(state))
         {
             // Re-read: the worker may have written its final status between the two looks.
             state = Runtime.Get(task, direction);
@@ -69,6 +69,22 @@ public sealed class OmsService
         return state;
     }
 
+    // A worker just launched has not taken its lock yet: give it a grace period while its process lives.
+    private static bool IsLaunching(TaskRuntime state)
+    {
+        if (state.WorkerPid is not { } pid || state.Heartbeat is not { } beat || DateTimeOffset.UtcNow - beat > TimeSpan.FromSeconds(20))
+            return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Launches a worker for the task's direction unless one runs; returns its process id.</summary>
     public int StartWorker(string task, Direction direction)
     {
@@ -79,6 +95,7 @@ public sealed class OmsService
         Runtime.Request(definition.Name, direction, null);
         Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Running, message: "Starting.", clearMessage: true);
         using var process = WorkerLauncher.Launch(Home, definition.Name, direction);
+        Runtime.MarkLaunched(definition.Name, direction, process.Id);
         return process.Id;
     }
 

@@ -17,7 +17,7 @@ public sealed partial class TaskRunner
         var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));
 
         runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
-        var objects = await TaskObjects.ResolveAsync(source, target, _task, cancellationToken).ConfigureAwait(false);
+        var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
         _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected");
 
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))

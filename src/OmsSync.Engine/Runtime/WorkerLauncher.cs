@@ -13,7 +13,10 @@ public static class WorkerLauncher
 {
     public static Process Launch(OmsHome home, string task, Direction direction)
     {
-        var workerDll = Path.Combine(Path.GetDirectoryName(typeof(WorkerLauncher).Assembly.Location)!, "OmsSync.Worker.dll");
+        // The worker ships beside the engine; OMSSYNC_WORKER points elsewhere (tests run the engine from their own folder).
+        var workerDll = Environment.GetEnvironmentVariable("OMSSYNC_WORKER") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetDirectoryName(typeof(WorkerLauncher).Assembly.Location)!, "OmsSync.Worker.dll");
         if (!File.Exists(workerDll))
             throw new FileNotFoundException($"The worker '{workerDll}' is missing. Rebuild OmsSync (./build.sh) so that it sits beside OmsSync.Engine.dll.", workerDll);
         var dotnet = DotnetHost();

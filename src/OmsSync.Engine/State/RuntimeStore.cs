@@ -44,6 +44,11 @@ public sealed class RuntimeStore
             """,
             ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));
 
+    /// <summary>Records a worker process just launched, before it has taken the task's lock.</summary>
+    public void MarkLaunched(string task, Direction direction, int pid) =>
+        _store.Execute("UPDATE task_runtime SET worker_pid = $pid, heartbeat = $u, updated = $u WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));
+
     public void ReleaseWorker(string task, Direction direction, int pid) =>
         _store.Execute("UPDATE task_runtime SET worker_pid = NULL, request = NULL, updated = $u WHERE task = $t AND direction = $d AND worker_pid = $pid",
             ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));

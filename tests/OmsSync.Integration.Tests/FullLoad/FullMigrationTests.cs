@@ -1,3 +1,4 @@
+using Xunit;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 using OmsSync.Integration.Tests.Infrastructure;
@@ -38,7 +39,7 @@ public sealed class FullMigrationTests
           '2024-02-29 12:34:56.000001', '2024-00-00 00:00:00', NULL, '2024-02-00', '00:00:00.000001', 0,
           NULL, b'101', NULL, 'x,y,z', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
          (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-          NULL, NULL, NULL, NULL, NULL, NULL, 'line1\r\nline2\0nul', 'Ω not latin1?', NULL, NULL, NULL, NULL, NULL);
+          NULL, NULL, NULL, NULL, NULL, NULL, 'line1\r\nline2\0nul', 'not latin1', NULL, NULL, NULL, NULL, NULL);
         """;
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class FullMigrationTests
     {
         await using var h = EngineHarness.Create();
         var db = await h.CreateDatabaseAsync(h.Source, "types", AllTypesTable);
-        await TestServers.ExecuteAsync(h.Source, AllTypesRows.Replace("'Ω not latin1?'", "'not latin1'"), db);
+        await TestServers.ExecuteAsync(h.Source, AllTypesRows.Replace("'not latin1'", "'not latin1'"), db);
         var target = db + "_t";
         h.Track(h.Target, target);
         var task = h.AddTask(new MigrationTask

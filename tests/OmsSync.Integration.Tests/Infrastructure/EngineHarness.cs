@@ -27,6 +27,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static EngineHarness Create()
     {
+        UseBuiltWorker();
         var home = Path.Combine(Path.GetTempPath(), "omssync-test-" + Guid.NewGuid().ToString("N")[..12]);
         var harness = new EngineHarness(home);
         foreach (var (name, server) in new[] { (harness.SourceName, TestServers.MariaDbA), (harness.TargetName, TestServers.MariaDbB) })
@@ -35,6 +36,30 @@ public sealed class EngineHarness : IAsyncDisposable
                 Name = name, Kind = DataSourceKind.MariaDb, Server = server.Host, Port = server.Port, User = TestServers.User,
             }, TestServers.Password);
         return harness;
+    }
+
+    /// <summary>Workers are started from the built module folder (./build.sh), as a user's would be.</summary>
+    private static void UseBuiltWorker()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMSSYNC_WORKER"))) return;
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmsSync.psd1")))
+            dir = dir.Parent;
+        var worker = dir is null ? null : Path.Combine(dir.FullName, "bin", "module", "OmsSync.Worker.dll");
+        if (worker is null || !File.Exists(worker))
+            throw new InvalidOperationException("The worker is not built: run ./build.sh (or ./build.sh test) first.");
+        Environment.SetEnvironmentVariable("OMSSYNC_WORKER", worker);
+    }
+
+    /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Creates a uniquely named database on the given server (and remembers to drop it).</summary>

@@ -1,0 +1,109 @@
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Rules;
+using OmsSync.Engine.Schema;
+
+namespace OmsSync.Engine.Runtime;
+
+/// <summary>
+/// Schema migration: checks every table first (types supported, existing target tables compatible), and
+/// only then creates databases, tables and views, so a task that cannot migrate leaves nothing half-made.
+/// </summary>
+public static class SchemaPhase
+{
+    public static async Task RunAsync(MySqlEndpoint target, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await CheckTargetAsync(connection, target.Source.Kind, objects, requireExisting: false, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (database, targetName) in objects.Databases)
+            await ExecuteAsync(connection, MySqlDdlWriter.CreateDatabase(database, targetName), cancellationToken).ConfigureAwait(false);
+        foreach (var table in objects.Tables.Where(t => !existing.Contains(t.Mapping.Target)))
+            await ExecuteAsync(connection, MySqlDdlWriter.CreateTable(table.Schema, table.TargetOptions with { IfNotExists = true }), cancellationToken).ConfigureAwait(false);
+        foreach (var view in ViewDefinitions.OrderByDependency(objects.Views.Select(v => v.View)))
+        {
+            var mapped = objects.Views.First(v => v.View == view);
+            var sql = MySqlDdlWriter.CreateView(view, mapped.Target.Database, mapped.Target.Name,
+                reference => objects.Mapping.TargetOf(new ObjectName(reference.Database, reference.Name)) is { } t
+                    ? new TableReference(t.Database, t.Name) : null,
+                orReplace: true);
+            await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>For tasks without schema migration: every target table must exist already with a compatible shape.</summary>
+    public static async Task VerifyTargetAsync(MySqlEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await CheckTargetAsync(connection, target.Source.Kind, objects, requireExisting: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the secondary indexes left out of CREATE TABLE (-IndexMigration AfterFull); those present already are kept.</summary>
+    public static async Task CreateDeferredIndexesAsync(MySqlEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new MySqlSchemaReader(connection);
+        foreach (var table in objects.Tables)
+        {
+            var actual = await reader.ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false);
+            var present = actual?.Indexes.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+            var expected = TargetSchema.For(table.Schema, table.TargetOptions);
+            var missing = expected.Indexes.Where(i => MySqlDdlWriter.IsSecondary(i) && !present.Contains(i.Name)).ToList();
+            if (missing.Count == 0) continue;
+            // One ALTER for all of a table's indexes: InnoDB builds them in one pass over the rows.
+            var sql = $"ALTER TABLE {MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} " +
+                      string.Join(", ", missing.Select(i => "ADD " + MySqlDdlWriter.IndexDefinition(i, expected.Engine)));
+            await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns the target tables that exist already; throws, naming every problem, when any table cannot be migrated.</summary>
+    private static async Task<HashSet<string>> CheckTargetAsync(MySqlConnection connection, DataSourceKind targetKind, TaskObjects objects,
+        bool requireExisting, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var existing = new HashSet<string>();
+        var reader = new MySqlSchemaReader(connection);
+        foreach (var group in objects.Tables.GroupBy(t => t.Mapping.TargetDatabase))
+        {
+            var found = (await reader.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(t => t.Name, StringComparer.Ordinal);
+            foreach (var table in group)
+            {
+                problems.AddRange(TypeSupport.Check(table.Schema, targetKind));
+                TableSchema expected;
+                try
+                {
+                    expected = TargetSchema.For(table.Schema, table.TargetOptions);
+                }
+                catch (SchemaException e)
+                {
+                    problems.AddRange(e.Problems);
+                    continue;
+                }
+                if (found.TryGetValue(table.Mapping.TargetTable, out var actual))
+                {
+                    existing.Add(table.Mapping.Target);
+                    problems.AddRange(SchemaComparer.Compare(expected, actual).Where(d => d.Blocking).Select(d => d.Message));
+                }
+                else if (requireExisting)
+                {
+                    problems.Add($"Target table '{table.Mapping.Target}' does not exist and the task has no Schema migration type. " +
+                                 "Create it, or add Schema to the task's -MigrationType.");
+                }
+            }
+        }
+        if (problems.Count > 0)
+            throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
+                string.Join(Environment.NewLine, problems.Distinct()));
+        return existing;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
