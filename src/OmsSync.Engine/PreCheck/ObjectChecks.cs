@@ -1,11 +1,120 @@
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Schema;
 
 namespace OmsSync.Engine.PreCheck;
 
-/// <summary>Pre-checks of a task's objects: rules, renames, row filters, columns, target tables.</summary>
+/// <summary>Pre-checks of a task's objects: rules, renames, row filters, columns, types and target tables.</summary>
 public static class ObjectChecks
 {
-    public static Task<IReadOnlyList<CheckResult>> RunAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CheckResult>>([]);
+    public static async Task<IReadOnlyList<CheckResult>> RunAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        var sourceEndpoint = service.Endpoint(task.Source);
+        var targetEndpoint = service.Endpoint(task.Target);
+        await using var source = await sourceEndpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var target = await targetEndpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        TaskObjects objects;
+        try
+        {
+            objects = await TaskObjects.ResolveAsync(source, task, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OmsException e)
+        {
+            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            return results;
+        }
+        results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        if (objects.Tables.Count == 0 && objects.Views.Count == 0)
+        {
+            results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table or view on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
+            return results;
+        }
+        results.Add(CheckResult.Pass("ObjectRules", $"{objects.Tables.Count} table(s) and {objects.Views.Count} view(s) selected; no target name collides.", task.Name));
+
+        var reader = new MySqlSchemaReader(target);
+        foreach (var table in objects.Tables)
+        {
+            var name = table.Mapping.Source;
+            if (table.Mapping.RowFilter is { } filter)
+                results.Add(await CheckRowFilterAsync(source, table, filter, cancellationToken).ConfigureAwait(false));
+            foreach (var problem in TypeSupport.Check(table.Schema, targetEndpoint.Source.Kind))
+                results.Add(CheckResult.Fail("ColumnTypes", problem, name));
+            if (table.Schema.RowKey is null)
+                results.Add(CheckResult.Warn("PrimaryKey",
+                    $"Table '{name}' has no primary key or NOT NULL unique key: full migration copies it as one chunk, and changes find rows by all their columns" +
+                    (task.Topology == Topology.Bidirectional ? "; in bidirectional synchronization duplicate rows are possible." : "."), name));
+
+            TableSchema expected;
+            try
+            {
+                expected = TargetSchema.For(table.Schema, table.TargetOptions);
+            }
+            catch (SchemaException e)
+            {
+                results.AddRange(e.Problems.Select(p => CheckResult.Fail("Columns", p + " Correct the task's -Column with Set-OmsTask.", name)));
+                continue;
+            }
+            var actual = await reader.ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false);
+            if (actual is null)
+            {
+                if (!task.MigrationTypes.HasFlag(MigrationTypes.Schema))
+                    results.Add(CheckResult.Fail("TargetTable", $"Target table '{table.Mapping.Target}' does not exist and the task has no Schema migration type. Create it, or add Schema to -MigrationType.", table.Mapping.Target));
+                continue;
+            }
+            var blocking = SchemaComparer.Compare(expected, actual).Where(d => d.Blocking).ToList();
+            results.AddRange(blocking.Select(d => CheckResult.Fail("TargetTable", d.Message, table.Mapping.Target)));
+            if (blocking.Count == 0 && task.MigrationTypes.HasFlag(MigrationTypes.Full) && task.NonEmptyTarget == NonEmptyTargetAction.Stop
+                && await HasRowsAsync(target, table.Mapping, cancellationToken).ConfigureAwait(false)
+                && !await HasLoadedChunksAsync(target, task, table.Mapping, cancellationToken).ConfigureAwait(false))
+                results.Add(CheckResult.Fail("TargetEmpty",
+                    $"Target table '{table.Mapping.Target}' already holds rows and -NonEmptyTarget is Stop. Empty it, or use Set-OmsTask -NonEmptyTarget Ignore to keep its rows and record the collisions.",
+                    table.Mapping.Target));
+        }
+        if (!results.Any(r => r.Status == CheckStatus.Fail && r.Check is "TargetTable" or "TargetEmpty" or "Columns" or "ColumnTypes" or "RowFilter"))
+            results.Add(CheckResult.Pass("Objects", "Every selected table can be migrated to the target.", task.Name));
+        return results;
+    }
+
+    private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlEndpoint.Quote(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
+        }
+        catch (MySqlException e)
+        {
+            return CheckResult.Fail("RowFilter",
+                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
+                table.Mapping.Source);
+        }
+    }
+
+    private static async Task<bool> HasRowsAsync(MySqlConnection target, TableMapping mapping, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlEndpoint.Quote(mapping.TargetDatabase, mapping.TargetTable)} LIMIT 1", target);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    // A task resuming its own full migration finds its own rows there: that is not a non-empty target.
+    private static async Task<bool> HasLoadedChunksAsync(MySqlConnection target, MigrationTask task, TableMapping mapping, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new MySqlCommand("SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1", target);
+            command.Parameters.AddWithValue("@t", task.Name);
+            command.Parameters.AddWithValue("@s", mapping.Source);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
+        {
+            return false;
+        }
+    }
 }
