@@ -9,7 +9,11 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('module/OmsSync.Format.ps1xml')
-    CmdletsToExport      = @('*')
+    CmdletsToExport      = @(
+        'New-OmsDataSource', 'Get-OmsDataSource', 'Set-OmsDataSource', 'Remove-OmsDataSource', 'Test-OmsDataSource',
+        'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
+        'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
