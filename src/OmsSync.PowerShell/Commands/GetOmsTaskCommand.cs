@@ -41,8 +41,8 @@ public sealed class GetOmsTaskCommand : PSCmdlet, IDisposable
                 continue;
             try
             {
-                foreach (var direction in TaskStates.Directions(service, task))
-                    WriteObject(direction);
+                // Read every direction before writing any: a downstream Remove-OmsTask may delete the task.
+                WriteObject(TaskStates.Directions(service, task).ToList(), enumerateCollection: true);
             }
             catch (OmsException e)
             {

@@ -25,16 +25,16 @@ internal static class Names
     public static ErrorRecord? CheckTaskName(string name)
     {
         if (string.IsNullOrWhiteSpace(name))
-            return OmsErrors.InvalidArgument("InvalidTaskName", "Name", name, "The task name is empty. Give -Name a name such as 'shop-to-dr'.");
+            return OmsErrors.InvalidArgument("InvalidTaskName", "Name", name, "The task name (-Name) is empty. Give -Name a name such as 'shop-to-dr'.");
         if (name.Length > MaxTaskNameLength)
             return OmsErrors.InvalidArgument("InvalidTaskName", "Name", name,
                 $"The task name '{name}' has {name.Length} characters; at most {MaxTaskNameLength} are allowed. Choose a shorter -Name.");
         if (name.Any(char.IsWhiteSpace))
             return OmsErrors.InvalidArgument("InvalidTaskName", "Name", name,
-                $"The task name '{name}' contains white space, which task names may not. Use '-' or '_' instead, e.g. '{string.Join("-", name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}'.");
+                $"The task name '{name}' contains white space, which task names may not. Give -Name with '-' or '_' instead, e.g. '{string.Join("-", name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}'.");
         if (NameFilter.HasWildcard(name))
             return OmsErrors.InvalidArgument("InvalidTaskName", "Name", name,
-                $"The task name '{name}' contains a wildcard character (* ? [ ]); task names may not. Choose a name without them.");
+                $"The task name '{name}' contains a wildcard character (* ? [ ]); task names may not. Choose a -Name without them.");
         return null;
     }
 }
