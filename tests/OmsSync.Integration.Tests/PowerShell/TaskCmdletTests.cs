@@ -196,6 +196,23 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
     }
 
     [Fact]
+    public void StartOmsForwardWaitReturnsTheTaskOnceTheFinitePhasesEnd()
+    {
+        var t = CreateTask();
+        var result = ps.Invoke("param($T) Start-OmsForward $T -Wait -Confirm:$false", new Hashtable { ["T"] = t.Task });
+        Assert.Null(result.Terminating);
+        var task = Assert.Single(result.Output);
+        Assert.Equal("OmsSync.PowerShell.Output.OmsTask", task.BaseObject.GetType().FullName);
+        Assert.NotEqual("Running", task.Text("Status"));
+        Assert.Contains(result.Progress, p => p.RecordType == System.Management.Automation.ProgressRecordType.Completed);
+        if (task.Text("Status") == "Failed")
+            Assert.Equal(["TaskFailed"], result.ErrorIds);
+        else
+            Assert.Empty(result.Errors);
+        Cleanup(t);
+    }
+
+    [Fact]
     public void StartOmsForwardStopsOnFailedPreChecks()
     {
         var t = CreateTask();
