@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'bin/module/OmsSync.PowerShell.dll'
+    # The cmdlets load as a nested module so that PowerShell finds their help (en-US/*-Help.xml)
+    # beside the assembly in bin/module rather than beside this manifest.
+    NestedModules        = @('bin/module/OmsSync.PowerShell.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5d0b7c2e-8f7a-4f7e-9a51-3c1f2b6e4d90'
     Author               = 'OmsSync'
@@ -9,7 +11,11 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('module/OmsSync.Format.ps1xml')
-    CmdletsToExport      = @('*')
+    CmdletsToExport      = @(
+        'New-OmsDataSource', 'Get-OmsDataSource', 'Set-OmsDataSource', 'Remove-OmsDataSource', 'Test-OmsDataSource',
+        'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
+        'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

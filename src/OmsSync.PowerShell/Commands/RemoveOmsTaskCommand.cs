@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+using OmsSync.PowerShell.Completion;
+using OmsSync.PowerShell.Internal;
+
+namespace OmsSync.PowerShell.Commands;
+
+/// <summary>
+/// Deletes tasks with their runtime state and conflict log. Refuses while a worker runs a task unless
+/// -Force, which stops the workers first. The databases are not touched.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveOmsTaskCommand : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+
+    private readonly CmdletSession _session = new();
+    private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>Stops running workers of the task first instead of refusing.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var service = _session.Service;
+        foreach (var name in Name)
+        {
+            if (!_done.Add(name)) continue; // one object per direction may arrive for the same task
+            try
+            {
+                var task = service.Tasks.Get(name);
+                var running = Enum.GetValues<Direction>().Where(d => service.IsWorkerAlive(task.Name, d)).ToList();
+                if (running.Count > 0 && !Force)
+                {
+                    WriteError(OmsErrors.InvalidState("TaskRunning", task.Name,
+                        $"Task '{task.Name}' is running ({string.Join(", ", running)}). Stop it first with Stop-OmsTask, or add -Force to stop and remove it."));
+                    continue;
+                }
+                var what = running.Count > 0 ? $"Stop the running worker(s) ({string.Join(", ", running)}) and remove task" : "Remove task";
+                if (!ShouldProcess($"{task.Name} ({task.Source} -> {task.Target})", what))
+                    continue;
+                if (running.All(direction => StopWorker(task.Name, direction)))
+                    service.Tasks.Remove(task.Name);
+            }
+            catch (OmsException e)
+            {
+                WriteError(OmsErrors.From(e, name));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool StopWorker(string task, Direction direction)
+    {
+        var service = _session.Service;
+        WriteVerbose($"Stopping the {direction} worker of task '{task}'.");
+        var state = _session.Wait(token => service.RequestAsync(task, direction, WorkerRequest.Stop, StopWait, token));
+        if (!service.IsWorkerAlive(task, direction))
+            return true;
+        WriteError(OmsErrors.InvalidState("TaskStopTimedOut", task,
+            $"The {direction} worker of task '{task}' (pid {state.WorkerPid}) did not stop within {StopWait.TotalSeconds:0} s; the task was not removed. Try again, or end the process."));
+        return false;
+    }
+
+    protected override void StopProcessing() => _session.Cancel();
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
+using OmsSync.PowerShell.Output;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+
+namespace OmsSync.PowerShell.Internal;
+
+/// <summary>Reads tasks' runtime state for display and for the cmdlets that wait on workers.</summary>
+internal static class TaskStates
+{
+    /// <summary>The directions to show: Forward always, Reverse once it has been started.</summary>
+    public static IEnumerable<OmsTask> Directions(OmsService service, MigrationTask task)
+    {
+        yield return Describe(service, task, Direction.Forward);
+        if (service.Runtime.Get(task.Name, Direction.Reverse).Status != TaskStatus.Created)
+            yield return Describe(service, task, Direction.Reverse);
+    }
+
+    public static OmsTask Describe(OmsService service, MigrationTask task, Direction direction, int? launchedPid = null)
+    {
+        var state = Observe(service, task.Name, direction, launchedPid);
+        // Full migration runs forward; its per-table progress belongs to that direction.
+        var tables = direction == Direction.Forward
+            ? service.Runtime.TableProgress(task.Name).Select(p => new OmsTableProgress(p)).ToList()
+            : [];
+        return new OmsTask(task, state, tables);
+    }
+
+    /// <summary>
+    /// The engine's view of the direction (a dead worker shows as Failed), except in the moment between
+    /// launching a worker and the worker taking its lock: while the launched process still lives, that
+    /// is Running, not a death.
+    /// </summary>
+    public static TaskRuntime Observe(OmsService service, string task, Direction direction, int? launchedPid)
+    {
+        var state = service.Status(task, direction);
+        if (state.Status != TaskStatus.Failed || launchedPid is not { } pid)
+            return state;
+        var stored = service.Runtime.Get(task, direction);
+        return stored.Status == TaskStatus.Running && ProcessLives(pid) ? stored : state;
+    }
+
+    /// <summary>True while any direction of the task has a live worker.</summary>
+    public static bool IsRunning(OmsService service, string task) =>
+        Enum.GetValues<Direction>().Any(d => service.IsWorkerAlive(task, d));
+
+    /// <summary>True once any direction of the task has been started (its definition's objects are then fixed).</summary>
+    public static bool HasRun(OmsService service, string task) =>
+        service.Runtime.List(task).Any(r => r.Status != TaskStatus.Created);
+
+    private static bool ProcessLives(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

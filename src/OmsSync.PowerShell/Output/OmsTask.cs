@@ -1,0 +1,71 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+
+namespace OmsSync.PowerShell.Output;
+
+/// <summary>
+/// One direction of a task: its definition's main points and what its worker last reported.
+/// Get-OmsTask returns one per direction that has ever run (Reverse only once started).
+/// </summary>
+public sealed class OmsTask
+{
+    internal OmsTask(MigrationTask task, TaskRuntime state, IReadOnlyList<OmsTableProgress> tables)
+    {
+        Name = task.Name;
+        Direction = state.Direction;
+        Source = state.Direction == Direction.Forward ? task.Source : task.Target;
+        Target = state.Direction == Direction.Forward ? task.Target : task.Source;
+        Status = state.Status;
+        Phase = state.Phase;
+        Message = state.Message;
+        MigrationType = task.MigrationTypes;
+        Topology = task.Topology;
+        RowsCopied = state.RowsApplied;
+        RowsPerSecond = state.RowsPerSecond;
+        TransactionsPerSecond = state.TransactionsPerSecond;
+        Lag = state.LagMilliseconds is { } lag ? TimeSpan.FromMilliseconds(lag) : null;
+        Position = state.Position;
+        WorkerPid = state.WorkerPid;
+        WorkerStarted = state.WorkerStarted;
+        Heartbeat = state.Heartbeat;
+        Updated = state.Updated;
+        Labels = task.Labels.ToArray();
+        Include = task.Include.ToArray();
+        Exclude = task.Exclude.ToArray();
+        Tables = tables.ToArray();
+        Created = task.Created;
+    }
+
+    public string Name { get; }
+    public Direction Direction { get; }
+    /// <summary>The data source this direction reads from (the task's target for Reverse).</summary>
+    public string Source { get; }
+    /// <summary>The data source this direction writes to (the task's source for Reverse).</summary>
+    public string Target { get; }
+    public TaskStatus Status { get; }
+    public TaskPhase Phase { get; }
+    public string? Message { get; }
+    public MigrationTypes MigrationType { get; }
+    public Topology Topology { get; }
+    /// <summary>Rows applied to the target by this direction.</summary>
+    public long RowsCopied { get; }
+    public double RowsPerSecond { get; }
+    public double TransactionsPerSecond { get; }
+    /// <summary>How far the target trails the source during incremental synchronization.</summary>
+    public TimeSpan? Lag { get; }
+    /// <summary>The source position last applied (file:pos, GTID set or LSN).</summary>
+    public string? Position { get; }
+    public int? WorkerPid { get; }
+    public DateTimeOffset? WorkerStarted { get; }
+    public DateTimeOffset? Heartbeat { get; }
+    public DateTimeOffset Updated { get; }
+    public string[] Labels { get; }
+    public string[] Include { get; }
+    public string[] Exclude { get; }
+    /// <summary>Full-migration progress per table.</summary>
+    public OmsTableProgress[] Tables { get; }
+    public DateTimeOffset Created { get; }
+
+    public override string ToString() => $"{Name} ({Direction})";
+}
