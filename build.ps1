@@ -25,6 +25,9 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', 'src/OmsSync.PowerShell', '-c', $configuration, '-o', 'bin/module', '--no-build', '-nologo', '-v', 'quiet')
     Invoke-Native dotnet @('publish', 'src/OmsSync.Worker', '-c', $configuration, '-o', 'bin/module', '--no-build', '-nologo', '-v', 'quiet')
     Invoke-Native dotnet @('publish', 'src/OmsSync.Shell', '-c', $configuration, '-o', 'bin/shell', '--no-build', '-nologo', '-v', 'quiet')
+    # about_ topics are looked up beside the manifest, which sits at the repository root.
+    New-Item -ItemType Directory -Force en-US | Out-Null
+    Copy-Item module/en-US/about_*.help.txt en-US/
 }
 
 switch ($Command) {

@@ -17,10 +17,17 @@ build() {
   dotnet publish src/OmsSync.PowerShell -c "$CONFIG" -o bin/module --no-build -nologo -v quiet
   dotnet publish src/OmsSync.Worker -c "$CONFIG" -o bin/module --no-build -nologo -v quiet
   dotnet publish src/OmsSync.Shell -c "$CONFIG" -o bin/shell --no-build -nologo -v quiet
+  # about_ topics are looked up beside the manifest, which sits at the repository root.
+  mkdir -p en-US && cp module/en-US/about_*.help.txt en-US/
 }
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
 }
 
 # Starts the throwaway servers the tests and demos use and exports their addresses.

@@ -7,7 +7,14 @@ export OMSSYNC_HOME=${OMSSYNC_HOME:-$(mktemp -d /tmp/omssync-bench-home.XXXXXX)}
 export OMSSYNC_MODULE="$REPO/OmsSync.psd1"
 USER_ARGS=(-uoms -poms-test-pw)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() {
+  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 
 start_pair() {
   scripts/servers.sh install --bench

@@ -16,6 +16,7 @@ ROOT=${OMSSYNC_SERVERS:-/tmp/omssync-servers}
 TEST_USER=oms
 TEST_PASSWORD=oms-test-pw
 mkdir -p "$ROOT"
+chmod 755 "$ROOT" # the postgres user must reach its data directory below it
 
 pg_bin() {
   local d
@@ -86,13 +87,16 @@ start_postgres() {
   local as=()
   if [ "$(id -u)" = 0 ]; then
     chown postgres "$dir"
+    touch "$dir/server.log" && chown postgres "$dir/server.log"
     as=(runuser -u postgres --)
   fi
   "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/install.log" 2>&1 ||
-    "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 >"$dir/install.log" 2>&1
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/data/server.log" -o "-p $port -c listen_addresses=127.0.0.1 \
+    "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 >"$dir/install.log" 2>&1 || {
+      echo "servers.sh: initdb failed for $name; see $dir/install.log" >&2; tail -5 "$dir/install.log" >&2; return 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" -o "-p $port -c listen_addresses=127.0.0.1 \
     -c unix_socket_directories=$dir/data -c wal_level=logical -c max_replication_slots=20 \
-    -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
+      echo "servers.sh: PostgreSQL $name did not start; see $dir/server.log" >&2; tail -5 "$dir/server.log" >&2; return 1; }
   "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U "$(${as[@]} id -un)" -d postgres -q -c \
     "CREATE ROLE $TEST_USER LOGIN SUPERUSER REPLICATION PASSWORD '$TEST_PASSWORD';" >/dev/null
   echo "postgres $port" >"$dir/kind"

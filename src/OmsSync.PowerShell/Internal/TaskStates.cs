@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
@@ -28,19 +27,9 @@ internal static class TaskStates
         return new OmsTask(task, state, tables);
     }
 
-    /// <summary>
-    /// The engine's view of the direction (a dead worker shows as Failed), except in the moment between
-    /// launching a worker and the worker taking its lock: while the launched process still lives, that
-    /// is Running, not a death.
-    /// </summary>
-    public static TaskRuntime Observe(OmsService service, string task, Direction direction, int? launchedPid)
-    {
-        var state = service.Status(task, direction);
-        if (state.Status != TaskStatus.Failed || launchedPid is not { } pid)
-            return state;
-        var stored = service.Runtime.Get(task, direction);
-        return stored.Status == TaskStatus.Running && ProcessLives(pid) ? stored : state;
-    }
+    /// <summary>The engine's view of the direction: a dead worker shows as Failed, a just-launched one as Running.</summary>
+    public static TaskRuntime Observe(OmsService service, string task, Direction direction, int? launchedPid = null) =>
+        service.Status(task, direction);
 
     /// <summary>True while any direction of the task has a live worker.</summary>
     public static bool IsRunning(OmsService service, string task) =>
@@ -49,21 +38,4 @@ internal static class TaskStates
     /// <summary>True once any direction of the task has been started (its definition's objects are then fixed).</summary>
     public static bool HasRun(OmsService service, string task) =>
         service.Runtime.List(task).Any(r => r.Status != TaskStatus.Created);
-
-    private static bool ProcessLives(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
 }

@@ -32,13 +32,6 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
          "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask"];
 
     [Fact]
-    public void EngineLoadsBesideTheWorker()
-    {
-        var location = ps.Run("[OmsSync.Engine.Runtime.OmsService].Assembly.Location")[0].ToString();
-        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(location)!, "OmsSync.Worker.dll")), location);
-    }
-
-    [Fact]
     public void ExportsExactlyTheCmdlets()
     {
         var names = ps.Run("(Get-Module OmsSync).ExportedCmdlets.Keys").Select(o => o.ToString()).Order().ToList();

@@ -23,7 +23,7 @@ public sealed class PowerShellSession : IDisposable
     {
         RepoRoot = FindRepoRoot();
         Home = Directory.CreateTempSubdirectory("omssync-pstest-").FullName;
-        PlaceWorkerBesideEngine(RepoRoot);
+        UsePublishedWorker(RepoRoot);
         _runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         _runspace.Open();
         var manifest = Path.Combine(RepoRoot, "OmsSync.psd1");
@@ -91,22 +91,14 @@ public sealed class PowerShellSession : IDisposable
 
     /// <summary>
     /// This test process references OmsSync.Engine itself, so the module binds to the test folder's copy
-    /// of the engine, and the engine launches the worker from beside its own assembly. Put the published
-    /// worker there (same build, same dependencies) so Start-OmsForward and Resume-OmsTask find it.
+    /// of the engine; point the engine at the published worker (same build, same dependencies).
     /// </summary>
-    private static void PlaceWorkerBesideEngine(string repoRoot)
+    private static void UsePublishedWorker(string repoRoot)
     {
-        var engineDir = Path.GetDirectoryName(typeof(OmsSync.Engine.Runtime.OmsService).Assembly.Location)!;
-        var published = Path.Combine(repoRoot, "bin", "module");
-        foreach (var file in new[] { "OmsSync.Worker.dll", "OmsSync.Worker.runtimeconfig.json", "OmsSync.Worker.deps.json" })
-        {
-            var from = Path.Combine(published, file);
-            if (!File.Exists(from))
-                throw new InvalidOperationException($"{from} is missing: build the module first with ./build.sh build.");
-            var to = Path.Combine(engineDir, file);
-            if (!File.Exists(to) || File.GetLastWriteTimeUtc(to) < File.GetLastWriteTimeUtc(from))
-                File.Copy(from, to, overwrite: true);
-        }
+        var worker = Path.Combine(repoRoot, "bin", "module", "OmsSync.Worker.dll");
+        if (!File.Exists(worker))
+            throw new InvalidOperationException($"{worker} is missing: build the module first with ./build.sh build.");
+        Environment.SetEnvironmentVariable("OMSSYNC_WORKER", worker);
     }
 
     private static string FindRepoRoot()

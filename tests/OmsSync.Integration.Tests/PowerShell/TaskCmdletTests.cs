@@ -9,7 +9,7 @@ namespace OmsSync.Integration.Tests.PowerShell;
 public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerShellSession>
 {
     /// <summary>Two data sources on the test servers and a task between them; removed again by <see cref="Cleanup"/>.</summary>
-    private (string Task, string Source, string Target) CreateTask(string options = "")
+    private (string Task, string Source, string Target) CreateTask(string options = "", string include = "shop.*")
     {
         var source = PowerShellSession.Unique("src");
         var target = PowerShellSession.Unique("dst");
@@ -19,7 +19,7 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
             $c = New-TestCredential oms '{{TestServers.Password}}'
             $null = New-OmsDataSource $S -Type MariaDb -Server $SH -Port $SP -Credential $c
             $null = New-OmsDataSource $G -Type MariaDb -Server $GH -Port $GP -Credential $c
-            $null = New-OmsTask $T -Source $S -Target $G -Include 'shop.*' -MigrationType Schema,Full {{options}}
+            $null = New-OmsTask $T -Source $S -Target $G -Include '{{include}}' -MigrationType Schema,Full {{options}}
             """, new Hashtable
         {
             ["T"] = task, ["S"] = source, ["G"] = target,
@@ -173,10 +173,29 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
         Cleanup(t);
     }
 
-    [Fact]
-    public void StartOmsForwardReturnsAJobThatReachesAFinalState()
+    /// <summary>A source database with rows, and a task that migrates it to a renamed database on the target.</summary>
+    private async Task<((string Task, string Source, string Target) T, string Db, string TargetDb)> CreateMigrationAsync()
     {
-        var t = CreateTask();
+        var db = TestServers.UniqueName("psmig");
+        await TestServers.ExecuteAsync(TestServers.MariaDbA, $"""
+            CREATE DATABASE `{db}`;
+            CREATE TABLE `{db}`.items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, KEY ix_name (name));
+            INSERT INTO `{db}`.items SELECT seq, CONCAT('item ', seq) FROM `{db}`.seq_1_to_5000;
+            """);
+        var t = CreateTask($"-Rename @{{ '{db}' = '{db}_t' }} -IndexMigration AfterFull", include: $"{db}.*");
+        return (t, db, db + "_t");
+    }
+
+    private static async Task DropAsync(string db, string targetDb)
+    {
+        await TestServers.ExecuteAsync(TestServers.MariaDbA, $"DROP DATABASE IF EXISTS `{db}`");
+        await TestServers.ExecuteAsync(TestServers.MariaDbB, $"DROP DATABASE IF EXISTS `{targetDb}`");
+    }
+
+    [Fact]
+    public async Task StartOmsForwardReturnsAJobThatCompletesTheMigration()
+    {
+        var (t, db, targetDb) = await CreateMigrationAsync();
         var started = ps.Invoke("param($T) Get-OmsTask $T | Start-OmsForward -Confirm:$false", new Hashtable { ["T"] = t.Task });
         Assert.Null(started.Terminating);
         Assert.Empty(started.Errors);
@@ -187,29 +206,32 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
 
         var finished = ps.Run("param($T) $j = Get-Job -Name $T; $null = Wait-Job $j -Timeout 120; $j.JobStateInfo.State; $j.PSJobTypeName",
             new Hashtable { ["T"] = t.Task });
-        Assert.Contains(finished[0].ToString(), new[] { "Completed", "Failed", "Stopped" });
+        Assert.Equal("Completed", finished[0].ToString());
         Assert.Equal("OmsWorkerJob", finished[1].ToString());
         var task = ps.Run("param($T) Get-OmsTask $T", new Hashtable { ["T"] = t.Task }).Single();
-        Assert.NotEqual("Running", task.Text("Status"));
+        Assert.Equal("Completed", task.Text("Status"));
+        Assert.Equal(5000L, Convert.ToInt64(await TestServers.ScalarAsync(TestServers.MariaDbB, $"SELECT COUNT(*) FROM `{targetDb}`.items")));
         ps.Run("param($T) Get-Job -Name $T | Remove-Job -Force", new Hashtable { ["T"] = t.Task });
         Cleanup(t);
+        await DropAsync(db, targetDb);
     }
 
     [Fact]
-    public void StartOmsForwardWaitReturnsTheTaskOnceTheFinitePhasesEnd()
+    public async Task StartOmsForwardWaitShowsProgressAndReturnsTheCompletedTask()
     {
-        var t = CreateTask();
+        var (t, db, targetDb) = await CreateMigrationAsync();
         var result = ps.Invoke("param($T) Start-OmsForward $T -Wait -Confirm:$false", new Hashtable { ["T"] = t.Task });
         Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
         var task = Assert.Single(result.Output);
         Assert.Equal("OmsSync.PowerShell.Output.OmsTask", task.BaseObject.GetType().FullName);
-        Assert.NotEqual("Running", task.Text("Status"));
+        Assert.Equal("Completed", task.Text("Status"));
         Assert.Contains(result.Progress, p => p.RecordType == System.Management.Automation.ProgressRecordType.Completed);
-        if (task.Text("Status") == "Failed")
-            Assert.Equal(["TaskFailed"], result.ErrorIds);
-        else
-            Assert.Empty(result.Errors);
+        var table = Assert.Single((IEnumerable<object>)task.Prop("Tables")!);
+        Assert.Equal(5000L, Convert.ToInt64(PSObject.AsPSObject(table).Properties["RowsCopied"].Value));
+        Assert.Equal(5000L, Convert.ToInt64(await TestServers.ScalarAsync(TestServers.MariaDbB, $"SELECT COUNT(*) FROM `{targetDb}`.items")));
         Cleanup(t);
+        await DropAsync(db, targetDb);
     }
 
     [Fact]
