@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 
 namespace OmsSync.Shell.Execution;
@@ -7,8 +8,26 @@ namespace OmsSync.Shell.Execution;
 /// <summary>Prints a terminating error in the engine's error view, or as "command: message" when that fails.</summary>
 internal static class ErrorPrinter
 {
-    public static void Print(Runspace runspace, PSHostUserInterface ui, ErrorRecord record)
+    public static void Print(Runspace runspace, PSHostUserInterface ui, ErrorRecord record, Exception thrown)
     {
+        // The error view renders parse errors of text that is not a file as an empty line: name each error here.
+        if (thrown is ParseException parse)
+        {
+            if (parse.Errors is not { Length: > 0 } errors)
+            {
+                ui.WriteErrorLine($"ParserError: {parse.Message}");
+                return;
+            }
+
+            foreach (var error in errors)
+            {
+                string file = error.Extent.File is { } path ? $"{path}:" : string.Empty;
+                ui.WriteErrorLine($"ParserError: {file}{error.Extent.StartLineNumber}:{error.Extent.StartColumnNumber}: {error.Message}");
+            }
+
+            return;
+        }
+
         try
         {
             var pipeline = runspace.CreatePipeline();
