@@ -61,15 +61,6 @@ internal sealed class ShellHostUserInterface : PSHostUserInterface
 
     public override void WriteDebugLine(string message) => Notice(NoticeColor, "DEBUG: " + message);
 
-    public override void WriteInformation(InformationRecord record)
-    {
-        // Write-Host messages (tagged PSHOST) reach Write/WriteLine through the engine already.
-        if (!record.Tags.Contains("PSHOST"))
-        {
-            WriteLine(record.MessageData?.ToString() ?? string.Empty);
-        }
-    }
-
     public override void WriteProgress(long sourceId, ProgressRecord record) => _progress.Show(record);
 
     public override string ReadLine()
