@@ -2,13 +2,15 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
+using System.Text;
+using OmsSync.Shell.Hosting;
 
 namespace OmsSync.Shell.Execution;
 
 /// <summary>Prints a terminating error in the engine's error view, or as "command: message" when that fails.</summary>
 internal static class ErrorPrinter
 {
-    public static void Print(Runspace runspace, PSHostUserInterface ui, ErrorRecord record, Exception thrown)
+    public static void Print(Runspace runspace, ShellConsole console, PSHostUserInterface ui, ErrorRecord record, Exception thrown)
     {
         // The error view renders parse errors of text that is not a file as an empty line: name each error here.
         if (thrown is ParseException parse)
@@ -30,9 +32,16 @@ internal static class ErrorPrinter
 
         try
         {
-            var pipeline = runspace.CreatePipeline();
-            pipeline.Commands.Add("Out-Default");
-            pipeline.Invoke(new[] { PSObject.AsPSObject(record) });
+            // Out-Default renders the record in the error view, but to the output: capture it for standard error.
+            var text = new StringBuilder();
+            using (console.Capture(text))
+            {
+                var pipeline = runspace.CreatePipeline();
+                pipeline.Commands.Add("Out-Default");
+                pipeline.Invoke(new[] { record });
+            }
+
+            ui.WriteErrorLine(text.ToString().Trim('\n', '\r'));
         }
         catch (RuntimeException)
         {

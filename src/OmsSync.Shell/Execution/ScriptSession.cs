@@ -170,7 +170,7 @@ internal sealed class ScriptSession : IDisposable
             (_runspace.SessionStateProxy.GetVariable("Error") as System.Collections.IList)?.Insert(0, record);
         }
 
-        ErrorPrinter.Print(_runspace, _host.UI, record, exception);
+        ErrorPrinter.Print(_runspace, _console, _host.UI, record, exception);
     }
 
     private bool LastCommandSucceeded()
