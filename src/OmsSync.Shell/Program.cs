@@ -1,1 +1,3 @@
-return 0;
+using OmsSync.Shell;
+
+return ShellApplication.Run(args);
