@@ -1,0 +1,33 @@
+using System.Net.Security;
+
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>How to reach a MySQL or MariaDB server as a replica.</summary>
+public sealed class BinlogConnectionOptions
+{
+    public required string Host { get; init; }
+    public int Port { get; init; } = 3306;
+    public required string User { get; init; }
+    public string Password { get; init; } = "";
+
+    /// <summary>The replica server id announced to the source; must differ from every other replica's and from the source's.</summary>
+    public uint ServerId { get; init; } = 65_001;
+
+    /// <summary>How often the server sends a heartbeat when it has nothing else to send; zero turns heartbeats off.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    public BinlogTlsMode TlsMode { get; init; } = BinlogTlsMode.Preferred;
+
+    /// <summary>Validates the server certificate; null accepts only certificates that pass the platform's checks.</summary>
+    public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
+    /// <summary>For caching_sha2_password over plain TCP: ask the server for its RSA public key.</summary>
+    public bool AllowPublicKeyRetrieval { get; init; }
+
+    /// <summary>For caching_sha2_password over plain TCP: the server's RSA public key (PEM), known in advance.</summary>
+    public string? ServerPublicKeyPem { get; init; }
+
+    public string Endpoint => $"{Host}:{Port}";
+}

@@ -1,0 +1,51 @@
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>
+/// One row inserted, updated or deleted. Images hold one value per table column in table order,
+/// following the convention documented on the row decoder (long/ulong, MySqlDecimal, MySqlText, ...);
+/// a column the image does not carry is <see cref="Values.ColumnNotLogged.Value"/>.
+/// </summary>
+public sealed class BinlogRowChange : BinlogChange
+{
+    public BinlogRowChange(RowChangeKind kind, string database, string table, IReadOnlyList<string?> columnNames,
+        IReadOnlyList<object?>? before, IReadOnlyList<object?>? after, TableSchema? schema)
+        : base(database)
+    {
+        Kind = kind;
+        Table = table;
+        ColumnNames = columnNames;
+        Before = before;
+        After = after;
+        Schema = schema;
+    }
+
+    public RowChangeKind Kind { get; }
+    public string Table { get; }
+    /// <summary>Column names from the binlog (binlog_row_metadata=FULL) or the schema provider; null entries when neither knew.</summary>
+    public IReadOnlyList<string?> ColumnNames { get; }
+    /// <summary>The row before the change (updates and deletes).</summary>
+    public IReadOnlyList<object?>? Before { get; }
+    /// <summary>The row after the change (inserts and updates).</summary>
+    public IReadOnlyList<object?>? After { get; }
+    /// <summary>The schema the values were decoded with, when the provider supplied one.</summary>
+    public TableSchema? Schema { get; }
+
+    public string QualifiedName => $"{Database}.{Table}";
+
+    /// <summary>A value of the after image (or before image for deletes) by column name.</summary>
+    public object? this[string column]
+    {
+        get
+        {
+            var index = -1;
+            for (var i = 0; i < ColumnNames.Count; i++)
+                if (string.Equals(ColumnNames[i], column, StringComparison.OrdinalIgnoreCase)) { index = i; break; }
+            if (index < 0) throw new KeyNotFoundException($"Column '{column}' is not known for {QualifiedName}.");
+            return (After ?? Before)![index];
+        }
+    }
+
+    public override string ToString() => $"{Kind} {QualifiedName}";
+}

@@ -1,0 +1,38 @@
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>
+/// A whole source transaction in commit order, or (when <see cref="IsHeartbeat"/>) a bare position
+/// advance on an idle stream. <see cref="EndPosition"/> is where to resume to read what follows.
+/// </summary>
+public sealed class BinlogTransaction
+{
+    public BinlogTransaction(string? gtid, uint serverId, IReadOnlyList<BinlogChange> changes, DateTimeOffset commitTime,
+        BinlogPosition startPosition, BinlogPosition endPosition, bool isHeartbeat = false)
+    {
+        Gtid = gtid;
+        ServerId = serverId;
+        Changes = changes;
+        CommitTime = commitTime;
+        StartPosition = startPosition;
+        EndPosition = endPosition;
+        IsHeartbeat = isHeartbeat;
+    }
+
+    /// <summary>"domain-server-sequence" (MariaDB) or "uuid:number" (MySQL); null without GTIDs and for heartbeats.</summary>
+    public string? Gtid { get; }
+    /// <summary>The server id of the server where the transaction originated.</summary>
+    public uint ServerId { get; }
+    public IReadOnlyList<BinlogChange> Changes { get; }
+    /// <summary>Commit time on the source (seconds precision, microseconds where MySQL logs them).</summary>
+    public DateTimeOffset CommitTime { get; }
+    /// <summary>The boundary before the transaction.</summary>
+    public BinlogPosition StartPosition { get; }
+    /// <summary>The boundary after the transaction: the checkpoint to store once it is applied.</summary>
+    public BinlogPosition EndPosition { get; }
+    /// <summary>True for an idle-stream position advance: no changes, just a newer <see cref="EndPosition"/>.</summary>
+    public bool IsHeartbeat { get; }
+
+    public bool IsDdl => Changes.Count == 1 && Changes[0] is BinlogDdlChange;
+
+    public override string ToString() => IsHeartbeat ? $"Heartbeat at {EndPosition}" : $"{Gtid ?? "(no gtid)"}: {Changes.Count} change(s), ends {EndPosition}";
+}

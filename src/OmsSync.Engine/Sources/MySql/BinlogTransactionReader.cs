@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>
+/// Reads a MySQL or MariaDB binlog as a replica and yields whole source transactions in commit
+/// order, DDLs as their own items, and heartbeats that advance the position of an idle stream.
+/// Every position it yields is a transaction boundary, safe to resume from.
+/// </summary>
+public sealed class BinlogTransactionReader
+{
+    private readonly BinlogConnectionOptions _options;
+    private readonly IBinlogSchemaProvider? _schemas;
+
+    /// <param name="schemas">Supplies column names, signedness and charsets the binlog does not carry; null decodes with the binlog's metadata alone.</param>
+    public BinlogTransactionReader(BinlogConnectionOptions options, IBinlogSchemaProvider? schemas = null)
+    {
+        _options = options;
+        _schemas = schemas;
+    }
+
+    /// <summary>The flavor of the server last connected to.</summary>
+    public BinlogServerFlavor? Flavor { get; private set; }
+
+    /// <summary>
+    /// Streams transactions from <paramref name="start"/> until cancelled. Throws
+    /// <see cref="BinlogServerException"/> (with <see cref="BinlogServerException.IsBinlogUnavailable"/>
+    /// when the start position is purged or unknown), <see cref="BinlogChecksumException"/> on a corrupt
+    /// event, <see cref="BinlogUnsupportedException"/> for server settings this reader refuses, and
+    /// <see cref="TimeoutException"/> when heartbeats stop arriving.
+    /// </summary>
+    public async IAsyncEnumerable<BinlogTransaction> ReadAsync(BinlogStartPosition start, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var stream = await BinlogEventStream.OpenAsync(_options, start, cancellationToken).ConfigureAwait(false);
+        Flavor = stream.Flavor;
+        var assembler = new TransactionAssembler(stream.Flavor, start, _schemas);
+        await foreach (var e in stream.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var transaction = await assembler.AcceptAsync(e, cancellationToken).ConfigureAwait(false);
+            if (transaction is not null) yield return transaction;
+        }
+    }
+}

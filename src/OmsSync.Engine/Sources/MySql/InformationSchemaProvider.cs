@@ -1,0 +1,108 @@
+using MySqlConnector;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>
+/// A schema provider that reads the source's current information_schema and caches it until a DDL
+/// is seen. It knows only the present schema, so rows logged before a later DDL are decoded with
+/// the newer definition: use it when reading close to the head of the binlog, or put a
+/// position-versioned provider in front of it.
+/// </summary>
+public sealed class InformationSchemaProvider : IBinlogSchemaProvider
+{
+    private readonly string _connectionString;
+    private readonly Dictionary<(string, string), TableSchema?> _cache = new();
+
+    public InformationSchemaProvider(BinlogConnectionOptions options)
+    {
+        _connectionString = new MySqlConnectionStringBuilder
+        {
+            Server = options.Host,
+            Port = (uint)options.Port,
+            UserID = options.User,
+            Password = options.Password,
+            Pooling = true,
+            SslMode = options.TlsMode switch
+            {
+                BinlogTlsMode.Disabled => MySqlSslMode.None,
+                BinlogTlsMode.Required => MySqlSslMode.Required,
+                _ => MySqlSslMode.Preferred,
+            },
+            AllowPublicKeyRetrieval = options.AllowPublicKeyRetrieval,
+        }.ConnectionString;
+    }
+
+    public async ValueTask<TableSchema?> GetTableAsync(string database, string table, BinlogPosition position, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue((database, table), out var cached)) return cached;
+        var schema = await LoadAsync(database, table, cancellationToken).ConfigureAwait(false);
+        _cache[(database, table)] = schema;
+        return schema;
+    }
+
+    public ValueTask OnDdlAsync(string database, string statement, BinlogPosition position, CancellationToken cancellationToken)
+    {
+        _cache.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<TableSchema?> LoadAsync(string database, string table, CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var columns = new List<ColumnSchema>();
+        await using (var command = new MySqlCommand(
+            "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA " +
+            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", connection))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            command.Parameters.AddWithValue("@t", table);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                columns.Add(new ColumnSchema
+                {
+                    Name = reader.GetString(0),
+                    Ordinal = Convert.ToInt32(reader.GetValue(1)),
+                    DataType = reader.GetString(2).ToLowerInvariant(),
+                    ColumnType = reader.GetString(3),
+                    Nullable = reader.GetString(4) == "YES",
+                    Charset = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    Collation = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    AutoIncrement = !reader.IsDBNull(7) && reader.GetString(7).Contains("auto_increment", StringComparison.OrdinalIgnoreCase),
+                });
+            }
+        }
+        if (columns.Count == 0) return null;
+
+        var indexes = new Dictionary<string, (bool Unique, List<IndexColumn> Columns)>();
+        await using (var command = new MySqlCommand(
+            "SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS " +
+            "WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t ORDER BY INDEX_NAME, SEQ_IN_INDEX", connection))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            command.Parameters.AddWithValue("@t", table);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var name = reader.GetString(0);
+                if (!indexes.TryGetValue(name, out var index))
+                    indexes[name] = index = (Convert.ToInt32(reader.GetValue(1)) == 0, new List<IndexColumn>());
+                index.Columns.Add(new IndexColumn(reader.GetString(2), reader.IsDBNull(3) ? null : Convert.ToInt32(reader.GetValue(3))));
+            }
+        }
+        return new TableSchema
+        {
+            Database = database,
+            Name = table,
+            Columns = columns,
+            Indexes = indexes.Select(i => new IndexSchema
+            {
+                Name = i.Key,
+                Kind = i.Key == "PRIMARY" ? IndexKind.Primary : i.Value.Unique ? IndexKind.Unique : IndexKind.Secondary,
+                Columns = i.Value.Columns,
+            }).ToList(),
+        };
+    }
+}

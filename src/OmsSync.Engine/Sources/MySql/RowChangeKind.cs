@@ -1,0 +1,3 @@
+namespace OmsSync.Engine.Sources.MySql;
+
+public enum RowChangeKind { Insert, Update, Delete }

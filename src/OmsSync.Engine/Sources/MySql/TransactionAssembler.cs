@@ -1,0 +1,233 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Sources.MySql.Events;
+using OmsSync.Engine.Sources.MySql.Rows;
+
+namespace OmsSync.Engine.Sources.MySql;
+
+/// <summary>
+/// Groups binlog events into whole transactions. It keeps two positions: the last transaction
+/// boundary (the only position ever handed out) and, while inside a transaction, the changes
+/// collected so far. A transaction ends at XID, at COMMIT/ROLLBACK, or after a DDL statement.
+/// </summary>
+internal sealed class TransactionAssembler
+{
+    private readonly IBinlogSchemaProvider? _schemas;
+    private readonly BinlogServerFlavor _flavor;
+    private readonly Dictionary<ulong, TableMapEvent> _tableMaps = new();
+    private readonly Dictionary<ulong, (TableMapEvent Map, RowColumn[] Columns, TableSchema? Schema)> _decoders = new();
+
+    private string _file;
+    private long _position;
+    private MariaDbGtidList _mariaDbGtids;
+    private MySqlGtidSet _mySqlGtids;
+    private bool _gtidsKnown;
+
+    // The open transaction, if any.
+    private bool _inTransaction;
+    private bool _sawBegin;
+    private bool _standalone;
+    private string? _gtid;
+    private MariaDbGtid? _pendingMariaDbGtid;
+    private (Guid Source, long Number)? _pendingMySqlGtid;
+    private ulong? _commitMicroseconds;
+    private uint _serverId;
+    private BinlogPosition? _transactionStart;
+    private List<BinlogChange> _changes = new();
+
+    public TransactionAssembler(BinlogServerFlavor flavor, BinlogStartPosition start, IBinlogSchemaProvider? schemas)
+    {
+        _flavor = flavor;
+        _schemas = schemas;
+        _file = start.File ?? "";
+        _position = start.Position;
+        _mariaDbGtids = start.MariaDbGtids ?? MariaDbGtidList.Empty;
+        _mySqlGtids = start.MySqlGtids ?? MySqlGtidSet.Empty;
+        _gtidsKnown = start.MariaDbGtids is not null || start.MySqlGtids is not null;
+    }
+
+    /// <summary>The last transaction boundary read.</summary>
+    public BinlogPosition Boundary => new(_file, _position, GtidText(), _flavor);
+
+    public bool InTransaction => _inTransaction;
+
+    private string? GtidText() => !_gtidsKnown ? null : _flavor == BinlogServerFlavor.MariaDb ? _mariaDbGtids.ToString() : _mySqlGtids.ToString();
+
+    /// <summary>Feeds one event; returns a transaction when the event completed one (or a heartbeat on an idle stream).</summary>
+    public async ValueTask<BinlogTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
+    {
+        switch (e)
+        {
+            case RotateEvent rotate:
+                // The first, artificial Rotate names the file a GTID start begins in; real ones move to the next file.
+                if (!_inTransaction)
+                {
+                    _file = rotate.NextFile;
+                    _position = (long)rotate.Position;
+                }
+                return null;
+            case HeartbeatEvent heartbeat:
+                return Heartbeat(heartbeat);
+            case MariaDbGtidEvent gtid:
+            {
+                var flushed = _inTransaction ? Complete(gtid.Header, endAtPreviousBoundary: true) : null;
+                Begin(gtid.Header);
+                _gtid = gtid.Gtid.ToString();
+                _pendingMariaDbGtid = gtid.Gtid;
+                _standalone = gtid.IsStandalone;
+                return flushed;
+            }
+            case MySqlGtidEvent gtid:
+            {
+                var flushed = _inTransaction ? Complete(gtid.Header, endAtPreviousBoundary: true) : null;
+                Begin(gtid.Header);
+                if (!gtid.IsAnonymous)
+                {
+                    _gtid = gtid.Gtid;
+                    _pendingMySqlGtid = (gtid.Source, gtid.TransactionNumber);
+                }
+                _commitMicroseconds = gtid.CommitMicroseconds;
+                return flushed;
+            }
+            case MariaDbGtidListEvent list:
+                if (!_inTransaction)
+                {
+                    foreach (var g in list.Gtids)
+                        if (_mariaDbGtids.Find(g.Domain) is not { } known || known.Sequence < g.Sequence)
+                            _mariaDbGtids = _mariaDbGtids.With(g);
+                    _gtidsKnown = true;
+                }
+                return Advance(e);
+            case PreviousGtidsEvent previous:
+                if (!_inTransaction)
+                {
+                    _mySqlGtids = _mySqlGtids.Union(previous.Set);
+                    _gtidsKnown = true;
+                }
+                return Advance(e);
+            case QueryEvent query:
+                return await QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            case XidEvent xid:
+                return _inTransaction ? Complete(xid.Header) : Advance(e);
+            case TableMapEvent map:
+                if (!_inTransaction) Begin(map.Header);
+                _tableMaps[map.TableId] = map;
+                return null;
+            case RowsEvent rows:
+                if (!_inTransaction) Begin(rows.Header);
+                await AddRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+                return null;
+            default:
+                return Advance(e);
+        }
+    }
+
+    private BinlogTransaction? Advance(BinlogEvent e)
+    {
+        if (!_inTransaction && !e.Header.IsArtificial) _position = e.Header.NextPosition;
+        return null;
+    }
+
+    private BinlogTransaction? Heartbeat(HeartbeatEvent heartbeat)
+    {
+        if (_inTransaction) return null;
+        // The server only sends heartbeats when it has nothing to send: all before its position was seen or skipped on purpose.
+        if (heartbeat.File.Length > 0 && heartbeat.File != _file && string.CompareOrdinal(heartbeat.File, _file) > 0)
+        {
+            _file = heartbeat.File;
+            _position = (long)heartbeat.Position;
+        }
+        else if ((heartbeat.File.Length == 0 || heartbeat.File == _file) && (long)heartbeat.Position > _position)
+        {
+            _position = (long)heartbeat.Position;
+        }
+        var at = Boundary;
+        return new BinlogTransaction(null, heartbeat.Header.ServerId, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true);
+    }
+
+    private async ValueTask<BinlogTransaction?> QueryAsync(QueryEvent query, CancellationToken cancellationToken)
+    {
+        if (query.IsBegin || query.Statement.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!_inTransaction) Begin(query.Header);
+            _sawBegin = true;
+            return null;
+        }
+        if (query.IsCommit || query.IsRollback || query.IsXaEnd)
+            return _inTransaction ? Complete(query.Header) : Advance(query);
+        if (_sawBegin)
+        {
+            if (!query.IsSavepoint) _changes.Add(new BinlogStatementChange(query.Database, query.Statement));
+            return null;
+        }
+        // A statement outside BEGIN..COMMIT is a DDL; with MariaDB's non-standalone groups (CREATE ... SELECT)
+        // the rows that follow belong to it and the group ends at its COMMIT.
+        if (!_inTransaction) Begin(query.Header);
+        _changes.Add(new BinlogDdlChange(query.Database, query.Statement));
+        var endsGroup = _flavor == BinlogServerFlavor.MySql || _pendingMariaDbGtid is null || _standalone;
+        if (!endsGroup) return null;
+        var transaction = Complete(query.Header);
+        if (_schemas is not null)
+            await _schemas.OnDdlAsync(query.Database, query.Statement, transaction!.EndPosition, cancellationToken).ConfigureAwait(false);
+        _decoders.Clear();
+        return transaction;
+    }
+
+    private void Begin(BinlogEventHeader header)
+    {
+        _inTransaction = true;
+        _sawBegin = false;
+        _standalone = false;
+        _gtid = null;
+        _pendingMariaDbGtid = null;
+        _pendingMySqlGtid = null;
+        _commitMicroseconds = null;
+        _serverId = header.ServerId;
+        _transactionStart = Boundary;
+        _changes = new List<BinlogChange>();
+    }
+
+    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false)
+    {
+        // A transaction cut short by the next one's GTID event ends where that event starts.
+        if (!header.IsArtificial)
+            _position = endAtPreviousBoundary ? header.NextPosition - header.EventSize : header.NextPosition;
+        if (_pendingMariaDbGtid is { } mariaDb)
+        {
+            _mariaDbGtids = _mariaDbGtids.With(mariaDb);
+            _gtidsKnown |= _mariaDbGtids.Gtids.Count > 0;
+        }
+        if (_pendingMySqlGtid is { } mySql) _mySqlGtids = _mySqlGtids.Add(mySql.Source, mySql.Number);
+        var commitTime = _commitMicroseconds is { } micro and > 0
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(micro / 1000)).AddTicks((long)(micro % 1000) * 10)
+            : DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
+        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary);
+        _inTransaction = false;
+        _sawBegin = false;
+        _changes = new List<BinlogChange>();
+        return transaction;
+    }
+
+    private async ValueTask AddRowsAsync(RowsEvent rows, CancellationToken cancellationToken)
+    {
+        if (!_tableMaps.TryGetValue(rows.TableId, out var map))
+            throw new FormatException($"Rows event for table id {rows.TableId} arrived without its TABLE_MAP event.");
+        if (!_decoders.TryGetValue(rows.TableId, out var decoder) || !ReferenceEquals(decoder.Map, map))
+        {
+            TableSchema? schema = null;
+            if (_schemas is not null)
+                schema = await _schemas.GetTableAsync(map.Database, map.Table, _transactionStart ?? Boundary, cancellationToken).ConfigureAwait(false);
+            decoder = (map, RowColumn.Build(map, schema), schema);
+            _decoders[rows.TableId] = decoder;
+        }
+        var kind = rows.Kind switch
+        {
+            RowsEventKind.Insert => RowChangeKind.Insert,
+            RowsEventKind.Update => RowChangeKind.Update,
+            _ => RowChangeKind.Delete,
+        };
+        var names = decoder.Columns.Select(c => c.Name).ToArray();
+        foreach (var (before, after) in RowImageDecoder.Decode(rows, decoder.Columns))
+            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, names, before, after, decoder.Schema));
+        if ((rows.Flags & RowsEvent.StatementEndFlag) != 0) _tableMaps.Clear();
+    }
+}
