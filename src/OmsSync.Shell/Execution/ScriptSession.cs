@@ -84,6 +84,7 @@ internal sealed class ScriptSession : IDisposable
             return _stopRequested ? InterruptedExitCode : _host.ExitCode ?? 1;
         }
 
+
         return _host.ExitCode ?? (_exitsPropagate ? 0 : LastExitCodeFallback());
     }
 
@@ -96,6 +97,11 @@ internal sealed class ScriptSession : IDisposable
         System.Management.Automation.Language.Parser.ParseInput(text, out _, out var parseErrors);
         string script = parseErrors.Length > 0 ? text : $"{text}{Environment.NewLine}$global:{LastStatusVariable} = $?";
         var (completed, _) = Run(new Command(script, isScript: true, useLocalScope: false));
+        if (_stopRequested)
+        {
+            return InterruptedExitCode;
+        }
+
         if (_host.ExitCode is int exitCode)
         {
             return exitCode;
@@ -103,7 +109,7 @@ internal sealed class ScriptSession : IDisposable
 
         if (!completed)
         {
-            return _stopRequested ? InterruptedExitCode : 1;
+            return 1;
         }
 
         return LastCommandSucceeded() ? 0 : 1;
@@ -135,7 +141,7 @@ internal sealed class ScriptSession : IDisposable
         try
         {
             pipeline.Invoke();
-            return (true, pipeline);
+            return (!_stopRequested, pipeline);
         }
         catch (PipelineStoppedException)
         {
