@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using OmsSync.Shell.Hosting;
 using OmsSync.Shell.StandIns;
@@ -78,7 +79,7 @@ internal sealed class ScriptSession : IDisposable
             script.Parameters.Add(parameter);
         }
 
-        var (completed, _) = Run(script);
+        bool completed = Run(script);
         if (!completed)
         {
             return _stopRequested ? InterruptedExitCode : _host.ExitCode ?? 1;
@@ -93,9 +94,14 @@ internal sealed class ScriptSession : IDisposable
         // pwsh -Command exits with 1 when the last statement failed. The script's own $? is
         // only visible inside it, so one trailing statement records it in a global variable.
         // Text that does not parse runs as it is, so the parse error points at the user's text.
-        System.Management.Automation.Language.Parser.ParseInput(text, out _, out var parseErrors);
+        Parser.ParseInput(text, out _, out var parseErrors);
         string script = parseErrors.Length > 0 ? text : $"{text}{Environment.NewLine}$global:{LastStatusVariable} = $?";
-        var (completed, _) = Run(new Command(script, isScript: true, useLocalScope: false));
+        bool completed = Run(new Command(script, isScript: true, useLocalScope: false));
+        if (_stopRequested)
+        {
+            return InterruptedExitCode;
+        }
+
         if (_host.ExitCode is int exitCode)
         {
             return exitCode;
@@ -103,7 +109,7 @@ internal sealed class ScriptSession : IDisposable
 
         if (!completed)
         {
-            return _stopRequested ? InterruptedExitCode : 1;
+            return 1;
         }
 
         return LastCommandSucceeded() ? 0 : 1;
@@ -121,7 +127,8 @@ internal sealed class ScriptSession : IDisposable
 
     public void Dispose() => _runspace.Dispose();
 
-    private (bool Completed, Pipeline Pipeline) Run(Command command)
+    /// <returns>True when the pipeline ran to its end (not stopped, no terminating error).</returns>
+    private bool Run(Command command)
     {
         var pipeline = _runspace.CreatePipeline();
         command.MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
@@ -135,11 +142,11 @@ internal sealed class ScriptSession : IDisposable
         try
         {
             pipeline.Invoke();
-            return (true, pipeline);
+            return !_stopRequested;
         }
         catch (PipelineStoppedException)
         {
-            return (false, pipeline);
+            return false;
         }
         catch (Exception e) when (e is RuntimeException or PSInvalidOperationException or ArgumentException)
         {
@@ -148,7 +155,7 @@ internal sealed class ScriptSession : IDisposable
                 ReportError(e);
             }
 
-            return (false, pipeline);
+            return false;
         }
         finally
         {
