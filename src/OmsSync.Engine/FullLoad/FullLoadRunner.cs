@@ -47,7 +47,7 @@ public sealed class FullLoadRunner
             var done = await DoneChunksAsync(target, cancellationToken).ConfigureAwait(false);
             foreach (var (mapping, schema) in tables)
             {
-                var plan = new TableCopyPlan(mapping, schema, TableCopyPlan.MovingColumns(schema, mapping));
+                var plan = new TableCopyPlan(mapping, schema, MovingColumns.Of(schema, mapping));
                 plan.RowsEstimate = await EstimateRowsAsync(source, schema, cancellationToken).ConfigureAwait(false);
                 plan.Chunks = await ChunksAsync(source, plan, throttle, cancellationToken).ConfigureAwait(false);
                 var doneHere = done.Where(d => d.Table == mapping.Source).ToList();

@@ -27,15 +27,4 @@ internal sealed class TableCopyPlan
 
     public string SourceName => MySqlEndpoint.Quote(Mapping.SourceDatabase, Mapping.SourceTable);
     public string TargetName => MySqlEndpoint.Quote(Mapping.TargetDatabase, Mapping.TargetTable);
-
-    public static IReadOnlyList<ColumnSchema> MovingColumns(TableSchema source, TableMapping mapping)
-    {
-        var columns = source.Columns.Where(c => !c.IsGenerated);
-        if (mapping.Columns is { } wanted)
-        {
-            var set = new HashSet<string>(wanted, StringComparer.OrdinalIgnoreCase);
-            columns = columns.Where(c => set.Contains(c.Name));
-        }
-        return columns.OrderBy(c => c.Ordinal).ToList();
-    }
 }

@@ -1,6 +1,7 @@
 using MySqlConnector;
 using OmsSync.Engine.Connections;
 using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.State;
@@ -31,6 +32,14 @@ public sealed partial class TaskRunner
             await SchemaPhase.VerifyTargetAsync(target, objects, cancellationToken).ConfigureAwait(false);
         }
 
+        var sourcePassword = catalog.GetPassword(_task.Source);
+        var incremental = _task.MigrationTypes.HasFlag(MigrationTypes.Incremental)
+            ? new IncrementalRunner(source, sourcePassword, target, _task, _direction, runtime, new ConflictLog(_store), _log)
+            : null;
+        // The start of incremental reading is recorded before the copy begins, so no write made during the copy is lost.
+        if (incremental is not null)
+            await incremental.EnsureStartAsync(cancellationToken).ConfigureAwait(false);
+
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
             runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
@@ -43,6 +52,14 @@ public sealed partial class TaskRunner
                 await SchemaPhase.CreateDeferredIndexesAsync(target, objects, cancellationToken).ConfigureAwait(false);
                 _log("secondary indexes built");
             }
+            if (incremental is not null)
+                await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (incremental is not null)
+        {
+            runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
+            await incremental.RunAsync(objects, cancellationToken).ConfigureAwait(false);
         }
     }
 }

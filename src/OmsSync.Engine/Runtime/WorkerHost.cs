@@ -60,6 +60,12 @@ public sealed class WorkerHost
             Log($"{status}: {why}");
             return ExitOk;
         }
+        catch (Incremental.TaskPausedException e)
+        {
+            runtime.SetStatus(task.Name, _direction, Model.TaskStatus.Suspended, message: e.Message, clearMessage: true);
+            Log($"paused: {e.Message}");
+            return ExitOk;
+        }
         catch (Exception e)
         {
             var message = e is OmsException ? e.Message : $"{e.GetType().Name}: {e.Message}";

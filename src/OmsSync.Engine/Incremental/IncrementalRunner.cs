@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using MySqlConnector;
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.State;
+using OmsSync.Engine.Targets.MySql;
+
+namespace OmsSync.Engine.Incremental;
+
+/// <summary>
+/// The incremental phase: reads the source binlog from the task's checkpoint and applies whole source
+/// transactions to the target in commit order. Several small source transactions are merged into one
+/// target transaction, which also writes the checkpoint; so after any crash the target's checkpoint says
+/// exactly which source transactions are in. Connection faults are retried from that checkpoint.
+/// </summary>
+public sealed class IncrementalRunner
+{
+    private const int MaxTransactionsPerBatch = 500;
+    private const int MaxRowsPerBatch = 5_000;
+    private static readonly TimeSpan IdleCheckpointInterval = TimeSpan.FromSeconds(5);
+
+    private readonly MySqlEndpoint _source;
+    private readonly MySqlEndpoint _target;
+    private readonly string _sourcePassword;
+    private readonly MigrationTask _task;
+    private readonly Direction _direction;
+    private readonly RuntimeStore _runtime;
+    private readonly ConflictLog _conflicts;
+    private readonly Action<string> _log;
+    private long _rowsApplied;
+    private long _transactionsApplied;
+
+    public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
+        RuntimeStore runtime, ConflictLog conflicts, Action<string> log)
+    {
+        _source = source;
+        _sourcePassword = sourcePassword;
+        _target = target;
+        _task = task;
+        _direction = direction;
+        _runtime = runtime;
+        _conflicts = conflicts;
+        _log = log;
+    }
+
+    /// <summary>Records where incremental reading starts, unless a checkpoint exists: call before the full copy begins.</summary>
+    public async Task EnsureStartAsync(CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+        if (await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
+        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var start = _task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full)
+            ? await SourcePositions.OldestAsync(source, cancellationToken).ConfigureAwait(false)
+            : await SourcePositions.CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
+        _log($"incremental start recorded at {start}");
+    }
+
+    /// <summary>After the full copy: changes up to the source's present position are replayed idempotently.</summary>
+    public async Task MarkFullCopyEndAsync(CancellationToken cancellationToken)
+    {
+        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var end = await SourcePositions.CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RunAsync(TaskObjects objects, CancellationToken cancellationToken)
+    {
+        var tables = objects.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, stop.Token);
+        var backoff = TimeSpan.FromSeconds(1);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await StreamAsync(tables, stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
+                {
+                    _log($"connection lost ({e.GetType().Name}: {e.Message}); retrying from the checkpoint in {backoff.TotalSeconds:0} s");
+                    _runtime.SetStatus(_task.Name, _direction, Model.TaskStatus.Running, message: $"Reconnecting: {e.Message}", clearMessage: true);
+                    await Task.Delay(backoff, stop.Token).ConfigureAwait(false);
+                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    private async Task StreamAsync(IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var checkpoint = await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false)
+            ?? throw new OmsException("CheckpointMissing", OmsErrorKind.InvalidState, _task.Name,
+                $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
+        _log($"reading the binlog from {checkpoint.Position}");
+        var options = new BinlogConnectionOptions
+        {
+            Host = _source.Source.Server,
+            Port = _source.Source.Port,
+            User = _source.Source.User,
+            Password = _sourcePassword,
+            ServerId = ReplicaServerId(),
+            HeartbeatInterval = TimeSpan.FromSeconds(2),
+        };
+        var reader = new BinlogTransactionReader(options, new InformationSchemaProvider(options));
+        var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromCheckpoint(checkpoint.Position), failed.Token).ConfigureAwait(false))
+                    await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false);
+                queue.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                queue.Writer.TryComplete(e);
+            }
+        }, failed.Token);
+        try
+        {
+            await ApplyLoopAsync(target, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException e) when (e.InnerException is not null)
+        {
+            throw Translate(e.InnerException);
+        }
+        finally
+        {
+            failed.Cancel();
+            await reading.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyLoopAsync(MySqlConnection target, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
+        ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    {
+        var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
+        var plans = new Dictionary<(string, string), TableApplyPlan>();
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var lastCheckpointWrite = TimeSpan.Zero;
+        long rowsAtReport = 0, transactionsAtReport = 0;
+        DateTimeOffset? lastCommit = checkpoint.SourceCommit;
+
+        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var batch = new List<BinlogTransaction>();
+            var rows = 0;
+            // A DDL is a batch of its own: the rows before it are applied and checkpointed first.
+            while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
+            {
+                var isDdl = next.Changes.Any(c => c is BinlogDdlChange);
+                if (isDdl && batch.Count > 0) break;
+                queue.TryRead(out _);
+                batch.Add(next);
+                rows += next.Changes.Count;
+                if (isDdl) break;
+            }
+            var changes = new List<(TableApplyPlan, BinlogRowChange)>();
+            BinlogTransaction? ddl = null;
+            var meaningful = 0;
+            foreach (var transaction in batch)
+            {
+                if (transaction.IsHeartbeat) continue;
+                if (_task.StartTimestamp is { } from && transaction.CommitTime < from) continue;
+                foreach (var change in transaction.Changes)
+                {
+                    if (change is BinlogRowChange row && tables.TryGetValue((row.Database, row.Table), out var table))
+                    {
+                        if (!plans.TryGetValue((row.Database, row.Table), out var plan))
+                            plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames);
+                        changes.Add((plan, row));
+                    }
+                    else if (change is BinlogDdlChange d && DdlTouches(d, tables))
+                    {
+                        ddl = transaction;
+                    }
+                }
+                meaningful++;
+            }
+            var last = batch[^1];
+            if (ddl is not null)
+            {
+                var statement = ((BinlogDdlChange)ddl.Changes.First(c => c is BinlogDdlChange)).Statement;
+                // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
+                throw new TaskPausedException("DdlPaused", _task.Name,
+                    $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
+                    "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
+            }
+            var idempotent = checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(last.EndPosition, until) <= 0;
+            var now = clock.Elapsed;
+            if (changes.Count > 0 || meaningful > 0 && now - lastCheckpointWrite > IdleCheckpointInterval)
+            {
+                var conflicts = new List<ConflictRecord>();
+                await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await applier.ApplyAsync(target, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
+                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, last.EndPosition, committed, meaningful, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                _conflicts.Record(conflicts);
+                lastCheckpointWrite = now;
+            }
+            _rowsApplied += changes.Count;
+            _transactionsApplied += meaningful;
+            if (batch.LastOrDefault(t => !t.IsHeartbeat) is { } real) lastCommit = real.CommitTime;
+
+            if (now - lastReport >= TimeSpan.FromSeconds(1))
+            {
+                var seconds = (now - lastReport).TotalSeconds;
+                var lag = lastCommit is null ? (long?)null
+                    : queue.Count == 0 && last.IsHeartbeat ? 0 : Math.Max(0, (long)(DateTimeOffset.UtcNow - lastCommit.Value).TotalMilliseconds);
+                _runtime.Beat(_task.Name, _direction, position: last.EndPosition.ToString(), lagMs: lag,
+                    rowsApplied: _rowsApplied, rowsPerSecond: Math.Round((_rowsApplied - rowsAtReport) / seconds, 1),
+                    txnPerSecond: Math.Round((_transactionsApplied - transactionsAtReport) / seconds, 1));
+                rowsAtReport = _rowsApplied;
+                transactionsAtReport = _transactionsApplied;
+                lastReport = now;
+            }
+        }
+    }
+
+    /// <summary>True when a DDL statement names one of the task's source tables.</summary>
+    private static bool DdlTouches(BinlogDdlChange ddl, IReadOnlyDictionary<(string, string), TaskTable> tables)
+    {
+        var tokens = Schema.MySqlTokenizer.Tokenize(ddl.Statement).Where(t => !t.IsTrivia).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!tokens[i].IsIdentifier) continue;
+            var name = tokens[i].IdentifierValue;
+            var qualified = i + 2 < tokens.Count && tokens[i + 1].IsSymbol(".") && tokens[i + 2].IsIdentifier;
+            var (db, table) = qualified ? (name, tokens[i + 2].IdentifierValue) : (ddl.Database, name);
+            if (tables.ContainsKey((db, table))) return true;
+        }
+        return false;
+    }
+
+    private uint ReplicaServerId()
+    {
+        // Stable per task and direction, away from small ids that real servers use.
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_task.Name}/{_direction}"));
+        return 100_000_000u + BitConverter.ToUInt32(hash, 0) % 3_000_000_000u;
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        BinlogServerException b => !b.IsBinlogUnavailable && b.ErrorNumber != BinlogServerException.AccessDenied,
+        MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
+            or MySqlErrorCode.ConnectionCountError || m.InnerException is IOException or System.Net.Sockets.SocketException,
+        OmsException o => o.ErrorId == "ConnectionFailed",
+        IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
+        _ => false,
+    };
+
+    private Exception Translate(Exception e) => e switch
+    {
+        BinlogServerException b when b.IsBinlogUnavailable => new OmsException("BinlogPurged", OmsErrorKind.InvalidState, _task.Name,
+            $"The source no longer has the binlog the task's checkpoint points to ({b.ServerMessage}). Changes since then are lost to this task: " +
+            "run a new full migration (Remove-OmsTask, then New-OmsTask with Full), and keep binlogs longer (expire_logs_days / binlog_expire_logs_seconds).", e),
+        _ => e,
+    };
+}

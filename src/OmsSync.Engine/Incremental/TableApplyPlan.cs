@@ -1,0 +1,45 @@
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+
+namespace OmsSync.Engine.Incremental;
+
+/// <summary>
+/// How row changes of one source table are written to its target table: which image positions feed which
+/// target columns, and which columns identify a row.
+/// </summary>
+internal sealed class TableApplyPlan
+{
+    public TableApplyPlan(TaskTable table, IReadOnlyList<string?> imageColumns)
+    {
+        Table = table;
+        var moving = FullLoad.MovingColumns.Of(table.Schema, table.Mapping);
+        Columns = moving.Select(c => (c.Name, Index: IndexOf(imageColumns, c.Name))).ToList();
+        var key = table.Schema.RowKey;
+        HasKey = key is not null;
+        KeyColumns = key is null
+            ? Columns
+            : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
+        Target = MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
+        ColumnList = string.Join(", ", Columns.Select(c => MySqlEndpoint.Quote(c.Name)));
+    }
+
+    public TaskTable Table { get; }
+    public IReadOnlyList<(string Name, int Index)> Columns { get; }
+    public IReadOnlyList<(string Name, int Index)> KeyColumns { get; }
+    public bool HasKey { get; }
+    public string Target { get; }
+    public string ColumnList { get; }
+    /// <summary>Tables without a key match a row by all its columns and touch one row at a time.</summary>
+    public string Limit => HasKey ? "" : " LIMIT 1";
+
+    private int IndexOf(IReadOnlyList<string?> imageColumns, string name)
+    {
+        for (var i = 0; i < imageColumns.Count; i++)
+            if (string.Equals(imageColumns[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        throw new Errors.OmsException("ColumnNotInBinlog", Errors.OmsErrorKind.DataError, Table.Mapping.Source,
+            $"Column '{name}' of '{Table.Mapping.Source}' is not in the binlog's row image (the table changed shape?). " +
+            "Enable DDL synchronization or check the source table.");
+    }
+}

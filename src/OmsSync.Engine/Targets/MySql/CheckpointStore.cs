@@ -1,0 +1,69 @@
+using MySqlConnector;
+using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Sources.MySql;
+
+namespace OmsSync.Engine.Targets.MySql;
+
+/// <summary>A task direction's checkpoint in the target's `oms`.`checkpoints` table.</summary>
+public sealed record Checkpoint(BinlogPosition Position, BinlogPosition? CatchUpUntil, long Transactions, DateTimeOffset? SourceCommit);
+
+/// <summary>
+/// Reads and writes checkpoints on the target. The write runs inside the target transaction that applies
+/// the rows it covers, so a committed transaction is never applied twice and a rolled-back one is applied
+/// again. The same row is the transaction marker that loop prevention recognises in the target's binlog.
+/// </summary>
+internal static class CheckpointStore
+{
+    public static async Task<Checkpoint?> ReadAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT position, catchup_until, transactions, source_commit FROM `oms`.`checkpoints` WHERE task = @t AND direction = @d", target);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@d", direction.ToString());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new Checkpoint(
+            CheckpointPosition.Parse(reader.GetString(0)),
+            reader.IsDBNull(1) ? null : CheckpointPosition.Parse(reader.GetString(1)),
+            reader.GetInt64(2),
+            reader.IsDBNull(3) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)));
+    }
+
+    /// <summary>Writes the checkpoint; pass the open transaction that applied the rows it covers.</summary>
+    public static async Task WriteAsync(MySqlConnection target, MySqlTransaction? transaction, string task, Direction direction,
+        BinlogPosition position, DateTimeOffset? sourceCommit, long transactionsApplied, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            """
+            INSERT INTO `oms`.`checkpoints` (task, direction, position, source_commit, transactions, updated_at)
+            VALUES (@t, @d, @p, @c, @n, UTC_TIMESTAMP(6))
+            ON DUPLICATE KEY UPDATE position = VALUES(position), source_commit = COALESCE(VALUES(source_commit), source_commit),
+                transactions = transactions + VALUES(transactions), updated_at = VALUES(updated_at)
+            """, target, transaction);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@d", direction.ToString());
+        command.Parameters.AddWithValue("@p", CheckpointPosition.Serialize(position));
+        command.Parameters.AddWithValue("@c", sourceCommit?.UtcDateTime);
+        command.Parameters.AddWithValue("@n", transactionsApplied);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the source position at which the full copy ended: up to there, replay is idempotent.</summary>
+    public static async Task SetCatchUpAsync(MySqlConnection target, string task, Direction direction, BinlogPosition until, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "UPDATE `oms`.`checkpoints` SET catchup_until = @u WHERE task = @t AND direction = @d AND catchup_until IS NULL", target);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@d", direction.ToString());
+        command.Parameters.AddWithValue("@u", CheckpointPosition.Serialize(until));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task DeleteAsync(MySqlConnection target, string task, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("DELETE FROM `oms`.`checkpoints` WHERE task = @t", target);
+        command.Parameters.AddWithValue("@t", task);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using MySqlConnector;
+using OmsSync.Engine.Model;
+using OmsSync.Integration.Tests.FullLoad;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+
+namespace OmsSync.Integration.Tests.Incremental;
+
+/// <summary>Full migration followed by binlog replay, in the background worker, against real servers.</summary>
+public sealed class IncrementalTests
+{
+    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix) => h.AddTask(new MigrationTask
+    {
+        Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+        Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
+        MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+    });
+
+    private static Task WaitForPhaseAsync(EngineHarness h, string task, TaskPhase phase) =>
+        EngineHarness.WaitUntilAsync(() =>
+        {
+            var s = h.Service.Status(task, Direction.Forward);
+            if (s.Status is TaskStatus.Failed) throw new InvalidOperationException($"task failed: {s.Message}");
+            return s.Phase == phase && s.Status == TaskStatus.Running;
+        }, TimeSpan.FromSeconds(60), $"phase {phase}");
+
+    /// <summary>Waits until every listed table reads the same on both sides.</summary>
+    private static async Task WaitForEqualAsync(EngineHarness h, string task, string db, string target, params (string Table, string Order)[] tables)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            var equal = true;
+            foreach (var (table, order) in tables)
+                equal &= (await TableSnapshot.ReadAsync(h.Source, db, table, order)).SequenceEqual(await TableSnapshot.ReadAsync(h.Target, target, table, order));
+            if (equal) return;
+            var state = h.Service.Status(task, Direction.Forward);
+            if (DateTime.UtcNow > deadline || state.Status == TaskStatus.Failed)
+            {
+                foreach (var (table, order) in tables)
+                    Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, table, order), await TableSnapshot.ReadAsync(h.Target, target, table, order));
+                Assert.Fail($"not equal; task {state.Status}: {state.Message}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
+    public async Task EveryTypeArrivesExactlyThroughTheBinlog()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "inctypes", FullMigrationTestsData.AllTypesTable);
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = NewTask(h, db, target, "inctypes");
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
+
+        await TestServers.ExecuteAsync(h.Source, FullMigrationTestsData.AllTypesRows, db);
+        await TestServers.ExecuteAsync(h.Source, """
+            SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';
+            UPDATE all_types SET de = -de, u4 = CONCAT(u4, '✓'), b64 = b'1010', t = '-00:00:00.000001', j = '{"x": null}' WHERE id = 1;
+            UPDATE all_types SET id = 100 WHERE id = 2;
+            DELETE FROM all_types WHERE id = 3;
+            """, db);
+        await WaitForEqualAsync(h, task.Name, db, target, ("all_types", "id"));
+        Assert.Equal(3L, await TableSnapshot.CountAsync(h.Target, target, "all_types"));
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Position is not null,
+            TimeSpan.FromSeconds(10), "the worker to report its position");
+        Assert.Equal(TaskPhase.Incremental, h.Service.Status(task.Name, Direction.Forward).Phase);
+        await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task KilledTenTimesUnderLoadNothingLostNothingTwice()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "inckill", """
+            CREATE TABLE accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL, n INT NOT NULL DEFAULT 0, note VARCHAR(50));
+            INSERT INTO accounts SELECT seq, 1000, 0, CONCAT('acct ', seq) FROM seq_1_to_20000;
+            CREATE TABLE ledger (txn BIGINT NOT NULL, account INT NOT NULL, amount INT NOT NULL);
+            CREATE TABLE items (id BIGINT AUTO_INCREMENT PRIMARY KEY, account INT NOT NULL, label VARCHAR(40));
+            """);
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = NewTask(h, db, target, "inckill");
+
+        using var stopWriting = new CancellationTokenSource();
+        long transactions = 0;
+        var writer = Task.Run(async () =>
+        {
+            // Every source transaction moves money between two accounts, bumps their counters, appends to a
+            // keyless ledger (a doubled transaction would double its ledger rows) and inserts or deletes an item.
+            await using var connection = await TestServers.OpenMySqlAsync(h.Source, db);
+            var random = new Random(7);
+            while (!stopWriting.IsCancellationRequested)
+            {
+                var n = Interlocked.Increment(ref transactions);
+                var a = random.Next(1, 20001);
+                var b = random.Next(1, 20001);
+                var amount = random.Next(1, 50);
+                await using var txn = await connection.BeginTransactionAsync();
+                await using var command = new MySqlCommand($"""
+                    UPDATE accounts SET balance = balance - {amount}, n = n + 1 WHERE id = {a};
+                    UPDATE accounts SET balance = balance + {amount}, n = n + 1 WHERE id = {b};
+                    INSERT INTO ledger VALUES ({n}, {a}, -{amount}), ({n}, {b}, {amount});
+                    {(n % 3 == 0 ? "DELETE FROM items ORDER BY id LIMIT 1;" : $"INSERT INTO items (account, label) VALUES ({a}, 'item {n}');")}
+                    """, connection, txn);
+                await command.ExecuteNonQueryAsync();
+                await txn.CommitAsync();
+            }
+        });
+
+        var random = new Random(11);
+        var pid = h.Service.StartWorker(task.Name, Direction.Forward);
+        for (var kill = 0; kill < 10; kill++)
+        {
+            await Task.Delay(random.Next(300, 1500));
+            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+            await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+            pid = h.Service.StartWorker(task.Name, Direction.Forward);
+        }
+        await Task.Delay(1000);
+        stopWriting.Cancel();
+        await writer;
+        Assert.True(transactions > 200, $"only {transactions} source transactions were written");
+
+        await WaitForEqualAsync(h, task.Name, db, target, ("accounts", "id"), ("ledger", "txn, account, amount"), ("items", "id"));
+        Assert.Equal(transactions * 2, await TableSnapshot.CountAsync(h.Target, target, "ledger"));
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
+        await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ADdlOnASynchronizedTablePausesTheTaskWithTheStatement()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "incddl", "CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 1);");
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = NewTask(h, db, target, "incddl");
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
+        await TestServers.ExecuteAsync(h.Source, "INSERT INTO t VALUES (2, 2); ALTER TABLE t ADD COLUMN extra INT; INSERT INTO t VALUES (3, 3, 3);", db);
+        try
+        {
+            await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status == TaskStatus.Suspended,
+                TimeSpan.FromSeconds(30), "the task to pause");
+        }
+        catch (TimeoutException)
+        {
+            var log = File.ReadAllText(h.Service.Home.WorkerLog(task.Name, Direction.Forward));
+            Assert.Fail($"not paused; status {h.Service.Status(task.Name, Direction.Forward).Status}; worker log:\n{log}");
+        }
+        var state = h.Service.Status(task.Name, Direction.Forward);
+        Assert.Contains("ADD COLUMN extra", state.Message);
+        // The row before the DDL arrived; the one after it waits.
+        Assert.Equal(2L, await TableSnapshot.CountAsync(h.Target, target, "t"));
+    }
+}
