@@ -106,9 +106,15 @@ internal sealed class ChangeApplier
     {
         var command = new MySqlBatchCommand();
         var values = AddValues(command, plan, row, "v");
-        command.CommandText = plan.HasKey
-            ? $"REPLACE INTO {plan.Target} ({plan.ColumnList}) VALUES ({values})"
-            : $"INSERT INTO {plan.Target} ({plan.ColumnList}) VALUES ({values})";
+        if (plan.HasKey)
+        {
+            command.CommandText = $"REPLACE INTO {plan.Target} ({plan.ColumnList}) VALUES ({values})";
+            return command;
+        }
+        // Without a key a replayed insert cannot be told from a new one; while catching up on the copy's
+        // window, an identical row already there is taken to be this one (documented for keyless tables).
+        var same = string.Join(" AND ", plan.Columns.Select((c, i) => $"{Connections.MySqlEndpoint.Quote(c.Name)} <=> @v{i}"));
+        command.CommandText = $"INSERT INTO {plan.Target} ({plan.ColumnList}) SELECT {values} FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {plan.Target} WHERE {same})";
         return command;
     }
 

@@ -31,25 +31,30 @@ public sealed class IncrementalRunner
     private readonly Direction _direction;
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
+    private readonly SchemaHistory _history;
     private readonly Action<string> _log;
     private long _rowsApplied;
     private long _transactionsApplied;
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
-        RuntimeStore runtime, ConflictLog conflicts, Action<string> log)
+        StateStore store, Action<string> log)
     {
+        _runtime = new RuntimeStore(store);
+        _conflicts = new ConflictLog(store);
+        _history = new SchemaHistory(store);
         _source = source;
         _sourcePassword = sourcePassword;
         _target = target;
         _task = task;
         _direction = direction;
-        _runtime = runtime;
-        _conflicts = conflicts;
         _log = log;
     }
 
-    /// <summary>Records where incremental reading starts, unless a checkpoint exists: call before the full copy begins.</summary>
-    public async Task EnsureStartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Records where incremental reading starts, unless a checkpoint exists: call before the full copy begins.
+    /// The tables' schemas are recorded as in force from that position on.
+    /// </summary>
+    public async Task EnsureStartAsync(TaskObjects objects, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
@@ -58,6 +63,8 @@ public sealed class IncrementalRunner
         var start = _task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full)
             ? await SourcePositions.OldestAsync(source, cancellationToken).ConfigureAwait(false)
             : await SourcePositions.CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        foreach (var table in objects.Tables)
+            _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
         await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
     }
@@ -117,7 +124,7 @@ public sealed class IncrementalRunner
             ServerId = ReplicaServerId(),
             HeartbeatInterval = TimeSpan.FromSeconds(2),
         };
-        var reader = new BinlogTransactionReader(options, new InformationSchemaProvider(options));
+        var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>

@@ -34,11 +34,11 @@ public sealed partial class TaskRunner
 
         var sourcePassword = catalog.GetPassword(_task.Source);
         var incremental = _task.MigrationTypes.HasFlag(MigrationTypes.Incremental)
-            ? new IncrementalRunner(source, sourcePassword, target, _task, _direction, runtime, new ConflictLog(_store), _log)
+            ? new IncrementalRunner(source, sourcePassword, target, _task, _direction, _store, _log)
             : null;
         // The start of incremental reading is recorded before the copy begins, so no write made during the copy is lost.
         if (incremental is not null)
-            await incremental.EnsureStartAsync(cancellationToken).ConfigureAwait(false);
+            await incremental.EnsureStartAsync(objects, cancellationToken).ConfigureAwait(false);
 
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {

@@ -86,6 +86,19 @@ internal static class StateSchema
         );
         CREATE INDEX conflicts_by_task ON conflicts(task, direction, time);
         """,
+        // 2: table schemas by binlog position, so rows logged before a DDL decode with the shape they had.
+        """
+        CREATE TABLE schema_history (
+            task          TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            direction     TEXT NOT NULL,
+            database_name TEXT NOT NULL,
+            table_name    TEXT NOT NULL,
+            file_seq      INTEGER NOT NULL,
+            position      INTEGER NOT NULL,
+            schema_json   TEXT NOT NULL,
+            PRIMARY KEY (task, direction, database_name, table_name, file_seq, position)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;
