@@ -14,7 +14,8 @@ internal sealed class TransactionAssembler
     private readonly IBinlogSchemaProvider? _schemas;
     private readonly BinlogServerFlavor _flavor;
     private readonly Dictionary<ulong, TableMapEvent> _tableMaps = new();
-    private readonly Dictionary<ulong, (TableMapEvent Map, RowColumn[] Columns, TableSchema? Schema)> _decoders = new();
+    // Decoding plans by table, reused while the TABLE_MAP describes the same columns; cleared by DDL.
+    private readonly Dictionary<(string Database, string Table), TableDecoder> _decoders = new();
 
     private string _file;
     private long _position;
@@ -54,6 +55,20 @@ internal sealed class TransactionAssembler
 
     /// <summary>Feeds one event; returns a transaction when the event completed one (or a heartbeat on an idle stream).</summary>
     public async ValueTask<BinlogTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
+    {
+        var transaction = await AcceptCoreAsync(e, cancellationToken).ConfigureAwait(false);
+        if (transaction is null || transaction.IsHeartbeat) return transaction;
+        // Tables change shape only through DDL: decoding plans and schemas are renewed after one.
+        foreach (var ddl in transaction.Changes.OfType<BinlogDdlChange>())
+        {
+            _decoders.Clear();
+            if (_schemas is not null)
+                await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, transaction.EndPosition, cancellationToken).ConfigureAwait(false);
+        }
+        return transaction;
+    }
+
+    private async ValueTask<BinlogTransaction?> AcceptCoreAsync(BinlogEvent e, CancellationToken cancellationToken)
     {
         switch (e)
         {
@@ -105,7 +120,7 @@ internal sealed class TransactionAssembler
                 }
                 return Advance(e);
             case QueryEvent query:
-                return await QueryAsync(query, cancellationToken).ConfigureAwait(false);
+                return Query(query);
             case XidEvent xid:
                 return _inTransaction ? Complete(xid.Header) : Advance(e);
             case TableMapEvent map:
@@ -144,7 +159,7 @@ internal sealed class TransactionAssembler
         return new BinlogTransaction(null, heartbeat.Header.ServerId, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true);
     }
 
-    private async ValueTask<BinlogTransaction?> QueryAsync(QueryEvent query, CancellationToken cancellationToken)
+    private BinlogTransaction? Query(QueryEvent query)
     {
         if (query.IsBegin || query.Statement.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
         {
@@ -164,12 +179,7 @@ internal sealed class TransactionAssembler
         if (!_inTransaction) Begin(query.Header);
         _changes.Add(new BinlogDdlChange(query.Database, query.Statement));
         var endsGroup = _flavor == BinlogServerFlavor.MySql || _pendingMariaDbGtid is null || _standalone;
-        if (!endsGroup) return null;
-        var transaction = Complete(query.Header);
-        if (_schemas is not null)
-            await _schemas.OnDdlAsync(query.Database, query.Statement, transaction!.EndPosition, cancellationToken).ConfigureAwait(false);
-        _decoders.Clear();
-        return transaction;
+        return endsGroup ? Complete(query.Header) : null;
     }
 
     private void Begin(BinlogEventHeader header)
@@ -211,13 +221,14 @@ internal sealed class TransactionAssembler
     {
         if (!_tableMaps.TryGetValue(rows.TableId, out var map))
             throw new FormatException($"Rows event for table id {rows.TableId} arrived without its TABLE_MAP event.");
-        if (!_decoders.TryGetValue(rows.TableId, out var decoder) || !ReferenceEquals(decoder.Map, map))
+        var key = (map.Database, map.Table);
+        if (!_decoders.TryGetValue(key, out var decoder) || !decoder.Describes(map))
         {
             TableSchema? schema = null;
             if (_schemas is not null)
                 schema = await _schemas.GetTableAsync(map.Database, map.Table, _transactionStart ?? Boundary, cancellationToken).ConfigureAwait(false);
-            decoder = (map, RowColumn.Build(map, schema), schema);
-            _decoders[rows.TableId] = decoder;
+            decoder = new TableDecoder(map, RowColumn.Build(map, schema), schema);
+            _decoders[key] = decoder;
         }
         var kind = rows.Kind switch
         {
@@ -225,9 +236,20 @@ internal sealed class TransactionAssembler
             RowsEventKind.Update => RowChangeKind.Update,
             _ => RowChangeKind.Delete,
         };
-        var names = decoder.Columns.Select(c => c.Name).ToArray();
         foreach (var (before, after) in RowImageDecoder.Decode(rows, decoder.Columns))
-            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, names, before, after, decoder.Schema));
+            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, decoder.Names, before, after, decoder.Schema));
         if ((rows.Flags & RowsEvent.StatementEndFlag) != 0) _tableMaps.Clear();
+    }
+
+    private sealed class TableDecoder(TableMapEvent map, RowColumn[] columns, TableSchema? schema)
+    {
+        private readonly TableMapEvent _map = map;
+
+        public RowColumn[] Columns { get; } = columns;
+        public TableSchema? Schema { get; } = schema;
+        public string?[] Names { get; } = columns.Select(c => c.Name).ToArray();
+
+        /// <summary>True when <paramref name="other"/> maps the same column types, metadata and optional details.</summary>
+        public bool Describes(TableMapEvent other) => ReferenceEquals(_map, other) || _map.Signature.AsSpan().SequenceEqual(other.Signature);
     }
 }
