@@ -153,5 +153,40 @@ public sealed class BinlogTransactionTests
         Assert.Equal(7L, ((BinlogRowChange)mine[0].Changes[0])["id"]);
     }
 
+    [Fact]
+    public async Task TwoPhaseXaYieldsThePreparedChangesAndThenTheOutcome()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_xa");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("XA START 'x1'; INSERT INTO t VALUES (1); XA END 'x1'; XA PREPARE 'x1'; XA COMMIT 'x1'");
+        await db.ExecuteAsync("XA START 'x2'; INSERT INTO t VALUES (2); XA END 'x2'; XA PREPARE 'x2'; XA ROLLBACK 'x2'");
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+        var read = await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 3);
+        var xa = read.Where(t => t.XaPhase != BinlogXaPhase.None).ToList();
+        Assert.Equal([BinlogXaPhase.Prepared, BinlogXaPhase.Committed, BinlogXaPhase.Prepared, BinlogXaPhase.RolledBack], xa.Select(t => t.XaPhase));
+        Assert.Equal(1L, ((BinlogRowChange)xa[0].Changes.Single())["id"]);
+        Assert.Empty(xa[1].Changes);
+        Assert.Equal(2L, ((BinlogRowChange)xa[2].Changes.Single())["id"]);
+        Assert.All(xa, t => Assert.NotNull(t.XaId));
+        Assert.Equal(xa[0].XaId, xa[1].XaId);
+        Assert.Equal(xa[2].XaId, xa[3].XaId);
+        Assert.NotEqual(xa[0].XaId, xa[2].XaId);
+        Assert.Equal(xa[0].EndPosition, xa[1].StartPosition);
+    }
+
+    [Fact]
+    public async Task OnePhaseXaIsAnOrdinaryTransaction()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_xa1");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("XA START 'x2'; INSERT INTO t VALUES (1), (2); XA END 'x2'; XA COMMIT 'x2' ONE PHASE");
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        Assert.Equal(2, mine[0].Changes.Count);
+        Assert.Single(mine[1].Changes);
+    }
+
     private static object? Plain(object? value) => value is MySqlText text ? text.ToString() : value;
 }

@@ -123,6 +123,10 @@ internal sealed class TransactionAssembler
                 return Query(query);
             case XidEvent xid:
                 return _inTransaction ? Complete(xid.Header) : Advance(e);
+            case XaPrepareEvent prepare:
+                return _inTransaction
+                    ? Complete(prepare.Header, xa: (prepare.OnePhase ? BinlogXaPhase.None : BinlogXaPhase.Prepared, prepare.Xid))
+                    : Advance(e);
             case TableMapEvent map:
                 if (!_inTransaction) Begin(map.Header);
                 _tableMaps[map.TableId] = map;
@@ -167,8 +171,16 @@ internal sealed class TransactionAssembler
             _sawBegin = true;
             return null;
         }
-        if (query.IsCommit || query.IsRollback || query.IsXaEnd)
+        if (query.IsCommit || query.IsRollback || (query.IsXaOnePhase && _sawBegin))
             return _inTransaction ? Complete(query.Header) : Advance(query);
+        if (query.IsXaEnd) return null;
+        if (query.IsXaCommit || query.IsXaRollback)
+        {
+            // The outcome of a transaction prepared earlier: a group of its own, with no changes.
+            if (!_inTransaction) Begin(query.Header);
+            var xid = query.Statement.Trim()[(query.IsXaCommit ? "XA COMMIT".Length : "XA ROLLBACK".Length)..].Trim();
+            return Complete(query.Header, xa: (query.IsXaCommit ? BinlogXaPhase.Committed : BinlogXaPhase.RolledBack, xid));
+        }
         if (_sawBegin)
         {
             if (!query.IsSavepoint) _changes.Add(new BinlogStatementChange(query.Database, query.Statement));
@@ -196,7 +208,7 @@ internal sealed class TransactionAssembler
         _changes = new List<BinlogChange>();
     }
 
-    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false)
+    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false, (BinlogXaPhase Phase, string Xid)? xa = null)
     {
         // A transaction cut short by the next one's GTID event ends where that event starts.
         if (!header.IsArtificial)
@@ -210,7 +222,11 @@ internal sealed class TransactionAssembler
         var commitTime = _commitMicroseconds is { } micro and > 0
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(micro / 1000)).AddTicks((long)(micro % 1000) * 10)
             : DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
-        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary);
+        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary)
+        {
+            XaPhase = xa?.Phase ?? BinlogXaPhase.None,
+            XaId = xa?.Xid,
+        };
         _inTransaction = false;
         _sawBegin = false;
         _changes = new List<BinlogChange>();

@@ -127,6 +127,25 @@ public sealed class TransactionAssemblerTests
     }
 
     [Fact]
+    public async Task TwoPhaseXaIsYieldedAsPreparedThenItsOutcome()
+    {
+        var assembler = new TransactionAssembler(BinlogServerFlavor.MariaDb, BinlogStartPosition.FromFile("f.000001", 4), null);
+        var prepare = new PacketWriter().WriteByte(0).WriteUInt32(7).WriteUInt32(2).WriteUInt32(2).WriteString("a1b2").ToArray();
+        var read = await FeedAsync(assembler,
+            EventBytes.MariaDbGtid(0, 1, MariaDbGtidEvent.PreparedXa, nextPosition: 50), IntTable(90), Insert(1, 120),
+            EventBytes.Query("", "XA END X'6131',X'6232',7", nextPosition: 160),
+            EventBytes.Event(BinlogEventType.XaPrepare, prepare, nextPosition: 200),
+            EventBytes.MariaDbGtid(0, 2, MariaDbGtidEvent.CompletedXa, nextPosition: 240),
+            EventBytes.Query("", "XA COMMIT X'6131',X'6232',7", nextPosition: 300));
+        Assert.Equal([BinlogXaPhase.Prepared, BinlogXaPhase.Committed], read.Select(t => t.XaPhase));
+        Assert.Equal("X'6131',X'6232',7", read[0].XaId);
+        Assert.Equal(read[0].XaId, read[1].XaId);
+        Assert.Single(read[0].Changes);
+        Assert.Empty(read[1].Changes);
+        Assert.Equal((200L, 300L), (read[0].EndPosition.Position, read[1].EndPosition.Position));
+    }
+
+    [Fact]
     public async Task RowsWithoutTheirTableMapAreRejected()
     {
         var assembler = new TransactionAssembler(BinlogServerFlavor.MariaDb, BinlogStartPosition.FromFile("f.000001", 4), null);
