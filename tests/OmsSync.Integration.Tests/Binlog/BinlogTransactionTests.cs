@@ -188,5 +188,17 @@ public sealed class BinlogTransactionTests
         Assert.Single(mine[1].Changes);
     }
 
+    [Fact]
+    public async Task SkipReplicationSessionsAreFlagged()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_skip");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("SET SESSION skip_replication = 1; INSERT INTO t VALUES (1)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (2)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        Assert.Equal([true, false], mine.Select(t => t.SkipReplication));
+    }
+
     private static object? Plain(object? value) => value is MySqlText text ? text.ToString() : value;
 }

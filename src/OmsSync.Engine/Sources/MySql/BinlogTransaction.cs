@@ -40,6 +40,12 @@ public sealed class BinlogTransaction
     /// <summary>The XID of an XA transaction as the binlog spells it; null for ordinary transactions.</summary>
     public string? XaId { get; init; }
 
+    /// <summary>
+    /// MariaDB: the transaction was written with @@skip_replication=1 (LOG_EVENT_SKIP_REPLICATION_F), which
+    /// replicas may be told to ignore; a writer can use it to mark its own changes.
+    /// </summary>
+    public bool SkipReplication { get; init; }
+
     public bool IsDdl => Changes.Count == 1 && Changes[0] is BinlogDdlChange;
 
     public override string ToString() => IsHeartbeat ? $"Heartbeat at {EndPosition}" : $"{Gtid ?? "(no gtid)"}: {Changes.Count} change(s), ends {EndPosition}";

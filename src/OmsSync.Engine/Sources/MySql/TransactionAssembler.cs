@@ -32,6 +32,7 @@ internal sealed class TransactionAssembler
     private (Guid Source, long Number)? _pendingMySqlGtid;
     private ulong? _commitMicroseconds;
     private uint _serverId;
+    private bool _skipReplication;
     private BinlogPosition? _transactionStart;
     private List<BinlogChange> _changes = new();
 
@@ -204,6 +205,7 @@ internal sealed class TransactionAssembler
         _pendingMySqlGtid = null;
         _commitMicroseconds = null;
         _serverId = header.ServerId;
+        _skipReplication = (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0;
         _transactionStart = Boundary;
         _changes = new List<BinlogChange>();
     }
@@ -225,6 +227,7 @@ internal sealed class TransactionAssembler
         var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary)
         {
             XaPhase = xa?.Phase ?? BinlogXaPhase.None,
+            SkipReplication = _skipReplication || (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0,
             XaId = xa?.Xid,
         };
         _inTransaction = false;
