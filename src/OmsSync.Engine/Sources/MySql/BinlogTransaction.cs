@@ -32,6 +32,20 @@ public sealed class BinlogTransaction
     /// <summary>True for an idle-stream position advance: no changes, just a newer <see cref="EndPosition"/>.</summary>
     public bool IsHeartbeat { get; }
 
+    /// <summary>
+    /// Two-phase XA: a <see cref="BinlogXaPhase.Prepared"/> item carries changes that only count once a later
+    /// <see cref="BinlogXaPhase.Committed"/> item with the same <see cref="XaId"/> arrives (and never after <see cref="BinlogXaPhase.RolledBack"/>).
+    /// </summary>
+    public BinlogXaPhase XaPhase { get; init; }
+    /// <summary>The XID of an XA transaction as the binlog spells it; null for ordinary transactions.</summary>
+    public string? XaId { get; init; }
+
+    /// <summary>
+    /// MariaDB: the transaction was written with @@skip_replication=1 (LOG_EVENT_SKIP_REPLICATION_F), which
+    /// replicas may be told to ignore; a writer can use it to mark its own changes.
+    /// </summary>
+    public bool SkipReplication { get; init; }
+
     public bool IsDdl => Changes.Count == 1 && Changes[0] is BinlogDdlChange;
 
     public override string ToString() => IsHeartbeat ? $"Heartbeat at {EndPosition}" : $"{Gtid ?? "(no gtid)"}: {Changes.Count} change(s), ends {EndPosition}";

@@ -14,7 +14,8 @@ internal sealed class TransactionAssembler
     private readonly IBinlogSchemaProvider? _schemas;
     private readonly BinlogServerFlavor _flavor;
     private readonly Dictionary<ulong, TableMapEvent> _tableMaps = new();
-    private readonly Dictionary<ulong, (TableMapEvent Map, RowColumn[] Columns, TableSchema? Schema)> _decoders = new();
+    // Decoding plans by table, reused while the TABLE_MAP describes the same columns; cleared by DDL.
+    private readonly Dictionary<(string Database, string Table), TableDecoder> _decoders = new();
 
     private string _file;
     private long _position;
@@ -31,6 +32,7 @@ internal sealed class TransactionAssembler
     private (Guid Source, long Number)? _pendingMySqlGtid;
     private ulong? _commitMicroseconds;
     private uint _serverId;
+    private bool _skipReplication;
     private BinlogPosition? _transactionStart;
     private List<BinlogChange> _changes = new();
 
@@ -54,6 +56,20 @@ internal sealed class TransactionAssembler
 
     /// <summary>Feeds one event; returns a transaction when the event completed one (or a heartbeat on an idle stream).</summary>
     public async ValueTask<BinlogTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
+    {
+        var transaction = await AcceptCoreAsync(e, cancellationToken).ConfigureAwait(false);
+        if (transaction is null || transaction.IsHeartbeat) return transaction;
+        // Tables change shape only through DDL: decoding plans and schemas are renewed after one.
+        foreach (var ddl in transaction.Changes.OfType<BinlogDdlChange>())
+        {
+            _decoders.Clear();
+            if (_schemas is not null)
+                await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, transaction.EndPosition, cancellationToken).ConfigureAwait(false);
+        }
+        return transaction;
+    }
+
+    private async ValueTask<BinlogTransaction?> AcceptCoreAsync(BinlogEvent e, CancellationToken cancellationToken)
     {
         switch (e)
         {
@@ -105,9 +121,13 @@ internal sealed class TransactionAssembler
                 }
                 return Advance(e);
             case QueryEvent query:
-                return await QueryAsync(query, cancellationToken).ConfigureAwait(false);
+                return Query(query);
             case XidEvent xid:
                 return _inTransaction ? Complete(xid.Header) : Advance(e);
+            case XaPrepareEvent prepare:
+                return _inTransaction
+                    ? Complete(prepare.Header, xa: (prepare.OnePhase ? BinlogXaPhase.None : BinlogXaPhase.Prepared, prepare.Xid))
+                    : Advance(e);
             case TableMapEvent map:
                 if (!_inTransaction) Begin(map.Header);
                 _tableMaps[map.TableId] = map;
@@ -144,7 +164,7 @@ internal sealed class TransactionAssembler
         return new BinlogTransaction(null, heartbeat.Header.ServerId, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true);
     }
 
-    private async ValueTask<BinlogTransaction?> QueryAsync(QueryEvent query, CancellationToken cancellationToken)
+    private BinlogTransaction? Query(QueryEvent query)
     {
         if (query.IsBegin || query.Statement.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
         {
@@ -152,8 +172,16 @@ internal sealed class TransactionAssembler
             _sawBegin = true;
             return null;
         }
-        if (query.IsCommit || query.IsRollback || query.IsXaEnd)
+        if (query.IsCommit || query.IsRollback || (query.IsXaOnePhase && _sawBegin))
             return _inTransaction ? Complete(query.Header) : Advance(query);
+        if (query.IsXaEnd) return null;
+        if (query.IsXaCommit || query.IsXaRollback)
+        {
+            // The outcome of a transaction prepared earlier: a group of its own, with no changes.
+            if (!_inTransaction) Begin(query.Header);
+            var xid = query.Statement.Trim()[(query.IsXaCommit ? "XA COMMIT".Length : "XA ROLLBACK".Length)..].Trim();
+            return Complete(query.Header, xa: (query.IsXaCommit ? BinlogXaPhase.Committed : BinlogXaPhase.RolledBack, xid));
+        }
         if (_sawBegin)
         {
             if (!query.IsSavepoint) _changes.Add(new BinlogStatementChange(query.Database, query.Statement));
@@ -164,12 +192,7 @@ internal sealed class TransactionAssembler
         if (!_inTransaction) Begin(query.Header);
         _changes.Add(new BinlogDdlChange(query.Database, query.Statement));
         var endsGroup = _flavor == BinlogServerFlavor.MySql || _pendingMariaDbGtid is null || _standalone;
-        if (!endsGroup) return null;
-        var transaction = Complete(query.Header);
-        if (_schemas is not null)
-            await _schemas.OnDdlAsync(query.Database, query.Statement, transaction!.EndPosition, cancellationToken).ConfigureAwait(false);
-        _decoders.Clear();
-        return transaction;
+        return endsGroup ? Complete(query.Header) : null;
     }
 
     private void Begin(BinlogEventHeader header)
@@ -182,11 +205,12 @@ internal sealed class TransactionAssembler
         _pendingMySqlGtid = null;
         _commitMicroseconds = null;
         _serverId = header.ServerId;
+        _skipReplication = (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0;
         _transactionStart = Boundary;
         _changes = new List<BinlogChange>();
     }
 
-    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false)
+    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false, (BinlogXaPhase Phase, string Xid)? xa = null)
     {
         // A transaction cut short by the next one's GTID event ends where that event starts.
         if (!header.IsArtificial)
@@ -200,7 +224,12 @@ internal sealed class TransactionAssembler
         var commitTime = _commitMicroseconds is { } micro and > 0
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(micro / 1000)).AddTicks((long)(micro % 1000) * 10)
             : DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
-        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary);
+        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary)
+        {
+            XaPhase = xa?.Phase ?? BinlogXaPhase.None,
+            SkipReplication = _skipReplication || (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0,
+            XaId = xa?.Xid,
+        };
         _inTransaction = false;
         _sawBegin = false;
         _changes = new List<BinlogChange>();
@@ -211,13 +240,14 @@ internal sealed class TransactionAssembler
     {
         if (!_tableMaps.TryGetValue(rows.TableId, out var map))
             throw new FormatException($"Rows event for table id {rows.TableId} arrived without its TABLE_MAP event.");
-        if (!_decoders.TryGetValue(rows.TableId, out var decoder) || !ReferenceEquals(decoder.Map, map))
+        var key = (map.Database, map.Table);
+        if (!_decoders.TryGetValue(key, out var decoder) || !decoder.Describes(map))
         {
             TableSchema? schema = null;
             if (_schemas is not null)
                 schema = await _schemas.GetTableAsync(map.Database, map.Table, _transactionStart ?? Boundary, cancellationToken).ConfigureAwait(false);
-            decoder = (map, RowColumn.Build(map, schema), schema);
-            _decoders[rows.TableId] = decoder;
+            decoder = new TableDecoder(map, RowColumn.Build(map, schema), schema);
+            _decoders[key] = decoder;
         }
         var kind = rows.Kind switch
         {
@@ -225,9 +255,20 @@ internal sealed class TransactionAssembler
             RowsEventKind.Update => RowChangeKind.Update,
             _ => RowChangeKind.Delete,
         };
-        var names = decoder.Columns.Select(c => c.Name).ToArray();
         foreach (var (before, after) in RowImageDecoder.Decode(rows, decoder.Columns))
-            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, names, before, after, decoder.Schema));
+            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, decoder.Names, before, after, decoder.Schema));
         if ((rows.Flags & RowsEvent.StatementEndFlag) != 0) _tableMaps.Clear();
+    }
+
+    private sealed class TableDecoder(TableMapEvent map, RowColumn[] columns, TableSchema? schema)
+    {
+        private readonly TableMapEvent _map = map;
+
+        public RowColumn[] Columns { get; } = columns;
+        public TableSchema? Schema { get; } = schema;
+        public string?[] Names { get; } = columns.Select(c => c.Name).ToArray();
+
+        /// <summary>True when <paramref name="other"/> maps the same column types, metadata and optional details.</summary>
+        public bool Describes(TableMapEvent other) => ReferenceEquals(_map, other) || _map.Signature.AsSpan().SequenceEqual(other.Signature);
     }
 }

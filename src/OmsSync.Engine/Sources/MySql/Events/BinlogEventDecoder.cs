@@ -83,6 +83,7 @@ internal sealed class BinlogEventDecoder
             case BinlogEventType.PartialUpdateRows:
                 throw new BinlogUnsupportedException(
                     "The source logs partial JSON updates; set binlog_row_value_options='' (empty) on the source.");
+            case BinlogEventType.XaPrepare: return XaPrepareEvent.Parse(header, body);
             case BinlogEventType.GtidTagged:
                 throw new BinlogUnsupportedException("Tagged GTIDs (MySQL 8.3+) are not supported; do not use GTID tags on the source.");
             case BinlogEventType.PreGaWriteRows or BinlogEventType.PreGaUpdateRows or BinlogEventType.PreGaDeleteRows:

@@ -9,6 +9,9 @@ internal readonly record struct BinlogEventHeader(uint Timestamp, BinlogEventTyp
     /// <summary>LOG_EVENT_ARTIFICIAL_F: made up by the server for this stream (e.g. the first Rotate), not read from a file.</summary>
     public const ushort ArtificialFlag = 0x20;
 
+    /// <summary>LOG_EVENT_SKIP_REPLICATION_F (MariaDB): written by a session with @@skip_replication=1.</summary>
+    public const ushort SkipReplicationFlag = 0x8000;
+
     public bool IsArtificial => (Flags & ArtificialFlag) != 0 || NextPosition == 0;
 
     public static BinlogEventHeader Parse(ReadOnlySpan<byte> data)

@@ -15,7 +15,11 @@ internal sealed class QueryEvent(BinlogEventHeader header, uint threadId, ushort
     public bool IsBegin => Is("BEGIN");
     public bool IsCommit => Is("COMMIT");
     public bool IsRollback => Is("ROLLBACK");
-    public bool IsXaEnd => Statement.StartsWith("XA END", StringComparison.OrdinalIgnoreCase) || Statement.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) || Statement.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase);
+    /// <summary>XA COMMIT ... ONE PHASE ends its transaction like COMMIT (two-phase XA is refused at XA_PREPARE).</summary>
+    public bool IsXaCommit => Statement.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase);
+    public bool IsXaRollback => Statement.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase);
+    public bool IsXaOnePhase => IsXaCommit && Statement.TrimEnd().EndsWith("ONE PHASE", StringComparison.OrdinalIgnoreCase);
+    public bool IsXaEnd => Statement.StartsWith("XA END", StringComparison.OrdinalIgnoreCase);
     public bool IsSavepoint =>
         Statement.StartsWith("SAVEPOINT", StringComparison.OrdinalIgnoreCase) ||
         Statement.StartsWith("ROLLBACK TO", StringComparison.OrdinalIgnoreCase) ||

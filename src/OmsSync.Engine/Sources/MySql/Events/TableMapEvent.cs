@@ -9,9 +9,10 @@ namespace OmsSync.Engine.Sources.MySql.Events;
 /// </summary>
 internal sealed class TableMapEvent : BinlogEvent
 {
-    public TableMapEvent(BinlogEventHeader header, ulong tableId, string database, string table, TableMapColumn[] columns)
+    public TableMapEvent(BinlogEventHeader header, ulong tableId, string database, string table, TableMapColumn[] columns, byte[]? signature = null)
         : base(header)
     {
+        Signature = signature ?? [];
         TableId = tableId;
         Database = database;
         Table = table;
@@ -22,6 +23,8 @@ internal sealed class TableMapEvent : BinlogEvent
     public string Database { get; }
     public string Table { get; }
     public IReadOnlyList<TableMapColumn> Columns { get; }
+    /// <summary>The bytes that describe the columns (types through optional metadata): equal signatures decode alike.</summary>
+    public byte[] Signature { get; }
 
     /// <summary>Post-header: table id (6 bytes, or 4 when the post-header is 6 long), flags (2).</summary>
     public static TableMapEvent Parse(BinlogEventHeader header, ReadOnlySpan<byte> body, int postHeaderLength)
@@ -33,6 +36,7 @@ internal sealed class TableMapEvent : BinlogEvent
         reader.Skip(1);
         var table = reader.ReadString(reader.ReadByte());
         reader.Skip(1);
+        var describedFrom = reader.Offset;
         var count = reader.ReadLengthEncodedLength();
         if (count > reader.Remaining) throw new FormatException($"TABLE_MAP claims {count} columns in {reader.Remaining} bytes.");
         var types = reader.ReadBytes(count);
@@ -51,7 +55,7 @@ internal sealed class TableMapEvent : BinlogEvent
         var nullBits = reader.ReadBytes((count + 7) / 8);
         for (var i = 0; i < count; i++) columns[i].Nullable = (nullBits[i / 8] & (1 << (i % 8))) != 0;
         if (!reader.IsEmpty) TableMapOptionalMetadata.Apply(reader.ReadRest(), columns);
-        return new TableMapEvent(header, tableId, database, table, columns);
+        return new TableMapEvent(header, tableId, database, table, columns, body[describedFrom..].ToArray());
     }
 
     private static ushort ReadMetadata(ref PacketReader metadata, ColumnType type) => type switch

@@ -26,6 +26,8 @@ internal static class TableMapOptionalMetadata
         var numeric = columns.Where(c => c.Type.IsNumeric()).ToArray();
         var character = columns.Where(c => c.Type.IsCharacter()).ToArray();
         var enumSet = columns.Where(c => c.Type.IsEnumOrSet()).ToArray();
+        var enumValues = new Dictionary<int, byte[][]>();
+        var setValues = new Dictionary<int, byte[][]>();
         while (!reader.IsEmpty)
         {
             var type = reader.ReadByte();
@@ -55,10 +57,10 @@ internal static class TableMapOptionalMetadata
                     foreach (var column in columns) column.Name = value.ReadLengthEncodedString();
                     break;
                 case SetStrValue:
-                    foreach (var column in columns.Where(c => c.Type == ColumnType.Set)) column.SetValues = ReadStrings(ref value);
+                    foreach (var column in columns.Where(c => c.Type == ColumnType.Set)) setValues[column.Index] = ReadStrings(ref value);
                     break;
                 case EnumStrValue:
-                    foreach (var column in columns.Where(c => c.Type == ColumnType.Enum)) column.EnumValues = ReadStrings(ref value);
+                    foreach (var column in columns.Where(c => c.Type == ColumnType.Enum)) enumValues[column.Index] = ReadStrings(ref value);
                     break;
                 case SimplePrimaryKey:
                     while (!value.IsEmpty) MarkKey(columns, value.ReadLengthEncodedLength());
@@ -72,6 +74,16 @@ internal static class TableMapOptionalMetadata
                     break;
             }
         }
+        // ENUM and SET member names are stored in the column's charset, which may come after them in the block.
+        foreach (var (index, values) in enumValues) columns[index].EnumValues = Decode(values, columns[index]);
+        foreach (var (index, values) in setValues) columns[index].SetValues = Decode(values, columns[index]);
+    }
+
+    private static string[] Decode(byte[][] values, TableMapColumn column)
+    {
+        var charset = column.Collation is { } id ? Values.MySqlCharsets.CharsetOf(id) : null;
+        var encoding = charset is null || charset == "binary" ? Encoding.UTF8 : Values.MySqlCharsets.GetEncoding(charset);
+        return values.Select(v => encoding.GetString(v)).ToArray();
     }
 
     private static void ApplyDefaultCharset(ref PacketReader value, TableMapColumn[] columns)
@@ -87,12 +99,12 @@ internal static class TableMapOptionalMetadata
         }
     }
 
-    private static string[] ReadStrings(ref PacketReader value)
+    private static byte[][] ReadStrings(ref PacketReader value)
     {
         var count = value.ReadLengthEncodedLength();
         if (count > value.Remaining) throw new FormatException($"ENUM/SET metadata claims {count} values in {value.Remaining} bytes.");
-        var values = new string[count];
-        for (var i = 0; i < count; i++) values[i] = Encoding.UTF8.GetString(value.ReadLengthEncodedBytes());
+        var values = new byte[count][];
+        for (var i = 0; i < count; i++) values[i] = value.ReadLengthEncodedBytes().ToArray();
         return values;
     }
 

@@ -1,0 +1,65 @@
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+
+namespace OmsSync.Integration.Tests.Binlog;
+
+/// <summary>Purging binlogs would pull files from under tests reading in parallel, so this runs alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BinlogPurgeCollection
+{
+    public const string Name = "Binlog purge";
+}
+
+[Collection(BinlogPurgeCollection.Name)]
+public sealed class BinlogPurgeTests
+{
+    [Fact]
+    public async Task PurgedStartFileIsATypedBinlogUnavailableError()
+    {
+        var old = await BinlogTestDatabase.CurrentPositionAsync();
+        await PurgeUpToAsync(old.File!);
+        var error = await Assert.ThrowsAsync<BinlogServerException>(() => BinlogTestDatabase.ReadUntilAsync(old, _ => true));
+        Assert.True(error.IsBinlogUnavailable, error.Message);
+        Assert.Equal(BinlogServerException.FatalErrorReadingBinlog, error.ErrorNumber);
+    }
+
+    [Fact]
+    public async Task PurgedGtidPositionIsATypedBinlogUnavailableError()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_purgegtid");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (1)");
+        var gtids = (string)(await TestServers.ScalarAsync(BinlogTestDatabase.Server, "SELECT @@gtid_binlog_pos"))!;
+        var gtid = MariaDbGtid.Parse(gtids.Split(',').Single(g => g.StartsWith("0-")));
+        await db.ExecuteAsync("INSERT INTO t VALUES (2)");
+        await PurgeUpToAsync((await BinlogTestDatabase.CurrentPositionAsync()).File!);
+        // Starting before a transaction that is gone must fail, never skip ahead.
+        var before = new MariaDbGtid(gtid.Domain, gtid.ServerId, gtid.Sequence - 1);
+        var error = await Assert.ThrowsAsync<BinlogServerException>(
+            () => BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromMariaDbGtids(MariaDbGtidList.Empty.With(before)), _ => true));
+        Assert.True(error.IsBinlogUnavailable, error.Message);
+    }
+
+    /// <summary>
+    /// Rotates and purges until <paramref name="file"/> is gone: MariaDB keeps a file until its binlog
+    /// checkpoint has passed and while a dump thread still reads it, so one PURGE may not be enough.
+    /// </summary>
+    private static async Task PurgeUpToAsync(string file)
+    {
+        await TestServers.ExecuteAsync(BinlogTestDatabase.Server, "FLUSH BINARY LOGS");
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var current = await BinlogTestDatabase.CurrentPositionAsync();
+            await TestServers.ExecuteAsync(BinlogTestDatabase.Server, $"PURGE BINARY LOGS TO '{current.File}'");
+            await using var connection = await TestServers.OpenMySqlAsync(BinlogTestDatabase.Server);
+            await using var command = new MySqlConnector.MySqlCommand("SHOW BINARY LOGS", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var remaining = new List<string>();
+            while (await reader.ReadAsync()) remaining.Add(reader.GetString(0));
+            if (!remaining.Contains(file)) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"The server kept {file} through 10 s of PURGE BINARY LOGS.");
+    }
+}

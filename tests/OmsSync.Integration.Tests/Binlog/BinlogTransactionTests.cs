@@ -1,0 +1,204 @@
+using MySqlConnector;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+
+namespace OmsSync.Integration.Tests.Binlog;
+
+/// <summary>Transaction grouping, positions, DDL items, GTID starts, purged files and heartbeats against a real MariaDB.</summary>
+public sealed class BinlogTransactionTests
+{
+    [Fact]
+    public async Task UpdatesAndDeletesCarryBeforeImages()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_upd");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), n BIGINT UNSIGNED)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("UPDATE t SET v = 'z', n = 18446744073709551615 WHERE id = 1");
+        await db.ExecuteAsync("DELETE FROM t WHERE id = 2");
+
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        var update = Assert.IsType<BinlogRowChange>(Assert.Single(mine[0].Changes));
+        Assert.Equal(RowChangeKind.Update, update.Kind);
+        Assert.Equal([1L, "a", 1UL], update.Before!.Select(Plain));
+        Assert.Equal([1L, "z", ulong.MaxValue], update.After!.Select(Plain));
+        var delete = Assert.IsType<BinlogRowChange>(Assert.Single(mine[1].Changes));
+        Assert.Equal(RowChangeKind.Delete, delete.Kind);
+        Assert.Null(delete.After);
+        Assert.Equal([2L, "b", 2UL], delete.Before!.Select(Plain));
+    }
+
+    [Fact]
+    public async Task MultiStatementTransactionIsOneItemEndingAtItsCommit()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_multi");
+        await db.ExecuteAsync("CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY, x INT)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            foreach (var sql in new[] { "INSERT INTO a VALUES (1), (2)", "INSERT INTO b VALUES (1, 10)", "UPDATE b SET x = 11", "DELETE FROM a WHERE id = 2" })
+            {
+                await using var command = new MySqlCommand(sql, connection, tx);
+                await command.ExecuteNonQueryAsync();
+            }
+            await tx.CommitAsync();
+        }
+        var after = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("INSERT INTO a VALUES (3)");
+
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        var first = mine[0];
+        Assert.Equal(
+            ["Insert a", "Insert a", "Insert b", "Update b", "Delete a"],
+            first.Changes.Cast<BinlogRowChange>().Select(c => $"{c.Kind} {c.Table}"));
+        // The end position is the boundary SHOW MASTER STATUS reported right after the commit.
+        Assert.Equal(after.File, first.EndPosition.File);
+        Assert.Equal(after.Position, first.EndPosition.Position);
+        Assert.Equal(after.MariaDbGtids!.ToString(), first.EndPosition.Gtids);
+        Assert.Equal(first.EndPosition.Gtids!.Split(',').Single(g => g.StartsWith("0-")), first.Gtid);
+        Assert.Equal(first.EndPosition, mine[1].StartPosition);
+        Assert.True(Math.Abs((DateTimeOffset.UtcNow - first.CommitTime).TotalMinutes) < 5);
+
+        // Resuming from the end position yields exactly the next transaction.
+        var resumed = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromCheckpoint(first.EndPosition), r => db.Mine(r).Count >= 1));
+        Assert.Equal(mine[1].Gtid, resumed[0].Gtid);
+    }
+
+    [Fact]
+    public async Task DdlIsItsOwnItemWithItsDefaultDatabase()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_ddl");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        await db.ExecuteAsync("ALTER TABLE t ADD COLUMN name VARCHAR(20) CHARACTER SET latin1");
+        await db.ExecuteAsync("INSERT INTO t VALUES (1, 'é')");
+
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 3));
+        Assert.True(mine[0].IsDdl);
+        var create = Assert.IsType<BinlogDdlChange>(mine[0].Changes[0]);
+        Assert.Equal(db.Name, create.Database);
+        Assert.StartsWith("CREATE TABLE t", create.Statement);
+        Assert.NotNull(mine[0].Gtid);
+        Assert.StartsWith("ALTER TABLE t", Assert.IsType<BinlogDdlChange>(Assert.Single(mine[1].Changes)).Statement);
+        var insert = Assert.IsType<BinlogRowChange>(Assert.Single(mine[2].Changes));
+        Assert.Equal("é", insert["name"]!.ToString());
+        Assert.Equal("latin1", ((MySqlText)insert["name"]!).Charset);
+    }
+
+    [Fact]
+    public async Task StartingFromMariaDbGtidSkipsWhatWasApplied()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_gtid");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (1)");
+        var gtids = (string)(await TestServers.ScalarAsync(BinlogTestDatabase.Server, "SELECT @@gtid_binlog_pos"))!;
+        await db.ExecuteAsync("INSERT INTO t VALUES (2)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromMariaDbGtids(gtids), r => db.Mine(r).Count >= 2));
+        Assert.Equal([2L, 3L], mine.Select(t => ((BinlogRowChange)t.Changes[0])["id"]));
+        var sequence = MariaDbGtid.Parse(gtids.Split(',').Single(g => g.StartsWith("0-"))).Sequence;
+        Assert.Equal(sequence + 1, MariaDbGtid.Parse(mine[0].Gtid!).Sequence);
+        Assert.Equal(mine[1].Gtid, MariaDbGtidList.Parse(mine[1].EndPosition.Gtids!).Find(0).ToString());
+        Assert.False(string.IsNullOrEmpty(mine[1].EndPosition.File));
+    }
+
+    [Fact]
+    public async Task UnknownStartFileIsATypedBinlogUnavailableError()
+    {
+        var missing = BinlogStartPosition.FromFile("mysql-bin.999999", 4);
+        var error = await Assert.ThrowsAsync<BinlogServerException>(() => BinlogTestDatabase.ReadUntilAsync(missing, _ => true));
+        Assert.True(error.IsBinlogUnavailable, error.Message);
+        Assert.Equal(1236, error.ErrorNumber);
+        Assert.Equal("HY000", error.SqlState);
+    }
+
+    [Fact]
+    public async Task HeartbeatsArriveOnAnIdleStreamAtTheHeadPosition()
+    {
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        var read = await BinlogTestDatabase.ReadUntilAsync(start, r => r.Count(t => t.IsHeartbeat) >= 2, timeout: TimeSpan.FromSeconds(15));
+        var heartbeat = read.Last();
+        Assert.True(heartbeat.IsHeartbeat);
+        Assert.Empty(heartbeat.Changes);
+        Assert.False(string.IsNullOrEmpty(heartbeat.EndPosition.File));
+        Assert.True(heartbeat.EndPosition.Position >= 4);
+    }
+
+    [Fact]
+    public async Task TlsIsUsedWhenTheServerOffersItAndRequiredFailsWhenItDoesNot()
+    {
+        var haveSsl = Convert.ToString(await TestServers.ScalarAsync(BinlogTestDatabase.Server, "SELECT @@have_ssl"));
+        var plain = BinlogTestDatabase.Options();
+        var options = new BinlogConnectionOptions
+        {
+            Host = plain.Host, Port = plain.Port, User = plain.User, Password = plain.Password, ServerId = plain.ServerId,
+            HeartbeatInterval = plain.HeartbeatInterval, TlsMode = BinlogTlsMode.Required, CertificateValidation = (_, _, _, _) => true,
+        };
+        if (haveSsl != "YES")
+        {
+            var head = await BinlogTestDatabase.CurrentPositionAsync();
+            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(
+                () => BinlogTestDatabase.ReadUntilAsync(head, _ => true, options: options));
+            return;
+        }
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_tls");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("INSERT INTO t VALUES (7)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 1, options: options));
+        Assert.Equal(7L, ((BinlogRowChange)mine[0].Changes[0])["id"]);
+    }
+
+    [Fact]
+    public async Task TwoPhaseXaYieldsThePreparedChangesAndThenTheOutcome()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_xa");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("XA START 'x1'; INSERT INTO t VALUES (1); XA END 'x1'; XA PREPARE 'x1'; XA COMMIT 'x1'");
+        await db.ExecuteAsync("XA START 'x2'; INSERT INTO t VALUES (2); XA END 'x2'; XA PREPARE 'x2'; XA ROLLBACK 'x2'");
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+        var read = await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 3);
+        var xa = read.Where(t => t.XaPhase != BinlogXaPhase.None).ToList();
+        Assert.Equal([BinlogXaPhase.Prepared, BinlogXaPhase.Committed, BinlogXaPhase.Prepared, BinlogXaPhase.RolledBack], xa.Select(t => t.XaPhase));
+        Assert.Equal(1L, ((BinlogRowChange)xa[0].Changes.Single())["id"]);
+        Assert.Empty(xa[1].Changes);
+        Assert.Equal(2L, ((BinlogRowChange)xa[2].Changes.Single())["id"]);
+        Assert.All(xa, t => Assert.NotNull(t.XaId));
+        Assert.Equal(xa[0].XaId, xa[1].XaId);
+        Assert.Equal(xa[2].XaId, xa[3].XaId);
+        Assert.NotEqual(xa[0].XaId, xa[2].XaId);
+        Assert.Equal(xa[0].EndPosition, xa[1].StartPosition);
+    }
+
+    [Fact]
+    public async Task OnePhaseXaIsAnOrdinaryTransaction()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_xa1");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("XA START 'x2'; INSERT INTO t VALUES (1), (2); XA END 'x2'; XA COMMIT 'x2' ONE PHASE");
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        Assert.Equal(2, mine[0].Changes.Count);
+        Assert.Single(mine[1].Changes);
+    }
+
+    [Fact]
+    public async Task SkipReplicationSessionsAreFlagged()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_skip");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("SET SESSION skip_replication = 1; INSERT INTO t VALUES (1)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (2)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        Assert.Equal([true, false], mine.Select(t => t.SkipReplication));
+    }
+
+    private static object? Plain(object? value) => value is MySqlText text ? text.ToString() : value;
+}
