@@ -33,8 +33,15 @@ public sealed class IncrementalTests
         while (true)
         {
             var equal = true;
-            foreach (var (table, order) in tables)
-                equal &= (await TableSnapshot.ReadAsync(h.Source, db, table, order)).SequenceEqual(await TableSnapshot.ReadAsync(h.Target, target, table, order));
+            try
+            {
+                foreach (var (table, order) in tables)
+                    equal &= (await TableSnapshot.ReadAsync(h.Source, db, table, order)).SequenceEqual(await TableSnapshot.ReadAsync(h.Target, target, table, order));
+            }
+            catch (MySqlException) when (DateTime.UtcNow < deadline)
+            {
+                equal = false; // the target database may not exist yet
+            }
             if (equal) return;
             var state = h.Service.Status(task, Direction.Forward);
             if (DateTime.UtcNow > deadline || state.Status == TaskStatus.Failed)

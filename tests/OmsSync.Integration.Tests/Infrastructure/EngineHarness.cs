@@ -1,6 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
+using WorkerRequest = OmsSync.Engine.State.WorkerRequest;
 
 namespace OmsSync.Integration.Tests.Infrastructure;
 
@@ -84,6 +85,15 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Workers outlive their shell by design; a test's must not outlive the test.
+        foreach (var task in Service.Tasks.List())
+            foreach (var direction in Enum.GetValues<Direction>())
+                if (Service.IsWorkerAlive(task.Name, direction))
+                {
+                    await Service.RequestAsync(task.Name, direction, WorkerRequest.Stop, TimeSpan.FromSeconds(20), CancellationToken.None);
+                    if (Service.Runtime.Get(task.Name, direction).WorkerPid is { } pid && Service.IsWorkerAlive(task.Name, direction))
+                        try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+                }
         foreach (var entry in _databases)
         {
             var (server, name) = (entry[..entry.IndexOf('|')], entry[(entry.IndexOf('|') + 1)..]);
