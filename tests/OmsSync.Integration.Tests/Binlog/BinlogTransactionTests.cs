@@ -200,5 +200,29 @@ public sealed class BinlogTransactionTests
         Assert.Equal([true, false], mine.Select(t => t.SkipReplication));
     }
 
+    [Fact]
+    public async Task GtidPositionsTrackEveryDomain()
+    {
+        await using var db = await BinlogTestDatabase.CreateAsync("bl_domains");
+        await db.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY)");
+        var start = await BinlogTestDatabase.CurrentPositionAsync();
+        await db.ExecuteAsync("SET SESSION gtid_domain_id = 7; INSERT INTO t VALUES (1)");
+        await db.ExecuteAsync("INSERT INTO t VALUES (2)");
+        var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
+        Assert.StartsWith("7-", mine[0].Gtid);
+        Assert.StartsWith("0-", mine[1].Gtid);
+        var end = MariaDbGtidList.Parse(mine[1].EndPosition.Gtids!);
+        Assert.Equal(mine[0].Gtid, end.Find(7).ToString());
+        Assert.Equal(mine[1].Gtid, end.Find(0).ToString());
+        // The start position carried the full state, so every domain the server knows is in the list.
+        Assert.Equal(MariaDbGtidList.Parse(mine[0].StartPosition.Gtids!).Gtids.Select(g => g.Domain).Append(7u).Distinct().Order(),
+            end.Gtids.Select(g => g.Domain));
+
+        // Resuming from the two-domain list skips both transactions.
+        await db.ExecuteAsync("INSERT INTO t VALUES (3)");
+        var resumed = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromMariaDbGtids(end), r => db.Mine(r).Count >= 1));
+        Assert.Equal(3L, ((BinlogRowChange)resumed[0].Changes[0])["id"]);
+    }
+
     private static object? Plain(object? value) => value is MySqlText text ? text.ToString() : value;
 }
