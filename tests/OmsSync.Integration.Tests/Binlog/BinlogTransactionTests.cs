@@ -60,6 +60,8 @@ public sealed class BinlogTransactionTests
         Assert.Equal(after.MariaDbGtids!.ToString(), first.EndPosition.Gtids);
         Assert.Equal(first.EndPosition.Gtids!.Split(',').Single(g => g.StartsWith("0-")), first.Gtid);
         Assert.Equal(first.EndPosition, mine[1].StartPosition);
+        Assert.Equal(start.File, first.StartPosition.File);
+        Assert.True(first.StartPosition.Position >= start.Position, $"start {first.StartPosition} is before {start}");
         Assert.True(Math.Abs((DateTimeOffset.UtcNow - first.CommitTime).TotalMinutes) < 5);
 
         // Resuming from the end position yields exactly the next transaction.
