@@ -143,7 +143,8 @@ internal sealed class TransactionAssembler
 
     private BinlogTransaction? Advance(BinlogEvent e)
     {
-        if (!_inTransaction && !e.Header.IsArtificial) _position = e.Header.NextPosition;
+        // The server re-sends a file's FORMAT_DESCRIPTION when a stream starts mid-file: never move backwards.
+        if (!_inTransaction && !e.Header.IsArtificial && e.Header.NextPosition > _position) _position = e.Header.NextPosition;
         return null;
     }
 

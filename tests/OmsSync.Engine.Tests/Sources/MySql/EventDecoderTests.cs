@@ -102,6 +102,21 @@ public sealed class EventDecoderTests
     }
 
     [Fact]
+    public void PreviousGtidsAndHeartbeatV2Decode()
+    {
+        var decoder = Decoder();
+        var previous = Assert.IsType<PreviousGtidsEvent>(decoder.Decode(EventBytes.Event(BinlogEventType.PreviousGtids,
+            new PacketWriter().WriteUInt64(1).WriteBytes(Convert.FromHexString("3e11fa4771ca11e19e33c80aa9429562"))
+                .WriteUInt64(2).WriteUInt64(1).WriteUInt64(6).WriteUInt64(8).WriteUInt64(9).ToArray())));
+        Assert.Equal("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:8", previous.Set.ToString());
+
+        var v2 = Assert.IsType<HeartbeatEvent>(decoder.Decode(EventBytes.Event(BinlogEventType.HeartbeatV2,
+            new PacketWriter().WriteByte(1).WriteLengthEncodedBytes("binlog.000009"u8).WriteByte(2)
+                .WriteLengthEncodedBytes(new PacketWriter().WriteLengthEncodedInteger(70_000).ToArray()).ToArray(), nextPosition: 0)));
+        Assert.Equal(("binlog.000009", 70_000UL), (v2.File, v2.Position));
+    }
+
+    [Fact]
     public void HeartbeatAndAnnotateDecode()
     {
         var decoder = Decoder();
