@@ -5,9 +5,10 @@ using OmsSync.Engine.State;
 
 // OmsSync.Worker: runs one task direction in the background, outliving the shell that started it.
 //   OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]
-if (args.Length == 0 || args[0] != "run")
+if (args.Length == 0 || args[0] is not ("run" or "supervise"))
 {
     Console.Error.WriteLine("usage: OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]");
+    Console.Error.WriteLine("       OmsSync.Worker supervise [--home DIR] [--log FILE]");
     return 2;
 }
 string? Option(string name)
@@ -15,6 +16,25 @@ string? Option(string name)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
+if (args[0] == "supervise")
+{
+    var supervisedHome = Option("--home") is { } sh ? new OmsHome(sh) : OmsHome.Default();
+    supervisedHome.EnsureCreated();
+    var supervisorLog = Option("--log") ?? Path.Combine(supervisedHome.LogDirectory, "supervisor.log");
+    await using var slog = new StreamWriter(new FileStream(supervisorLog, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+    using var stopSupervisor = new CancellationTokenSource();
+    using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopSupervisor.Cancel(); });
+    try
+    {
+        return await new Supervisor(OmsService.Open(supervisedHome), m => slog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [supervisor] {m}"))
+            .RunAsync(stopSupervisor.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        return 0;
+    }
+}
+
 var task = Option("--task");
 if (string.IsNullOrEmpty(task))
 {

@@ -29,5 +29,7 @@ public sealed record MigrationTask
     public int WriteConcurrency { get; init; } = 2;
     public IReadOnlyList<string> Labels { get; init; } = [];
     public DateTimeOffset? StartTimestamp { get; init; }
+    /// <summary>Whether the supervisor starts a new worker when this task's worker dies (OMS Supervisor).</summary>
+    public bool AutoRestart { get; init; } = true;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 }

@@ -96,7 +96,15 @@ public sealed class OmsService
         Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Running, message: "Starting.", clearMessage: true);
         using var process = WorkerLauncher.Launch(Home, definition.Name, direction);
         Runtime.MarkLaunched(definition.Name, direction, process.Id);
+        EnsureSupervisor();
         return process.Id;
+    }
+
+    /// <summary>Starts the home's supervisor unless one runs (it holds its lock while it lives).</summary>
+    public void EnsureSupervisor()
+    {
+        if (WorkerLock.IsNamedHeld(Home, Supervisor.LockName)) return;
+        using var _ = WorkerLauncher.LaunchSupervisor(Home);
     }
 
     /// <summary>Asks the worker to stop at a safe point (a chunk or transaction boundary) and waits for it.</summary>

@@ -11,8 +11,16 @@ namespace OmsSync.Engine.Runtime;
 /// </summary>
 public static class WorkerLauncher
 {
-    public static Process Launch(OmsHome home, string task, Direction direction)
+    public static Process Launch(OmsHome home, string task, Direction direction) =>
+        Start(home, ["run", "--task", task, "--direction", direction.ToString(), "--home", home.Path, "--log", home.WorkerLog(task, direction)]);
+
+    /// <summary>Starts the home's supervisor, which restarts workers that die.</summary>
+    public static Process LaunchSupervisor(OmsHome home) =>
+        Start(home, ["supervise", "--home", home.Path, "--log", Path.Combine(home.LogDirectory, "supervisor.log")]);
+
+    private static Process Start(OmsHome home, IReadOnlyList<string> workerArguments)
     {
+        var task = workerArguments.Count > 2 ? workerArguments[2] : "supervisor";
         // The worker ships beside the engine; OMSSYNC_WORKER points elsewhere (tests run the engine from their own folder).
         var workerDll = Environment.GetEnvironmentVariable("OMSSYNC_WORKER") is { Length: > 0 } configured
             ? configured
@@ -21,7 +29,6 @@ public static class WorkerLauncher
             throw new FileNotFoundException($"The worker '{workerDll}' is missing. Rebuild OmsSync (./build.sh) so that it sits beside OmsSync.Engine.dll.", workerDll);
         var dotnet = DotnetHost();
         home.EnsureCreated();
-        var log = home.WorkerLog(task, direction);
         var arguments = new List<string>();
         string fileName;
         if (!OperatingSystem.IsWindows() && File.Exists("/usr/bin/setsid"))
@@ -34,7 +41,8 @@ public static class WorkerLauncher
         {
             fileName = dotnet;
         }
-        arguments.AddRange([workerDll, "run", "--task", task, "--direction", direction.ToString(), "--home", home.Path, "--log", log]);
+        arguments.Add(workerDll);
+        arguments.AddRange(workerArguments);
         var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,

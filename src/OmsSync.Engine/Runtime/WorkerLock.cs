@@ -14,12 +14,25 @@ public sealed class WorkerLock : IDisposable
 
     private WorkerLock(FileStream stream) => _stream = stream;
 
-    public static WorkerLock? TryAcquire(OmsHome home, string task, Direction direction)
+    public static WorkerLock? TryAcquire(OmsHome home, string task, Direction direction) =>
+        TryAcquirePath(home, home.WorkerLock(task, direction));
+
+    /// <summary>A lock that is not a task's, e.g. the supervisor's.</summary>
+    public static WorkerLock? TryAcquireNamed(OmsHome home, string name) =>
+        TryAcquirePath(home, Path.Combine(home.LockDirectory, name + ".lock"));
+
+    public static bool IsNamedHeld(OmsHome home, string name)
+    {
+        using var probe = TryAcquireNamed(home, name);
+        return probe is null;
+    }
+
+    private static WorkerLock? TryAcquirePath(OmsHome home, string path)
     {
         home.EnsureCreated();
         try
         {
-            var stream = new FileStream(home.WorkerLock(task, direction), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             return new WorkerLock(stream);
         }
         catch (IOException)

@@ -25,6 +25,7 @@ public sealed class WorkerResumeTests
             Include = [$"{db}.big"], Renames = new Dictionary<string, string> { [db] = target },
             IndexMigration = IndexMigration.AfterFull,
             RowsPerSecond = 40_000, // slow enough to be caught in the middle
+            AutoRestart = false,   // this test restarts the worker itself
         });
 
         var first = h.Service.StartWorker(task.Name, Direction.Forward);

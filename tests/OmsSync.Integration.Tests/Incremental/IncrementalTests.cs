@@ -11,8 +11,9 @@ namespace OmsSync.Integration.Tests.Incremental;
 /// <summary>Full migration followed by binlog replay, in the background worker, against real servers.</summary>
 public sealed class IncrementalTests
 {
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix) => h.AddTask(new MigrationTask
+    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
     {
+        AutoRestart = autoRestart,
         Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
         Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
@@ -46,6 +47,8 @@ public sealed class IncrementalTests
             var state = h.Service.Status(task, Direction.Forward);
             if (DateTime.UtcNow > deadline || state.Status == TaskStatus.Failed)
             {
+                var log = File.Exists(h.Service.Home.WorkerLog(task, Direction.Forward)) ? File.ReadAllText(h.Service.Home.WorkerLog(task, Direction.Forward)) : "";
+                Console.Error.WriteLine($"worker log of {task}:\n{log}");
                 foreach (var (table, order) in tables)
                     Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, table, order), await TableSnapshot.ReadAsync(h.Target, target, table, order));
                 Assert.Fail($"not equal; task {state.Status}: {state.Message}");
@@ -93,7 +96,7 @@ public sealed class IncrementalTests
             """);
         var target = db + "_t";
         h.Track(h.Target, target);
-        var task = NewTask(h, db, target, "inckill");
+        var task = NewTask(h, db, target, "inckill", autoRestart: false); // the test restarts the worker itself
 
         using var stopWriting = new CancellationTokenSource();
         long transactions = 0;
@@ -139,6 +142,24 @@ public sealed class IncrementalTests
         Assert.Equal(transactions * 2, await TableSnapshot.CountAsync(h.Target, target, "ledger"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task TheSupervisorRestartsAKilledWorkerWhichCarriesOn()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "incsup", "CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 1);");
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = NewTask(h, db, target, "incsup");
+        var first = h.Service.StartWorker(task.Name, Direction.Forward);
+        await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
+        Process.GetProcessById(first).Kill();
+        await TestServers.ExecuteAsync(h.Source, "INSERT INTO t VALUES (2, 2); UPDATE t SET v = 10 WHERE id = 1;", db);
+        await EngineHarness.WaitUntilAsync(() => h.Service.IsWorkerAlive(task.Name, Direction.Forward)
+                && h.Service.Runtime.Get(task.Name, Direction.Forward).WorkerPid is { } pid && pid != first,
+            TimeSpan.FromSeconds(30), "the supervisor to start a new worker");
+        await WaitForEqualAsync(h, task.Name, db, target, ("t", "id"));
     }
 
     [Fact]

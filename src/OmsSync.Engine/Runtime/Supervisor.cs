@@ -1,0 +1,63 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+
+namespace OmsSync.Engine.Runtime;
+
+/// <summary>
+/// Watches the tasks of one OmsSync home and starts a new worker for any that should be running but whose
+/// worker died (killed, crashed, out of memory), unless the task turned -AutoRestart off. One supervisor
+/// runs per home (it holds a lock); it leaves once no task has wanted it for a while.
+/// </summary>
+public sealed class Supervisor
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(30);
+    private readonly OmsService _service;
+    private readonly Action<string> _log;
+
+    public Supervisor(OmsService service, Action<string> log)
+    {
+        _service = service;
+        _log = log;
+    }
+
+    public const string LockName = "supervisor";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var held = WorkerLock.TryAcquireNamed(_service.Home, LockName);
+        if (held is null) return WorkerHost.ExitAlreadyRunning;
+        _log($"supervisor {Environment.ProcessId} started");
+        var idleSince = DateTime.UtcNow;
+        var restarts = new Dictionary<(string, Direction), DateTime>();
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var wanted = false;
+            foreach (var task in _service.Tasks.List())
+                foreach (var direction in Enum.GetValues<Direction>())
+                {
+                    var state = _service.Runtime.Get(task.Name, direction);
+                    if (state.Status != Model.TaskStatus.Running || state.Request is not null) continue;
+                    wanted = true;
+                    if (!task.AutoRestart || _service.Status(task.Name, direction).Status != Model.TaskStatus.Failed) continue;
+                    // A worker that dies at once again and again is not helped by starting it faster than every few seconds.
+                    if (restarts.TryGetValue((task.Name, direction), out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) continue;
+                    restarts[(task.Name, direction)] = DateTime.UtcNow;
+                    try
+                    {
+                        var pid = _service.StartWorker(task.Name, direction);
+                        _log($"restarted the worker of '{task.Name}' ({direction}) as pid {pid}");
+                    }
+                    catch (Errors.OmsException e)
+                    {
+                        _log($"could not restart '{task.Name}' ({direction}): {e.Message}");
+                    }
+                }
+            if (wanted) idleSince = DateTime.UtcNow;
+            else if (DateTime.UtcNow - idleSince > IdleExit) break;
+        }
+        _log("supervisor leaves: no task to watch");
+        return WorkerHost.ExitOk;
+    }
+}
