@@ -16,7 +16,7 @@ namespace OmsSync.Engine.FullLoad;
 /// </summary>
 public sealed class FullLoadRunner
 {
-    private const long TargetChunkBytes = 4 << 20;
+    private const long TargetChunkBytes = 8 << 20;
     private readonly MySqlEndpoint _source;
     private readonly MySqlEndpoint _target;
     private readonly MigrationTask _task;
@@ -84,6 +84,7 @@ public sealed class FullLoadRunner
         var loaded = Channel.CreateBounded<(TableCopyPlan Plan, Chunk Chunk, LoadDataEncoder Data)>(Math.Max(2, _task.WriteConcurrency * 2));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = failed.Token;
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<LoadDataEncoder>();
 
         var readers = Enumerable.Range(0, Math.Max(1, _task.ReadConcurrency)).Select(_ => Task.Run(async () =>
         {
@@ -91,7 +92,9 @@ public sealed class FullLoadRunner
             while (work.Reader.TryRead(out var item))
             {
                 var (plan, chunk) = item;
-                var data = new LoadDataEncoder();
+                // Buffers are reused: a chunk's buffer grows to tens of MB, too large to allocate per chunk.
+                if (!buffers.TryTake(out var data)) data = new LoadDataEncoder();
+                data.Reset();
                 await ChunkReader.ReadAsync(source, plan, chunk, data, token).ConfigureAwait(false);
                 await loaded.Writer.WriteAsync((plan, chunk, data), token).ConfigureAwait(false);
             }
@@ -101,6 +104,7 @@ public sealed class FullLoadRunner
         var writers = Enumerable.Range(0, Math.Max(1, _task.WriteConcurrency)).Select(_ => Task.Run(async () =>
         {
             await using var target = await _target.OpenAsync(token).ConfigureAwait(false);
+            await PrepareWriterSessionAsync(target, token).ConfigureAwait(false);
             MySqlConnection? lookup = _task.NonEmptyTarget == NonEmptyTargetAction.Ignore
                 ? await _source.OpenAsync(token).ConfigureAwait(false) : null;
             try
@@ -111,6 +115,7 @@ public sealed class FullLoadRunner
                     var (rows, conflicts) = await writer.WriteAsync(target, lookup, plan, chunk, data, token).ConfigureAwait(false);
                     _conflicts.Record(conflicts);
                     progress.ChunkDone(plan, data.Rows);
+                    buffers.Add(data);
                 }
             }
             finally
@@ -136,6 +141,23 @@ public sealed class FullLoadRunner
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>Bulk-load session settings: no binlog for the copy unless the task asks for it (needs SUPER or BINLOG ADMIN).</summary>
+    private async Task PrepareWriterSessionAsync(MySqlConnection target, CancellationToken cancellationToken)
+    {
+        await using (var checks = new MySqlCommand("SET SESSION foreign_key_checks = 0", target))
+            await checks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (_task.FullLoadBinlog) return;
+        try
+        {
+            await using var binlog = new MySqlCommand("SET SESSION sql_log_bin = 0", target);
+            await binlog.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException)
+        {
+            // Without the privilege the copy is simply logged, as with FullLoadBinlog on.
+        }
+    }
+
     private static async Task FlushLoopAsync(PeriodicTimer timer, FullLoadProgress progress, CancellationToken cancellationToken)
     {
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -150,7 +172,7 @@ public sealed class FullLoadRunner
                 c.Lower is null ? null : ChunkKey.Deserialize(c.Lower),
                 c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
         var averageRow = Math.Max(1, await AverageRowLengthAsync(source, plan.Source, cancellationToken).ConfigureAwait(false));
-        var rowsPerChunk = throttle.MaxBatchRows(Math.Clamp(TargetChunkBytes / averageRow, 1_000, 20_000));
+        var rowsPerChunk = throttle.MaxBatchRows(_task.ChunkRows > 0 ? _task.ChunkRows : Math.Clamp(TargetChunkBytes / averageRow, 1_000, 50_000));
         var chunks = await ChunkPlanner.PlanAsync(source, plan.Source, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
         _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
             .Select(c => (c.Lower is null ? null : ChunkKey.Serialize(c.Lower), c.Upper is null ? null : ChunkKey.Serialize(c.Upper))).ToList());

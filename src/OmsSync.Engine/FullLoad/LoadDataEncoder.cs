@@ -39,22 +39,29 @@ internal sealed class LoadDataEncoder
     {
         Separate();
         Ensure(value.Length * 2);
-        var buffer = _buffer;
-        var length = _length;
-        foreach (var b in value)
+        // Copy runs of plain bytes in bulk; only the few special bytes are escaped one by one.
+        while (!value.IsEmpty)
         {
-            switch (b)
+            var special = value.IndexOfAny(Special);
+            var run = special < 0 ? value.Length : special;
+            value[..run].CopyTo(_buffer.AsSpan(_length));
+            _length += run;
+            if (special < 0) break;
+            _buffer[_length++] = (byte)'\\';
+            _buffer[_length++] = value[special] switch
             {
-                case (byte)'\\': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'\\'; break;
-                case (byte)'\t': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'t'; break;
-                case (byte)'\n': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'n'; break;
-                case (byte)'\r': buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'r'; break;
-                case 0: buffer[length++] = (byte)'\\'; buffer[length++] = (byte)'0'; break;
-                default: buffer[length++] = b; break;
-            }
+                (byte)'\t' => (byte)'t',
+                (byte)'\n' => (byte)'n',
+                (byte)'\r' => (byte)'r',
+                0 => (byte)'0',
+                var b => b, // the backslash itself
+            };
+            value = value[(special + 1)..];
         }
-        _length = length;
     }
+
+    private static readonly System.Buffers.SearchValues<byte> Special =
+        System.Buffers.SearchValues.Create([(byte)'\\', (byte)'\t', (byte)'\n', (byte)'\r', 0]);
 
     public void EndRow()
     {

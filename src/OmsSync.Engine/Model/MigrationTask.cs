@@ -25,10 +25,18 @@ public sealed record MigrationTask
     public long RowsPerSecond { get; init; }
     /// <summary>Bytes per second written to the target, 0 for no limit.</summary>
     public long BytesPerSecond { get; init; }
+    /// <summary>Rows per full-migration chunk (one target transaction each); 0 sizes chunks to about 8 MB.</summary>
+    public int ChunkRows { get; init; }
     public int ReadConcurrency { get; init; } = 2;
     public int WriteConcurrency { get; init; } = 2;
     public IReadOnlyList<string> Labels { get; init; } = [];
     public DateTimeOffset? StartTimestamp { get; init; }
+    /// <summary>
+    /// Whether the full copy is written to the target's binlog. Off by default, as myloader does: the copy is
+    /// a bulk load, and the target's replicas are usually seeded the same way. Turn it on when replicas of the
+    /// target must receive the copied rows through replication.
+    /// </summary>
+    public bool FullLoadBinlog { get; init; }
     /// <summary>Whether the supervisor starts a new worker when this task's worker dies (OMS Supervisor).</summary>
     public bool AutoRestart { get; init; } = true;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;

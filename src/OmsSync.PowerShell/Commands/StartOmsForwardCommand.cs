@@ -23,7 +23,7 @@ public sealed class StartOmsForwardCommand : PSCmdlet, IDisposable
 {
     public const string AsJobSet = "AsJob";
     public const string WaitSet = "Wait";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly CmdletSession _session = new();
     private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);

@@ -47,7 +47,7 @@ public sealed class FullMigrationTests
         {
             Name = "chunks-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
             Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-            ReadConcurrency = 3, WriteConcurrency = 3,
+            ReadConcurrency = 3, WriteConcurrency = 3, ChunkRows = 7_000,
         });
 
         await RunInProcessAsync(h, task);
