@@ -23,8 +23,12 @@ public sealed class FullLoadRunner
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
 
-    public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts)
+    private readonly bool? _bulkLoad;
+
+    /// <param name="bulkLoad">Null detects whether the target allows LOAD DATA LOCAL; false forces the INSERT path.</param>
+    public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts, bool? bulkLoad = null)
     {
+        _bulkLoad = bulkLoad;
         _source = source;
         _target = target;
         _task = task;
@@ -43,7 +47,7 @@ public sealed class FullLoadRunner
         await using (var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            bulk = await LocalInfileAsync(target, cancellationToken).ConfigureAwait(false);
+            bulk = _bulkLoad ?? await LocalInfileAsync(target, cancellationToken).ConfigureAwait(false);
             var done = await DoneChunksAsync(target, cancellationToken).ConfigureAwait(false);
             foreach (var (mapping, schema) in tables)
             {

@@ -89,7 +89,7 @@ public sealed class OmsService
     public int StartWorker(string task, Direction direction)
     {
         var definition = Tasks.Get(task);
-        if (IsWorkerAlive(definition.Name, direction))
+        if (IsWorkerAlive(definition.Name, direction) || IsLaunching(Runtime.Get(definition.Name, direction)))
             throw new OmsException("TaskAlreadyRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' ({direction}) already has a running worker. Watch it with Get-OmsTask, or stop it with Stop-OmsTask.");
         Runtime.Request(definition.Name, direction, null);

@@ -1,6 +1,7 @@
 using Xunit;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
 using OmsSync.Integration.Tests.Infrastructure;
 
 namespace OmsSync.Integration.Tests.FullLoad;
@@ -120,6 +121,49 @@ public sealed class FullMigrationTests
         Assert.Contains("\"id\":\"2\"", conflict.Key);
         Assert.Contains("src2", conflict.SourceAfter);
         Assert.Contains("target2", conflict.TargetRow);
+    }
+
+    [Fact]
+    public async Task TheInsertFallbackKeepsEveryTypeExact()
+    {
+        // Targets with local_infile OFF get multi-row INSERTs; the bytes must come out the same.
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "fallback", FullMigrationTestsData.AllTypesTable);
+        await TestServers.ExecuteAsync(h.Source, FullMigrationTestsData.AllTypesRows, db);
+        var target = await h.CreateDatabaseAsync(h.Target, "fallback_t", FullMigrationTestsData.AllTypesTable);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "fallback-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target }, MigrationTypes = MigrationTypes.Full,
+        });
+        var objects = await TaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
+        var runner = new Engine.FullLoad.FullLoadRunner(h.Service.Endpoint(h.SourceName), h.Service.Endpoint(h.TargetName), task,
+            h.Service.Runtime, h.Service.Conflicts, bulkLoad: false);
+        await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), CancellationToken.None);
+        Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "all_types", "id"), await TableSnapshot.ReadAsync(h.Target, target, "all_types", "id"));
+    }
+
+    [Fact]
+    public async Task RowsPerSecondHoldsTheCopyBack()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "throttle", """
+            CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));
+            INSERT INTO t SELECT seq, 'x' FROM seq_1_to_6000;
+            """);
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "throttle-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target }, RowsPerSecond = 3_000,
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await RunInProcessAsync(h, task);
+        // 6,000 rows at 3,000 rows/s: the first quarter-second batch goes at once, the rest is paced.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"copied in {clock.Elapsed.TotalSeconds:0.00} s despite the limit");
+        Assert.Equal(6000L, await TableSnapshot.CountAsync(h.Target, target, "t"));
+        Assert.True(h.Service.Runtime.TableProgress(task.Name).Single().ChunksTotal >= 8, "chunks are cut to the limit's pace");
     }
 
     internal static async Task RunInProcessAsync(EngineHarness h, MigrationTask task)

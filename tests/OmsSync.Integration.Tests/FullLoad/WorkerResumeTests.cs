@@ -29,6 +29,9 @@ public sealed class WorkerResumeTests
         });
 
         var first = h.Service.StartWorker(task.Name, Direction.Forward);
+        // Two workers can never run one task: the second start is refused while the first lives.
+        var twice = Assert.Throws<OmsSync.Engine.Errors.OmsException>(() => h.Service.StartWorker(task.Name, Direction.Forward));
+        Assert.Equal("TaskAlreadyRunning", twice.ErrorId);
         await EngineHarness.WaitUntilAsync(() => h.Service.Runtime.TableProgress(task.Name).Any(p => p.ChunksDone >= 3),
             TimeSpan.FromSeconds(60), "three chunks to be loaded");
         Process.GetProcessById(first).Kill();
