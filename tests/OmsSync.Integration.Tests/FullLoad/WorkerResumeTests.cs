@@ -34,7 +34,7 @@ public sealed class WorkerResumeTests
         Assert.Equal("TaskAlreadyRunning", twice.ErrorId);
         await EngineHarness.WaitUntilAsync(() => h.Service.Runtime.TableProgress(task.Name).Any(p => p.ChunksDone >= 3),
             TimeSpan.FromSeconds(60), "three chunks to be loaded");
-        Process.GetProcessById(first).Kill();
+        EngineHarness.KillAndReap(first);
         await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
 
         var dead = h.Service.Status(task.Name, Direction.Forward);

@@ -129,7 +129,7 @@ public sealed class IncrementalTests
         for (var kill = 0; kill < 10; kill++)
         {
             await Task.Delay(random.Next(300, 1500));
-            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+            EngineHarness.KillAndReap(pid);
             await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
             pid = h.Service.StartWorker(task.Name, Direction.Forward);
         }
@@ -154,7 +154,7 @@ public sealed class IncrementalTests
         var task = NewTask(h, db, target, "incsup");
         var first = h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
-        Process.GetProcessById(first).Kill();
+        EngineHarness.KillAndReap(first);
         await TestServers.ExecuteAsync(h.Source, "INSERT INTO t VALUES (2, 2); UPDATE t SET v = 10 WHERE id = 1;", db);
         await EngineHarness.WaitUntilAsync(() => h.Service.IsWorkerAlive(task.Name, Direction.Forward)
                 && h.Service.Runtime.Get(task.Name, Direction.Forward).WorkerPid is { } pid && pid != first,

@@ -52,6 +52,21 @@ public sealed class EngineHarness : IAsyncDisposable
         Environment.SetEnvironmentVariable("OMSSYNC_WORKER", worker);
     }
 
+    /// <summary>kill -9, and wait until the process is gone for good.</summary>
+    public static void KillAndReap(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+            // already gone
+        }
+    }
+
     /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
@@ -92,7 +107,7 @@ public sealed class EngineHarness : IAsyncDisposable
                 {
                     await Service.RequestAsync(task.Name, direction, WorkerRequest.Stop, TimeSpan.FromSeconds(20), CancellationToken.None);
                     if (Service.Runtime.Get(task.Name, direction).WorkerPid is { } pid && Service.IsWorkerAlive(task.Name, direction))
-                        try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+                        KillAndReap(pid);
                 }
         foreach (var entry in _databases)
         {
