@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.State;
+using OmsSync.PowerShell.Completion;
+using OmsSync.PowerShell.Internal;
+
+namespace OmsSync.PowerShell.Commands;
+
+/// <summary>
+/// What Suspend-OmsTask and Stop-OmsTask share: ask a task's worker to end at its next safe point (a chunk
+/// or transaction boundary) and wait for it; they differ only in the request and its words.
+/// </summary>
+public abstract class WorkerRequestCommandBase : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(60);
+
+    private readonly CmdletSession _session = new();
+    private readonly DirectionSet _done = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
+    public string Name { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Direction Direction { get; set; } = Direction.Forward;
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private protected abstract WorkerRequest Request { get; }
+    /// <summary>The action in ShouldProcess, e.g. "Stop task".</summary>
+    private protected abstract string Action { get; }
+    /// <summary>The warning when no worker runs: what happens to the task's status.</summary>
+    private protected abstract string NoWorkerOutcome { get; }
+    /// <summary>"stopped" or "suspended", for the warning when the worker is slow to obey.</summary>
+    private protected abstract string Done { get; }
+
+    protected override void ProcessRecord()
+    {
+        if (!_done.Add(Name, Direction)) return;
+        var service = _session.Service;
+        try
+        {
+            var task = service.Tasks.Get(Name);
+            var wasRunning = service.IsWorkerAlive(task.Name, Direction);
+            if (!ShouldProcess($"{task.Name} ({Direction})", Action))
+                return;
+            if (!wasRunning)
+                WriteWarning($"Task '{task.Name}' ({Direction}) has no running worker; {NoWorkerOutcome}");
+            var state = _session.Wait(token => service.RequestAsync(task.Name, Direction, Request, RequestWait, token));
+            if (service.IsWorkerAlive(task.Name, Direction))
+                WriteWarning($"The worker of task '{task.Name}' ({Direction}, pid {state.WorkerPid}) has not {Done} within {RequestWait.TotalSeconds:0} s; it will at its next safe point. Watch it with Get-OmsTask.");
+            if (PassThru)
+                WriteObject(TaskStates.Describe(service, task, Direction));
+        }
+        catch (OmsException e)
+        {
+            WriteError(OmsErrors.From(e, Name));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    protected override void StopProcessing() => _session.Cancel();
+
+    public void Dispose() => _session.Dispose();
+}
