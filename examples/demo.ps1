@@ -33,13 +33,36 @@ New-OmsTask -Name demo-shop -Source demo-source -Target demo-target -Include 'sh
     -Rename @{ shop = 'shop_copy' } `
     -RowFilter @{ 'shop.orders' = "status <> 'cancelled'" } `
     -Column @{ 'shop.orders' = 'id', 'customer_id', 'status', 'total', 'placed_at' } `
-    -MigrationType Schema, Full -IndexMigration AfterFull -Label demo | Out-Default
+    -MigrationType Schema, Full, Incremental -IndexMigration AfterFull -Label demo | Out-Default
 
 '== 3. Pre-check: connectivity, privileges, rules, filters, target tables'
 Test-OmsTask -Name demo-shop | Out-Default
 
-'== 4. Migrate in a background worker and wait for it'
+'== 4. Migrate in a background worker; -Wait returns once the copy is done and incremental sync runs'
 Start-OmsForward -Name demo-shop -Wait | Out-Default
 
 '== 5. The result, table by table'
 (Get-OmsTask -Name demo-shop).Tables | Out-Default
+
+'== 6. A change on the source arrives on the target through the binlog'
+function Invoke-Sql([hashtable] $endpoint, [string] $sql) {
+    $builder = [MySqlConnector.MySqlConnectionStringBuilder]::new()
+    $builder.Server = $endpoint.Server; $builder.Port = $endpoint.Port
+    $builder.UserID = $User; $builder.Password = $Password
+    $connection = [MySqlConnector.MySqlConnection]::new($builder.ConnectionString)
+    $connection.Open()
+    try { [MySqlConnector.MySqlCommand]::new($sql, $connection).ExecuteScalar() } finally { $connection.Dispose() }
+}
+Invoke-Sql $src "INSERT INTO shop.customers (email, name, country) VALUES ('gia@example.com', 'Gia Rossi', 'IT')" | Out-Null
+Invoke-Sql $src "UPDATE shop.orders SET status = 'shipped' WHERE id = 1" | Out-Null
+$deadline = [DateTime]::UtcNow.AddSeconds(30)
+do {
+    Start-Sleep -Milliseconds 200
+    $arrived = Invoke-Sql $dst "SELECT name FROM shop_copy.customers WHERE email = 'gia@example.com'"
+} until ($arrived -or [DateTime]::UtcNow -gt $deadline)
+"new customer on the target: $arrived"
+"order 1 on the target is now: $(Invoke-Sql $dst 'SELECT status FROM shop_copy.orders WHERE id = 1')"
+Get-OmsTask -Name demo-shop | Out-Default
+
+'== 7. Stop the task (it could be resumed from its checkpoint with Resume-OmsTask)'
+Stop-OmsTask -Name demo-shop -PassThru | Out-Default

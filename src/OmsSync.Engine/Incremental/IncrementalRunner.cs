@@ -142,7 +142,10 @@ public sealed class IncrementalRunner
         }, failed.Token);
         try
         {
-            await ApplyLoopAsync(target, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+            // Row filters are evaluated by the source, on a connection of their own.
+            await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
+                ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
+            await ApplyLoopAsync(target, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -155,7 +158,7 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
+    private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
         ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
         var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
@@ -211,6 +214,8 @@ public sealed class IncrementalRunner
                     $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
                     "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
             }
+            if (filterSource is not null)
+                changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
             var idempotent = checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(last.EndPosition, until) <= 0;
             var now = clock.Elapsed;
             if (changes.Count > 0 || meaningful > 0 && now - lastCheckpointWrite > IdleCheckpointInterval)

@@ -1,0 +1,86 @@
+using System.Text;
+using MySqlConnector;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Sources.MySql;
+
+namespace OmsSync.Engine.Incremental;
+
+/// <summary>
+/// Applies a task's row filter (a WHERE condition in the source's SQL) to binlog row images. The source
+/// server evaluates it, so every function and comparison means what it meant during the full copy: the
+/// images become a derived table with the source's column names, and the condition runs over it.
+/// An update that crosses the filter becomes an insert (now in) or a delete (now out).
+/// </summary>
+internal static class RowFilterEvaluator
+{
+    private const int RowsPerQuery = 500;
+
+    public static async Task<List<(TableApplyPlan Plan, BinlogRowChange Change)>> FilterAsync(MySqlConnection source,
+        List<(TableApplyPlan Plan, BinlogRowChange Change)> changes, CancellationToken cancellationToken)
+    {
+        if (changes.All(c => c.Plan.Table.Mapping.RowFilter is null)) return changes;
+        // Which images need a verdict, per table.
+        var verdicts = new Dictionary<IReadOnlyList<object?>, bool>(ReferenceEqualityComparer.Instance);
+        foreach (var group in changes.Where(c => c.Plan.Table.Mapping.RowFilter is not null).GroupBy(c => c.Plan))
+        {
+            var images = group.SelectMany(c => new[] { c.Change.Before, c.Change.After }).OfType<IReadOnlyList<object?>>().Distinct(ReferenceEqualityComparer.Instance)
+                .Cast<IReadOnlyList<object?>>().ToList();
+            var names = group.First().Change.ColumnNames;
+            for (var start = 0; start < images.Count; start += RowsPerQuery)
+            {
+                var slice = images.Skip(start).Take(RowsPerQuery).ToList();
+                var results = await EvaluateAsync(source, group.Key.Table.Mapping.RowFilter!, names, slice, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < slice.Count; i++) verdicts[slice[i]] = results[i];
+            }
+        }
+
+        var kept = new List<(TableApplyPlan, BinlogRowChange)>(changes.Count);
+        foreach (var (plan, change) in changes)
+        {
+            if (plan.Table.Mapping.RowFilter is null)
+            {
+                kept.Add((plan, change));
+                continue;
+            }
+            var before = change.Before is not null && verdicts[change.Before];
+            var after = change.After is not null && verdicts[change.After];
+            var kind = (change.Kind, before, after) switch
+            {
+                (RowChangeKind.Insert, _, true) => RowChangeKind.Insert,
+                (RowChangeKind.Delete, true, _) => RowChangeKind.Delete,
+                (RowChangeKind.Update, true, true) => RowChangeKind.Update,
+                (RowChangeKind.Update, true, false) => RowChangeKind.Delete,
+                (RowChangeKind.Update, false, true) => RowChangeKind.Insert,
+                _ => (RowChangeKind?)null,
+            };
+            if (kind is null) continue;
+            kept.Add((plan, kind == change.Kind ? change : new BinlogRowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
+                kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema)));
+        }
+        return kept;
+    }
+
+    private static async Task<bool[]> EvaluateAsync(MySqlConnection source, string filter, IReadOnlyList<string?> names,
+        IReadOnlyList<IReadOnlyList<object?>> images, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand { Connection = source };
+        var rows = new StringBuilder();
+        for (var r = 0; r < images.Count; r++)
+        {
+            rows.Append(r == 0 ? "SELECT " : " UNION ALL SELECT ").Append(r).Append(r == 0 ? " AS `__oms_row`" : "");
+            for (var c = 0; c < names.Count; c++)
+            {
+                var p = $"@r{r}c{c}";
+                command.Parameters.AddWithValue(p, ValueParameters.ToKeyParameter(images[r][c]));
+                rows.Append(", ").Append(p);
+                if (r == 0) rows.Append(" AS ").Append(MySqlEndpoint.Quote(names[c] ?? $"column{c + 1}"));
+            }
+        }
+        command.CommandText = $"SELECT `__oms_row`, COALESCE(({filter}), FALSE) FROM ({rows}) AS `t` ORDER BY `__oms_row`";
+        var result = new bool[images.Count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result[reader.GetInt32(0)] = Convert.ToInt64(reader.GetValue(1)) != 0;
+        return result;
+    }
+}
