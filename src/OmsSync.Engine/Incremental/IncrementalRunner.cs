@@ -124,7 +124,8 @@ public sealed class IncrementalRunner
             ServerId = ReplicaServerId(),
             HeartbeatInterval = TimeSpan.FromSeconds(2),
         };
-        var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)));
+        var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
+            (database, table) => tables.ContainsKey((database, table)));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>

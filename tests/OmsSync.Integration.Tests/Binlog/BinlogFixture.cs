@@ -59,7 +59,9 @@ internal sealed class BinlogTestDatabase : IAsyncDisposable
         IBinlogSchemaProvider? schemas = null, TimeSpan? timeout = null, BinlogConnectionOptions? options = null)
     {
         options ??= Options();
-        var reader = new BinlogTransactionReader(options, schemas ?? new InformationSchemaProvider(options));
+        // Other test classes write to the same server at the same time: decode only the binlog tests' own databases.
+        var reader = new BinlogTransactionReader(options, schemas ?? new InformationSchemaProvider(options),
+            (database, _) => database.StartsWith("bl_", StringComparison.Ordinal));
         var result = new List<BinlogTransaction>();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         try

@@ -13,11 +13,15 @@ public sealed class BinlogTransactionReader
     private readonly IBinlogSchemaProvider? _schemas;
 
     /// <param name="schemas">Supplies column names, signedness and charsets the binlog does not carry; null decodes with the binlog's metadata alone.</param>
-    public BinlogTransactionReader(BinlogConnectionOptions options, IBinlogSchemaProvider? schemas = null)
+    /// <param name="includeTable">Which tables' rows to decode (database, table); rows of other tables are skipped. Null decodes all.</param>
+    public BinlogTransactionReader(BinlogConnectionOptions options, IBinlogSchemaProvider? schemas = null, Func<string, string, bool>? includeTable = null)
     {
         _options = options;
         _schemas = schemas;
+        _includeTable = includeTable;
     }
+
+    private readonly Func<string, string, bool>? _includeTable;
 
     /// <summary>The flavor of the server last connected to.</summary>
     public BinlogServerFlavor? Flavor { get; private set; }
@@ -33,7 +37,7 @@ public sealed class BinlogTransactionReader
     {
         await using var stream = await BinlogEventStream.OpenAsync(_options, start, cancellationToken).ConfigureAwait(false);
         Flavor = stream.Flavor;
-        var assembler = new TransactionAssembler(stream.Flavor, start, _schemas);
+        var assembler = new TransactionAssembler(stream.Flavor, start, _schemas, _includeTable);
         await foreach (var e in stream.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var transaction = await assembler.AcceptAsync(e, cancellationToken).ConfigureAwait(false);

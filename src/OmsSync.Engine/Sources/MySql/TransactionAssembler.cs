@@ -36,10 +36,15 @@ internal sealed class TransactionAssembler
     private BinlogPosition? _transactionStart;
     private List<BinlogChange> _changes = new();
 
-    public TransactionAssembler(BinlogServerFlavor flavor, BinlogStartPosition start, IBinlogSchemaProvider? schemas)
+    private readonly Func<string, string, bool>? _includeTable;
+
+    /// <param name="includeTable">Which tables' rows to decode; rows of others are skipped (their transactions still count). Null decodes all.</param>
+    public TransactionAssembler(BinlogServerFlavor flavor, BinlogStartPosition start, IBinlogSchemaProvider? schemas,
+        Func<string, string, bool>? includeTable = null)
     {
         _flavor = flavor;
         _schemas = schemas;
+        _includeTable = includeTable;
         _file = start.File ?? "";
         _position = start.Position;
         _mariaDbGtids = start.MariaDbGtids ?? MariaDbGtidList.Empty;
@@ -241,6 +246,12 @@ internal sealed class TransactionAssembler
     {
         if (!_tableMaps.TryGetValue(rows.TableId, out var map))
             throw new FormatException($"Rows event for table id {rows.TableId} arrived without its TABLE_MAP event.");
+        if (_includeTable is not null && !_includeTable(map.Database, map.Table))
+        {
+            // Not wanted: not decoded either, so an unrelated table's schema never matters.
+            if ((rows.Flags & RowsEvent.StatementEndFlag) != 0) _tableMaps.Clear();
+            return;
+        }
         var key = (map.Database, map.Table);
         if (!_decoders.TryGetValue(key, out var decoder) || !decoder.Describes(map))
         {
