@@ -206,6 +206,33 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public async Task AKilledSourceConnectionIsRecoveredWithNothingLost()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "inckillconn", "CREATE TABLE t (id INT PRIMARY KEY, v INT);");
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = NewTask(h, db, target, "inckillconn", autoRestart: false);
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
+        for (var round = 0; round < 3; round++)
+        {
+            await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t SELECT seq + {round * 1000}, seq FROM seq_1_to_200;", db);
+            // KILL the binlog dump connections on the source (this worker's among them).
+            await TestServers.ExecuteAsync(h.Source, """
+                BEGIN NOT ATOMIC
+                  FOR c IN (SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%') DO KILL c.ID; END FOR;
+                END
+                """);
+            await TestServers.ExecuteAsync(h.Source, $"UPDATE t SET v = v + 1 WHERE id <= {round * 1000 + 100}; DELETE FROM t WHERE id = {round * 1000 + 7};", db);
+        }
+        await WaitForEqualAsync(h, task.Name, db, target, ("t", "id"));
+        Assert.True(h.Service.IsWorkerAlive(task.Name, Direction.Forward), "the same worker recovered by itself");
+        Assert.Contains("retrying from the checkpoint", File.ReadAllText(h.Service.Home.WorkerLog(task.Name, Direction.Forward)));
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
+    }
+
+    [Fact]
     public async Task TheSupervisorRestartsAKilledWorkerWhichCarriesOn()
     {
         await using var h = EngineHarness.Create();
