@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
@@ -25,37 +26,30 @@ internal sealed class ChangeApplier
         _policy = policy;
     }
 
+    private const int MaxCommandChars = 4 << 20;
+
     public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes,
         bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return 0;
-        // One round trip for the whole group. In strict mode each write is followed by SELECT ROW_COUNT(),
-        // whose result sets come back in order and tell which writes found nothing to change.
-        var batch = new MySqlBatch(target, transaction);
+        // Statements go as plain text in few round trips. In strict mode each write is followed by
+        // SELECT ROW_COUNT(), whose results come back in order and tell which writes found nothing to change.
+        var sql = new StringBuilder();
         var owners = new List<(TableApplyPlan Plan, BinlogRowChange Change, StatementKind Kind)>();
+        var counts = new List<long>();
         foreach (var (plan, change) in changes)
-            foreach (var (command, kind) in Statements(plan, change, idempotent))
+        {
+            foreach (var kind in Statements(sql, plan, change, idempotent))
             {
-                batch.BatchCommands.Add(command);
+                sql.Append(";\n");
                 if (kind == StatementKind.Other) continue;
-                batch.BatchCommands.Add(new MySqlBatchCommand("SELECT ROW_COUNT()"));
+                sql.Append("SELECT ROW_COUNT();\n");
                 owners.Add((plan, change, kind));
             }
-        if (owners.Count == 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return changes.Count;
+            if (sql.Length > MaxCommandChars)
+                await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
         }
-        var counts = new List<long>(owners.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    counts.Add(reader.GetInt64(0));
-            }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-        }
+        await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
         if (counts.Count != owners.Count)
             throw new InvalidOperationException($"Expected {owners.Count} row counts from the target, got {counts.Count}.");
         for (var i = 0; i < owners.Count; i++)
@@ -64,107 +58,135 @@ internal sealed class ChangeApplier
         return changes.Count;
     }
 
+    private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, List<long> counts,
+        CancellationToken cancellationToken)
+    {
+        if (sql.Length == 0) return;
+        await using var command = new MySqlCommand(sql.ToString(), target, transaction);
+        sql.Clear();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                counts.Add(reader.GetInt64(0));
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     private enum StatementKind { Insert, Update, Delete, Other }
 
-    private static IEnumerable<(MySqlBatchCommand, StatementKind)> Statements(TableApplyPlan plan, BinlogRowChange change, bool idempotent)
+    /// <summary>Appends the statements for one change (without their terminators) and says what each is, in order.</summary>
+    private static IEnumerable<StatementKind> Statements(StringBuilder sql, TableApplyPlan plan, BinlogRowChange change, bool idempotent)
     {
         switch (change.Kind)
         {
             case RowChangeKind.Insert:
-                yield return (idempotent ? Replace(plan, change.After!) : Insert(plan, change.After!), idempotent ? StatementKind.Other : StatementKind.Insert);
+                if (idempotent) { Replace(sql, plan, change.After!); yield return StatementKind.Other; }
+                else { Insert(sql, plan, change.After!); yield return StatementKind.Insert; }
                 break;
             case RowChangeKind.Delete:
-                yield return (Delete(plan, change.Before!), idempotent ? StatementKind.Other : StatementKind.Delete);
+                Delete(sql, plan, change.Before!);
+                yield return idempotent ? StatementKind.Other : StatementKind.Delete;
                 break;
             default:
                 if (idempotent && plan.HasKey)
                 {
-                    if (KeyChanged(plan, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
-                    yield return (Replace(plan, change.After!), StatementKind.Other);
+                    if (KeyChanged(plan, change))
+                    {
+                        Delete(sql, plan, change.Before!);
+                        yield return StatementKind.Other;
+                    }
+                    Replace(sql, plan, change.After!);
+                    yield return StatementKind.Other;
                 }
                 else
                 {
-                    yield return (Update(plan, change.Before!, change.After!), idempotent ? StatementKind.Other : StatementKind.Update);
+                    Update(sql, plan, change.Before!, change.After!);
+                    yield return idempotent ? StatementKind.Other : StatementKind.Update;
                 }
                 break;
         }
     }
 
-    private static MySqlBatchCommand Insert(TableApplyPlan plan, IReadOnlyList<object?> row)
+    private static void Insert(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
     {
-        var command = new MySqlBatchCommand();
-        var values = AddValues(command, plan, row, "v");
+        sql.Append("INSERT INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") VALUES (");
+        Values(sql, plan, row);
+        sql.Append(')');
+        if (!plan.HasKey) return;
         // A duplicate key is not an error here: the no-op update reports 0 rows, which marks the conflict.
         var firstKey = Connections.MySqlEndpoint.Quote(plan.KeyColumns[0].Name);
-        command.CommandText = plan.HasKey
-            ? $"INSERT INTO {plan.Target} ({plan.ColumnList}) VALUES ({values}) ON DUPLICATE KEY UPDATE {firstKey} = {firstKey}"
-            : $"INSERT INTO {plan.Target} ({plan.ColumnList}) VALUES ({values})";
-        return command;
+        sql.Append(" ON DUPLICATE KEY UPDATE ").Append(firstKey).Append(" = ").Append(firstKey);
     }
 
-    private static MySqlBatchCommand Replace(TableApplyPlan plan, IReadOnlyList<object?> row)
+    private static void Replace(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
     {
-        var command = new MySqlBatchCommand();
-        var values = AddValues(command, plan, row, "v");
         if (plan.HasKey)
         {
-            command.CommandText = $"REPLACE INTO {plan.Target} ({plan.ColumnList}) VALUES ({values})";
-            return command;
+            sql.Append("REPLACE INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") VALUES (");
+            Values(sql, plan, row);
+            sql.Append(')');
+            return;
         }
         // Without a key a replayed insert cannot be told from a new one; while catching up on the copy's
         // window, an identical row already there is taken to be this one (documented for keyless tables).
-        var same = string.Join(" AND ", plan.Columns.Select((c, i) => $"{Connections.MySqlEndpoint.Quote(c.Name)} <=> @v{i}"));
-        command.CommandText = $"INSERT INTO {plan.Target} ({plan.ColumnList}) SELECT {values} FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {plan.Target} WHERE {same})";
-        return command;
-    }
-
-    private static MySqlBatchCommand Update(TableApplyPlan plan, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
-    {
-        var command = new MySqlBatchCommand();
-        var sets = new List<string>();
+        sql.Append("INSERT INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") SELECT ");
+        Values(sql, plan, row);
+        sql.Append(" FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM ").Append(plan.Target).Append(" WHERE ");
         for (var i = 0; i < plan.Columns.Count; i++)
         {
-            command.Parameters.AddWithValue($"@s{i}", ValueParameters.ToParameter(after[plan.Columns[i].Index]));
-            sets.Add($"{Connections.MySqlEndpoint.Quote(plan.Columns[i].Name)} = @s{i}");
+            if (i > 0) sql.Append(" AND ");
+            sql.Append(Connections.MySqlEndpoint.Quote(plan.Columns[i].Name)).Append(" <=> ");
+            SqlLiterals.Append(sql, row[plan.Columns[i].Index]);
         }
-        command.CommandText = $"UPDATE {plan.Target} SET {string.Join(", ", sets)} WHERE {KeyCondition(command, plan, before)}{plan.Limit}";
-        return command;
+        sql.Append(')');
     }
 
-    private static MySqlBatchCommand Delete(TableApplyPlan plan, IReadOnlyList<object?> before)
+    private static void Update(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
     {
-        var command = new MySqlBatchCommand();
-        command.CommandText = $"DELETE FROM {plan.Target} WHERE {KeyCondition(command, plan, before)}{plan.Limit}";
-        return command;
-    }
-
-    private static string AddValues(MySqlBatchCommand command, TableApplyPlan plan, IReadOnlyList<object?> row, string prefix)
-    {
-        var names = new string[plan.Columns.Count];
-        for (var i = 0; i < names.Length; i++)
+        sql.Append("UPDATE ").Append(plan.Target).Append(" SET ");
+        for (var i = 0; i < plan.Columns.Count; i++)
         {
-            names[i] = $"@{prefix}{i}";
-            command.Parameters.AddWithValue(names[i], ValueParameters.ToParameter(row[plan.Columns[i].Index]));
+            if (i > 0) sql.Append(", ");
+            sql.Append(Connections.MySqlEndpoint.Quote(plan.Columns[i].Name)).Append(" = ");
+            SqlLiterals.Append(sql, after[plan.Columns[i].Index]);
         }
-        return string.Join(", ", names);
+        sql.Append(" WHERE ");
+        KeyCondition(sql, plan, before);
+        sql.Append(plan.Limit);
     }
 
-    private static string KeyCondition(MySqlBatchCommand command, TableApplyPlan plan, IReadOnlyList<object?> row)
+    private static void Delete(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> before)
     {
-        var parts = new List<string>();
+        sql.Append("DELETE FROM ").Append(plan.Target).Append(" WHERE ");
+        KeyCondition(sql, plan, before);
+        sql.Append(plan.Limit);
+    }
+
+    private static void Values(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
+    {
+        for (var i = 0; i < plan.Columns.Count; i++)
+        {
+            if (i > 0) sql.Append(", ");
+            SqlLiterals.Append(sql, row[plan.Columns[i].Index]);
+        }
+    }
+
+    private static void KeyCondition(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
+    {
         for (var i = 0; i < plan.KeyColumns.Count; i++)
         {
+            if (i > 0) sql.Append(" AND ");
             var value = row[plan.KeyColumns[i].Index];
-            var column = Connections.MySqlEndpoint.Quote(plan.KeyColumns[i].Name);
+            sql.Append(Connections.MySqlEndpoint.Quote(plan.KeyColumns[i].Name));
             if (value is null)
             {
-                parts.Add($"{column} IS NULL");
+                sql.Append(" IS NULL");
                 continue;
             }
-            command.Parameters.AddWithValue($"@k{i}", ValueParameters.ToKeyParameter(value));
-            parts.Add($"{column} = @k{i}");
+            sql.Append(" = ");
+            SqlLiterals.AppendKey(sql, value);
         }
-        return string.Join(" AND ", parts);
     }
 
     private static bool KeyChanged(TableApplyPlan plan, BinlogRowChange change) =>
@@ -188,10 +210,9 @@ internal sealed class ChangeApplier
         var outcome = "KeptTarget";
         if (_policy == ConflictPolicy.Overwrite && type is ConflictType.InsertExists or ConflictType.UpdateMissing)
         {
-            await using var overwrite = new MySqlCommand { Connection = target, Transaction = transaction };
-            var command = Replace(plan, change.After!);
-            overwrite.CommandText = command.CommandText;
-            foreach (MySqlParameter p in command.Parameters) overwrite.Parameters.AddWithValue(p.ParameterName, p.Value);
+            var sql = new StringBuilder();
+            Replace(sql, plan, change.After!);
+            await using var overwrite = new MySqlCommand(sql.ToString(), target, transaction);
             await overwrite.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             outcome = "AppliedSource";
         }
@@ -212,10 +233,10 @@ internal sealed class ChangeApplier
     private static async Task<bool> ExistsAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, IReadOnlyList<object?> row,
         CancellationToken cancellationToken)
     {
-        var probe = new MySqlBatchCommand();
-        var condition = KeyCondition(probe, plan, row);
-        await using var command = new MySqlCommand($"SELECT 1 FROM {plan.Target} WHERE {condition} LIMIT 1", target, transaction);
-        foreach (MySqlParameter p in probe.Parameters) command.Parameters.AddWithValue(p.ParameterName, p.Value);
+        var sql = new StringBuilder("SELECT 1 FROM ").Append(plan.Target).Append(" WHERE ");
+        KeyCondition(sql, plan, row);
+        sql.Append(" LIMIT 1");
+        await using var command = new MySqlCommand(sql.ToString(), target, transaction);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 

@@ -63,20 +63,18 @@ internal static class RowFilterEvaluator
     private static async Task<bool[]> EvaluateAsync(MySqlConnection source, string filter, IReadOnlyList<string?> names,
         IReadOnlyList<IReadOnlyList<object?>> images, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand { Connection = source };
         var rows = new StringBuilder();
         for (var r = 0; r < images.Count; r++)
         {
             rows.Append(r == 0 ? "SELECT " : " UNION ALL SELECT ").Append(r).Append(r == 0 ? " AS `__oms_row`" : "");
             for (var c = 0; c < names.Count; c++)
             {
-                var p = $"@r{r}c{c}";
-                command.Parameters.AddWithValue(p, ValueParameters.ToKeyParameter(images[r][c]));
-                rows.Append(", ").Append(p);
+                rows.Append(", ");
+                SqlLiterals.AppendKey(rows, images[r][c]);
                 if (r == 0) rows.Append(" AS ").Append(MySqlEndpoint.Quote(names[c] ?? $"column{c + 1}"));
             }
         }
-        command.CommandText = $"SELECT `__oms_row`, COALESCE(({filter}), FALSE) FROM ({rows}) AS `t` ORDER BY `__oms_row`";
+        await using var command = new MySqlCommand($"SELECT `__oms_row`, COALESCE(({filter}), FALSE) FROM ({rows}) AS `t` ORDER BY `__oms_row`", source);
         var result = new bool[images.Count];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
