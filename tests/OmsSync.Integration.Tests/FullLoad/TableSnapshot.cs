@@ -25,11 +25,11 @@ public static class TableSnapshot
         }
         var expressions = columns.Select(c => c.Type switch
         {
-            "float" => $"HEX(CAST(`{c.Name}` + 0e0 AS BINARY))",
-            "bit" => $"CAST(`{c.Name}` + 0 AS CHAR)",
-            _ => $"HEX(CAST(`{c.Name}` AS BINARY))",
+            "float" => $"HEX(CAST({Q(c.Name)} + 0e0 AS BINARY))",
+            "bit" => $"CAST({Q(c.Name)} + 0 AS CHAR)",
+            _ => $"HEX(CAST({Q(c.Name)} AS BINARY))",
         });
-        var sql = $"SELECT CONCAT_WS('|', {string.Join(", ", expressions.Select(e => $"COALESCE({e}, 'NULL')"))}) FROM `{database}`.`{table}` ORDER BY {orderBy}";
+        var sql = $"SELECT CONCAT_WS('|', {string.Join(", ", expressions.Select(e => $"COALESCE({e}, 'NULL')"))}) FROM {Q(database)}.{Q(table)} ORDER BY {orderBy}";
         var rows = new List<string>();
         await using (var select = new MySqlCommand(sql, connection))
         await using (var reader = await select.ExecuteReaderAsync())
@@ -37,6 +37,8 @@ public static class TableSnapshot
         return rows;
     }
 
+    private static string Q(string name) => "`" + name.Replace("`", "``") + "`";
+
     public static async Task<long> CountAsync(ServerAddress server, string database, string table) =>
-        Convert.ToInt64(await TestServers.ScalarAsync(server, $"SELECT COUNT(*) FROM `{database}`.`{table}`"));
+        Convert.ToInt64(await TestServers.ScalarAsync(server, $"SELECT COUNT(*) FROM {Q(database)}.{Q(table)}"));
 }
