@@ -75,6 +75,9 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
     [Parameter]
     public int WriteConcurrency { get; set; } = 2;
 
+    [Parameter]
+    public bool AutoRestart { get; set; } = true;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Labels")]
     public string[]? Label { get; set; }
@@ -132,6 +135,7 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
             BytesPerSecond = BytesPerSecond,
             ReadConcurrency = ReadConcurrency,
             WriteConcurrency = WriteConcurrency,
+            AutoRestart = AutoRestart,
             Labels = TaskSettings.Labels(Label),
             StartTimestamp = TaskSettings.Timestamp(StartTimestamp),
         };

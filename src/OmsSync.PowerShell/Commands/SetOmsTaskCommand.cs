@@ -69,6 +69,9 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
     [Parameter]
     public int WriteConcurrency { get; set; }
 
+    [Parameter]
+    public bool AutoRestart { get; set; }
+
     /// <summary>Replaces the task's labels; an empty array clears them.</summary>
     [Parameter]
     [AllowEmptyCollection]
@@ -124,6 +127,7 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
             if (bound.ContainsKey(nameof(BytesPerSecond))) changed = changed with { BytesPerSecond = BytesPerSecond };
             if (bound.ContainsKey(nameof(ReadConcurrency))) changed = changed with { ReadConcurrency = ReadConcurrency };
             if (bound.ContainsKey(nameof(WriteConcurrency))) changed = changed with { WriteConcurrency = WriteConcurrency };
+            if (bound.ContainsKey(nameof(AutoRestart))) changed = changed with { AutoRestart = AutoRestart };
             if (bound.ContainsKey(nameof(Label))) changed = changed with { Labels = TaskSettings.Labels(Label) };
 
             if (options.Errors.Count > 0)

@@ -36,7 +36,11 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
     [Fact]
     public void NewTaskStoresEveryOption()
     {
-        var t = CreateTask("-Exclude 'shop.tmp_*' -Label a,b -RowsPerSecond 100 -WriteConcurrency 3");
+        var t = CreateTask("-Exclude 'shop.tmp_*' -Label a,b -RowsPerSecond 100 -WriteConcurrency 3 -AutoRestart $false");
+        var stored = ps.Run("param($T) [OmsSync.Engine.Runtime.OmsService]::Open().Tasks.Get($T)", new Hashtable { ["T"] = t.Task }).Single();
+        Assert.Equal(false, stored.Prop("AutoRestart"));
+        Assert.Equal(3, stored.Prop("WriteConcurrency"));
+        Assert.Equal(100L, stored.Prop("RowsPerSecond"));
         var task = Assert.Single(ps.Run("param($T) Get-OmsTask $T", new Hashtable { ["T"] = t.Task }));
         Assert.Equal(t.Source, task.Text("Source"));
         Assert.Equal(t.Target, task.Text("Target"));
