@@ -40,23 +40,34 @@ public static class SchemaPhase
         await CheckTargetAsync(connection, target.Source.Kind, objects, requireExisting: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Builds the secondary indexes left out of CREATE TABLE (-IndexMigration AfterFull); those present already are kept.</summary>
-    public static async Task CreateDeferredIndexesAsync(MySqlEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the secondary indexes left out of CREATE TABLE (-IndexMigration AfterFull); those present already
+    /// are kept. Tables are done in parallel, as many at once as the task has writers.
+    /// </summary>
+    public static async Task CreateDeferredIndexesAsync(MySqlEndpoint target, TaskObjects objects, int concurrency, CancellationToken cancellationToken)
     {
-        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new MySqlSchemaReader(connection);
-        foreach (var table in objects.Tables)
+        using var slots = new SemaphoreSlim(Math.Max(1, concurrency));
+        await Task.WhenAll(objects.Tables.Select(async table =>
         {
-            var actual = await reader.ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false);
-            var present = actual?.Indexes.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
-            var expected = TargetSchema.For(table.Schema, table.TargetOptions);
-            var missing = expected.Indexes.Where(i => MySqlDdlWriter.IsSecondary(i) && !present.Contains(i.Name)).ToList();
-            if (missing.Count == 0) continue;
-            // One ALTER for all of a table's indexes: InnoDB builds them in one pass over the rows.
-            var sql = $"ALTER TABLE {MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} " +
-                      string.Join(", ", missing.Select(i => "ADD " + MySqlDdlWriter.IndexDefinition(i, expected.Engine)));
-            await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
-        }
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var actual = await new MySqlSchemaReader(connection).ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false);
+                var present = actual?.Indexes.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+                var expected = TargetSchema.For(table.Schema, table.TargetOptions);
+                var missing = expected.Indexes.Where(i => MySqlDdlWriter.IsSecondary(i) && !present.Contains(i.Name)).ToList();
+                if (missing.Count == 0) return;
+                // One ALTER for all of a table's indexes: InnoDB builds them in one pass over the rows.
+                var sql = $"ALTER TABLE {MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} " +
+                          string.Join(", ", missing.Select(i => "ADD " + MySqlDdlWriter.IndexDefinition(i, expected.Engine)));
+                await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
     }
 
     /// <summary>Returns the target tables that exist already; throws, naming every problem, when any table cannot be migrated.</summary>

@@ -49,7 +49,7 @@ public sealed partial class TaskRunner
             if (_task.IndexMigration == IndexMigration.AfterFull && _task.MigrationTypes.HasFlag(MigrationTypes.Schema))
             {
                 runtime.SetPhase(_task.Name, _direction, TaskPhase.Index);
-                await SchemaPhase.CreateDeferredIndexesAsync(target, objects, cancellationToken).ConfigureAwait(false);
+                await SchemaPhase.CreateDeferredIndexesAsync(target, objects, _task.WriteConcurrency, cancellationToken).ConfigureAwait(false);
                 _log("secondary indexes built");
             }
             if (incremental is not null)
