@@ -25,6 +25,7 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Suspend-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Resume-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Stop-OmsTask"] = ["Name", "Direction", "PassThru"],
+        ["Get-OmsConflict"] = ["Name", "Table", "Type", "Direction", "Since", "Unresolved"],
     };
 
     private static readonly string[] ChangesState =

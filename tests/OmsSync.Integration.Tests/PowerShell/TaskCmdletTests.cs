@@ -239,6 +239,30 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
     }
 
     [Fact]
+    public async Task GetOmsConflictShowsTheRowsAnIgnoreMigrationKeptAndFiltersThem()
+    {
+        var db = TestServers.UniqueName("psconf");
+        await TestServers.ExecuteAsync(TestServers.MariaDbA, $"CREATE DATABASE `{db}`; CREATE TABLE `{db}`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO `{db}`.t VALUES (1, 'a'), (2, 'b'), (3, 'c');");
+        await TestServers.ExecuteAsync(TestServers.MariaDbB, $"CREATE DATABASE `{db}_t`; CREATE TABLE `{db}_t`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO `{db}_t`.t VALUES (2, 'mine');");
+        var t = CreateTask($"-Rename @{{ '{db}' = '{db}_t' }} -NonEmptyTarget Ignore", include: $"{db}.*");
+        var run = ps.Invoke("param($T) Start-OmsForward $T -Wait -Confirm:$false -WarningAction SilentlyContinue", new Hashtable { ["T"] = t.Task });
+        Assert.Empty(run.Errors);
+
+        var conflict = Assert.Single(ps.Run("param($T) Get-OmsTask $T | Get-OmsConflict | Where-Object Type -eq 'InsertExists'", new Hashtable { ["T"] = t.Task }));
+        Assert.Equal("OmsSync.PowerShell.Output.OmsConflict", conflict.BaseObject.GetType().FullName);
+        Assert.Equal($"{db}_t.t", conflict.Text("Table"));
+        Assert.Contains("\"id\":\"2\"", conflict.Text("Key"));
+        Assert.Contains("mine", conflict.Text("TargetRow"));
+        Assert.Equal("KeptTarget", conflict.Text("Outcome"));
+        Assert.Empty(ps.Run("param($T) Get-OmsConflict $T -Type DeleteMissing", new Hashtable { ["T"] = t.Task }));
+        Assert.Empty(ps.Run("param($T) Get-OmsConflict $T -Table 'nomatch.*'", new Hashtable { ["T"] = t.Task }));
+        Assert.Single(ps.Run("param($T, $D) Get-OmsConflict $T -Table \"$D*\" -Unresolved -Since ([DateTime]::Now.AddMinutes(-5))", new Hashtable { ["T"] = t.Task, ["D"] = db }));
+        Assert.Equal("mine", await TestServers.ScalarAsync(TestServers.MariaDbB, $"SELECT v FROM `{db}_t`.t WHERE id = 2"));
+        Cleanup(t);
+        await DropAsync(db, db + "_t");
+    }
+
+    [Fact]
     public void StartOmsForwardStopsOnFailedPreChecks()
     {
         var t = CreateTask();
