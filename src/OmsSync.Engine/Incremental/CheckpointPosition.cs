@@ -32,7 +32,4 @@ public static class CheckpointPosition
         var dot = file.LastIndexOf('.');
         return dot >= 0 && long.TryParse(file.AsSpan(dot + 1), out var n) ? n : 0;
     }
-
-    /// <summary>A short display form for Get-OmsTask: file:offset and the GTID state.</summary>
-    public static string Display(BinlogPosition position) => position.ToString();
 }

@@ -69,12 +69,6 @@ public sealed class RuntimeStore
         _store.Execute("UPDATE task_runtime SET request = $r, updated = $u WHERE task = $t AND direction = $d",
             ("$t", task), ("$d", direction.ToString()), ("$r", request?.ToString()), ("$u", Now()));
 
-    public void ResetProgress(string task)
-    {
-        _store.Execute("DELETE FROM table_progress WHERE task = $t", ("$t", task));
-        _store.Execute("DELETE FROM chunk_plans WHERE task = $t", ("$t", task));
-    }
-
     public void UpsertTableProgress(TableProgress p) =>
         _store.Execute(
             """

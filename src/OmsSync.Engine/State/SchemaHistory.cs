@@ -35,8 +35,4 @@ public sealed class SchemaHistory
             r => JsonSerializer.Deserialize<TableSchema>(r.GetString(0)),
             ("$t", task), ("$d", direction.ToString()), ("$db", database), ("$tb", table), ("$f", fileSequence), ("$p", position))
             .SingleOrDefault();
-
-    public bool Any(string task, Direction direction) =>
-        _store.Query("SELECT 1 FROM schema_history WHERE task = $t AND direction = $d LIMIT 1", r => true,
-            ("$t", task), ("$d", direction.ToString())).Count > 0;
 }

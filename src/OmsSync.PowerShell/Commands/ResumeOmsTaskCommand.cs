@@ -53,7 +53,7 @@ public sealed class ResumeOmsTaskCommand : PSCmdlet, IDisposable
             var pid = service.StartWorker(task.Name, Direction);
             WriteVerbose($"Task '{task.Name}' ({Direction}) resumes in worker process {pid}.");
             if (PassThru)
-                WriteObject(TaskStates.Describe(service, task, Direction, pid));
+                WriteObject(TaskStates.Describe(service, task, Direction));
         }
         catch (OmsException e)
         {

@@ -92,7 +92,7 @@ public sealed class StartOmsForwardCommand : PSCmdlet, IDisposable
         WriteVerbose($"Task '{task.Name}' (Forward) runs in worker process {pid}; its log is {service.Home.WorkerLog(task.Name, Direction.Forward)}.");
 
         if (ParameterSetName == WaitSet)
-            WaitForFinitePhases(task, pid);
+            WaitForFinitePhases(task);
         else
         {
             var job = new OmsWorkerJob(MyInvocation.Line is { Length: > 0 } line ? line.Trim() : $"Start-OmsForward -Name {task.Name}",
@@ -120,10 +120,10 @@ public sealed class StartOmsForwardCommand : PSCmdlet, IDisposable
             "PreCheckFailed", ErrorCategory.InvalidOperation, task.Name));
     }
 
-    private void WaitForFinitePhases(MigrationTask task, int pid)
+    private void WaitForFinitePhases(MigrationTask task)
     {
         var service = _session.Service;
-        var current = TaskStates.Describe(service, task, Direction.Forward, pid);
+        var current = TaskStates.Describe(service, task, Direction.Forward);
         var progress = new ProgressView(1, current);
         while (current.Status == TaskStatus.Running && current.Phase < TaskPhase.Incremental)
         {
@@ -131,7 +131,7 @@ public sealed class StartOmsForwardCommand : PSCmdlet, IDisposable
                 WriteProgress(record);
             if (!_session.Pause(PollInterval))
                 return; // Ctrl+C: the worker goes on in the background.
-            current = TaskStates.Describe(service, task, Direction.Forward, pid);
+            current = TaskStates.Describe(service, task, Direction.Forward);
         }
         foreach (var record in progress.Complete())
             WriteProgress(record);

@@ -17,19 +17,15 @@ internal static class TaskStates
             yield return Describe(service, task, Direction.Reverse);
     }
 
-    public static OmsTask Describe(OmsService service, MigrationTask task, Direction direction, int? launchedPid = null)
+    public static OmsTask Describe(OmsService service, MigrationTask task, Direction direction)
     {
-        var state = Observe(service, task.Name, direction, launchedPid);
+        var state = service.Status(task.Name, direction);
         // Full migration runs forward; its per-table progress belongs to that direction.
         var tables = direction == Direction.Forward
             ? service.Runtime.TableProgress(task.Name).Select(p => new OmsTableProgress(p)).ToList()
             : [];
         return new OmsTask(task, state, tables);
     }
-
-    /// <summary>The engine's view of the direction: a dead worker shows as Failed, a just-launched one as Running.</summary>
-    public static TaskRuntime Observe(OmsService service, string task, Direction direction, int? launchedPid = null) =>
-        service.Status(task, direction);
 
     /// <summary>True while any direction of the task has a live worker.</summary>
     public static bool IsRunning(OmsService service, string task) =>

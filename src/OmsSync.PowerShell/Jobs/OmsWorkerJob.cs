@@ -82,7 +82,7 @@ public sealed class OmsWorkerJob : Job
         }
         try
         {
-            var state = TaskStates.Observe(_service, TaskName, Direction, WorkerPid);
+            var state = _service.Status(TaskName, Direction);
             Phase = state.Phase;
             _statusMessage = state.Message ?? $"{state.Status} ({state.Phase})";
             switch (state.Status)
@@ -115,7 +115,7 @@ public sealed class OmsWorkerJob : Job
         }
     }
 
-    private OmsTask Describe() => TaskStates.Describe(_service, _service.Tasks.Get(TaskName), Direction, WorkerPid);
+    private OmsTask Describe() => TaskStates.Describe(_service, _service.Tasks.Get(TaskName), Direction);
 
     private void Finish(JobState state, string message)
     {

@@ -59,11 +59,4 @@ internal static class CheckpointStore
         command.Parameters.AddWithValue("@u", CheckpointPosition.Serialize(until));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public static async Task DeleteAsync(MySqlConnection target, string task, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand("DELETE FROM `oms`.`checkpoints` WHERE task = @t", target);
-        command.Parameters.AddWithValue("@t", task);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }
