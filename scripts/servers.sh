@@ -5,6 +5,7 @@
 #   scripts/servers.sh install                 install missing server packages (root only)
 #   scripts/servers.sh start-mariadb NAME PORT start a MariaDB instance with a ROW binlog
 #   scripts/servers.sh start-postgres NAME PORT start a PostgreSQL instance with wal_level=logical
+#   scripts/servers.sh restart-mariadb NAME    stop a MariaDB instance and start it again on the same data
 #   scripts/servers.sh stop NAME               stop one instance and delete its directory
 #   scripts/servers.sh stop-all                stop every instance this script started
 #
@@ -52,6 +53,20 @@ start_mariadb() {
   mkdir -p "$dir"
   mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
     --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1
+  run_mariadb "$name" "$port" "$server_id"
+  mariadb --no-defaults --socket="$dir/s.sock" -uroot -e "
+    CREATE USER '$TEST_USER'@'%' IDENTIFIED BY '$TEST_PASSWORD';
+    CREATE USER '$TEST_USER'@'localhost' IDENTIFIED BY '$TEST_PASSWORD';
+    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'%' WITH GRANT OPTION;
+    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'localhost' WITH GRANT OPTION;
+    FLUSH PRIVILEGES;"
+  echo "mariadb $port $server_id" >"$dir/kind"
+  echo "127.0.0.1:$port"
+}
+
+# Starts mariadbd on an existing data directory and waits until it answers.
+run_mariadb() {
+  local name=$1 port=$2 server_id=$3 dir="$ROOT/$1"
   local run_as=()
   [ "$(id -u)" = 0 ] && run_as=(--user=root)
   mariadbd --no-defaults "${run_as[@]}" --datadir="$dir/data" --port="$port" \
@@ -69,14 +84,25 @@ start_mariadb() {
   done
   mariadb-admin --no-defaults --socket="$dir/s.sock" -uroot ping >/dev/null 2>&1 || {
     echo "servers.sh: MariaDB $name did not start; see $dir/err.log" >&2; tail -20 "$dir/err.log" >&2; return 1; }
-  mariadb --no-defaults --socket="$dir/s.sock" -uroot -e "
-    CREATE USER '$TEST_USER'@'%' IDENTIFIED BY '$TEST_PASSWORD';
-    CREATE USER '$TEST_USER'@'localhost' IDENTIFIED BY '$TEST_PASSWORD';
-    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'%' WITH GRANT OPTION;
-    GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'localhost' WITH GRANT OPTION;
-    FLUSH PRIVILEGES;"
-  echo "mariadb $port" >"$dir/kind"
+}
+
+restart_mariadb() {
+  local name=$1 dir="$ROOT/$1" kind port server_id
+  read -r kind port server_id <"$dir/kind"
+  stop_process "$dir"
+  run_mariadb "$name" "$port" "${server_id:-$port}"
   echo "127.0.0.1:$port"
+}
+
+# SIGTERM, then SIGKILL if it lingers; the data directory stays.
+stop_process() {
+  local dir=$1 pid
+  [ -f "$dir/p.pid" ] || return 0
+  pid=$(cat "$dir/p.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/p.pid"
 }
 
 start_postgres() {
@@ -111,12 +137,8 @@ stop_one() {
     bin=$(pg_bin)
     [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  elif [ -f "$dir/p.pid" ]; then
-    local pid
-    pid=$(cat "$dir/p.pid")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
+  else
+    stop_process "$dir"
   fi
   rm -rf "$dir"
 }
@@ -125,6 +147,7 @@ case "${1:-}" in
   install) shift; install_packages "$@" ;;
   start-mariadb) start_mariadb "$2" "$3" "${4:-}" ;;
   start-postgres) start_postgres "$2" "$3" ;;
+  restart-mariadb) restart_mariadb "$2" ;;
   stop) stop_one "$2" ;;
   stop-all) for d in "$ROOT"/*/; do [ -d "$d" ] && stop_one "$(basename "$d")"; done; true ;;
   *) sed -n '2,12p' "$0"; exit 2 ;;
