@@ -100,6 +100,24 @@ public sealed class OmsService
         return process.Id;
     }
 
+    /// <summary>
+    /// Forgets where the task's incremental reading stands (its checkpoint on the target and its schema
+    /// history), so the next start begins again from the task's -StartTimestamp. The task must not be running.
+    /// </summary>
+    public async Task ResetIncrementalStartAsync(string task, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        if (IsWorkerAlive(definition.Name, Direction.Forward))
+            throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
+                $"Task '{definition.Name}' is running; suspend it before resetting its incremental start.");
+        await using (var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+        }
+        new SchemaHistory(Store).Forget(definition.Name, Direction.Forward);
+    }
+
     /// <summary>Starts the home's supervisor unless one runs (it holds its lock while it lives).</summary>
     public void EnsureSupervisor()
     {

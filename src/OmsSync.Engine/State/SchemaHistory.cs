@@ -35,4 +35,7 @@ public sealed class SchemaHistory
             r => JsonSerializer.Deserialize<TableSchema>(r.GetString(0)),
             ("$t", task), ("$d", direction.ToString()), ("$db", database), ("$tb", table), ("$f", fileSequence), ("$p", position))
             .SingleOrDefault();
+
+    public void Forget(string task, Direction direction) =>
+        _store.Execute("DELETE FROM schema_history WHERE task = $t AND direction = $d", ("$t", task), ("$d", direction.ToString()));
 }

@@ -10,14 +10,14 @@ namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
 /// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column,
-/// -StartTimestamp) may change only while the task has never run; speed, concurrency, labels and the
+/// may change only while the task has never run; -StartTimestamp on a task that has run resets its incremental start; speed, concurrency, labels and the
 /// phase options whenever no worker runs it.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsTask))]
 public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
 {
-    private static readonly string[] ObjectParameters = [nameof(Include), nameof(Exclude), nameof(Rename), nameof(RowFilter), nameof(Column), nameof(StartTimestamp)];
+    private static readonly string[] ObjectParameters = [nameof(Include), nameof(Exclude), nameof(Rename), nameof(RowFilter), nameof(Column)];
 
     private readonly CmdletSession _session = new();
     private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
@@ -138,7 +138,12 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
             }
             var parameters = bound.Keys.Where(k => k != nameof(Name) && k != nameof(PassThru) && !CommonParameter(k)).Select(k => "-" + k).ToList();
             if (parameters.Count > 0 && ShouldProcess(task.Name, $"Change task ({string.Join(", ", parameters)})"))
+            {
                 service.Tasks.Update(changed);
+                // On a task that has run, a new start timestamp resets where incremental reading begins (OMS ResetIncrStartTimestamp).
+                if (bound.ContainsKey(nameof(StartTimestamp)) && TaskStates.HasRun(service, task.Name))
+                    _session.Wait(async token => { await service.ResetIncrementalStartAsync(task.Name, token); return true; });
+            }
             if (PassThru)
                 WriteObject(TaskStates.Directions(service, service.Tasks.Get(task.Name)), enumerateCollection: true);
         }

@@ -9,7 +9,7 @@ namespace OmsSync.Integration.Tests.PowerShell;
 public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerShellSession>
 {
     /// <summary>Two data sources on the test servers and a task between them; removed again by <see cref="Cleanup"/>.</summary>
-    private (string Task, string Source, string Target) CreateTask(string options = "", string include = "shop.*")
+    private (string Task, string Source, string Target) CreateTask(string options = "", string include = "shop.*", string types = "Schema,Full")
     {
         var source = PowerShellSession.Unique("src");
         var target = PowerShellSession.Unique("dst");
@@ -19,7 +19,7 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
             $c = New-TestCredential oms '{{TestServers.Password}}'
             $null = New-OmsDataSource $S -Type MariaDb -Server $SH -Port $SP -Credential $c
             $null = New-OmsDataSource $G -Type MariaDb -Server $GH -Port $GP -Credential $c
-            $null = New-OmsTask $T -Source $S -Target $G -Include '{{include}}' -MigrationType Schema,Full {{options}}
+            $null = New-OmsTask $T -Source $S -Target $G -Include '{{include}}' -MigrationType {{types}} {{options}}
             """, new Hashtable
         {
             ["T"] = task, ["S"] = source, ["G"] = target,
@@ -260,6 +260,31 @@ public sealed class TaskCmdletTests(PowerShellSession ps) : IClassFixture<PowerS
         Assert.Equal("mine", await TestServers.ScalarAsync(TestServers.MariaDbB, $"SELECT v FROM `{db}_t`.t WHERE id = 2"));
         Cleanup(t);
         await DropAsync(db, db + "_t");
+    }
+
+    [Fact]
+    public async Task SetOmsTaskStartTimestampResetsWhereIncrementalReadingBegins()
+    {
+        // A private source keeps its binlog short: a timestamp start reads it from its first file.
+        using var servers = new PrivateServers();
+        var source = servers.StartMariaDb("tsrc", 601);
+        await TestServers.ExecuteAsync(source, "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY);");
+        var t = CreateTask("-Rename @{ app = 'app_reset' }", include: "app.*", types: "Schema,Incremental");
+        ps.Run("param($S, $P) Set-OmsDataSource $S -Port $P -Confirm:$false", new Hashtable { ["S"] = t.Source, ["P"] = source.Port });
+        await TestServers.ExecuteAsync(TestServers.MariaDbB, "DROP DATABASE IF EXISTS app_reset");
+        ps.Run("param($T) $null = Start-OmsForward $T -Wait -SkipPreCheck; Stop-OmsTask $T", new Hashtable { ["T"] = t.Task });
+
+        await TestServers.ExecuteAsync(source, "INSERT INTO app.t VALUES (1);"); // before the new start: skipped
+        await Task.Delay(2100);
+        var start = DateTime.Now.AddTicks(-(DateTime.Now.Ticks % TimeSpan.TicksPerSecond)); // binlog times are whole seconds
+        await TestServers.ExecuteAsync(source, "INSERT INTO app.t VALUES (2);");
+        ps.Run("param($T, $S) Set-OmsTask $T -StartTimestamp $S -Confirm:$false; $null = Resume-OmsTask $T", new Hashtable { ["T"] = t.Task, ["S"] = start });
+
+        await EngineHarness.WaitUntilAsync(() => Convert.ToInt64(TestServers.ScalarAsync(TestServers.MariaDbB, "SELECT COUNT(*) FROM app_reset.t WHERE id = 2").Result) == 1,
+            TimeSpan.FromSeconds(30), "the row written after the new start timestamp");
+        Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(TestServers.MariaDbB, "SELECT COUNT(*) FROM app_reset.t WHERE id = 1")));
+        Cleanup(t);
+        await TestServers.ExecuteAsync(TestServers.MariaDbB, "DROP DATABASE IF EXISTS app_reset");
     }
 
     [Fact]

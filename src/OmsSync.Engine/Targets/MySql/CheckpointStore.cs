@@ -59,4 +59,12 @@ internal static class CheckpointStore
         command.Parameters.AddWithValue("@u", CheckpointPosition.Serialize(until));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    public static async Task DeleteAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("DELETE FROM `oms`.`checkpoints` WHERE task = @t AND direction = @d", target);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@d", direction.ToString());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }
