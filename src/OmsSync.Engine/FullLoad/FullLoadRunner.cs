@@ -186,7 +186,8 @@ public sealed class FullLoadRunner
     private async Task<List<(string Table, int Chunk, long Rows)>> DoneChunksAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
-            $"SELECT source_table, chunk_no, rows_loaded FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t", target);
+            // Locking, so a chunk a killed worker was committing is waited for, not loaded twice.
+            $"SELECT source_table, chunk_no, rows_loaded FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t LOCK IN SHARE MODE", target);
         command.Parameters.AddWithValue("@t", _task.Name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var done = new List<(string, int, long)>();

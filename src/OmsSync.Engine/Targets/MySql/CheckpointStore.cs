@@ -18,7 +18,9 @@ internal static class CheckpointStore
     public static async Task<Checkpoint?> ReadAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
-            "SELECT position, catchup_until, transactions, source_commit FROM `oms`.`checkpoints` WHERE task = @t AND direction = @d", target);
+            // A locking read: if a killed worker's last transaction is still being committed or rolled back
+            // by the server, wait for its outcome instead of reading the checkpoint from before it.
+            "SELECT position, catchup_until, transactions, source_commit FROM `oms`.`checkpoints` WHERE task = @t AND direction = @d FOR UPDATE", target);
         command.Parameters.AddWithValue("@t", task);
         command.Parameters.AddWithValue("@d", direction.ToString());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
