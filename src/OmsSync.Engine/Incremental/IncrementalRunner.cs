@@ -174,11 +174,14 @@ public sealed class IncrementalRunner
         {
             var batch = new List<BinlogTransaction>();
             var rows = 0;
-            // A DDL is a batch of its own: the rows before it are applied and checkpointed first.
+            // A DDL is a batch of its own: the rows before it are applied and checkpointed first. A batch never
+            // straddles the end of the catch-up window either: what the copy may already hold is written
+            // idempotently, everything after it strictly, transaction by transaction.
             while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
             {
                 var isDdl = next.Changes.Any(c => c is BinlogDdlChange);
                 if (isDdl && batch.Count > 0) break;
+                if (batch.Count > 0 && InCatchUp(checkpoint, batch[0]) != InCatchUp(checkpoint, next)) break;
                 queue.TryRead(out _);
                 batch.Add(next);
                 rows += next.Changes.Count;
@@ -217,7 +220,7 @@ public sealed class IncrementalRunner
             }
             if (filterSource is not null)
                 changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
-            var idempotent = checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(last.EndPosition, until) <= 0;
+            var idempotent = InCatchUp(checkpoint, last);
             var now = clock.Elapsed;
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
@@ -253,6 +256,10 @@ public sealed class IncrementalRunner
             }
         }
     }
+
+    /// <summary>True for a transaction the full copy may already hold: it ends at or before where the copy ended.</summary>
+    private static bool InCatchUp(Checkpoint checkpoint, BinlogTransaction transaction) =>
+        checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(transaction.EndPosition, until) <= 0;
 
     /// <summary>True when a DDL statement names one of the task's source tables.</summary>
     private static bool DdlTouches(BinlogDdlChange ddl, IReadOnlyDictionary<(string, string), TaskTable> tables)
