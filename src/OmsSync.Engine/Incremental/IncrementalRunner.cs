@@ -165,7 +165,7 @@ public sealed class IncrementalRunner
         var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
         var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
+        var lastReport = TimeSpan.FromSeconds(-1); // the first batch reports at once
         var lastCheckpointWrite = TimeSpan.Zero;
         long rowsAtReport = 0, transactionsAtReport = 0;
         DateTimeOffset? lastCommit = checkpoint.SourceCommit;
