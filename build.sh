@@ -21,14 +21,7 @@ build() {
   mkdir -p en-US && cp module/en-US/about_*.help.txt en-US/
 }
 
-free_port() {
-  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+free_port() { scripts/servers.sh free-port; }
 
 # Starts the throwaway servers the tests and demos use and exports their addresses.
 start_servers() {

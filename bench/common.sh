@@ -7,14 +7,7 @@ export OMSSYNC_HOME=${OMSSYNC_HOME:-$(mktemp -d /tmp/omssync-bench-home.XXXXXX)}
 export OMSSYNC_MODULE="$REPO/OmsSync.psd1"
 USER_ARGS=(-uoms -poms-test-pw)
 
-free_port() {
-  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+free_port() { scripts/servers.sh free-port; }
 
 start_pair() {
   scripts/servers.sh install --bench
@@ -37,5 +30,14 @@ timed() {
 }
 
 omssync() { dotnet "$REPO/bin/shell/omssync.dll" "$@"; }
+
+# PowerShell that registers the pair as data sources bsrc and bdst; call after start_pair.
+oms_register() {
+  cat <<PS
+\$c = [pscredential]::new('oms', [Net.NetworkCredential]::new('', 'oms-test-pw').SecurePassword)
+New-OmsDataSource -Name bsrc -Type MariaDb -Server 127.0.0.1 -Port $SRC_PORT -Credential \$c | Out-Null
+New-OmsDataSource -Name bdst -Type MariaDb -Server 127.0.0.1 -Port $DST_PORT -Credential \$c | Out-Null
+PS
+}
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -25,9 +25,7 @@ mydumper_load() {
 }
 oms_load() {
   omssync -Command "
-    \$c = [pscredential]::new('oms', [Net.NetworkCredential]::new('', 'oms-test-pw').SecurePassword)
-    New-OmsDataSource -Name bsrc -Type MariaDb -Server 127.0.0.1 -Port $SRC_PORT -Credential \$c | Out-Null
-    New-OmsDataSource -Name bdst -Type MariaDb -Server 127.0.0.1 -Port $DST_PORT -Credential \$c | Out-Null
+    $(oms_register)
     New-OmsTask -Name bench-full -Source bsrc -Target bdst -Include 'sbtest.*' -Rename @{ sbtest = 'sb_oms' } -MigrationType Schema,Full -IndexMigration AfterFull | Out-Null
     Start-OmsForward -Name bench-full -Wait -SkipPreCheck | Out-Null
   " >/dev/null

@@ -27,9 +27,7 @@ sql "$REP2_PORT" -e "SET GLOBAL slave_parallel_threads = 2"
 
 # OmsSync: full copy, then the incremental phase; suspended while the backlog builds.
 omssync -Command "
-  \$c = [pscredential]::new('oms', [Net.NetworkCredential]::new('', 'oms-test-pw').SecurePassword)
-  New-OmsDataSource -Name bsrc -Type MariaDb -Server 127.0.0.1 -Port $SRC_PORT -Credential \$c | Out-Null
-  New-OmsDataSource -Name bdst -Type MariaDb -Server 127.0.0.1 -Port $DST_PORT -Credential \$c | Out-Null
+  $(oms_register)
   New-OmsTask -Name bench-incr -Source bsrc -Target bdst -Include 'sbtest.*' -MigrationType Schema,Full,Incremental | Out-Null
   Start-OmsForward -Name bench-incr -Wait -SkipPreCheck | Out-Null
   Suspend-OmsTask -Name bench-incr | Out-Null

@@ -8,6 +8,7 @@
 #   scripts/servers.sh restart-mariadb NAME    stop a MariaDB instance and start it again on the same data
 #   scripts/servers.sh stop NAME               stop one instance and delete its directory
 #   scripts/servers.sh stop-all                stop every instance this script started
+#   scripts/servers.sh free-port               print a loopback port nobody listens on
 #
 # Each instance has a user `oms` (password `oms-test-pw`) with every privilege. The state of
 # running instances is kept under $OMSSYNC_SERVERS (default /tmp/omssync-servers).
@@ -18,6 +19,15 @@ TEST_USER=oms
 TEST_PASSWORD=oms-test-pw
 mkdir -p "$ROOT"
 chmod 755 "$ROOT" # the postgres user must reach its data directory below it
+
+free_port() {
+  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 
 pg_bin() {
   local d
@@ -148,7 +158,8 @@ case "${1:-}" in
   start-mariadb) start_mariadb "$2" "$3" "${4:-}" ;;
   start-postgres) start_postgres "$2" "$3" ;;
   restart-mariadb) restart_mariadb "$2" ;;
+  free-port) free_port ;;
   stop) stop_one "$2" ;;
   stop-all) for d in "$ROOT"/*/; do [ -d "$d" ] && stop_one "$(basename "$d")"; done; true ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

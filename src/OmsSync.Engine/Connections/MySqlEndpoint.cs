@@ -81,8 +81,4 @@ public sealed class MySqlEndpoint
             _ => new DatabaseException("DatabaseError", OmsErrorKind.DataError, Source.Name, $"{where}: {e.Message}", e.Number, e.SqlState, e),
         };
     }
-
-    public static string Quote(string identifier) => "`" + identifier.Replace("`", "``") + "`";
-
-    public static string Quote(string database, string table) => Quote(database) + "." + Quote(table);
 }

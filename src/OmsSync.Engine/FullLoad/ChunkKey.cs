@@ -1,7 +1,7 @@
+using OmsSync.Engine.Schema;
 using System.Text;
 using System.Text.Json;
 using MySqlConnector;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;
@@ -23,7 +23,7 @@ internal sealed class ChunkKey
 
     /// <summary>SELECT list that reads a boundary row's key as text.</summary>
     public string BoundarySelect => string.Join(", ", _columns.Select(c => IsBinary(c)
-        ? $"HEX({MySqlEndpoint.Quote(c.Name)})"
+        ? $"HEX({MySqlSyntax.QuoteIdentifier(c.Name)})"
         : $"CAST({Compared(c)} AS CHAR CHARACTER SET utf8mb4)"));
 
     public static string Serialize(IReadOnlyList<string?> values) => JsonSerializer.Serialize(values);
@@ -53,8 +53,8 @@ internal sealed class ChunkKey
     }
 
     private static string Compared(ColumnSchema column) => column.DataType is "enum" or "set"
-        ? $"({MySqlEndpoint.Quote(column.Name)} + 0)" // ENUM orders by index, but compares with text as text
-        : MySqlEndpoint.Quote(column.Name);
+        ? $"({MySqlSyntax.QuoteIdentifier(column.Name)} + 0)" // ENUM orders by index, but compares with text as text
+        : MySqlSyntax.QuoteIdentifier(column.Name);
 
     private static string Parameter(ColumnSchema column, string? value, MySqlCommand command, string name)
     {

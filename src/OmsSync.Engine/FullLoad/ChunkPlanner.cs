@@ -1,5 +1,5 @@
+using OmsSync.Engine.Schema;
 using MySqlConnector;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;
@@ -22,7 +22,7 @@ internal static class ChunkPlanner
             await using var command = new MySqlCommand { Connection = source };
             var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
             command.CommandText =
-                $"SELECT {key.BoundarySelect} FROM {MySqlEndpoint.Quote(table.Database, table.Name)}{where} " +
+                $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.QuoteQualified(table.Database, table.Name)}{where} " +
                 $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -35,14 +35,9 @@ internal static class ChunkReader
     /// <summary>SELECT of one chunk: the key range, and the task's row filter evaluated on the source.</summary>
     public static string SelectSql(TableCopyPlan plan, Chunk chunk, MySqlCommand command)
     {
-        var conditions = new List<string>();
-        if (plan.Key is not null && chunk.Lower is not null)
-            conditions.Add(plan.Key.After(chunk.Lower, command, "lo"));
-        if (plan.Key is not null && chunk.Upper is not null)
-            conditions.Add(plan.Key.UpTo(chunk.Upper, command, "hi"));
+        var where = " WHERE " + plan.KeyRange(chunk, command);
         if (!string.IsNullOrWhiteSpace(plan.Mapping.RowFilter))
-            conditions.Add($"({plan.Mapping.RowFilter})");
-        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+            where += $" AND ({plan.Mapping.RowFilter})";
         return $"SELECT {string.Join(", ", plan.Transfers.Select(t => t.SelectExpression))} FROM {plan.SourceName}{where}";
     }
 }

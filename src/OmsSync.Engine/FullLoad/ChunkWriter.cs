@@ -1,6 +1,6 @@
+using OmsSync.Engine.Schema;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Targets.MySql;
 
@@ -62,11 +62,11 @@ internal sealed class ChunkWriter
                 if (t.ViaVariable)
                 {
                     loader.Columns.Add($"@v{i}");
-                    loader.Expressions.Add($"{MySqlEndpoint.Quote(t.Column.Name)} = {string.Format(t.AssignExpression!, $"@v{i}")}");
+                    loader.Expressions.Add($"{MySqlSyntax.QuoteIdentifier(t.Column.Name)} = {string.Format(t.AssignExpression!, $"@v{i}")}");
                 }
                 else
                 {
-                    loader.Columns.Add(MySqlEndpoint.Quote(t.Column.Name));
+                    loader.Columns.Add(MySqlSyntax.QuoteIdentifier(t.Column.Name));
                 }
             }
             loaded = await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -96,8 +96,8 @@ internal sealed class ChunkWriter
         if (plan.Key is null) return records;
         var keyColumns = plan.Key.Columns;
         // The condition text is the same whichever command holds its parameters, so build it once unbound.
-        var targetRows = await RowText.ReadAsync(target, transaction, plan.Columns, plan.TargetName, RangeCondition(plan, chunk, null),
-            command => RangeCondition(plan, chunk, command), cancellationToken).ConfigureAwait(false);
+        var targetRows = await RowText.ReadAsync(target, transaction, plan.Columns, plan.TargetName, plan.KeyRange(chunk, new MySqlCommand()),
+            command => plan.KeyRange(chunk, command), cancellationToken).ConfigureAwait(false);
         if (targetRows.Count == 0) return records;
         foreach (var targetRow in targetRows)
         {
@@ -121,15 +121,6 @@ internal sealed class ChunkWriter
             });
         }
         return records;
-    }
-
-    private static string RangeCondition(TableCopyPlan plan, Chunk chunk, MySqlCommand? command)
-    {
-        var scratch = command ?? new MySqlCommand();
-        var parts = new List<string> { "TRUE" };
-        if (chunk.Lower is not null) parts.Add(plan.Key!.After(chunk.Lower, scratch, "lo"));
-        if (chunk.Upper is not null) parts.Add(plan.Key!.UpTo(chunk.Upper, scratch, "hi"));
-        return string.Join(" AND ", parts);
     }
 
     // Rows skipped because of a unique key other than the chunk key: the server's warnings name them.

@@ -1,4 +1,4 @@
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.Schema;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;
@@ -30,7 +30,7 @@ internal sealed class ColumnTransfer
 
     public static ColumnTransfer For(ColumnSchema column)
     {
-        var q = MySqlEndpoint.Quote(column.Name);
+        var q = MySqlSyntax.QuoteIdentifier(column.Name);
         return column.DataType switch
         {
             "bit" => new(column, $"CAST(({q} + 0) AS BINARY)", true, "CAST({0} AS UNSIGNED)"),

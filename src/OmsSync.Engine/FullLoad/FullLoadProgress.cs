@@ -44,18 +44,22 @@ internal sealed class FullLoadProgress
         _lastFlushSeconds = now;
         foreach (var counters in _tables.Values)
         {
+            // Only tables that moved since the last flush are written: a task may hold thousands of tables.
+            var chunksDone = Volatile.Read(ref counters.ChunksDone);
+            if (chunksDone == counters.FlushedChunks) continue;
+            counters.FlushedChunks = chunksDone;
             var plan = counters.Plan;
-            var done = counters.ChunksDone >= plan.Chunks.Count;
+            var done = chunksDone >= plan.Chunks.Count;
             _runtime.UpsertTableProgress(new TableProgress
             {
                 Task = _task,
                 SourceTable = plan.Mapping.Source,
                 TargetTable = plan.Mapping.Target,
-                Status = done ? "Done" : counters.ChunksDone > 0 ? "Copying" : "Pending",
+                Status = done ? "Done" : chunksDone > 0 ? "Copying" : "Pending",
                 RowsEstimate = Math.Max(plan.RowsEstimate, counters.RowsCopied),
                 RowsCopied = counters.RowsCopied,
                 ChunksTotal = plan.Chunks.Count,
-                ChunksDone = counters.ChunksDone,
+                ChunksDone = chunksDone,
             });
         }
         _runtime.Beat(_task, Direction.Forward, rowsApplied: _tables.Values.Sum(c => Interlocked.Read(ref c.RowsCopied)), rowsPerSecond: Math.Round(rate, 1));
@@ -66,5 +70,7 @@ internal sealed class FullLoadProgress
         public TableCopyPlan Plan { get; } = plan;
         public int ChunksDone;
         public long RowsCopied;
+        /// <summary>ChunksDone as last written to the state store; -1 before the first write.</summary>
+        public int FlushedChunks = -1;
     }
 }

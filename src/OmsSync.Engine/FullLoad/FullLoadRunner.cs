@@ -52,8 +52,9 @@ public sealed class FullLoadRunner
             foreach (var (mapping, schema) in tables)
             {
                 var plan = new TableCopyPlan(mapping, schema, MovingColumns.Of(schema, mapping));
-                plan.RowsEstimate = await EstimateRowsAsync(source, schema, cancellationToken).ConfigureAwait(false);
-                plan.Chunks = await ChunksAsync(source, plan, throttle, cancellationToken).ConfigureAwait(false);
+                var (rows, averageRow) = await TableStatisticsAsync(source, schema, cancellationToken).ConfigureAwait(false);
+                plan.RowsEstimate = rows;
+                plan.Chunks = await ChunksAsync(source, plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
                 var doneHere = done.Where(d => d.Table == mapping.Source).ToList();
                 if (doneHere.Count == 0 && _task.NonEmptyTarget == NonEmptyTargetAction.Stop)
                     await RefuseNonEmptyAsync(target, plan, cancellationToken).ConfigureAwait(false);
@@ -168,14 +169,15 @@ public sealed class FullLoadRunner
             progress.Flush();
     }
 
-    private async Task<IReadOnlyList<Chunk>> ChunksAsync(MySqlConnection source, TableCopyPlan plan, Throttle throttle, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Chunk>> ChunksAsync(MySqlConnection source, TableCopyPlan plan, long averageRowLength, Throttle throttle,
+        CancellationToken cancellationToken)
     {
         var stored = _runtime.ChunkPlan(_task.Name, plan.Mapping.Source);
         if (stored.Count > 0)
             return stored.Select(c => new Chunk(c.ChunkNo,
                 c.Lower is null ? null : ChunkKey.Deserialize(c.Lower),
                 c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
-        var averageRow = Math.Max(1, await AverageRowLengthAsync(source, plan.Source, cancellationToken).ConfigureAwait(false));
+        var averageRow = Math.Max(1, averageRowLength);
         var rowsPerChunk = throttle.MaxBatchRows(_task.ChunkRows > 0 ? _task.ChunkRows : Math.Clamp(TargetChunkBytes / averageRow, 1_000, 50_000));
         var chunks = await ChunkPlanner.PlanAsync(source, plan.Source, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
         _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
@@ -211,21 +213,16 @@ public sealed class FullLoadRunner
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 1;
     }
 
-    private static async Task<long> EstimateRowsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
+    private static async Task<(long Rows, long AverageRowLength)> TableStatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
-            "SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
+            "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
         command.Parameters.AddWithValue("@d", table.Database);
         command.Parameters.AddWithValue("@t", table.Name);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
-    }
-
-    private static async Task<long> AverageRowLengthAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(
-            "SELECT COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
-        command.Parameters.AddWithValue("@d", table.Database);
-        command.Parameters.AddWithValue("@t", table.Name);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)))
+            : (0, 0);
     }
 }

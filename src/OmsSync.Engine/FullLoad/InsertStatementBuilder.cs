@@ -1,5 +1,5 @@
+using OmsSync.Engine.Schema;
 using System.Text;
-using OmsSync.Engine.Connections;
 
 namespace OmsSync.Engine.FullLoad;
 
@@ -14,7 +14,7 @@ internal static class InsertStatementBuilder
 
     public static IEnumerable<string> Build(TableCopyPlan plan, ReadOnlyMemory<byte> loadData, bool ignore)
     {
-        var head = $"INSERT {(ignore ? "IGNORE " : "")}INTO {plan.TargetName} ({string.Join(", ", plan.Transfers.Select(t => MySqlEndpoint.Quote(t.Column.Name)))}) VALUES ";
+        var head = $"INSERT {(ignore ? "IGNORE " : "")}INTO {plan.TargetName} ({string.Join(", ", plan.Transfers.Select(t => MySqlSyntax.QuoteIdentifier(t.Column.Name)))}) VALUES ";
         var statement = new StringBuilder(head);
         var rowsInStatement = 0;
         foreach (var row in Rows(loadData, plan.Transfers.Count))

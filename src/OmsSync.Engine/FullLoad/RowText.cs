@@ -1,6 +1,6 @@
+using OmsSync.Engine.Schema;
 using System.Text.Json;
 using MySqlConnector;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;
@@ -9,8 +9,8 @@ namespace OmsSync.Engine.FullLoad;
 internal static class RowText
 {
     public static string Expression(ColumnSchema column) => ChunkKey.IsBinary(column) || ColumnTransfer.IsSpatial(column.DataType)
-        ? $"CONCAT('0x', HEX({MySqlEndpoint.Quote(column.Name)}))"
-        : $"CAST({MySqlEndpoint.Quote(column.Name)} AS CHAR CHARACTER SET utf8mb4)";
+        ? $"CONCAT('0x', HEX({MySqlSyntax.QuoteIdentifier(column.Name)}))"
+        : $"CAST({MySqlSyntax.QuoteIdentifier(column.Name)} AS CHAR CHARACTER SET utf8mb4)";
 
     public static async Task<List<Dictionary<string, string?>>> ReadAsync(MySqlConnection connection, MySqlTransaction? transaction, IReadOnlyList<ColumnSchema> columns,
         string from, string where, Action<MySqlCommand> bind, CancellationToken cancellationToken)

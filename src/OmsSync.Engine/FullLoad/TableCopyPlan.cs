@@ -1,4 +1,4 @@
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.Schema;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;
@@ -25,6 +25,18 @@ internal sealed class TableCopyPlan
     public IReadOnlyList<Chunk> Chunks { get; set; } = [];
     public long RowsEstimate { get; set; }
 
-    public string SourceName => MySqlEndpoint.Quote(Mapping.SourceDatabase, Mapping.SourceTable);
-    public string TargetName => MySqlEndpoint.Quote(Mapping.TargetDatabase, Mapping.TargetTable);
+    public string SourceName => MySqlSyntax.QuoteQualified(Mapping.SourceDatabase, Mapping.SourceTable);
+    public string TargetName => MySqlSyntax.QuoteQualified(Mapping.TargetDatabase, Mapping.TargetTable);
+
+    /// <summary>
+    /// The chunk's key range as a condition, its bounds added to <paramref name="command"/> as parameters; TRUE for
+    /// an unbounded chunk. The text does not depend on the command, so it may be built once and bound elsewhere.
+    /// </summary>
+    public string KeyRange(Chunk chunk, MySqlConnector.MySqlCommand command)
+    {
+        var parts = new List<string> { "TRUE" };
+        if (Key is not null && chunk.Lower is not null) parts.Add(Key.After(chunk.Lower, command, "lo"));
+        if (Key is not null && chunk.Upper is not null) parts.Add(Key.UpTo(chunk.Upper, command, "hi"));
+        return string.Join(" AND ", parts);
+    }
 }

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Schema;
 using System.Text;
 using System.Text.Json;
 using MySqlConnector;
@@ -115,7 +116,7 @@ internal sealed class ChangeApplier
         sql.Append(')');
         if (!plan.HasKey) return;
         // A duplicate key is not an error here: the no-op update reports 0 rows, which marks the conflict.
-        var firstKey = Connections.MySqlEndpoint.Quote(plan.KeyColumns[0].Name);
+        var firstKey = MySqlSyntax.QuoteIdentifier(plan.KeyColumns[0].Name);
         sql.Append(" ON DUPLICATE KEY UPDATE ").Append(firstKey).Append(" = ").Append(firstKey);
     }
 
@@ -136,7 +137,7 @@ internal sealed class ChangeApplier
         for (var i = 0; i < plan.Columns.Count; i++)
         {
             if (i > 0) sql.Append(" AND ");
-            sql.Append(Connections.MySqlEndpoint.Quote(plan.Columns[i].Name)).Append(" <=> ");
+            sql.Append(MySqlSyntax.QuoteIdentifier(plan.Columns[i].Name)).Append(" <=> ");
             SqlLiterals.Append(sql, row[plan.Columns[i].Index]);
         }
         sql.Append(')');
@@ -148,7 +149,7 @@ internal sealed class ChangeApplier
         for (var i = 0; i < plan.Columns.Count; i++)
         {
             if (i > 0) sql.Append(", ");
-            sql.Append(Connections.MySqlEndpoint.Quote(plan.Columns[i].Name)).Append(" = ");
+            sql.Append(MySqlSyntax.QuoteIdentifier(plan.Columns[i].Name)).Append(" = ");
             SqlLiterals.Append(sql, after[plan.Columns[i].Index]);
         }
         sql.Append(" WHERE ");
@@ -178,7 +179,7 @@ internal sealed class ChangeApplier
         {
             if (i > 0) sql.Append(" AND ");
             var value = row[plan.KeyColumns[i].Index];
-            sql.Append(Connections.MySqlEndpoint.Quote(plan.KeyColumns[i].Name));
+            sql.Append(MySqlSyntax.QuoteIdentifier(plan.KeyColumns[i].Name));
             if (value is null)
             {
                 sql.Append(" IS NULL");

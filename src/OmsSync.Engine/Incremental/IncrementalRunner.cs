@@ -59,10 +59,13 @@ public sealed class IncrementalRunner
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
         if (await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
-        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var start = _task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full)
-            ? await SourcePositions.OldestAsync(source, cancellationToken).ConfigureAwait(false)
-            : await SourcePositions.CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        var start = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
+        if (_task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
+        {
+            // A timestamp start reads from the oldest binlog the source keeps and skips what committed before it.
+            var files = await BinlogServerInfo.ListFilesAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
+            start = new BinlogPosition(files[0].Name, 4, null, start.Flavor);
+        }
         foreach (var table in objects.Tables)
             _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
         await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
@@ -72,8 +75,7 @@ public sealed class IncrementalRunner
     /// <summary>After the full copy: changes up to the source's present position are replayed idempotently.</summary>
     public async Task MarkFullCopyEndAsync(CancellationToken cancellationToken)
     {
-        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var end = await SourcePositions.CurrentAsync(source, cancellationToken).ConfigureAwait(false);
+        var end = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
     }
@@ -115,15 +117,7 @@ public sealed class IncrementalRunner
             ?? throw new OmsException("CheckpointMissing", OmsErrorKind.InvalidState, _task.Name,
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         _log($"reading the binlog from {checkpoint.Position}");
-        var options = new BinlogConnectionOptions
-        {
-            Host = _source.Source.Server,
-            Port = _source.Source.Port,
-            User = _source.Source.User,
-            Password = _sourcePassword,
-            ServerId = ReplicaServerId(),
-            HeartbeatInterval = TimeSpan.FromSeconds(2),
-        };
+        var options = ReplicaOptions();
         var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
             (database, table) => tables.ContainsKey((database, table)));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
@@ -275,6 +269,16 @@ public sealed class IncrementalRunner
         }
         return false;
     }
+
+    private BinlogConnectionOptions ReplicaOptions() => new()
+    {
+        Host = _source.Source.Server,
+        Port = _source.Source.Port,
+        User = _source.Source.User,
+        Password = _sourcePassword,
+        ServerId = ReplicaServerId(),
+        HeartbeatInterval = TimeSpan.FromSeconds(2),
+    };
 
     private uint ReplicaServerId()
     {

@@ -1,6 +1,6 @@
+using OmsSync.Engine.Schema;
 using System.Text;
 using MySqlConnector;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Incremental;
@@ -71,7 +71,7 @@ internal static class RowFilterEvaluator
             {
                 rows.Append(", ");
                 SqlLiterals.AppendKey(rows, images[r][c]);
-                if (r == 0) rows.Append(" AS ").Append(MySqlEndpoint.Quote(names[c] ?? $"column{c + 1}"));
+                if (r == 0) rows.Append(" AS ").Append(MySqlSyntax.QuoteIdentifier(names[c] ?? $"column{c + 1}"));
             }
         }
         await using var command = new MySqlCommand($"SELECT `__oms_row`, COALESCE(({filter}), FALSE) FROM ({rows}) AS `t` ORDER BY `__oms_row`", source);

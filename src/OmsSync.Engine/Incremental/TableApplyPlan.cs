@@ -1,4 +1,4 @@
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.Schema;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 
@@ -20,8 +20,8 @@ internal sealed class TableApplyPlan
         KeyColumns = key is null
             ? Columns
             : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
-        Target = MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
-        ColumnList = string.Join(", ", Columns.Select(c => MySqlEndpoint.Quote(c.Name)));
+        Target = MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
+        ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
     }
 
     public TaskTable Table { get; }

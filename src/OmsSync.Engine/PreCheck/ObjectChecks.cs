@@ -1,5 +1,4 @@
 using MySqlConnector;
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
@@ -36,39 +35,21 @@ public static class ObjectChecks
         }
         results.Add(CheckResult.Pass("ObjectRules", $"{objects.Tables.Count} table(s) and {objects.Views.Count} view(s) selected; no target name collides.", task.Name));
 
-        var reader = new MySqlSchemaReader(target);
+        var existing = await TargetReadiness.ReadExistingAsync(target, objects, cancellationToken).ConfigureAwait(false);
         foreach (var table in objects.Tables)
         {
             var name = table.Mapping.Source;
             if (table.Mapping.RowFilter is { } filter)
                 results.Add(await CheckRowFilterAsync(source, table, filter, cancellationToken).ConfigureAwait(false));
-            foreach (var problem in TypeSupport.Check(table.Schema, targetEndpoint.Source.Kind))
-                results.Add(CheckResult.Fail("ColumnTypes", problem, name));
             if (table.Schema.RowKey is null)
                 results.Add(CheckResult.Warn("PrimaryKey",
                     $"Table '{name}' has no primary key or NOT NULL unique key: full migration copies it as one chunk, and changes find rows by all their columns" +
                     (task.Topology == Topology.Bidirectional ? "; in bidirectional synchronization duplicate rows are possible." : "."), name));
 
-            TableSchema expected;
-            try
-            {
-                expected = TargetSchema.For(table.Schema, table.TargetOptions);
-            }
-            catch (SchemaException e)
-            {
-                results.AddRange(e.Problems.Select(p => CheckResult.Fail("Columns", p + " Correct the task's -Column with Set-OmsTask.", name)));
-                continue;
-            }
-            var actual = await reader.ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false);
-            if (actual is null)
-            {
-                if (!task.MigrationTypes.HasFlag(MigrationTypes.Schema))
-                    results.Add(CheckResult.Fail("TargetTable", $"Target table '{table.Mapping.Target}' does not exist and the task has no Schema migration type. Create it, or add Schema to -MigrationType.", table.Mapping.Target));
-                continue;
-            }
-            var blocking = SchemaComparer.Compare(expected, actual).Where(d => d.Blocking).ToList();
-            results.AddRange(blocking.Select(d => CheckResult.Fail("TargetTable", d.Message, table.Mapping.Target)));
-            if (blocking.Count == 0 && task.MigrationTypes.HasFlag(MigrationTypes.Full) && task.NonEmptyTarget == NonEmptyTargetAction.Stop
+            var actual = existing.GetValueOrDefault(table.Mapping.Target);
+            var failures = TargetReadiness.Check(table, actual, targetEndpoint.Source.Kind, task.MigrationTypes.HasFlag(MigrationTypes.Schema));
+            results.AddRange(failures);
+            if (failures.Count == 0 && actual is not null && task.MigrationTypes.HasFlag(MigrationTypes.Full) && task.NonEmptyTarget == NonEmptyTargetAction.Stop
                 && await HasRowsAsync(target, table.Mapping, cancellationToken).ConfigureAwait(false)
                 && !await HasLoadedChunksAsync(target, task, table.Mapping, cancellationToken).ConfigureAwait(false))
                 results.Add(CheckResult.Fail("TargetEmpty",
@@ -84,7 +65,7 @@ public static class ObjectChecks
     {
         try
         {
-            await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlEndpoint.Quote(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
+            await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
         }
@@ -98,7 +79,7 @@ public static class ObjectChecks
 
     private static async Task<bool> HasRowsAsync(MySqlConnection target, TableMapping mapping, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlEndpoint.Quote(mapping.TargetDatabase, mapping.TargetTable)} LIMIT 1", target);
+        await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlSyntax.QuoteQualified(mapping.TargetDatabase, mapping.TargetTable)} LIMIT 1", target);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 

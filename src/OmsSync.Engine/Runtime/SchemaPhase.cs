@@ -59,7 +59,7 @@ public static class SchemaPhase
                 var missing = expected.Indexes.Where(i => MySqlDdlWriter.IsSecondary(i) && !present.Contains(i.Name)).ToList();
                 if (missing.Count == 0) return;
                 // One ALTER for all of a table's indexes: InnoDB builds them in one pass over the rows.
-                var sql = $"ALTER TABLE {MySqlEndpoint.Quote(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} " +
+                var sql = $"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} " +
                           string.Join(", ", missing.Select(i => "ADD " + MySqlDdlWriter.IndexDefinition(i, expected.Engine)));
                 await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
             }
@@ -74,42 +74,14 @@ public static class SchemaPhase
     private static async Task<HashSet<string>> CheckTargetAsync(MySqlConnection connection, DataSourceKind targetKind, TaskObjects objects,
         bool requireExisting, CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
-        var existing = new HashSet<string>();
-        var reader = new MySqlSchemaReader(connection);
-        foreach (var group in objects.Tables.GroupBy(t => t.Mapping.TargetDatabase))
-        {
-            var found = (await reader.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
-                .ToDictionary(t => t.Name, StringComparer.Ordinal);
-            foreach (var table in group)
-            {
-                problems.AddRange(TypeSupport.Check(table.Schema, targetKind));
-                TableSchema expected;
-                try
-                {
-                    expected = TargetSchema.For(table.Schema, table.TargetOptions);
-                }
-                catch (SchemaException e)
-                {
-                    problems.AddRange(e.Problems);
-                    continue;
-                }
-                if (found.TryGetValue(table.Mapping.TargetTable, out var actual))
-                {
-                    existing.Add(table.Mapping.Target);
-                    problems.AddRange(SchemaComparer.Compare(expected, actual).Where(d => d.Blocking).Select(d => d.Message));
-                }
-                else if (requireExisting)
-                {
-                    problems.Add($"Target table '{table.Mapping.Target}' does not exist and the task has no Schema migration type. " +
-                                 "Create it, or add Schema to the task's -MigrationType.");
-                }
-            }
-        }
+        var existing = await TargetReadiness.ReadExistingAsync(connection, objects, cancellationToken).ConfigureAwait(false);
+        var problems = objects.Tables
+            .SelectMany(t => TargetReadiness.Check(t, existing.GetValueOrDefault(t.Mapping.Target), targetKind, schemaMigrated: !requireExisting))
+            .Select(f => f.Message).Distinct().ToList();
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
-                string.Join(Environment.NewLine, problems.Distinct()));
-        return existing;
+                string.Join(Environment.NewLine, problems));
+        return existing.Keys.ToHashSet();
     }
 
     private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
