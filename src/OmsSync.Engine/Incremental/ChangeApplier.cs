@@ -13,11 +13,12 @@ namespace OmsSync.Engine.Incremental;
 /// what the source saw is a conflict, handled by the table's policy (see <see cref="ConflictResolver"/>).
 /// </summary>
 /// <remarks>
-/// Strict writes go optimistically, many statements per round trip, each followed by SELECT ROW_COUNT(),
-/// after a savepoint. A statement that changed nothing or hit a duplicate key marks a possible conflict.
-/// Because the statements after it already ran, the target is rolled back to the savepoint, the ones before
-/// it are written again, and the suspect change is handled on its own, reading the target row as it is at
-/// that point. So conflicts are judged in exact source order, and the common case costs one round trip.
+/// Strict writes go optimistically, many statements per round trip after a savepoint; when each changed
+/// exactly one row, all went through. Otherwise the run is rolled back and sent again with SELECT ROW_COUNT()
+/// after every statement: the first that changed nothing or hit a duplicate key marks a possible conflict.
+/// Because the statements after it already ran, the target is rolled back to the savepoint again, the ones
+/// before it are written again, and the suspect change is handled on its own, reading the target row as it
+/// is at that point. So conflicts are judged in exact source order, and the common case costs one round trip.
 /// </remarks>
 internal sealed class ChangeApplier
 {
@@ -87,15 +88,39 @@ internal sealed class ChangeApplier
         var counts = new List<long>();
         while (next < changes.Count)
         {
-            // One optimistic run: changes [start, end).
+            // One optimistic run: changes [start, end). Without a conflict every strict statement changes
+            // exactly one row, so the run's total of affected rows tells whether all went through.
             var start = next;
-            sql.Clear().Append("SAVEPOINT oms_run;\n");
             var end = start;
+            sql.Clear().Append("SAVEPOINT oms_run;\n");
             while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars)
             {
                 StrictStatement(sql, changes[end].Plan, changes[end].Change);
-                sql.Append(";\nSELECT ROW_COUNT();\n");
+                sql.Append(";\n");
                 end++;
+            }
+            long affected;
+            try
+            {
+                affected = await ExecuteNonQueryAsync(target, transaction, sql, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
+            {
+                affected = -1;
+            }
+            if (affected == end - start)
+            {
+                next = end;
+                window = window == int.MaxValue ? window : Math.Min(window * 2, 1 << 20);
+                continue;
+            }
+            // Something did not go through: run it again with a row count after every statement to find the first.
+            await ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+            sql.Clear().Append("SAVEPOINT oms_run;\n");
+            for (var i = start; i < end; i++)
+            {
+                StrictStatement(sql, changes[i].Plan, changes[i].Change);
+                sql.Append(";\nSELECT ROW_COUNT();\n");
             }
             counts.Clear();
             var failed = false;
@@ -110,8 +135,7 @@ internal sealed class ChangeApplier
             var suspect = counts.IndexOf(0);
             if (suspect < 0 && !failed)
             {
-                next = end;
-                window = window == int.MaxValue ? window : Math.Min(window * 2, 1 << 20);
+                next = end; // a statement changed more than one row: harmless (a keyless table's twin rows)
                 continue;
             }
             var at = suspect >= 0 ? suspect : counts.Count;
@@ -162,11 +186,16 @@ internal sealed class ChangeApplier
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    private static async Task<long> ExecuteNonQueryAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql.ToString(), target, transaction);
+        sql.Clear();
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(sql, target, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    internal static string? Display(object? value) => ConflictResolver.Display(value);
 }
