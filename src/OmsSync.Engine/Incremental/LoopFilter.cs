@@ -29,7 +29,9 @@ internal static class LoopFilter
             var taskAt = IndexOf(row.ColumnNames, "task");
             var directionAt = IndexOf(row.ColumnNames, "direction");
             if (taskAt < 0 || directionAt < 0) continue;
-            if (string.Equals(image[taskAt]?.ToString(), task, StringComparison.Ordinal) && image[directionAt]?.ToString() == other)
+            // The direction's own row, or one of its parallel lanes' rows ("Forward/1of2").
+            if (string.Equals(image[taskAt]?.ToString(), task, StringComparison.Ordinal)
+                && image[directionAt]?.ToString() is { } marker && (marker == other || marker.StartsWith(other + "/", StringComparison.Ordinal)))
                 return true;
         }
         return false;

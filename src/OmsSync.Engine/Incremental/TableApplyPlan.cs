@@ -23,6 +23,10 @@ internal sealed class TableApplyPlan
             ? Columns
             : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
         Target = MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
+        CanSpread = LaneRouter.CanSpread(table.Schema);
+        LaneKeyColumns = key is null ? [] : key.Columns
+            .Where(k => LaneRouter.HashesExactly(table.Schema.Column(k.Name)))
+            .Select(k => (IndexOf(imageColumns, k.Name), k.Name)).ToList();
         ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
     }
 
@@ -42,6 +46,10 @@ internal sealed class TableApplyPlan
     public IReadOnlyList<(string Name, int Index)> Columns { get; }
     public IReadOnlyList<(string Name, int Index)> KeyColumns { get; }
     public bool HasKey { get; }
+    /// <summary>Whether the table's changes may spread over parallel apply lanes (see <see cref="LaneRouter"/>).</summary>
+    public bool CanSpread { get; }
+    /// <summary>The key columns a lane is chosen by (image position, name).</summary>
+    public IReadOnlyList<(int Index, string Name)> LaneKeyColumns { get; }
     public string Target { get; }
     public string ColumnList { get; }
     /// <summary>Tables without a key match a row by all its columns and touch one row at a time.</summary>

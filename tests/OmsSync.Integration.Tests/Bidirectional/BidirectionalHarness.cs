@@ -87,7 +87,7 @@ internal static class BidirectionalHarness
                     .Where(r => r.Database == "oms" && r.Table == "checkpoints")
                     .Select(r => (r.After ?? r.Before)!)
                     .Where(image => image[0]?.ToString() == task)
-                    .Select(image => image[1]?.ToString()).FirstOrDefault();
+                    .Select(image => image[1]?.ToString()?.Split('/')[0]).FirstOrDefault(); // lanes write "Forward/1of2"
                 if (rows > 0 && marker is null) { unmarked++; unmarkedRows += rows; }
                 else if (rows > 0 && marker == "Forward") { forward++; forwardRows += rows; }
                 else if (rows > 0 && marker == "Reverse") { reverse++; reverseRows += rows; }
