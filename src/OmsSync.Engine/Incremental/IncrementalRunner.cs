@@ -132,7 +132,10 @@ public sealed class IncrementalRunner
             try
             {
                 await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromCheckpoint(checkpoint.Position), failed.Token).ConfigureAwait(false))
-                    await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false);
+                {
+                    try { await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false); }
+                    catch { transaction.Dispose(); throw; } // its spill file goes now, not when the collector finds it
+                }
                 queue.Writer.TryComplete();
             }
             catch (Exception e)
