@@ -19,8 +19,8 @@ public sealed class HeartbeatLagTests
         await IncrementalTests.WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
 
         // The checkpoint records the commit time of the last transaction in: a heartbeat's has microseconds.
-        var sql = $"SELECT MICROSECOND(source_commit) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'";
-        await EngineHarness.WaitUntilAsync(() => Convert.ToInt64(TestServers.ScalarAsync(h.Target, sql).Result ?? 0L) != 0,
+        var sql = $"SELECT COALESCE(MICROSECOND(source_commit), 0) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'";
+        await EngineHarness.WaitUntilAsync(() => Convert.ToInt64(TestServers.ScalarAsync(h.Target, sql).Result) != 0,
             TimeSpan.FromSeconds(30), "a heartbeat's commit time in the checkpoint");
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).LagMilliseconds is not null,
             TimeSpan.FromSeconds(10), "the lag to be reported");
