@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using MySqlConnector;
-using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Incremental;
@@ -12,20 +11,16 @@ namespace OmsSync.Engine.Incremental;
 /// </summary>
 internal static class ApplyChunks
 {
-    public const int ChunkRows = 5_000;
+    public const int ChunkRows = 20_000;
 
-    /// <summary>The task's row changes in the transactions, with each table's apply plan.</summary>
+    /// <summary>The row changes in the transactions that have an apply plan (the task's tables), with that plan.</summary>
     public static IEnumerable<(TableApplyPlan Plan, BinlogRowChange Change)> RowChanges(IEnumerable<BinlogTransaction> transactions,
-        IReadOnlyDictionary<(string, string), TaskTable> tables, Dictionary<(string, string), TableApplyPlan> plans)
+        Func<BinlogRowChange, TableApplyPlan?> planOf)
     {
         foreach (var transaction in transactions)
             foreach (var change in transaction.Changes)
-            {
-                if (change is not BinlogRowChange row || !tables.TryGetValue((row.Database, row.Table), out var table)) continue;
-                if (!plans.TryGetValue((row.Database, row.Table), out var plan))
-                    plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames);
-                yield return (plan, row);
-            }
+                if (change is BinlogRowChange row && planOf(row) is { } plan)
+                    yield return (plan, row);
     }
 
     /// <summary>The changes cut into chunks of at most <see cref="ChunkRows"/>, filtered by the source when it is given; empty chunks are left out.</summary>

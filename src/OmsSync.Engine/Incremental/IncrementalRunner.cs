@@ -30,6 +30,8 @@ public sealed class IncrementalRunner
     private readonly MigrationTask _task;
     private readonly Direction _direction;
     private readonly RuntimeStore _runtime;
+    private readonly TaskCatalog _tasks;
+    private readonly DateTimeOffset? _startTimestamp;
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
@@ -41,6 +43,7 @@ public sealed class IncrementalRunner
         StateStore store, Action<string> log)
     {
         _runtime = new RuntimeStore(store);
+        _tasks = new TaskCatalog(store);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
         _source = source;
@@ -49,6 +52,8 @@ public sealed class IncrementalRunner
         _task = task;
         _direction = direction;
         _log = log;
+        // A reverse direction starts where the forward one entered its incremental phase, never by timestamp.
+        _startTimestamp = direction == Direction.Forward ? task.StartTimestamp : null;
         _spillDirectory = store.Home.SpillFolder(task.Name, direction);
     }
 
@@ -56,19 +61,19 @@ public sealed class IncrementalRunner
     /// Records where incremental reading starts, unless a checkpoint exists: call before the full copy begins.
     /// The tables' schemas are recorded as in force from that position on.
     /// </summary>
-    public async Task EnsureStartAsync(TaskObjects objects, CancellationToken cancellationToken)
+    public async Task EnsureStartAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
         if (await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
         var start = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
-        if (_task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
+        if (_startTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
             // A timestamp start reads from the oldest binlog the source keeps and skips what committed before it.
             var files = await BinlogServerInfo.ListFilesAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
             start = new BinlogPosition(files[0].Name, 4, null, start.Flavor);
         }
-        foreach (var table in objects.Tables)
+        foreach (var table in tables)
             _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
         await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
@@ -82,9 +87,9 @@ public sealed class IncrementalRunner
         await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RunAsync(TaskObjects objects, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken)
     {
-        var tables = objects.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+        var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, stop.Token);
         // Spill files of a worker that was killed: nothing will read them again.
@@ -123,7 +128,7 @@ public sealed class IncrementalRunner
         _log($"reading the binlog from {checkpoint.Position}");
         var options = ReplicaOptions();
         var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
-            (database, table) => tables.ContainsKey((database, table)) || SourceHeartbeat.IsHeartbeatTable(database, table),
+            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -165,14 +170,22 @@ public sealed class IncrementalRunner
     private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
         ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
-        var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
+        var applier = new ChangeApplier(_task.Name, _direction);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
+        var rules = new ConflictRuleWatch(_tasks, _task);
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.FromSeconds(-1); // the first batch reports at once
         var lastCheckpointWrite = TimeSpan.Zero;
         long rowsAtReport = 0, transactionsAtReport = 0;
         DateTimeOffset? lastCommit = checkpoint.SourceCommit;
         var commitClock = new CommitClock(_task.Name);
+        TableApplyPlan? PlanOf(BinlogRowChange row)
+        {
+            if (!tables.TryGetValue((row.Database, row.Table), out var table)) return null;
+            if (!plans.TryGetValue((row.Database, row.Table), out var plan))
+                plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames) { Rule = rules.For(_direction, table.Mapping) };
+            return plan;
+        }
 
         while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -193,11 +206,16 @@ public sealed class IncrementalRunner
             }
             var counted = new List<BinlogTransaction>();
             BinlogTransaction? ddl = null;
+            if (rules.Changed(clock.Elapsed))
+                foreach (var plan in plans.Values)
+                    plan.Rule = rules.For(_direction, plan.Table.Mapping);
             foreach (var transaction in batch)
             {
                 if (transaction.IsHeartbeat) continue;
                 lastCommit = commitClock.CommitTimeOf(transaction);
-                if (_task.StartTimestamp is { } from && transaction.CommitTime < from) continue;
+                if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
+                // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
+                if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
                 if (transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) ddl = transaction;
                 if (transaction.SpilledChanges > 0)
                     _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
@@ -223,7 +241,7 @@ public sealed class IncrementalRunner
             MySqlTransaction? write = null;
             try
             {
-                await foreach (var chunk in ApplyChunks.ReadAsync(ApplyChunks.RowChanges(counted, tables, plans), filterSource, cancellationToken).ConfigureAwait(false))
+                await foreach (var chunk in ApplyChunks.ReadAsync(ApplyChunks.RowChanges(counted, PlanOf), filterSource, cancellationToken).ConfigureAwait(false))
                 {
                     write ??= await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     _rowsApplied += await applier.ApplyAsync(target, write, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);

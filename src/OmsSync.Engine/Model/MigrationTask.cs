@@ -44,5 +44,7 @@ public sealed record MigrationTask
     public long IncrementalMemoryLimit { get; init; } = Sources.MySql.TransactionSpillOptions.DefaultMemoryLimitBytes;
     /// <summary>Whether the supervisor starts a new worker when this task's worker dies (OMS Supervisor).</summary>
     public bool AutoRestart { get; init; } = true;
+    /// <summary>How conflicts are handled, per table and direction (empty: Ignore everywhere). See ConflictRule.</summary>
+    public IReadOnlyList<Conflicts.ConflictRule> ConflictRules { get; init; } = [];
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 }

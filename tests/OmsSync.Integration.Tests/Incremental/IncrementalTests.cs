@@ -218,6 +218,10 @@ public sealed class IncrementalTests
         for (var round = 0; round < 3; round++)
         {
             await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t SELECT seq + {round * 1000}, seq FROM seq_1_to_200;", db);
+            // The rows arriving show the worker's binlog connection is up: KILL it then, mid-stream.
+            var arrived = round * 200 + 200 - round; // one row per earlier round was deleted
+            await EngineHarness.WaitUntilAsync(() => TableSnapshot.CountAsync(h.Target, target, "t").GetAwaiter().GetResult() >= arrived,
+                TimeSpan.FromSeconds(60), $"round {round}'s rows on the target");
             // KILL the binlog dump connections on the source (this worker's among them).
             await TestServers.ExecuteAsync(h.Source, """
                 BEGIN NOT ATOMIC
