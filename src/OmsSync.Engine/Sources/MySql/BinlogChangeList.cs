@@ -25,6 +25,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
     private readonly ChangeMemoryBudget _budget;
     private readonly List<BinlogChange> _memory = [];
     private readonly List<SpillSegment> _spilled = [];
+    private readonly HashSet<(string Database, string Table)> _tables = [];
     private SpillFile? _file;
     private long _charged;
     private int _count;
@@ -43,6 +44,9 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
 
     /// <summary>True when a DDL statement is among the changes (known without reading spilled rows).</summary>
     public bool ContainsDdl { get; private set; }
+
+    /// <summary>True when rows of the table are among the changes (known without reading spilled rows).</summary>
+    public bool HasRowsOf(string database, string table) => _tables.Contains((database, table));
 
     public BinlogChange this[int index]
     {
@@ -87,6 +91,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
     internal void AddRows(RowsShape shape, ReadOnlySpan<byte> images, List<(object?[]? Before, object?[]? After)> decoded)
     {
         if (decoded.Count == 0) return;
+        _tables.Add(shape.Table);
         if (_spilled.Count == 0)
         {
             var imageCount = decoded.Sum(r => (r.Before is null ? 0 : 1) + (r.After is null ? 0 : 1));
@@ -157,6 +162,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
         _file = null;
         _memory.Clear();
         _spilled.Clear();
+        _tables.Clear();
         _lastRead = null;
         _count = 0;
         SpilledCount = 0;

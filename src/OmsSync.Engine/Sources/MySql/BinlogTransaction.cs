@@ -28,6 +28,10 @@ public sealed class BinlogTransaction : IDisposable
     public IReadOnlyList<BinlogChange> Changes { get; }
     /// <summary>True when a DDL statement is among the changes (known without reading the changes).</summary>
     public bool ContainsDdl { get; }
+    /// <summary>True when rows of the table are among the changes (read without decoding spilled rows again).</summary>
+    public bool HasRowsOf(string database, string table) => Changes is BinlogChangeList list
+        ? list.HasRowsOf(database, table)
+        : Changes.Any(c => c is BinlogRowChange row && row.Database == database && row.Table == table);
     /// <summary>How many of the changes were spilled to disk rather than held in memory.</summary>
     public int SpilledChanges => (Changes as BinlogChangeList)?.SpilledCount ?? 0;
     /// <summary>Commit time on the source (seconds precision, microseconds where MySQL logs them).</summary>

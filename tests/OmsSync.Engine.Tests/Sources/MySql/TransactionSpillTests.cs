@@ -60,6 +60,8 @@ public sealed class TransactionSpillTests : IDisposable
         Assert.Equal(transaction.Changes.Count, transaction.Changes.Count()); // enumeration agrees with Count
         Assert.True(transaction.SpilledChanges > 140, $"only {transaction.SpilledChanges} changes spilled");
         Assert.Equal(1, SpillFiles());
+        Assert.True(transaction.HasRowsOf("shop", "t"));
+        Assert.False(transaction.HasRowsOf("oms", "checkpoints")); // the loop filter need not read it through
         var rows = transaction.Changes.Cast<BinlogRowChange>().ToList();
         Assert.Equal(Enumerable.Range(1, 150).Select(v => (long)v), rows.Take(150).Select(r => (long)r.After![0]!));
         Assert.Equal((RowChangeKind.Update, 2L, 2000L), (rows[151].Kind, (long)rows[151].Before![0]!, (long)rows[151].After![0]!));

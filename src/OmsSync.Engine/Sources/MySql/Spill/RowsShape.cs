@@ -34,6 +34,7 @@ internal sealed class RowsShape
     }
 
     public int ColumnCount => _columns.Length;
+    public (string Database, string Table) Table => (_database, _table);
 
     public bool Matches(RowsShape other) =>
         ReferenceEquals(this, other) ||
