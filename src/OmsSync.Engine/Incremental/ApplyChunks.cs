@@ -11,7 +11,8 @@ namespace OmsSync.Engine.Incremental;
 /// </summary>
 internal static class ApplyChunks
 {
-    public const int ChunkRows = 20_000;
+    // Larger chunks cost more memory than they save in round trips (20,000 narrow rows: +90 MB peak in the worker).
+    public const int ChunkRows = 5_000;
 
     /// <summary>The row changes in the transactions that have an apply plan (the task's tables), with that plan.</summary>
     public static IEnumerable<(TableApplyPlan Plan, BinlogRowChange Change)> RowChanges(IEnumerable<BinlogTransaction> transactions,
