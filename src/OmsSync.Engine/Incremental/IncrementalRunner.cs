@@ -35,6 +35,7 @@ public sealed class IncrementalRunner
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
+    private readonly string _spillDirectory;
     private long _rowsApplied;
     private long _transactionsApplied;
 
@@ -53,6 +54,7 @@ public sealed class IncrementalRunner
         _log = log;
         // A reverse direction starts where the forward one entered its incremental phase, never by timestamp.
         _startTimestamp = direction == Direction.Forward ? task.StartTimestamp : null;
+        _spillDirectory = store.Home.SpillFolder(task.Name, direction);
     }
 
     /// <summary>
@@ -89,7 +91,9 @@ public sealed class IncrementalRunner
     {
         var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, stop.Token);
+        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, stop.Token);
+        // Spill files of a worker that was killed: nothing will read them again.
+        if (Directory.Exists(_spillDirectory)) Directory.Delete(_spillDirectory, recursive: true);
         var backoff = TimeSpan.FromSeconds(1);
         try
         {
@@ -124,7 +128,8 @@ public sealed class IncrementalRunner
         _log($"reading the binlog from {checkpoint.Position}");
         var options = ReplicaOptions();
         var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
-            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table));
+            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
+            new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
@@ -132,7 +137,10 @@ public sealed class IncrementalRunner
             try
             {
                 await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromCheckpoint(checkpoint.Position), failed.Token).ConfigureAwait(false))
-                    await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false);
+                {
+                    try { await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false); }
+                    catch { transaction.Dispose(); throw; } // its spill file goes now, not when the collector finds it
+                }
                 queue.Writer.TryComplete();
             }
             catch (Exception e)
@@ -155,6 +163,7 @@ public sealed class IncrementalRunner
         {
             failed.Cancel();
             await reading.ConfigureAwait(false);
+            while (queue.Reader.TryRead(out var unread)) unread.Dispose();
         }
     }
 
@@ -169,17 +178,25 @@ public sealed class IncrementalRunner
         var lastCheckpointWrite = TimeSpan.Zero;
         long rowsAtReport = 0, transactionsAtReport = 0;
         DateTimeOffset? lastCommit = checkpoint.SourceCommit;
+        var commitClock = new CommitClock(_task.Name);
+        TableApplyPlan? PlanOf(BinlogRowChange row)
+        {
+            if (!tables.TryGetValue((row.Database, row.Table), out var table)) return null;
+            if (!plans.TryGetValue((row.Database, row.Table), out var plan))
+                plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames) { Rule = rules.For(_direction, table.Mapping) };
+            return plan;
+        }
 
         while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var batch = new List<BinlogTransaction>();
+            using var batch = new TransactionBatch();
             var rows = 0;
             // A DDL is a batch of its own: the rows before it are applied and checkpointed first. A batch never
             // straddles the end of the catch-up window either: what the copy may already hold is written
             // idempotently, everything after it strictly, transaction by transaction.
             while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
             {
-                var isDdl = next.Changes.Any(c => c is BinlogDdlChange);
+                var isDdl = next.ContainsDdl;
                 if (isDdl && batch.Count > 0) break;
                 if (batch.Count > 0 && InCatchUp(checkpoint, batch[0]) != InCatchUp(checkpoint, next)) break;
                 queue.TryRead(out _);
@@ -187,32 +204,22 @@ public sealed class IncrementalRunner
                 rows += next.Changes.Count;
                 if (isDdl) break;
             }
-            var changes = new List<(TableApplyPlan, BinlogRowChange)>();
+            var counted = new List<BinlogTransaction>();
             BinlogTransaction? ddl = null;
-            var meaningful = 0;
             if (rules.Changed(clock.Elapsed))
                 foreach (var plan in plans.Values)
                     plan.Rule = rules.For(_direction, plan.Table.Mapping);
             foreach (var transaction in batch)
             {
                 if (transaction.IsHeartbeat) continue;
+                lastCommit = commitClock.CommitTimeOf(transaction);
                 if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
                 if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
-                foreach (var change in transaction.Changes)
-                {
-                    if (change is BinlogRowChange row && tables.TryGetValue((row.Database, row.Table), out var table))
-                    {
-                        if (!plans.TryGetValue((row.Database, row.Table), out var plan))
-                            plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames) { Rule = rules.For(_direction, table.Mapping) };
-                        changes.Add((plan, row));
-                    }
-                    else if (change is BinlogDdlChange d && DdlTouches(d, tables))
-                    {
-                        ddl = transaction;
-                    }
-                }
-                meaningful++;
+                if (transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) ddl = transaction;
+                if (transaction.SpilledChanges > 0)
+                    _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
+                counted.Add(transaction);
             }
             var last = batch[^1];
             if (ddl is not null)
@@ -223,29 +230,37 @@ public sealed class IncrementalRunner
                     $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
                     "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
             }
-            if (filterSource is not null)
-                changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
             var idempotent = InCatchUp(checkpoint, last);
             var now = clock.Elapsed;
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            if (changes.Count > 0 || meaningful > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
+            // The batch is one target transaction however large its source transactions: their changes stream in
+            // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
+            var conflicts = new List<ConflictRecord>();
+            MySqlTransaction? write = null;
+            try
             {
-                var conflicts = new List<ConflictRecord>();
-                await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var chunk in ApplyChunks.ReadAsync(ApplyChunks.RowChanges(counted, PlanOf), filterSource, cancellationToken).ConfigureAwait(false))
                 {
-                    await applier.ApplyAsync(target, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
-                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
-                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, last.EndPosition, committed, meaningful, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    write ??= await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    _rowsApplied += await applier.ApplyAsync(target, write, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
                 }
-                _conflicts.Record(conflicts);
-                lastCheckpointWrite = now;
+                if (write is null && counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
+                    write = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                if (write is not null)
+                {
+                    await CheckpointStore.WriteAsync(target, write, _task.Name, _direction, last.EndPosition, lastCommit, counted.Count, cancellationToken).ConfigureAwait(false);
+                    await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    _conflicts.Record(conflicts);
+                    lastCheckpointWrite = now;
+                }
             }
-            _rowsApplied += changes.Count;
-            _transactionsApplied += meaningful;
-            if (batch.LastOrDefault(t => !t.IsHeartbeat) is { } real) lastCommit = real.CommitTime;
+            finally
+            {
+                if (write is not null) await write.DisposeAsync().ConfigureAwait(false);
+            }
+            _transactionsApplied += counted.Count;
 
             if (now - lastReport >= TimeSpan.FromSeconds(1))
             {

@@ -20,6 +20,7 @@ internal static class LoopFilter
     /// <summary>True for a transaction applied by the task's other direction.</summary>
     public static bool AppliedByOtherDirection(BinlogTransaction transaction, string task, Direction direction)
     {
+        if (!transaction.HasRowsOf(OmsControlSchema.Database, "checkpoints")) return false; // no need to read a large one through
         var other = (direction == Direction.Forward ? Direction.Reverse : Direction.Forward).ToString();
         foreach (var change in transaction.Changes)
         {

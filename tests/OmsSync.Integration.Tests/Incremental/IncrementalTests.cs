@@ -11,7 +11,7 @@ namespace OmsSync.Integration.Tests.Incremental;
 /// <summary>Full migration followed by binlog replay, in the background worker, against real servers.</summary>
 public sealed class IncrementalTests
 {
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
+    internal static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
     {
         AutoRestart = autoRestart,
         Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
@@ -19,7 +19,7 @@ public sealed class IncrementalTests
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
     });
 
-    private static Task WaitForPhaseAsync(EngineHarness h, string task, TaskPhase phase) =>
+    internal static Task WaitForPhaseAsync(EngineHarness h, string task, TaskPhase phase) =>
         EngineHarness.WaitUntilAsync(() =>
         {
             var s = h.Service.Status(task, Direction.Forward);
