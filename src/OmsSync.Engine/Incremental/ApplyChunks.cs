@@ -16,11 +16,11 @@ internal static class ApplyChunks
 
     /// <summary>The row changes in the transactions that have an apply plan (the task's tables), with that plan.</summary>
     public static IEnumerable<(TableApplyPlan Plan, BinlogRowChange Change)> RowChanges(IEnumerable<BinlogTransaction> transactions,
-        Func<BinlogRowChange, TableApplyPlan?> planOf)
+        Func<BinlogRowChange, TableApplyPlan?> planOf, Func<BinlogTransaction, TableApplyPlan, BinlogRowChange, bool>? alreadyApplied = null)
     {
         foreach (var transaction in transactions)
             foreach (var change in transaction.Changes)
-                if (change is BinlogRowChange row && planOf(row) is { } plan)
+                if (change is BinlogRowChange row && planOf(row) is { } plan && alreadyApplied?.Invoke(transaction, plan, row) != true)
                     yield return (plan, row);
     }
 

@@ -36,6 +36,7 @@ public sealed class IncrementalRunner
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
     private readonly string _spillDirectory;
+    private readonly ChangeApplier _oneLane;
     private long _rowsApplied;
     private long _transactionsApplied;
 
@@ -44,6 +45,7 @@ public sealed class IncrementalRunner
     {
         _runtime = new RuntimeStore(store);
         _tasks = new TaskCatalog(store);
+        _oneLane = new ChangeApplier(task.Name, direction);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
         _source = source;
@@ -153,7 +155,8 @@ public sealed class IncrementalRunner
             // Row filters are evaluated by the source, on a connection of their own.
             await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
                 ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
-            await ApplyLoopAsync(target, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+            await using var lanes = await ApplyLanes.OpenAsync(_target, target, _task.Name, _direction, _task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, lanes, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -167,10 +170,9 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
-        ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    private async Task ApplyLoopAsync(MySqlConnection target, ApplyLanes lanes, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables,
+        Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
-        var applier = new ChangeApplier(_task.Name, _direction);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
         var rules = new ConflictRuleWatch(_tasks, _task);
         var clock = Stopwatch.StartNew();
@@ -237,29 +239,30 @@ public sealed class IncrementalRunner
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
             // The batch is one target transaction however large its source transactions: their changes stream in
             // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
-            var conflicts = new List<ConflictRecord>();
-            MySqlTransaction? write = null;
-            try
+            IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes.AlreadyApplied);
+            var rowFilter = filterSource;
+            var applied = false;
+            // A batch held in memory may spread over parallel lanes; catch-up and spilled transactions go through one.
+            if (lanes.Count > 1 && !idempotent && counted.All(t => t.SpilledChanges == 0))
             {
-                await foreach (var chunk in ApplyChunks.ReadAsync(ApplyChunks.RowChanges(counted, PlanOf), filterSource, cancellationToken).ConfigureAwait(false))
+                var all = new List<(TableApplyPlan, BinlogRowChange)>();
+                await foreach (var chunk in ApplyChunks.ReadAsync(changes, rowFilter, cancellationToken).ConfigureAwait(false))
+                    all.AddRange(chunk);
+                (changes, rowFilter) = (all, null); // filtered already
+                var position = last.EndPosition;
+                var commit = lastCommit;
+                applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.Name, _direction, position,
+                    (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.Name, _direction, position, commit, counted.Count, cancellationToken),
+                    _conflicts.Record, cancellationToken).ConfigureAwait(false);
+                if (applied)
                 {
-                    write ??= await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    _rowsApplied += await applier.ApplyAsync(target, write, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
-                }
-                if (write is null && counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
-                    write = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                if (write is not null)
-                {
-                    await CheckpointStore.WriteAsync(target, write, _task.Name, _direction, last.EndPosition, lastCommit, counted.Count, cancellationToken).ConfigureAwait(false);
-                    await write.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    _conflicts.Record(conflicts);
+                    _rowsApplied += all.Count;
                     lastCheckpointWrite = now;
                 }
             }
-            finally
-            {
-                if (write is not null) await write.DisposeAsync().ConfigureAwait(false);
-            }
+            if (!applied)
+                await ApplyInOneLaneAsync(target, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
+                    counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval), () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
             _transactionsApplied += counted.Count;
 
             if (now - lastReport >= TimeSpan.FromSeconds(1))
@@ -274,6 +277,37 @@ public sealed class IncrementalRunner
                 transactionsAtReport = _transactionsApplied;
                 lastReport = now;
             }
+        }
+    }
+
+    /// <summary>
+    /// Applies a batch in one target transaction on the runner's own connection, streaming its changes in
+    /// bounded chunks, with the checkpoint in the same transaction; a batch without rows writes the
+    /// checkpoint only when <paramref name="checkpointAnyway"/>.
+    /// </summary>
+    private async Task ApplyInOneLaneAsync(MySqlConnection target, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes, MySqlConnection? filterSource,
+        bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway, Action written, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<ConflictRecord>();
+        MySqlTransaction? write = null;
+        try
+        {
+            await foreach (var chunk in ApplyChunks.ReadAsync(changes, filterSource, cancellationToken).ConfigureAwait(false))
+            {
+                write ??= await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                _rowsApplied += await _oneLane.ApplyAsync(target, write, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+            }
+            if (write is null && checkpointAnyway)
+                write = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (write is null) return;
+            await CheckpointStore.WriteAsync(target, write, _task.Name, _direction, end, lastCommit, transactions, cancellationToken).ConfigureAwait(false);
+            await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _conflicts.Record(conflicts);
+            written();
+        }
+        finally
+        {
+            if (write is not null) await write.DisposeAsync().ConfigureAwait(false);
         }
     }
 
