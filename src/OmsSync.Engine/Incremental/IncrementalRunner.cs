@@ -189,8 +189,17 @@ public sealed class IncrementalRunner
             return plan;
         }
 
-        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // Where the time goes, logged every half minute: waiting for the source, or applying to the target.
+        var waiting = new Stopwatch();
+        var applying = new Stopwatch();
+        long batches = 0, spread = 0;
+        var lastStats = TimeSpan.Zero;
+        while (true)
         {
+            waiting.Start();
+            var more = await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+            waiting.Stop();
+            if (!more) break;
             using var batch = new TransactionBatch();
             var rows = 0;
             // A DDL is a batch of its own: the rows before it are applied and checkpointed first. A batch never
@@ -239,6 +248,8 @@ public sealed class IncrementalRunner
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
             // The batch is one target transaction however large its source transactions: their changes stream in
             // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
+            applying.Start();
+            batches++;
             IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes.AlreadyApplied);
             var rowFilter = filterSource;
             var applied = false;
@@ -256,6 +267,7 @@ public sealed class IncrementalRunner
                     _conflicts.Record, cancellationToken).ConfigureAwait(false);
                 if (applied)
                 {
+                    spread++;
                     _rowsApplied += all.Count;
                     lastCheckpointWrite = now;
                 }
@@ -264,6 +276,14 @@ public sealed class IncrementalRunner
                 await ApplyInOneLaneAsync(target, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
                     counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval), () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
             _transactionsApplied += counted.Count;
+            applying.Stop();
+            // Every half minute under load, and once a backlog is caught up.
+            if (now - lastStats >= TimeSpan.FromSeconds(30) || queue.Count == 0 && now - lastStats >= TimeSpan.FromSeconds(5) && counted.Count > 0)
+            {
+                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes.Count} lanes); " +
+                     $"{waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {applying.Elapsed.TotalSeconds:0.0} s applying");
+                lastStats = now;
+            }
 
             if (now - lastReport >= TimeSpan.FromSeconds(1))
             {
