@@ -36,6 +36,9 @@ internal sealed class ApplyLanes : IAsyncDisposable
 
     public int Count => _connections.Length;
 
+    /// <summary>How many batches fell back to one lane because lanes waited on each other's locks.</summary>
+    public long LockWaits { get; private set; }
+
     /// <summary>
     /// Opens the lanes beside the runner's target connection (lane 0). Lane rows at or behind the checkpoint
     /// are history and are deleted; those ahead of it are kept for <see cref="AlreadyApplied"/>.
@@ -130,6 +133,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
             }
             catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock)
             {
+                LockWaits++;
                 return false;
             }
             await Task.WhenAll(Enumerable.Range(1, Count - 1).Where(lane => split[lane].Count > 0).Select(async lane =>

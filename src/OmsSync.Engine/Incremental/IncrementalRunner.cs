@@ -192,7 +192,7 @@ public sealed class IncrementalRunner
         // Where the time goes, logged every half minute: waiting for the source, or applying to the target.
         var waiting = new Stopwatch();
         var applying = new Stopwatch();
-        long batches = 0, spread = 0;
+        long batches = 0, spread = 0, unspread = 0;
         var lastStats = TimeSpan.Zero;
         while (true)
         {
@@ -265,6 +265,7 @@ public sealed class IncrementalRunner
                 applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.Name, _direction, position,
                     (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.Name, _direction, position, commit, counted.Count, cancellationToken),
                     _conflicts.Record, cancellationToken).ConfigureAwait(false);
+                if (!applied) unspread++;
                 if (applied)
                 {
                     spread++;
@@ -280,7 +281,7 @@ public sealed class IncrementalRunner
             // Every half minute under load, and once a backlog is caught up.
             if (now - lastStats >= TimeSpan.FromSeconds(30) || queue.Count == 0 && now - lastStats >= TimeSpan.FromSeconds(5) && counted.Count > 0)
             {
-                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes.Count} lanes); " +
+                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes.Count} lanes, {unspread:N0} could not spread, {lanes.LockWaits:N0} of those on lock waits); " +
                      $"{waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {applying.Elapsed.TotalSeconds:0.0} s applying");
                 lastStats = now;
             }
