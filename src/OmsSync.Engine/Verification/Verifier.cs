@@ -55,6 +55,8 @@ public sealed class Verifier
                     _log($"{table.Mapping.Source}: {e.Message}");
                 }
             }
+        if (run.Mode == VerificationMode.Incremental)
+            foreach (var (plan, _) in plans) progress.Compared(plan, 0, 0, chunks: 0); // verifying from now on, as rows change
         progress.Flush();
         _log($"{run.Mode} verification of {plans.Count} table(s)");
 

@@ -13,7 +13,7 @@ namespace OmsSync.PowerShell.Commands;
 /// rows it has are written to the target, rows it lacks are deleted there. -Script writes the SQL instead.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "OmsDifference", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-    DefaultParameterSetName = ByNameSet)]
+    DefaultParameterSetName = ByObjectSet)]
 [OutputType(typeof(OmsVerificationDifference))]
 public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
 {
@@ -26,7 +26,7 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
 
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public OmsVerificationDifference[] InputObject { get; set; } = [];
+    public OmsVerificationDifference? InputObject { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -52,7 +52,7 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
         try
         {
             var found = ParameterSetName == ByObjectSet
-                ? InputObject
+                ? [InputObject!]
                 : new Engine.State.VerificationStore(_session.Service.Store).OpenDifferences(_session.Service.Tasks.Get(Name).Name)
                     .Select(d => new OmsVerificationDifference(_session.Service.Tasks.Get(Name).Name, d));
             var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();

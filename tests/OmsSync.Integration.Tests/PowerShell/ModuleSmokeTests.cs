@@ -26,11 +26,16 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Resume-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Stop-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Get-OmsConflict"] = ["Name", "Table", "Type", "Direction", "Since", "Unresolved"],
+        ["Start-OmsVerification"] = ["Name", "Include", "Mode", "Since", "AsJob", "Wait"],
+        ["Get-OmsVerificationResult"] = ["Name", "Table", "Detail"],
+        ["Repair-OmsDifference"] = ["InputObject", "Name", "Table", "Script", "PassThru"],
+        ["Stop-OmsVerification"] = ["Name", "PassThru"],
     };
 
     private static readonly string[] ChangesState =
         ["New-OmsDataSource", "Set-OmsDataSource", "Remove-OmsDataSource", "New-OmsTask", "Set-OmsTask", "Remove-OmsTask",
-         "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask"];
+         "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask",
+         "Start-OmsVerification", "Repair-OmsDifference", "Stop-OmsVerification"];
 
     [Fact]
     public void ExportsExactlyTheCmdlets()
@@ -59,7 +64,7 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
     [Fact]
     public void DestructiveCmdletsAskForConfirmation()
     {
-        foreach (var cmdlet in new[] { "Remove-OmsDataSource", "Remove-OmsTask" })
+        foreach (var cmdlet in new[] { "Remove-OmsDataSource", "Remove-OmsTask", "Repair-OmsDifference" })
             Assert.Equal("High", ps.Run("param($N) (Get-Command $N).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact",
                 new Hashtable { ["N"] = cmdlet })[0].ToString());
     }
