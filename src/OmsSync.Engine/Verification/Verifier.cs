@@ -37,7 +37,7 @@ public sealed class Verifier
 
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
         var tables = Select(objects.Tables, run.Include);
-        var plans = new List<(TableComparePlan Plan, long AverageRowLength)>();
+        var plans = new List<(TableComparePlan Plan, long RowsEstimate, long AverageRowLength)>();
         await using (var sourceConnection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var targetConnection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
             foreach (var table in tables)
@@ -47,7 +47,7 @@ public sealed class Verifier
                     var plan = await TableComparePlan.CreateAsync(targetConnection, table, cancellationToken).ConfigureAwait(false);
                     var (rows, averageRow) = await FullLoadRunner.TableStatisticsAsync(sourceConnection, table.Schema, cancellationToken).ConfigureAwait(false);
                     progress.AddTable(plan, rows);
-                    plans.Add((plan, averageRow));
+                    plans.Add((plan, rows, averageRow));
                 }
                 catch (OmsException e)
                 {
@@ -56,7 +56,7 @@ public sealed class Verifier
                 }
             }
         if (run.Mode == VerificationMode.Incremental)
-            foreach (var (plan, _) in plans) progress.Compared(plan, 0, 0, chunks: 0); // verifying from now on, as rows change
+            foreach (var (plan, _, _) in plans) progress.Compared(plan, 0, 0, chunks: 0); // verifying from now on, as rows change
         progress.Flush();
         _log($"{run.Mode} verification of {plans.Count} table(s)");
 
