@@ -54,14 +54,17 @@ public sealed class DifferenceRepairer
                     $"Table '{group.Key}' is no longer among the objects of task '{_task.Name}', so its differences cannot be repaired.");
             var plan = await TableComparePlan.CreateAsync(target, table, cancellationToken).ConfigureAwait(false);
             var copy = new TableCopyPlan(table.Mapping, table.Schema, plan.Columns.Select(c => c.Source).ToList());
-            var statements = new List<string>();
-            var keyed = group.Where(d => d.KeyValues is not null).Select(d => d.KeyValues!).Distinct(StringComparer.Ordinal).ToList();
-            if (keyed.Count > 0 && plan.HasKey)
-                statements.AddRange(await KeyedAsync(source, plan, copy, keyed, cancellationToken).ConfigureAwait(false));
-            var hashes = group.Where(d => d.RowHash is not null).Select(d => ulong.Parse(d.RowHash!, CultureInfo.InvariantCulture)).Distinct().ToList();
-            if (hashes.Count > 0 && !plan.HasKey)
-                statements.AddRange(await CopiesAsync(source, target, plan, copy, hashes, cancellationToken).ConfigureAwait(false));
-            repairs.Add(new TableRepair(table.Mapping.Source, table.Mapping.Target, statements, group.Select(d => d.Id).ToList()));
+            // Differences found by key settle by key, those of a table without a key by content; a table whose key
+            // came or went since the verification needs verifying again first.
+            var settled = group.Where(d => plan.HasKey ? d.KeyValues is not null : d.RowHash is not null).ToList();
+            if (settled.Count < group.Count())
+                throw new OmsException("VerifyAgain", OmsErrorKind.InvalidState, group.Key,
+                    $"Table '{group.Key}' changed its key since it was verified. Verify it again (Start-OmsVerification), then repair.");
+            var statements = plan.HasKey
+                ? await KeyedAsync(source, plan, copy, settled.Select(d => d.KeyValues!).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false)
+                : await CopiesAsync(source, target, plan, copy, settled.Select(d => ulong.Parse(d.RowHash!, CultureInfo.InvariantCulture)).Distinct().ToList(),
+                    cancellationToken).ConfigureAwait(false);
+            repairs.Add(new TableRepair(table.Mapping.Source, table.Mapping.Target, statements, settled.Select(d => d.Id).ToList()));
         }
         return repairs;
     }

@@ -19,6 +19,9 @@ public static class VerificationPhase
             log($"verification phase done before (run {done.Id}): {done.Message}");
             return;
         }
+        // A verification started by hand holds the task's verification lock: the phase waits for it to end.
+        while (Runtime.WorkerLock.IsNamedHeld(store.Home, OmsHome.VerificationLockName(task.Name)))
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         var runId = runs.CreateRun(task.Name, VerificationMode.Full, VerificationOrigin.Phase, [], null);
         var run = await new VerificationHost(store, task, log).RunAsync(runId, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
