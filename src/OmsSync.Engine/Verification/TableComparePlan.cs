@@ -59,10 +59,14 @@ internal sealed class TableComparePlan
     public string Filter(Side side) => side == Side.Source && !string.IsNullOrWhiteSpace(Mapping.RowFilter) ? $"({Mapping.RowFilter})" : "TRUE";
 
     /// <summary>The compare plan of a task table against the target table as it is; fails when the target lacks the table or a column.</summary>
-    public static async Task<TableComparePlan> CreateAsync(MySqlConnection target, TaskTable table, CancellationToken cancellationToken)
+    public static async Task<TableComparePlan> CreateAsync(MySqlConnection target, TaskTable table, CancellationToken cancellationToken) =>
+        Create(table, await new MySqlSchemaReader(target).ReadTableAsync(table.Mapping.TargetDatabase, table.Mapping.TargetTable, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The compare plan of a task table against the target table as read (null when the target lacks it).</summary>
+    public static TableComparePlan Create(TaskTable table, TableSchema? target)
     {
         var mapping = table.Mapping;
-        var targetSchema = await new MySqlSchemaReader(target).ReadTableAsync(mapping.TargetDatabase, mapping.TargetTable, cancellationToken).ConfigureAwait(false)
+        var targetSchema = target
             ?? throw new OmsException("TargetTableMissing", OmsErrorKind.NotFound, mapping.Target,
                 $"Target table '{mapping.Target}' (of source table '{mapping.Source}') does not exist, so it cannot be verified. Migrate the schema first (-MigrationType Schema).");
         var moving = MovingColumns.Of(table.Schema, mapping);

@@ -40,11 +40,18 @@ public sealed class Verifier
         var plans = new List<(TableComparePlan Plan, long RowsEstimate, long AverageRowLength)>();
         await using (var sourceConnection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var targetConnection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // The target's tables, a few queries per database.
+            var targetSchemas = new Dictionary<(string, string), TableSchema>();
+            var reader = new Schema.MySqlSchemaReader(targetConnection);
+            foreach (var database in tables.GroupBy(t => t.Mapping.TargetDatabase))
+                foreach (var schema in await reader.ReadTablesAsync(database.Key, database.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
+                    targetSchemas[(schema.Database, schema.Name)] = schema;
             foreach (var table in tables)
             {
                 try
                 {
-                    var plan = await TableComparePlan.CreateAsync(targetConnection, table, cancellationToken).ConfigureAwait(false);
+                    var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)));
                     var (rows, averageRow) = await FullLoadRunner.TableStatisticsAsync(sourceConnection, table.Schema, cancellationToken).ConfigureAwait(false);
                     progress.AddTable(plan, rows);
                     plans.Add((plan, rows, averageRow));
@@ -55,6 +62,7 @@ public sealed class Verifier
                     _log($"{table.Mapping.Source}: {e.Message}");
                 }
             }
+        }
         if (run.Mode == VerificationMode.Incremental)
             foreach (var (plan, _, _) in plans) progress.Compared(plan, 0, 0, chunks: 0); // verifying from now on, as rows change
         progress.Flush();

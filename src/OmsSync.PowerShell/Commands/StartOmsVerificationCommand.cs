@@ -24,6 +24,7 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
     public const string AsJobSet = "AsJob";
     public const string WaitSet = "Wait";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
     private readonly CmdletSession _session = new();
     private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
@@ -89,10 +90,16 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
     {
         var progress = new VerificationProgressView(1, task);
         var run = verification.Status(runId);
+        var shown = System.Diagnostics.Stopwatch.StartNew();
         while (run.Status == TaskStatus.Running)
         {
-            foreach (var record in progress.Update(VerificationFollower.Results(verification, runId).ToList(), run.Message))
-                WriteProgress(record);
+            // The end is noticed within a poll; progress is drawn less often, as drawing it costs the host CPU the servers could use.
+            if (shown.Elapsed >= ProgressInterval)
+            {
+                foreach (var record in progress.Update(VerificationFollower.Results(verification, runId).ToList(), run.Message))
+                    WriteProgress(record);
+                shown.Restart();
+            }
             if (!_session.Pause(PollInterval))
                 return; // Ctrl+C: the worker goes on in the background.
             run = verification.Status(runId);
