@@ -14,7 +14,7 @@ namespace OmsSync.Engine.Verification;
 /// </summary>
 internal sealed class FullVerifier
 {
-    private const long ChunkBytes = 16 << 20;
+    private const long ChunkBytes = 8 << 20;
     private const int MaxKeysPerConfirmation = 5_000;
 
     private readonly VerificationContext _context;

@@ -71,7 +71,8 @@ public sealed class VerificationHost
         var beats = 0;
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (runs.GetRun(runId)?.Request is not null)
+            // A Stop request, or the run gone with its task (Remove-OmsTask): time to go.
+            if (runs.GetRun(runId) is not { Request: null })
             {
                 onStop();
                 return;

@@ -122,4 +122,26 @@ public sealed class IncrementalVerificationTests
         var table = outcome.Table($"{db}.t");
         Assert.Equal((1, 1, 0), (table.MissingOnTarget, table.ExtraOnTarget, table.Different));
     }
+
+    [Fact]
+    public async Task AVerificationWorkerKilledShowsAsFailedAndOneRemovedWithItsTaskStops()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "vkill", "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1);");
+        var task = await MigrateAsync(h, db, db + "_t");
+        var service = new VerificationService(h.Service);
+
+        var (run, pid) = service.Start(task.Name, VerificationMode.Incremental, [], null);
+        await EngineHarness.WaitUntilAsync(() => service.IsRunning(task.Name), TimeSpan.FromSeconds(20), "the verification worker");
+        var again = Assert.Throws<Engine.Errors.OmsException>(() => service.Start(task.Name, VerificationMode.Full, [], null));
+        Assert.Equal("VerificationRunning", again.ErrorId);
+        EngineHarness.KillAndReap(pid);
+        await EngineHarness.WaitUntilAsync(() => service.Status(run.Id).Status == TaskStatus.Failed, TimeSpan.FromSeconds(30), "the run to show as failed");
+        Assert.Contains("gone without a final word", service.Status(run.Id).Message);
+
+        (run, pid) = service.Start(task.Name, VerificationMode.Incremental, [], null);
+        await EngineHarness.WaitUntilAsync(() => service.IsRunning(task.Name), TimeSpan.FromSeconds(20), "the second worker");
+        h.Service.Tasks.Remove(task.Name);
+        await EngineHarness.WaitUntilAsync(() => !service.IsRunning(task.Name), TimeSpan.FromSeconds(20), "the worker to leave with its task");
+    }
 }
