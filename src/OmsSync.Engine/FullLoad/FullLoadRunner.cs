@@ -214,7 +214,7 @@ public sealed class FullLoadRunner
     }
 
     /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
-    private static async Task<(long Rows, long AverageRowLength)> TableStatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    internal static async Task<(long Rows, long AverageRowLength)> TableStatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
