@@ -33,6 +33,12 @@ internal static class ChunkPlanner
             boundaries.Add(values);
             previous = values;
         }
+        return Between(boundaries);
+    }
+
+    /// <summary>The chunks that consecutive upper boundaries make: (-inf, b0], (b0, b1], ..., (bn, +inf).</summary>
+    public static IReadOnlyList<Chunk> Between(IReadOnlyList<IReadOnlyList<string?>> boundaries)
+    {
         var chunks = new List<Chunk>(boundaries.Count + 1);
         IReadOnlyList<string?>? lower = null;
         foreach (var upper in boundaries)
