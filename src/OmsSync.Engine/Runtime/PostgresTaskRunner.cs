@@ -49,87 +49,79 @@ internal sealed class PostgresTaskRunner
         if (reader.Kind == DataSourceKind.PostgreSql && writer.Kind == DataSourceKind.PostgreSql)
             throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
-        if (writer.Kind == DataSourceKind.PostgreSql)
-            await IntoPostgresAsync(new MySqlEndpoint(reader, _catalog.GetPassword(reader.Name)), new PostgresEndpoint(writer, _catalog.GetPassword(writer.Name)),
+        _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        var phases = writer.Kind == DataSourceKind.PostgreSql
+            ? await IntoPostgresAsync(new MySqlEndpoint(reader, _catalog.GetPassword(reader.Name)), new PostgresEndpoint(writer, _catalog.GetPassword(writer.Name)),
+                cancellationToken).ConfigureAwait(false)
+            : await FromPostgresAsync(new PostgresEndpoint(reader, _catalog.GetPassword(reader.Name)), new MySqlEndpoint(writer, _catalog.GetPassword(writer.Name)),
                 cancellationToken).ConfigureAwait(false);
-        else
-            await FromPostgresAsync(new PostgresEndpoint(reader, _catalog.GetPassword(reader.Name)), new MySqlEndpoint(writer, _catalog.GetPassword(writer.Name)),
-                cancellationToken).ConfigureAwait(false);
+        await RunPhasesAsync(phases, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task IntoPostgresAsync(MySqlEndpoint source, PostgresEndpoint target, CancellationToken cancellationToken)
-    {
-        _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
-        var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
-        LogSelected(objects);
+    /// <summary>What each phase does for one direction; the phases run in the same order whichever side PostgreSQL is on.</summary>
+    private sealed record Phases(
+        TaskObjects Objects,
+        Func<CancellationToken, Task> MigrateSchema,
+        Func<CancellationToken, Task> VerifyTarget,
+        Func<FullLoadRunner> FullLoad,
+        Func<CancellationToken, Task> CreateDeferredIndexes);
 
+    private async Task RunPhasesAsync(Phases phases, CancellationToken cancellationToken)
+    {
+        var objects = phases.Objects;
+        _log($"{objects.Tables.Count} table(s) selected" + (objects.Views.Count > 0 ? $"; {objects.Views.Count} view(s) left out (views are not migrated to or from PostgreSQL)" : ""));
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
         {
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Schema);
-            await PostgresSchemaPhase.RunAsync(target, _task, objects, cancellationToken).ConfigureAwait(false);
+            await phases.MigrateSchema(cancellationToken).ConfigureAwait(false);
             _log("schema migrated");
         }
         else
         {
-            await PostgresSchemaPhase.VerifyTargetAsync(target, objects, cancellationToken).ConfigureAwait(false);
+            await phases.VerifyTarget(cancellationToken).ConfigureAwait(false);
         }
 
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
-            var runner = new FullLoadRunner(new MySqlChunkSource(source, PostgresColumnTransfer.For), new PostgresChunkTarget(target, _task),
-                _task, _runtime, new ConflictLog(_store));
-            await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
+            await phases.FullLoad().RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
             _log("full migration done");
             if (_task.IndexMigration == IndexMigration.AfterFull && _task.MigrationTypes.HasFlag(MigrationTypes.Schema))
             {
                 _runtime.SetPhase(_task.Name, _direction, TaskPhase.Index);
-                await PostgresSchemaPhase.CreateDeferredIndexesAsync(target, objects, _task.WriteConcurrency, cancellationToken).ConfigureAwait(false);
+                await phases.CreateDeferredIndexes(cancellationToken).ConfigureAwait(false);
                 _log("secondary indexes built");
             }
         }
     }
 
-    private async Task FromPostgresAsync(PostgresEndpoint source, MySqlEndpoint target, CancellationToken cancellationToken)
+    private async Task<Phases> IntoPostgresAsync(MySqlEndpoint source, PostgresEndpoint target, CancellationToken cancellationToken)
     {
-        _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+        return new Phases(objects,
+            token => PostgresSchemaPhase.RunAsync(target, _task, objects, token),
+            token => PostgresSchemaPhase.VerifyTargetAsync(target, objects, token),
+            () => new FullLoadRunner(new MySqlChunkSource(source, PostgresColumnTransfer.For), new PostgresChunkTarget(target, _task),
+                _task, _runtime, new ConflictLog(_store)),
+            token => PostgresSchemaPhase.CreateDeferredIndexesAsync(target, objects, _task.WriteConcurrency, token));
+    }
+
+    private async Task<Phases> FromPostgresAsync(PostgresEndpoint source, MySqlEndpoint target, CancellationToken cancellationToken)
+    {
         TaskObjects objects;
         await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
             objects = await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
-        LogSelected(objects);
         var problems = new List<string>();
+        // The MySQL side of OmsSync works on the tables as they are to be on MySQL; the copy reads them as they are on PostgreSQL.
         var shaped = Sources.Postgres.MySqlShapes.Of(objects, target.Source.Kind, problems);
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                 string.Join(Environment.NewLine, problems));
-
-        if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
-        {
-            _runtime.SetPhase(_task.Name, _direction, TaskPhase.Schema);
-            await SchemaPhase.RunAsync(target, _task, shaped, cancellationToken).ConfigureAwait(false);
-            _log("schema migrated");
-        }
-        else
-        {
-            await SchemaPhase.VerifyTargetAsync(target, shaped, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
-        {
-            _runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
-            var runner = new FullLoadRunner(new Sources.Postgres.PostgresChunkSource(source, shaped), new MySqlChunkTarget(target, _task, lookup: null),
-                _task, _runtime, new ConflictLog(_store));
-            await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
-            _log("full migration done");
-            if (_task.IndexMigration == IndexMigration.AfterFull && _task.MigrationTypes.HasFlag(MigrationTypes.Schema))
-            {
-                _runtime.SetPhase(_task.Name, _direction, TaskPhase.Index);
-                await SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, cancellationToken).ConfigureAwait(false);
-                _log("secondary indexes built");
-            }
-        }
+        return new Phases(objects,
+            token => SchemaPhase.RunAsync(target, _task, shaped, token),
+            token => SchemaPhase.VerifyTargetAsync(target, shaped, token),
+            () => new FullLoadRunner(new Sources.Postgres.PostgresChunkSource(source, shaped), new MySqlChunkTarget(target, _task, lookup: null),
+                _task, _runtime, new ConflictLog(_store)),
+            token => SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, token));
     }
-
-    private void LogSelected(TaskObjects objects) =>
-        _log($"{objects.Tables.Count} table(s) selected" + (objects.Views.Count > 0 ? $"; {objects.Views.Count} view(s) left out (views are not migrated to or from PostgreSQL)" : ""));
 }

@@ -68,6 +68,15 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the task's worker, and kills it -9 once the full copy has loaded <paramref name="chunks"/> chunks.</summary>
+    public async Task KillDuringFullLoadAsync(string task, int chunks)
+    {
+        var pid = Service.StartWorker(task, Direction.Forward);
+        await WaitUntilAsync(() => Service.Runtime.TableProgress(task).Any(p => p.ChunksDone >= chunks), TimeSpan.FromSeconds(60), $"{chunks} chunks to be loaded");
+        KillAndReap(pid);
+        await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+    }
+
     /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -26,11 +26,7 @@ public sealed class PostgresFullResumeTests
             IndexMigration = IndexMigration.AfterFull, RowsPerSecond = 12_000, ChunkRows = 3_000, AutoRestart = false,
         });
 
-        var first = h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() => h.Service.Runtime.TableProgress(task.Name).Any(p => p.ChunksDone >= 3),
-            TimeSpan.FromSeconds(60), "three chunks to be loaded");
-        EngineHarness.KillAndReap(first);
-        await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+        await h.KillDuringFullLoadAsync(task.Name, chunks: 3);
         var copiedBefore = Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT count(*) FROM {TestPostgres.Quote(schema)}.big"));
         Assert.InRange(copiedBefore, 1, 59_999);
 
