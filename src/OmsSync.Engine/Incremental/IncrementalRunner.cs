@@ -25,7 +25,7 @@ public sealed class IncrementalRunner
     private static readonly TimeSpan IdleCheckpointInterval = TimeSpan.FromSeconds(5);
 
     private readonly MySqlEndpoint _source;
-    private readonly MySqlEndpoint _target;
+    private readonly ITargetApplier _target;
     private readonly string _sourcePassword;
     private readonly MigrationTask _task;
     private readonly Direction _direction;
@@ -37,6 +37,13 @@ public sealed class IncrementalRunner
     private long _transactionsApplied;
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
+        StateStore store, Action<string> log)
+        : this(source, sourcePassword, new MySqlTargetApplier(target, task.Name, direction, ConflictPolicy.Ignore), task, direction, store, log)
+    {
+    }
+
+    /// <param name="target">The target's side: a MySQL-family server or PostgreSQL.</param>
+    internal IncrementalRunner(MySqlEndpoint source, string sourcePassword, ITargetApplier target, MigrationTask task, Direction direction,
         StateStore store, Action<string> log)
     {
         _runtime = new RuntimeStore(store);
@@ -57,8 +64,8 @@ public sealed class IncrementalRunner
     public async Task EnsureStartAsync(TaskObjects objects, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        if (await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
+        await target.EnsureControlSchemaAsync(cancellationToken).ConfigureAwait(false);
+        if (await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not null) return;
         var start = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
         if (_task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
@@ -68,7 +75,7 @@ public sealed class IncrementalRunner
         }
         foreach (var table in objects.Tables)
             _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
-        await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
+        await target.WriteStartAsync(start, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
     }
 
@@ -77,7 +84,7 @@ public sealed class IncrementalRunner
     {
         var end = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
+        await target.SetCatchUpAsync(end, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RunAsync(TaskObjects objects, CancellationToken cancellationToken)
@@ -113,7 +120,7 @@ public sealed class IncrementalRunner
     private async Task StreamAsync(IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var checkpoint = await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false)
+        var checkpoint = await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new OmsException("CheckpointMissing", OmsErrorKind.InvalidState, _task.Name,
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         _log($"reading the binlog from {checkpoint.Position}");
@@ -153,10 +160,9 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
+    private async Task ApplyLoopAsync(ITargetSession target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
         ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
-        var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.FromSeconds(-1); // the first batch reports at once
@@ -222,13 +228,8 @@ public sealed class IncrementalRunner
             if (changes.Count > 0 || meaningful > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
             {
                 var conflicts = new List<ConflictRecord>();
-                await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    await applier.ApplyAsync(target, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
-                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
-                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, last.EndPosition, committed, meaningful, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
+                var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
+                await target.ApplyAsync(changes, idempotent, last.EndPosition, committed, meaningful, conflicts, cancellationToken).ConfigureAwait(false);
                 _conflicts.Record(conflicts);
                 lastCheckpointWrite = now;
             }
@@ -292,6 +293,7 @@ public sealed class IncrementalRunner
         BinlogServerException b => !b.IsBinlogUnavailable && b.ErrorNumber != BinlogServerException.AccessDenied,
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError || m.InnerException is IOException or System.Net.Sockets.SocketException,
+        Npgsql.NpgsqlException n => n.IsTransient,
         OmsException o => o.ErrorId == "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,

@@ -130,8 +130,15 @@ public sealed class OmsService
         if (IsWorkerAlive(definition.Name, Direction.Forward))
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' is running; suspend it before resetting its incremental start.");
-        await using (var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false))
+        if (DataSources.Get(definition.Target).Kind == DataSourceKind.PostgreSql)
         {
+            await using var target = await PostgresEndpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
+            await Targets.Postgres.PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
             await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
             await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
         }

@@ -1,6 +1,8 @@
 using OmsSync.Engine.Connections;
 using OmsSync.Engine.Errors;
+using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Schema.Postgres;
@@ -64,7 +66,14 @@ internal sealed class PostgresTaskRunner
         Func<CancellationToken, Task> MigrateSchema,
         Func<CancellationToken, Task> VerifyTarget,
         Func<FullLoadRunner> FullLoad,
-        Func<CancellationToken, Task> CreateDeferredIndexes);
+        Func<CancellationToken, Task> CreateDeferredIndexes,
+        IncrementalPhase? Incremental);
+
+    /// <summary>Incremental synchronization: where reading starts (recorded before the copy), where the copy ended, and the stream.</summary>
+    private sealed record IncrementalPhase(
+        Func<CancellationToken, Task> RecordStart,
+        Func<CancellationToken, Task> MarkFullCopyEnd,
+        Func<CancellationToken, Task> Run);
 
     private async Task RunPhasesAsync(Phases phases, CancellationToken cancellationToken)
     {
@@ -81,6 +90,10 @@ internal sealed class PostgresTaskRunner
             await phases.VerifyTarget(cancellationToken).ConfigureAwait(false);
         }
 
+        // The start of incremental reading is recorded before the copy begins, so no write made during the copy is lost.
+        if (phases.Incremental is { } start)
+            await start.RecordStart(cancellationToken).ConfigureAwait(false);
+
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
@@ -92,18 +105,34 @@ internal sealed class PostgresTaskRunner
                 await phases.CreateDeferredIndexes(cancellationToken).ConfigureAwait(false);
                 _log("secondary indexes built");
             }
+            if (phases.Incremental is { } copied)
+                await copied.MarkFullCopyEnd(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (phases.Incremental is { } incremental)
+        {
+            _runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
+            await incremental.Run(cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task<Phases> IntoPostgresAsync(MySqlEndpoint source, PostgresEndpoint target, CancellationToken cancellationToken)
     {
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+        IncrementalPhase? incremental = null;
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
+        {
+            var runner = new IncrementalRunner(source, _catalog.GetPassword(source.Source.Name),
+                new PostgresTargetApplier(target, _task.Name, _direction, ConflictPolicy.Ignore, objects), _task, _direction, _store, _log);
+            incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects, token), runner.MarkFullCopyEndAsync, token => runner.RunAsync(objects, token));
+        }
         return new Phases(objects,
             token => PostgresSchemaPhase.RunAsync(target, _task, objects, token),
             token => PostgresSchemaPhase.VerifyTargetAsync(target, objects, token),
             () => new FullLoadRunner(new MySqlChunkSource(source, PostgresColumnTransfer.For), new PostgresChunkTarget(target, _task),
                 _task, _runtime, new ConflictLog(_store)),
-            token => PostgresSchemaPhase.CreateDeferredIndexesAsync(target, objects, _task.WriteConcurrency, token));
+            token => PostgresSchemaPhase.CreateDeferredIndexesAsync(target, objects, _task.WriteConcurrency, token),
+            incremental);
     }
 
     private async Task<Phases> FromPostgresAsync(PostgresEndpoint source, MySqlEndpoint target, CancellationToken cancellationToken)
@@ -122,6 +151,7 @@ internal sealed class PostgresTaskRunner
             token => SchemaPhase.VerifyTargetAsync(target, shaped, token),
             () => new FullLoadRunner(new Sources.Postgres.PostgresChunkSource(source, shaped), new MySqlChunkTarget(target, _task, lookup: null),
                 _task, _runtime, new ConflictLog(_store)),
-            token => SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, token));
+            token => SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, token),
+            null);
     }
 }

@@ -77,6 +77,20 @@ public sealed class EngineHarness : IAsyncDisposable
         await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
     }
 
+    /// <summary>Starts the task's worker, then kills it -9 and starts a new one, <paramref name="times"/> times at random moments.</summary>
+    public async Task KillRepeatedlyAsync(string task, int times, int seed)
+    {
+        var random = new Random(seed);
+        var pid = Service.StartWorker(task, Direction.Forward);
+        for (var kill = 0; kill < times; kill++)
+        {
+            await Task.Delay(random.Next(500, 1500));
+            KillAndReap(pid);
+            await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+            pid = Service.StartWorker(task, Direction.Forward);
+        }
+    }
+
     /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
