@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
@@ -33,8 +32,6 @@ public sealed class IncrementalRunner
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
-    private long _rowsApplied;
-    private long _transactionsApplied;
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
         StateStore store, Action<string> log)
@@ -92,23 +89,9 @@ public sealed class IncrementalRunner
         var tables = objects.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, stop.Token);
-        var backoff = TimeSpan.FromSeconds(1);
         try
         {
-            while (true)
-            {
-                try
-                {
-                    await StreamAsync(tables, stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
-                {
-                    _log($"connection lost ({e.GetType().Name}: {e.Message}); retrying from the checkpoint in {backoff.TotalSeconds:0} s");
-                    _runtime.SetStatus(_task.Name, _direction, Model.TaskStatus.Running, message: $"Reconnecting: {e.Message}", clearMessage: true);
-                    await Task.Delay(backoff, stop.Token).ConfigureAwait(false);
-                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
-                }
-            }
+            await Reconnecting.RunAsync(token => StreamAsync(tables, token), IsTransient, _runtime, _task.Name, _direction, _log, stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -164,11 +147,8 @@ public sealed class IncrementalRunner
         ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
         var plans = new Dictionary<(string, string), TableApplyPlan>();
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.FromSeconds(-1); // the first batch reports at once
+        var progress = new StreamProgress(_runtime, _task.Name, _direction, checkpoint.SourceCommit);
         var lastCheckpointWrite = TimeSpan.Zero;
-        long rowsAtReport = 0, transactionsAtReport = 0;
-        DateTimeOffset? lastCommit = checkpoint.SourceCommit;
 
         while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -221,7 +201,7 @@ public sealed class IncrementalRunner
             if (filterSource is not null)
                 changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
             var idempotent = InCatchUp(checkpoint, last);
-            var now = clock.Elapsed;
+            var now = progress.Elapsed;
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
@@ -233,22 +213,8 @@ public sealed class IncrementalRunner
                 _conflicts.Record(conflicts);
                 lastCheckpointWrite = now;
             }
-            _rowsApplied += changes.Count;
-            _transactionsApplied += meaningful;
-            if (batch.LastOrDefault(t => !t.IsHeartbeat) is { } real) lastCommit = real.CommitTime;
-
-            if (now - lastReport >= TimeSpan.FromSeconds(1))
-            {
-                var seconds = (now - lastReport).TotalSeconds;
-                var lag = lastCommit is null ? (long?)null
-                    : queue.Count == 0 && last.IsHeartbeat ? 0 : Math.Max(0, (long)(DateTimeOffset.UtcNow - lastCommit.Value).TotalMilliseconds);
-                _runtime.Beat(_task.Name, _direction, position: last.EndPosition.ToString(), lagMs: lag,
-                    rowsApplied: _rowsApplied, rowsPerSecond: Math.Round((_rowsApplied - rowsAtReport) / seconds, 1),
-                    txnPerSecond: Math.Round((_transactionsApplied - transactionsAtReport) / seconds, 1));
-                rowsAtReport = _rowsApplied;
-                transactionsAtReport = _transactionsApplied;
-                lastReport = now;
-            }
+            progress.Applied(changes.Count, meaningful, batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime);
+            progress.Report(last.EndPosition.ToString(), idle: queue.Count == 0 && last.IsHeartbeat);
         }
     }
 

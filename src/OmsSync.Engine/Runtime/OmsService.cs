@@ -156,8 +156,16 @@ public sealed class OmsService
         {
             if (DataSources.Get(reader).Kind != DataSourceKind.PostgreSql) continue;
             if (direction == Direction.Reverse && definition.Topology != Topology.Bidirectional) continue;
-            await using var connection = await PostgresEndpoint(reader).OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition.Name, direction), cancellationToken).ConfigureAwait(false);
+            var endpoint = PostgresEndpoint(reader);
+            try
+            {
+                await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition.Name, direction), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                throw endpoint.Translate(e);
+            }
         }
     }
 

@@ -146,12 +146,18 @@ internal sealed class PostgresTaskRunner
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                 string.Join(Environment.NewLine, problems));
+        IncrementalPhase? incremental = null;
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
+        {
+            var capture = new Sources.Postgres.PostgresCaptureRunner(source, target, _task, _direction, _store, _log, objects, shaped);
+            incremental = new IncrementalPhase(capture.EnsureStartAsync, capture.MarkFullCopyEndAsync, capture.RunAsync);
+        }
         return new Phases(objects,
             token => SchemaPhase.RunAsync(target, _task, shaped, token),
             token => SchemaPhase.VerifyTargetAsync(target, shaped, token),
             () => new FullLoadRunner(new Sources.Postgres.PostgresChunkSource(source, shaped), new MySqlChunkTarget(target, _task, lookup: null),
                 _task, _runtime, new ConflictLog(_store)),
             token => SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, token),
-            null);
+            incremental);
     }
 }

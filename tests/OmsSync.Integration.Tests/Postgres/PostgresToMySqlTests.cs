@@ -9,7 +9,9 @@ namespace OmsSync.Integration.Tests.Postgres;
 /// <summary>Schema and full migration from PostgreSQL into MariaDB against the suite's real servers.</summary>
 public sealed class PostgresToMySqlTests
 {
-    public const string NativeTable = """
+    public const string NativeTable = NativeSchema + NativeRows;
+
+    public const string NativeSchema = """
         CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
         CREATE TABLE native (
           id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -20,6 +22,10 @@ public sealed class PostgresToMySqlTests
         );
         COMMENT ON TABLE native IS 'from postgres';
         CREATE INDEX native_dt ON native (dt DESC, s);
+
+        """;
+
+    public const string NativeRows = """
         INSERT INTO native (s, i, n, n2, r, d, b, t, v, c, code, by, dt, tm, ts, tz, j, jb, u, bits, vb, m) VALUES
           (32767, 2147483647, 12345678901234567890.123456789, 12345678.1234, 0.1, 0.30000000000000004, true,
            E'tab\there "q" \\ é 😀', 'short', 'ab', 'k1', '\x00ff5c', '2024-02-29', '23:59:59.999', '2024-01-01 00:00:00.000001',
@@ -29,14 +35,14 @@ public sealed class PostgresToMySqlTests
         INSERT INTO native (b, code) VALUES (false, 'k3');
         """;
 
-    private static readonly string[] ExpectedTypes =
+    internal static readonly string[] ExpectedTypes =
     [
         "bigint(20)", "smallint(6)", "int(11)", "decimal(65,30)", "decimal(12,4)", "float", "double", "tinyint(1)",
         "longtext", "varchar(10)", "char(3)", "varchar(768)", "longblob", "date", "time(3)", "datetime(6)", "datetime(6)",
         "longtext", "longtext", "uuid", "bit(8)", "bit(16)", "enum('sad','ok','happy')",
     ];
 
-    private static readonly string[] ExpectedRows =
+    internal static readonly string[] ExpectedRows =
     [
         "1|32767|2147483647|12345678901234567890.123456789000000000000000000000|12345678.1234|0.1|0.30000000000000004|1|" +
         "tab\there \"q\" \\ é 😀|short|ab|k1|00FF5C|2024-02-29|23:59:59.999|2024-01-01 00:00:00.000001|2024-06-01 10:00:00.500000|" +
@@ -68,18 +74,7 @@ public sealed class PostgresToMySqlTests
             while (await reader.ReadAsync()) types.Add(reader.GetString(0));
         Assert.Equal(ExpectedTypes, types);
 
-        var columns = "id s i n n2 r d b t v c code by dt tm ts tz j jb u bits vb m".Split(' ');
-        var select = string.Join(", ", columns.Select(c => c switch
-        {
-            "by" => "HEX(`by`)",
-            "bits" or "vb" => $"CAST(`{c}` + 0 AS CHAR)",
-            _ => $"CAST(`{c}` AS CHAR CHARACTER SET utf8mb4)",
-        }).Select(e => $"COALESCE({e}, 'NULL')"));
-        var rows = new List<string>();
-        await using (var connection = await TestServers.OpenMySqlAsync(h.Target, db))
-        await using (var command = new MySqlConnector.MySqlCommand($"SELECT CONCAT_WS('|', {select}) FROM native ORDER BY id", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        var rows = await NativeRowsAsync(h.Target, db);
         Assert.Equal(ExpectedRows, rows);
 
         Assert.Equal("from postgres", await TestServers.ScalarAsync(h.Target,
@@ -88,6 +83,24 @@ public sealed class PostgresToMySqlTests
             $"SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'native'")));
         await TestServers.ExecuteAsync(h.Target, $"INSERT INTO `{db}`.native (code) VALUES ('k4')");
         Assert.Equal(4L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT id FROM `{db}`.native WHERE code = 'k4'")));
+    }
+
+    /// <summary>The rows of the migrated native table, one string each, in the form of <see cref="ExpectedRows"/>.</summary>
+    internal static async Task<List<string>> NativeRowsAsync(ServerAddress server, string db)
+    {
+        var columns = "id s i n n2 r d b t v c code by dt tm ts tz j jb u bits vb m".Split(' ');
+        var select = string.Join(", ", columns.Select(c => c switch
+        {
+            "by" => "HEX(`by`)",
+            "bits" or "vb" => $"CAST(`{c}` + 0 AS CHAR)",
+            _ => $"CAST(`{c}` AS CHAR CHARACTER SET utf8mb4)",
+        }).Select(e => $"COALESCE({e}, 'NULL')"));
+        var rows = new List<string>();
+        await using var connection = await TestServers.OpenMySqlAsync(server, db);
+        await using var command = new MySqlConnector.MySqlCommand($"SELECT CONCAT_WS('|', {select}) FROM native ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
     }
 
     [Fact]

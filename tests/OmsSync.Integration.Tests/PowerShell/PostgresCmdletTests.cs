@@ -30,4 +30,29 @@ public sealed class PostgresCmdletTests(PowerShellSession ps) : IClassFixture<Po
         Assert.All(checks, c => Assert.Equal(name, c.Text("Source")));
         ps.Run("param($Name) Remove-OmsDataSource $Name -Confirm:$false", new Hashtable { ["Name"] = name });
     }
+
+    [Fact]
+    public void RemoveOmsTaskDropsTheReplicationSlotAndPublication()
+    {
+        var source = Register();
+        var target = PowerShellSession.Unique("my");
+        ps.Run("param($Name, $Server, $Port) New-OmsDataSource $Name -Type MariaDb -Server $Server -Port $Port -Credential (New-TestCredential oms x)",
+            new Hashtable { ["Name"] = target, ["Server"] = TestServers.MariaDbB.Host, ["Port"] = TestServers.MariaDbB.Port });
+        var task = PowerShellSession.Unique("t");
+        ps.Run("param($T, $S, $G) New-OmsTask $T -Source $S -Target $G -Include 'public.*' -MigrationType Full,Incremental",
+            new Hashtable { ["T"] = task, ["S"] = source, ["G"] = target });
+        var name = Engine.Sources.Postgres.ReplicationObjects.Name(task, Engine.Model.Direction.Forward);
+        TestPostgres.ExecuteAsync($"CREATE PUBLICATION {name}").GetAwaiter().GetResult();
+        TestPostgres.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{name}', 'pgoutput')").GetAwaiter().GetResult();
+
+        var what = ps.Invoke("param($T) Remove-OmsTask $T -WhatIf", new Hashtable { ["T"] = task });
+        Assert.Empty(what.Errors);
+        Assert.Equal(1L, TestPostgres.ScalarAsync($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'").GetAwaiter().GetResult());
+
+        ps.Run("param($T) Remove-OmsTask $T -Confirm:$false", new Hashtable { ["T"] = task });
+        Assert.Equal(0L, TestPostgres.ScalarAsync($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{name}'").GetAwaiter().GetResult());
+        Assert.Equal(0L, TestPostgres.ScalarAsync($"SELECT count(*) FROM pg_publication WHERE pubname = '{name}'").GetAwaiter().GetResult());
+        Assert.Empty(ps.Invoke("param($T) Get-OmsTask $T", new Hashtable { ["T"] = task }).Output);
+        ps.Run("param($S, $G) Remove-OmsDataSource $S, $G -Confirm:$false", new Hashtable { ["S"] = source, ["G"] = target });
+    }
 }

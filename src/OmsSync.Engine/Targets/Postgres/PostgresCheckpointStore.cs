@@ -1,10 +1,8 @@
 using Npgsql;
+using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Targets.Postgres;
-
-/// <summary>A checkpoint as stored: the position's text (binlog position or LSN), the catch-up end, counters.</summary>
-internal sealed record StoredCheckpoint(string Position, string? CatchUpUntil, long Transactions, DateTimeOffset? SourceCommit);
 
 /// <summary>
 /// Reads and writes a task direction's checkpoint in oms.checkpoints of a PostgreSQL target. The write runs in the
