@@ -52,6 +52,10 @@ public sealed class IncrementalFromPostgresTests
             ALTER TABLE loose REPLICA IDENTITY FULL;
             CREATE TABLE gone (id int PRIMARY KEY);
             INSERT INTO gone VALUES (1), (2);
+            CREATE TABLE parts (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+            CREATE TABLE parts_eu PARTITION OF parts FOR VALUES IN ('eu');
+            CREATE TABLE parts_us PARTITION OF parts FOR VALUES IN ('us');
+            INSERT INTO parts VALUES (1, 'eu'), (2, 'us');
             """);
         var db = schema + "_my";
         h.Track(h.Target, db);
@@ -68,6 +72,8 @@ public sealed class IncrementalFromPostgresTests
             DELETE FROM loose WHERE ctid = (SELECT ctid FROM loose WHERE v = 1 LIMIT 1);
             UPDATE loose SET w = 'c' WHERE v = 2;
             UPDATE loose SET v = 3 WHERE v IS NULL;
+            INSERT INTO parts VALUES (3, 'eu'), (4, 'us');
+            UPDATE parts SET region = 'us' WHERE id = 1;
             BEGIN; TRUNCATE gone; INSERT INTO gone VALUES (7); COMMIT;
             """);
         await WaitForMySqlAsync(h, task.Name, $"SELECT GROUP_CONCAT(id) FROM `{db}`.gone", "7");
@@ -76,6 +82,7 @@ public sealed class IncrementalFromPostgresTests
         Assert.Equal("3|second|short", await TestServers.ScalarAsync(h.Target, $"SELECT CONCAT_WS('|', id, title, body) FROM `{db}`.docs WHERE id <> 1"));
         Assert.Equal("1a,2c,3-", await TestServers.ScalarAsync(h.Target,
             $"SELECT GROUP_CONCAT(CONCAT(COALESCE(v, '-'), COALESCE(w, '-')) ORDER BY v) FROM `{db}`.loose"));
+        Assert.Equal("1us,2us,3eu,4us", await TestServers.ScalarAsync(h.Target, $"SELECT GROUP_CONCAT(CONCAT(id, region) ORDER BY id) FROM `{db}`.parts"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
 
         // Idle: the heartbeat moves the checkpoint, and the slot is told it may let the WAL go up to where writing stopped.

@@ -15,13 +15,13 @@ public static partial class PostgresToMySql
     public const string Charset = "utf8mb4";
     public const string Collation = "utf8mb4_bin";
 
-    /// <summary>The longest text an indexed column may hold on MySQL: utf8mb4 index keys are limited to 3072 bytes.</summary>
-    public const int IndexedTextLength = 768;
+    /// <summary>InnoDB's longest index key, in bytes; utf8mb4 text takes up to 4 bytes a character.</summary>
+    public const int MaxKeyBytes = 3072;
 
     /// <param name="pg">The table as read by <see cref="PostgresSchemaReader"/>, under its target name.</param>
     public static TableSchema Map(TableSchema pg, DataSourceKind target, List<string> problems)
     {
-        var indexed = pg.Indexes.SelectMany(i => i.Columns).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var textLimits = IndexedTextLimits(pg);
         var columns = new List<ColumnSchema>();
         foreach (var column in pg.Columns)
         {
@@ -32,7 +32,7 @@ public static partial class PostgresToMySql
                              "Leave the column out with -Column, or create the target table yourself.");
                 continue;
             }
-            if (MySqlType(column, target, indexed.Contains(column.Name)) is not { } type)
+            if (MySqlType(column, target, textLimits.TryGetValue(column.Name, out var limit) ? limit : null) is not { } type)
             {
                 problems.Add($"{where}: type {column.ColumnType} " + (column.DataType == "array"
                     ? "is an array; arrays are not migrated to MySQL. Leave the column out with -Column, or exclude the table."
@@ -71,8 +71,30 @@ public static partial class PostgresToMySql
         };
     }
 
+    private static bool IsText(ColumnSchema column) => column.DataType is "text" or "character varying" or "character";
+
+    /// <summary>
+    /// For each text column in an index, the most characters it may have on MySQL: the text columns of an index share
+    /// its 3072 bytes (other columns counted at 8 bytes), four bytes a character; the tightest index counts.
+    /// </summary>
+    private static Dictionary<string, int> IndexedTextLimits(TableSchema pg)
+    {
+        var limits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var index in pg.Indexes)
+        {
+            var columns = index.Columns.Select(c => pg.Columns.FirstOrDefault(x => x.Name == c.Name)).OfType<ColumnSchema>().ToList();
+            var texts = columns.Where(IsText).ToList();
+            if (texts.Count == 0) continue;
+            var share = (MaxKeyBytes - 8 * (columns.Count - texts.Count)) / 4 / texts.Count;
+            foreach (var text in texts)
+                limits[text.Name] = Math.Min(limits.GetValueOrDefault(text.Name, int.MaxValue), share);
+        }
+        return limits;
+    }
+
     /// <summary>(DATA_TYPE, COLUMN_TYPE) on a MySQL-family server, or null when the type is not mapped.</summary>
-    public static (string DataType, string ColumnType)? MySqlType(ColumnSchema column, DataSourceKind target, bool indexed)
+    /// <param name="indexLimit">For text in an index, the most characters MySQL can index (<see cref="IndexedTextLimits"/>).</param>
+    public static (string DataType, string ColumnType)? MySqlType(ColumnSchema column, DataSourceKind target, int? indexLimit)
     {
         var (length, scale) = MySqlToPostgres.Modifiers(column.ColumnType);
         static (string, string) Same(string type) => (type, type);
@@ -87,10 +109,10 @@ public static partial class PostgresToMySql
             "real" => Same("float"),
             "double precision" => Same("double"),
             "boolean" => ("tinyint", "tinyint(1)"),
-            "character" when length <= 255 => ("char", $"char({length})"),
-            "character" or "character varying" when length <= (indexed ? IndexedTextLength : 16383) => ("varchar", $"varchar({length})"),
+            "character" when length <= Math.Min(255, indexLimit ?? 255) => ("char", $"char({length})"),
+            "character" or "character varying" when length <= (indexLimit ?? 16383) => ("varchar", $"varchar({length})"),
             // Longer text that is part of an index is cut to what MySQL can index; longer values are refused when read.
-            "character varying" or "text" or "character" => indexed ? ("varchar", $"varchar({IndexedTextLength})") : Same("longtext"),
+            "character varying" or "text" or "character" => indexLimit is { } limit ? ("varchar", $"varchar({limit})") : Same("longtext"),
             "bytea" => Same("longblob"),
             "date" => Same("date"),
             "time without time zone" => ("time", $"time({length ?? 6})"),

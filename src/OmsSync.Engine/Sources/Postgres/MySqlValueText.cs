@@ -45,7 +45,7 @@ internal static class MySqlValueText
                 };
             default:
                 if (mysql.DataType is "varchar" or "char" && length is { } limit)
-                    return v => CodePoints(v) <= limit ? v : Refuse(v, $"it is longer than {limit} characters (text in a MySQL index is limited to {Schema.Postgres.PostgresToMySql.IndexedTextLength}).");
+                    return v => CodePoints(v) <= limit ? v : Refuse(v, $"it is longer than {limit} characters (the text of a MySQL index key is limited to {Schema.Postgres.PostgresToMySql.MaxKeyBytes} bytes).");
                 return v => v;
         }
     }

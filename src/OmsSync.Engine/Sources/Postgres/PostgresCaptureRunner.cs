@@ -75,8 +75,9 @@ internal sealed class PostgresCaptureRunner
         await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", source))
         {
             exists.Parameters.AddWithValue(_name);
+            // A partitioned table's changes are published under its own name, not its partitions' (PostgreSQL 13+).
             var sql = await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null
-                ? $"CREATE PUBLICATION {publication} FOR TABLE {tables}"
+                ? $"CREATE PUBLICATION {publication} FOR TABLE {tables}" + (source.PostgreSqlVersion.Major >= 13 ? " WITH (publish_via_partition_root = true)" : "")
                 : $"ALTER PUBLICATION {publication} SET TABLE {tables}";
             await using var create = new NpgsqlCommand(sql, source);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
