@@ -28,6 +28,8 @@ public static class PostgresObjectChecks
             results.Add(CheckResult.Fail("Topology", "PostgreSQL to PostgreSQL is not supported; use PostgreSQL's own logical replication.", task.Name));
             return results;
         }
+        if (task.Topology == Topology.Bidirectional)
+            results.Add(CheckResult.Fail("Topology", "Bidirectional synchronization between MySQL and PostgreSQL is not supported yet. Use -Topology OneWay.", task.Name));
         await using DbConnection source = sourceKind == DataSourceKind.PostgreSql
             ? await service.PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false)
             : await service.Endpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
