@@ -55,4 +55,37 @@ public sealed class PostgresCmdletTests(PowerShellSession ps) : IClassFixture<Po
         Assert.Empty(ps.Invoke("param($T) Get-OmsTask $T", new Hashtable { ["T"] = task }).Output);
         ps.Run("param($S, $G) Remove-OmsDataSource $S, $G -Confirm:$false", new Hashtable { ["S"] = source, ["G"] = target });
     }
+
+    [Fact]
+    public async Task StartOmsForwardMigratesMariaDbIntoPostgreSqlAfterAPassingPreCheck()
+    {
+        var db = TestServers.UniqueName("pstopg");
+        await TestServers.ExecuteAsync(TestServers.MariaDbA,
+            $"CREATE DATABASE `{db}`; CREATE TABLE `{db}`.items (id INT PRIMARY KEY, label VARCHAR(20)); USE `{db}`; INSERT INTO items SELECT seq, CONCAT('item ', seq) FROM seq_1_to_3000;");
+        var source = PowerShellSession.Unique("my");
+        ps.Run("param($Name, $Server, $Port, $Password) New-OmsDataSource $Name -Type MariaDb -Server $Server -Port $Port -Credential (New-TestCredential oms $Password)",
+            new Hashtable { ["Name"] = source, ["Server"] = TestServers.MariaDbA.Host, ["Port"] = TestServers.MariaDbA.Port, ["Password"] = TestServers.Password });
+        var target = Register();
+        var task = PowerShellSession.Unique("t");
+        try
+        {
+            ps.Run("param($T, $S, $G, $Db) New-OmsTask $T -Source $S -Target $G -Include \"$Db.*\" -MigrationType Schema,Full",
+                new Hashtable { ["T"] = task, ["S"] = source, ["G"] = target, ["Db"] = db });
+            var checks = ps.Run("param($T) Test-OmsTask $T", new Hashtable { ["T"] = task });
+            Assert.DoesNotContain(checks, c => c.Text("Status") == "Fail");
+            Assert.Contains(checks, c => c.Text("Check") == "Objects" && c.Text("Status") == "Pass");
+
+            var result = ps.Invoke("param($T) Start-OmsForward $T -Wait -Confirm:$false", new Hashtable { ["T"] = task });
+            Assert.Empty(result.Errors);
+            Assert.Equal("Completed", Assert.Single(result.Output).Text("Status"));
+            Assert.Equal(3000L, await TestPostgres.ScalarAsync($"SELECT count(*) FROM {TestPostgres.Quote(db)}.items"));
+        }
+        finally
+        {
+            ps.Run("param($T, $S, $G) Remove-OmsTask $T -Confirm:$false; Remove-OmsDataSource $S, $G -Confirm:$false",
+                new Hashtable { ["T"] = task, ["S"] = source, ["G"] = target });
+            await TestServers.ExecuteAsync(TestServers.MariaDbA, $"DROP DATABASE `{db}`");
+            await TestPostgres.ExecuteAsync($"DROP SCHEMA IF EXISTS {TestPostgres.Quote(db)} CASCADE");
+        }
+    }
 }
