@@ -80,7 +80,7 @@ public static class PostgresObjectChecks
         {
             var name = table.Mapping.Source;
             if (table.Mapping.RowFilter is { } filter)
-                results.Add(await CheckRowFilterAsync(source, table, filter, incrementalSource, cancellationToken).ConfigureAwait(false));
+                results.Add(await CheckRowFilterAsync(source, table, filter, cancellationToken).ConfigureAwait(false));
             if (table.Schema.RowKey is null)
                 results.Add(CheckResult.Warn("PrimaryKey",
                     $"Table '{name}' has no primary key or NOT NULL unique key: full migration copies it as one chunk, and changes find rows by all their columns.", name));
@@ -103,12 +103,8 @@ public static class PostgresObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, bool incrementalSource, CancellationToken cancellationToken)
+    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
     {
-        if (incrementalSource)
-            return CheckResult.Fail("RowFilter",
-                $"Table '{table.Mapping.Source}' has a row filter, and row filters are not applied to changes read from PostgreSQL yet. Remove the filter, or migrate without Incremental.",
-                table.Mapping.Source);
         var from = source is NpgsqlConnection
             ? PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)
             : MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
@@ -150,7 +146,11 @@ public static class PostgresObjectChecks
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var (identity, primaryKey, owner, select) = (reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3));
             var list = results[name] = [];
-            list.Add(identity switch
+            if (table.Mapping.RowFilter is not null && identity != "f")
+                list.Add(CheckResult.Fail("ReplicaIdentity",
+                    $"Table '{name}' has a row filter, and whether an update or delete crosses it can only be told from whole before-images. " +
+                    $"Run ALTER TABLE {quoted} REPLICA IDENTITY FULL.", name));
+            else list.Add(identity switch
             {
                 "f" => CheckResult.Pass("ReplicaIdentity", $"Table '{name}' has REPLICA IDENTITY FULL: changes carry whole before-images.", name),
                 "d" when primaryKey => CheckResult.Pass("ReplicaIdentity", $"Table '{name}' logs its primary key with updates and deletes.", name),

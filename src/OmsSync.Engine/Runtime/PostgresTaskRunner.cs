@@ -54,9 +54,6 @@ internal sealed class PostgresTaskRunner
         if (_task.Topology == Topology.Bidirectional)
             throw new OmsException("BidirectionalPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' is bidirectional between MySQL and PostgreSQL, which OmsSync does not do yet. Use two one-way tasks only for disjoint tables, or -Topology OneWay.");
-        if (reader.Kind == DataSourceKind.PostgreSql && _task.MigrationTypes.HasFlag(MigrationTypes.Incremental) && _task.RowFilters.Count > 0)
-            throw new OmsException("RowFilterNotSupported", OmsErrorKind.NotSupported, _task.Name,
-                $"Task '{_task.Name}' has row filters, which are not applied to changes read from PostgreSQL yet. Remove them with Set-OmsTask, or migrate without Incremental.");
         _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
         var phases = writer.Kind == DataSourceKind.PostgreSql
             ? await IntoPostgresAsync(new MySqlEndpoint(reader, _catalog.GetPassword(reader.Name)), new PostgresEndpoint(writer, _catalog.GetPassword(writer.Name)),

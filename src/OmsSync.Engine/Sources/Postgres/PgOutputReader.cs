@@ -20,11 +20,14 @@ internal sealed class PgOutputReader
     private readonly string _slot;
     private readonly PgOutputReplicationOptions _options;
     private readonly IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> _converters;
+    private readonly bool _keepText;
 
     /// <param name="converters">Per source table: the converter of a column by name, null for a column the table did not have.</param>
+    /// <param name="keepText">Keep each change's images in PostgreSQL's text too (<see cref="LogicalTransaction.Images"/>).</param>
     public PgOutputReader(LogicalReplicationConnection connection, string slot, string publication, bool messages,
-        IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> converters)
+        IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> converters, bool keepText)
     {
+        _keepText = keepText;
         _connection = connection;
         _slot = slot;
         _options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, messages: messages ? true : null);
@@ -41,39 +44,45 @@ internal sealed class PgOutputReader
     {
         var relations = new Dictionary<uint, Relation>();
         var changes = new List<BinlogChange>();
+        var images = new List<SourceImages?>();
         await foreach (var message in _connection.StartReplication(new PgOutputReplicationSlot(_slot), _options, cancellationToken, start).ConfigureAwait(false))
         {
             switch (message)
             {
                 case BeginMessage:
                     changes = [];
+                    images = [];
                     break;
                 case RelationMessage r:
                     relations[r.RelationId] = Describe(r);
                     break;
                 case InsertMessage i:
-                    changes.Add(await ChangeAsync(RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, cancellationToken).ConfigureAwait(false);
                     break;
                 case FullUpdateMessage u:
-                    changes.Add(await ChangeAsync(RowChangeKind.Update, relations[u.Relation.RelationId], u.OldRow, u.NewRow, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Update, relations[u.Relation.RelationId], u.OldRow, u.NewRow, cancellationToken).ConfigureAwait(false);
                     break;
                 case IndexUpdateMessage u:
-                    changes.Add(await ChangeAsync(RowChangeKind.Update, relations[u.Relation.RelationId], u.Key, u.NewRow, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Update, relations[u.Relation.RelationId], u.Key, u.NewRow, cancellationToken).ConfigureAwait(false);
                     break;
                 case UpdateMessage u:
-                    changes.Add(await ChangeAsync(RowChangeKind.Update, relations[u.Relation.RelationId], null, u.NewRow, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Update, relations[u.Relation.RelationId], null, u.NewRow, cancellationToken).ConfigureAwait(false);
                     break;
                 case FullDeleteMessage d:
-                    changes.Add(await ChangeAsync(RowChangeKind.Delete, relations[d.Relation.RelationId], d.OldRow, null, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Delete, relations[d.Relation.RelationId], d.OldRow, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case KeyDeleteMessage d:
-                    changes.Add(await ChangeAsync(RowChangeKind.Delete, relations[d.Relation.RelationId], d.Key, null, cancellationToken).ConfigureAwait(false));
+                    await AddAsync(changes, images, RowChangeKind.Delete, relations[d.Relation.RelationId], d.Key, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case TruncateMessage t:
-                    changes.AddRange(t.Relations.Select(r => new TruncateChange(r.Namespace, r.RelationName)));
+                    foreach (var r in t.Relations)
+                    {
+                        changes.Add(new TruncateChange(r.Namespace, r.RelationName));
+                        images.Add(null);
+                    }
                     break;
                 case CommitMessage c:
-                    yield return new LogicalTransaction(changes, c.TransactionCommitTimestamp, c.TransactionEndLsn);
+                    yield return new LogicalTransaction(changes, c.TransactionCommitTimestamp, c.TransactionEndLsn, Images: _keepText ? images : null);
                     break;
                 case LogicalDecodingMessage m when (m.Flags & 1) == 0:
                     // A message outside any transaction (the task's heartbeat): a safe point to move the checkpoint to.
@@ -90,21 +99,26 @@ internal sealed class PgOutputReader
         return new Relation(relation.Namespace, relation.RelationName, names, names.Select(n => converter?.Invoke(n!)).ToArray());
     }
 
-    private static async Task<BinlogRowChange> ChangeAsync(RowChangeKind kind, Relation relation, ReplicationTuple? before, ReplicationTuple? after,
-        CancellationToken cancellationToken)
+    private async Task AddAsync(List<BinlogChange> changes, List<SourceImages?> images, RowChangeKind kind, Relation relation,
+        ReplicationTuple? before, ReplicationTuple? after, CancellationToken cancellationToken)
     {
-        var old = before is null ? null : await ValuesAsync(relation, before, cancellationToken).ConfigureAwait(false);
-        var now = after is null ? null : await ValuesAsync(relation, after, cancellationToken).ConfigureAwait(false);
+        var (old, oldText) = before is null ? (null, null) : await ValuesAsync(relation, before, cancellationToken).ConfigureAwait(false);
+        var (now, nowText) = after is null ? (null, null) : await ValuesAsync(relation, after, cancellationToken).ConfigureAwait(false);
         if (old is not null && now is not null)
             for (var i = 0; i < now.Length; i++)
                 if (now[i] is ColumnNotLogged && old[i] is not ColumnNotLogged and not null)
+                {
                     now[i] = old[i];
-        return new BinlogRowChange(kind, relation.Schema, relation.Table, relation.Columns, old ?? now, now, null);
+                    if (nowText is not null) nowText[i] = oldText![i];
+                }
+        changes.Add(new BinlogRowChange(kind, relation.Schema, relation.Table, relation.Columns, old ?? now, now, null));
+        images.Add(_keepText ? new SourceImages(Json(relation, oldText ?? nowText), Json(relation, nowText)) : null);
     }
 
-    private static async Task<object?[]> ValuesAsync(Relation relation, ReplicationTuple tuple, CancellationToken cancellationToken)
+    private async Task<(object?[] Values, string?[]? Text)> ValuesAsync(Relation relation, ReplicationTuple tuple, CancellationToken cancellationToken)
     {
         var values = new object?[relation.Columns.Length];
+        var texts = _keepText ? new string?[relation.Columns.Length] : null;
         var i = 0;
         await foreach (var value in tuple.ConfigureAwait(false))
         {
@@ -114,9 +128,33 @@ internal sealed class PgOutputReader
             {
                 var text = await value.Get<string>(cancellationToken).ConfigureAwait(false);
                 values[i] = relation.Convert[i] is { } convert ? convert(text) : text;
+                if (texts is not null) texts[i] = text;
             }
             i++;
         }
-        return values;
+        // An unchanged TOASTed value has no text: it is left out of the JSON image below.
+        for (var c = 0; texts is not null && c < values.Length; c++)
+            if (values[c] is ColumnNotLogged) texts[c] = Unchanged;
+        return (values, texts);
+    }
+
+    private static readonly string Unchanged = new("\0unchanged");
+
+    private static string? Json(Relation relation, string?[]? texts)
+    {
+        if (texts is null) return null;
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < texts.Length; i++)
+            {
+                if (ReferenceEquals(texts[i], Unchanged)) continue;
+                if (texts[i] is { } text) json.WriteString(relation.Columns[i]!, text);
+                else json.WriteNull(relation.Columns[i]!);
+            }
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -131,7 +131,12 @@ internal sealed class PostgresCaptureRunner
         _log($"reading replication slot {_name} from {start}");
 
         await using var replication = await _source.OpenReplicationAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14, Converters());
+        var filtered = _shaped.Tables.Any(t => t.Mapping.RowFilter is not null);
+        if (filtered)
+            await EnsureWholeBeforeImagesAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14, Converters(), keepText: filtered);
+        // Row filters are evaluated by the source, on a connection of their own.
+        await using var filterSource = filtered ? await _source.OpenAsync(cancellationToken).ConfigureAwait(false) : null;
         var queue = Channel.CreateBounded<LogicalTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
@@ -149,7 +154,7 @@ internal sealed class PostgresCaptureRunner
         }, failed.Token);
         try
         {
-            await ApplyLoopAsync(target, reader, catchUp, checkpoint.SourceCommit, queue.Reader, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, filterSource, reader, catchUp, checkpoint.SourceCommit, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -159,6 +164,22 @@ internal sealed class PostgresCaptureRunner
         {
             failed.Cancel();
             try { await reading.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>A row filter can only be applied to updates and deletes whose before-images are whole (REPLICA IDENTITY FULL).</summary>
+    private async Task EnsureWholeBeforeImagesAsync(CancellationToken cancellationToken)
+    {
+        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var table in _tables.Tables.Where(t => t.Mapping.RowFilter is not null))
+        {
+            var quoted = PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
+            await using var command = new NpgsqlCommand("SELECT relreplident::text FROM pg_class WHERE oid = $1::regclass", source);
+            command.Parameters.AddWithValue(quoted);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not "f")
+                throw new OmsException("ReplicaIdentityNotFull", OmsErrorKind.InvalidState, table.Mapping.Source,
+                    $"Table '{table.Mapping.Source}' has a row filter, and whether an update or delete crosses it can only be told from whole before-images. " +
+                    $"Run ALTER TABLE {quoted} REPLICA IDENTITY FULL, then resume the task.");
         }
     }
 
@@ -174,7 +195,7 @@ internal sealed class PostgresCaptureRunner
         }));
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, PgOutputReader reader, NpgsqlLogSequenceNumber? catchUp, DateTimeOffset? lastCommit,
+    private async Task ApplyLoopAsync(MySqlConnection target, NpgsqlConnection? filterSource, PgOutputReader reader, NpgsqlLogSequenceNumber? catchUp, DateTimeOffset? lastCommit,
         ChannelReader<LogicalTransaction> queue, CancellationToken cancellationToken)
     {
         var tables = _shaped.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
@@ -202,9 +223,13 @@ internal sealed class PostgresCaptureRunner
             if (rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
             {
                 var conflicts = new List<ConflictRecord>();
+                IReadOnlyList<BinlogChange> all = batch.SelectMany(t => t.Changes).ToList();
+                if (filterSource is not null)
+                    all = await PostgresRowFilter.FilterAsync(filterSource, batch.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
+                        tables, cancellationToken).ConfigureAwait(false);
                 await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    foreach (var (changes, truncate, idempotent) in Segments(batch, plans, tables, InCatchUp(catchUp, last)))
+                    foreach (var (changes, truncate, idempotent) in Segments(all, plans, tables, InCatchUp(catchUp, last)))
                     {
                         if (truncate is not null)
                             await TruncateAsync(target, transaction, truncate, cancellationToken).ConfigureAwait(false);
@@ -235,11 +260,11 @@ internal sealed class PostgresCaptureRunner
     /// idempotent REPLACE would lose the others.
     /// </summary>
     private static IEnumerable<(List<(TableApplyPlan, BinlogRowChange)>? Changes, TaskTable? Truncate, bool Idempotent)> Segments(
-        List<LogicalTransaction> batch, ApplyPlans plans, IReadOnlyDictionary<(string, string), TaskTable> tables, bool idempotent)
+        IReadOnlyList<BinlogChange> changes, ApplyPlans plans, IReadOnlyDictionary<(string, string), TaskTable> tables, bool idempotent)
     {
         var run = new List<(TableApplyPlan, BinlogRowChange)>();
         var runIdempotent = idempotent;
-        foreach (var change in batch.SelectMany(t => t.Changes))
+        foreach (var change in changes)
         {
             if (change is TruncateChange truncate)
             {
