@@ -15,7 +15,7 @@
         'New-OmsDataSource', 'Get-OmsDataSource', 'Set-OmsDataSource', 'Remove-OmsDataSource', 'Test-OmsDataSource',
         'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
         'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask',
-        'Get-OmsConflict'
+        'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -40,7 +40,7 @@ target_seq=${final##*-}
 echo "backlog ends at GTID $final"
 
 seq_of() { sed -E 's/.*-([0-9]+).*/\1/' <<<"$1"; }
-oms_seq() { seq_of "$(sql "$DST_PORT" -N -e "SELECT position FROM oms.checkpoints WHERE task = 'bench-incr'" | grep -Eo '"Gtids":"[^"]*"')"; }
+oms_seq() { seq_of "$(sql "$DST_PORT" -N -e "SELECT position FROM oms.checkpoints WHERE task = 'bench-incr' AND direction = 'Forward'" | grep -Eo '"Gtids":"[^"]*"')"; }
 wait_oms() { while [ "$(oms_seq)" -lt "$target_seq" ]; do sleep 0.05; done; }
 replica_seq() { seq_of "$(sql "$1" -N -e "SELECT @@gtid_slave_pos")"; }
 wait_replica() { sql "$1" -e "START SLAVE"; while [ "$(replica_seq "$1")" -lt "$target_seq" ]; do sleep 0.05; done; }
@@ -50,6 +50,7 @@ t_oms=$(timed resume_oms)
 t_rep1=$(timed wait_replica "$REP1_PORT")
 t_rep2=$(timed wait_replica "$REP2_PORT")
 echo "catch-up of the backlog:"
+grep -h "batches" "$OMSSYNC_HOME"/logs/bench-incr*.forward.log | tail -1 | sed 's/^/  worker: /'
 echo "  MariaDB replication, single-threaded         ${t_rep1} s"
 echo "  MariaDB replication, slave_parallel_threads=2 ${t_rep2} s"
 echo "  OmsSync incremental (includes starting the worker) ${t_oms} s"

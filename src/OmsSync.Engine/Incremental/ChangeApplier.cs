@@ -1,6 +1,4 @@
-using OmsSync.Engine.Schema;
 using System.Text;
-using System.Text.Json;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Model;
@@ -11,55 +9,169 @@ namespace OmsSync.Engine.Incremental;
 /// <summary>
 /// Writes the row changes of source transactions to a MySQL-family target inside one open target
 /// transaction, in source order. While catching up on changes made during the full copy, writes are
-/// idempotent (REPLACE, DELETE); after that they are strict and a write that finds the target different
-/// from what the source saw is a conflict, recorded and handled by the policy.
+/// idempotent (REPLACE, DELETE). After that they are strict: a write that finds the target different from
+/// what the source saw is a conflict, handled by the table's policy (see <see cref="ConflictResolver"/>).
 /// </summary>
+/// <remarks>
+/// Strict writes go optimistically, many statements per round trip after a savepoint; when each changed
+/// exactly one row, all went through. Otherwise the run is rolled back and sent again with SELECT ROW_COUNT()
+/// after every statement: the first that changed nothing or hit a duplicate key marks a possible conflict.
+/// Because the statements after it already ran, the target is rolled back to the savepoint again, the ones
+/// before it are written again, and the suspect change is handled on its own, reading the target row as it
+/// is at that point. So conflicts are judged in exact source order, and the common case costs one round trip.
+/// </remarks>
 internal sealed class ChangeApplier
 {
-    private readonly string _task;
-    private readonly Direction _direction;
-    private readonly ConflictPolicy _policy;
-
-    public ChangeApplier(string task, Direction direction, ConflictPolicy policy)
-    {
-        _task = task;
-        _direction = direction;
-        _policy = policy;
-    }
-
     private const int MaxCommandChars = 4 << 20;
+    // After a conflict, optimistic runs restart small and double while clean, so a burst of conflicts
+    // does not make every run roll back a large batch.
+    private const int WindowAfterConflict = 8;
+
+    private readonly ConflictResolver _resolver;
+
+    public ChangeApplier(string task, Direction direction) => _resolver = new ConflictResolver(task, direction);
 
     public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes,
         bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return 0;
-        // Statements go as plain text in few round trips. In strict mode each write is followed by
-        // SELECT ROW_COUNT(), whose results come back in order and tell which writes found nothing to change.
-        var sql = new StringBuilder();
-        var owners = new List<(TableApplyPlan Plan, BinlogRowChange Change, StatementKind Kind)>();
-        var counts = new List<long>();
-        foreach (var (plan, change) in changes)
-        {
-            foreach (var kind in Statements(sql, plan, change, idempotent))
-            {
-                sql.Append(";\n");
-                if (kind == StatementKind.Other) continue;
-                sql.Append("SELECT ROW_COUNT();\n");
-                owners.Add((plan, change, kind));
-            }
-            if (sql.Length > MaxCommandChars)
-                await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
-        }
-        await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
-        if (counts.Count != owners.Count)
-            throw new InvalidOperationException($"Expected {owners.Count} row counts from the target, got {counts.Count}.");
-        for (var i = 0; i < owners.Count; i++)
-            if (counts[i] == 0)
-                await HandleNoEffectAsync(target, transaction, owners[i].Plan, owners[i].Change, owners[i].Kind, conflicts, cancellationToken).ConfigureAwait(false);
+        if (idempotent)
+            await ApplyIdempotentAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false);
+        else
+            await ApplyStrictAsync(target, transaction, changes, conflicts, cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
 
-    private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, List<long> counts,
+    private static async Task ApplyIdempotentAsync(MySqlConnection target, MySqlTransaction transaction,
+        IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder();
+        foreach (var (plan, change) in changes)
+        {
+            switch (change.Kind)
+            {
+                case RowChangeKind.Insert:
+                    ChangeStatements.Replace(sql, plan, change.After!);
+                    break;
+                case RowChangeKind.Delete:
+                    ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
+                    break;
+                default:
+                    if (plan.HasKey)
+                    {
+                        if (ChangeStatements.KeyChanged(plan, change))
+                        {
+                            ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
+                            sql.Append(";\n");
+                        }
+                        ChangeStatements.Replace(sql, plan, change.After!);
+                    }
+                    else
+                    {
+                        ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore: false);
+                    }
+                    break;
+            }
+            sql.Append(";\n");
+            if (sql.Length > MaxCommandChars)
+                await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
+        }
+        await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyStrictAsync(MySqlConnection target, MySqlTransaction transaction,
+        IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+    {
+        var next = 0;
+        var window = int.MaxValue;
+        var sql = new StringBuilder();
+        var counts = new List<long>();
+        while (next < changes.Count)
+        {
+            // One optimistic run: changes [start, end). Without a conflict every strict statement changes
+            // exactly one row, so the run's total of affected rows tells whether all went through.
+            var start = next;
+            var end = start;
+            sql.Clear().Append("SAVEPOINT oms_run;\n");
+            while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars)
+            {
+                StrictStatement(sql, changes[end].Plan, changes[end].Change);
+                sql.Append(";\n");
+                end++;
+            }
+            long affected;
+            try
+            {
+                affected = await ExecuteNonQueryAsync(target, transaction, sql, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
+            {
+                affected = -1;
+            }
+            if (affected == end - start)
+            {
+                next = end;
+                window = window == int.MaxValue ? window : Math.Min(window * 2, 1 << 20);
+                continue;
+            }
+            // Something did not go through: run it again with a row count after every statement to find the first.
+            await ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+            sql.Clear().Append("SAVEPOINT oms_run;\n");
+            for (var i = start; i < end; i++)
+            {
+                StrictStatement(sql, changes[i].Plan, changes[i].Change);
+                sql.Append(";\nSELECT ROW_COUNT();\n");
+            }
+            counts.Clear();
+            var failed = false;
+            try
+            {
+                await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
+            {
+                failed = true; // the statement at counts.Count failed alone; nothing after it ran
+            }
+            var suspect = counts.IndexOf(0);
+            if (suspect < 0 && !failed)
+            {
+                next = end; // a statement changed more than one row: harmless (a keyless table's twin rows)
+                continue;
+            }
+            var at = suspect >= 0 ? suspect : counts.Count;
+            if (suspect >= 0 && start + suspect < end - 1)
+            {
+                // Later statements ran after the suspect one: undo the run and redo what preceded it.
+                await ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+                sql.Clear();
+                for (var i = start; i < start + at; i++)
+                {
+                    StrictStatement(sql, changes[i].Plan, changes[i].Change);
+                    sql.Append(";\n");
+                }
+                await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
+            }
+            var (plan, change) = changes[start + at];
+            if (await _resolver.ResolveAsync(target, transaction, plan, change, cancellationToken).ConfigureAwait(false) is { } conflict)
+                conflicts.Add(conflict);
+            next = start + at + 1;
+            window = WindowAfterConflict;
+        }
+    }
+
+    /// <summary>The strict statement for one change: a write that reports 0 rows when the target disagrees.</summary>
+    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, BinlogRowChange change)
+    {
+        var wholeBefore = plan.Rule.ChecksBeforeImage;
+        switch (change.Kind)
+        {
+            case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;
+            case RowChangeKind.Delete: ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore); break;
+            default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
+        }
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, List<long>? counts,
         CancellationToken cancellationToken)
     {
         if (sql.Length == 0) return;
@@ -69,188 +181,21 @@ internal sealed class ChangeApplier
         do
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                counts.Add(reader.GetInt64(0));
+                counts?.Add(reader.GetInt64(0));
         }
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private enum StatementKind { Insert, Update, Delete, Other }
-
-    /// <summary>Appends the statements for one change (without their terminators) and says what each is, in order.</summary>
-    private static IEnumerable<StatementKind> Statements(StringBuilder sql, TableApplyPlan plan, BinlogRowChange change, bool idempotent)
+    private static async Task<long> ExecuteNonQueryAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, CancellationToken cancellationToken)
     {
-        switch (change.Kind)
-        {
-            case RowChangeKind.Insert:
-                if (idempotent) { Replace(sql, plan, change.After!); yield return StatementKind.Other; }
-                else { Insert(sql, plan, change.After!); yield return StatementKind.Insert; }
-                break;
-            case RowChangeKind.Delete:
-                Delete(sql, plan, change.Before!);
-                yield return idempotent ? StatementKind.Other : StatementKind.Delete;
-                break;
-            default:
-                if (idempotent && plan.HasKey)
-                {
-                    if (KeyChanged(plan, change))
-                    {
-                        Delete(sql, plan, change.Before!);
-                        yield return StatementKind.Other;
-                    }
-                    Replace(sql, plan, change.After!);
-                    yield return StatementKind.Other;
-                }
-                else
-                {
-                    Update(sql, plan, change.Before!, change.After!);
-                    yield return idempotent ? StatementKind.Other : StatementKind.Update;
-                }
-                break;
-        }
-    }
-
-    private static void Insert(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
-    {
-        sql.Append("INSERT INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") VALUES (");
-        Values(sql, plan, row);
-        sql.Append(')');
-        if (!plan.HasKey) return;
-        // A duplicate key is not an error here: the no-op update reports 0 rows, which marks the conflict.
-        var firstKey = MySqlSyntax.QuoteIdentifier(plan.KeyColumns[0].Name);
-        sql.Append(" ON DUPLICATE KEY UPDATE ").Append(firstKey).Append(" = ").Append(firstKey);
-    }
-
-    private static void Replace(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
-    {
-        if (plan.HasKey)
-        {
-            sql.Append("REPLACE INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") VALUES (");
-            Values(sql, plan, row);
-            sql.Append(')');
-            return;
-        }
-        // Without a key a replayed insert cannot be told from a new one; while catching up on the copy's
-        // window, an identical row already there is taken to be this one (documented for keyless tables).
-        sql.Append("INSERT INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") SELECT ");
-        Values(sql, plan, row);
-        sql.Append(" FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM ").Append(plan.Target).Append(" WHERE ");
-        for (var i = 0; i < plan.Columns.Count; i++)
-        {
-            if (i > 0) sql.Append(" AND ");
-            sql.Append(MySqlSyntax.QuoteIdentifier(plan.Columns[i].Name)).Append(" <=> ");
-            SqlLiterals.Append(sql, row[plan.Columns[i].Index]);
-        }
-        sql.Append(')');
-    }
-
-    private static void Update(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
-    {
-        sql.Append("UPDATE ").Append(plan.Target).Append(" SET ");
-        for (var i = 0; i < plan.Columns.Count; i++)
-        {
-            if (i > 0) sql.Append(", ");
-            sql.Append(MySqlSyntax.QuoteIdentifier(plan.Columns[i].Name)).Append(" = ");
-            SqlLiterals.Append(sql, after[plan.Columns[i].Index]);
-        }
-        sql.Append(" WHERE ");
-        KeyCondition(sql, plan, before);
-        sql.Append(plan.Limit);
-    }
-
-    private static void Delete(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> before)
-    {
-        sql.Append("DELETE FROM ").Append(plan.Target).Append(" WHERE ");
-        KeyCondition(sql, plan, before);
-        sql.Append(plan.Limit);
-    }
-
-    private static void Values(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
-    {
-        for (var i = 0; i < plan.Columns.Count; i++)
-        {
-            if (i > 0) sql.Append(", ");
-            SqlLiterals.Append(sql, row[plan.Columns[i].Index]);
-        }
-    }
-
-    private static void KeyCondition(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> row)
-    {
-        for (var i = 0; i < plan.KeyColumns.Count; i++)
-        {
-            if (i > 0) sql.Append(" AND ");
-            var value = row[plan.KeyColumns[i].Index];
-            sql.Append(MySqlSyntax.QuoteIdentifier(plan.KeyColumns[i].Name));
-            if (value is null)
-            {
-                sql.Append(" IS NULL");
-                continue;
-            }
-            sql.Append(" = ");
-            SqlLiterals.AppendKey(sql, value);
-        }
-    }
-
-    private static bool KeyChanged(TableApplyPlan plan, BinlogRowChange change) =>
-        plan.KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index]) &&
-                                 !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
-
-    // A strict write changed nothing: find out whether the target disagreed with the source, and apply the policy.
-    private async Task HandleNoEffectAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, BinlogRowChange change,
-        StatementKind kind, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
-    {
-        var keyRow = kind == StatementKind.Insert ? change.After! : change.Before!;
-        var exists = await ExistsAsync(target, transaction, plan, keyRow, cancellationToken).ConfigureAwait(false);
-        ConflictType? type = kind switch
-        {
-            StatementKind.Insert => ConflictType.InsertExists,                  // the insert met an existing row
-            StatementKind.Update when !exists => ConflictType.UpdateMissing,    // an existing row equal to the after image is no conflict
-            StatementKind.Delete => ConflictType.DeleteMissing,
-            _ => null,
-        };
-        if (type is null) return;
-        var outcome = "KeptTarget";
-        if (_policy == ConflictPolicy.Overwrite && type is ConflictType.InsertExists or ConflictType.UpdateMissing)
-        {
-            var sql = new StringBuilder();
-            Replace(sql, plan, change.After!);
-            await using var overwrite = new MySqlCommand(sql.ToString(), target, transaction);
-            await overwrite.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            outcome = "AppliedSource";
-        }
-        conflicts.Add(new ConflictRecord
-        {
-            Task = _task,
-            Direction = _direction,
-            Table = plan.Table.Mapping.Target,
-            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => Display(keyRow[k.Index]))),
-            Type = type.Value,
-            SourceBefore = change.Before is null ? null : RowJson(plan, change.Before),
-            SourceAfter = change.After is null ? null : RowJson(plan, change.After),
-            Policy = _policy,
-            Outcome = outcome,
-        });
-    }
-
-    private static async Task<bool> ExistsAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, IReadOnlyList<object?> row,
-        CancellationToken cancellationToken)
-    {
-        var sql = new StringBuilder("SELECT 1 FROM ").Append(plan.Target).Append(" WHERE ");
-        KeyCondition(sql, plan, row);
-        sql.Append(" LIMIT 1");
         await using var command = new MySqlCommand(sql.ToString(), target, transaction);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        sql.Clear();
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string RowJson(TableApplyPlan plan, IReadOnlyList<object?> row) =>
-        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => Display(row[c.Index])));
-
-    internal static string? Display(object? value) => value switch
+    private static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        null => null,
-        byte[] bytes => "0x" + Convert.ToHexString(bytes),
-        float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
+        await using var command = new MySqlCommand(sql, target, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

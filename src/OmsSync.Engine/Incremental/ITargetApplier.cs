@@ -29,11 +29,23 @@ internal interface ITargetSession : IAsyncDisposable
     /// <summary>Records the source position at which the full copy ended: up to there, replay is idempotent.</summary>
     Task SetCatchUpAsync(BinlogPosition until, CancellationToken cancellationToken);
 
+    /// <summary>Parallel apply lanes beside this session (MySQL-family targets), or null when the target applies in one lane.</summary>
+    Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Begins the target transaction that a batch's changes and its checkpoint are written in.</summary>
+    Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One open target transaction of the incremental phase.</summary>
+internal interface ITargetWrite : IAsyncDisposable
+{
     /// <summary>
-    /// Writes the changes in source order and the checkpoint (<paramref name="end"/>, the commit time of the last
-    /// source transaction and how many transactions the batch holds) in one target transaction. Idempotent writes
-    /// while catching up on the copy's window; strict ones after, whose conflicts are added to <paramref name="conflicts"/>.
+    /// Writes changes in source order: idempotently while catching up on the copy's window, strictly after, with
+    /// conflicts handled by each table's rule and added to <paramref name="conflicts"/>. Returns the rows written.
     /// </summary>
-    Task ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, BinlogPosition end,
-        DateTimeOffset? sourceCommit, long transactions, List<ConflictRecord> conflicts, CancellationToken cancellationToken);
+    Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+        CancellationToken cancellationToken);
+
+    /// <summary>Writes the checkpoint (the end of the batch's last source transaction) and commits.</summary>
+    Task CommitAsync(BinlogPosition end, DateTimeOffset? sourceCommit, long transactions, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
@@ -29,13 +30,18 @@ public sealed class IncrementalRunner
     private readonly MigrationTask _task;
     private readonly Direction _direction;
     private readonly RuntimeStore _runtime;
+    private readonly TaskCatalog _tasks;
+    private readonly DateTimeOffset? _startTimestamp;
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
+    private readonly string _spillDirectory;
+    private long _rowsApplied;
+    private long _transactionsApplied;
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
         StateStore store, Action<string> log)
-        : this(source, sourcePassword, new MySqlTargetApplier(target, task.Name, direction, ConflictPolicy.Ignore), task, direction, store, log)
+        : this(source, sourcePassword, new MySqlTargetApplier(target, task.Name, direction), task, direction, store, log)
     {
     }
 
@@ -44,6 +50,7 @@ public sealed class IncrementalRunner
         StateStore store, Action<string> log)
     {
         _runtime = new RuntimeStore(store);
+        _tasks = new TaskCatalog(store);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
         _source = source;
@@ -52,25 +59,28 @@ public sealed class IncrementalRunner
         _task = task;
         _direction = direction;
         _log = log;
+        // A reverse direction starts where the forward one entered its incremental phase, never by timestamp.
+        _startTimestamp = direction == Direction.Forward ? task.StartTimestamp : null;
+        _spillDirectory = store.Home.SpillFolder(task.Name, direction);
     }
 
     /// <summary>
     /// Records where incremental reading starts, unless a checkpoint exists: call before the full copy begins.
     /// The tables' schemas are recorded as in force from that position on.
     /// </summary>
-    public async Task EnsureStartAsync(TaskObjects objects, CancellationToken cancellationToken)
+    public async Task EnsureStartAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await target.EnsureControlSchemaAsync(cancellationToken).ConfigureAwait(false);
         if (await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not null) return;
         var start = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
-        if (_task.StartTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
+        if (_startTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
             // A timestamp start reads from the oldest binlog the source keeps and skips what committed before it.
             var files = await BinlogServerInfo.ListFilesAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
             start = new BinlogPosition(files[0].Name, 4, null, start.Flavor);
         }
-        foreach (var table in objects.Tables)
+        foreach (var table in tables)
             _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
         await target.WriteStartAsync(start, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
@@ -84,14 +94,30 @@ public sealed class IncrementalRunner
         await target.SetCatchUpAsync(end, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RunAsync(TaskObjects objects, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken)
     {
-        var tables = objects.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+        var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, stop.Token);
+        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, stop.Token);
+        // Spill files of a worker that was killed: nothing will read them again.
+        if (Directory.Exists(_spillDirectory)) Directory.Delete(_spillDirectory, recursive: true);
+        var backoff = TimeSpan.FromSeconds(1);
         try
         {
-            await Reconnecting.RunAsync(token => StreamAsync(tables, token), IsTransient, _runtime, _task.Name, _direction, _log, stop.Token).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    await StreamAsync(tables, stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
+                {
+                    _log($"connection lost ({e.GetType().Name}: {e.Message}); retrying from the checkpoint in {backoff.TotalSeconds:0} s");
+                    _runtime.SetStatus(_task.Name, _direction, Model.TaskStatus.Running, message: $"Reconnecting: {e.Message}", clearMessage: true);
+                    await Task.Delay(backoff, stop.Token).ConfigureAwait(false);
+                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                }
+            }
         }
         finally
         {
@@ -109,7 +135,8 @@ public sealed class IncrementalRunner
         _log($"reading the binlog from {checkpoint.Position}");
         var options = ReplicaOptions();
         var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
-            (database, table) => tables.ContainsKey((database, table)));
+            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
+            new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
@@ -117,7 +144,10 @@ public sealed class IncrementalRunner
             try
             {
                 await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromCheckpoint(checkpoint.Position), failed.Token).ConfigureAwait(false))
-                    await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false);
+                {
+                    try { await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false); }
+                    catch { transaction.Dispose(); throw; } // its spill file goes now, not when the collector finds it
+                }
                 queue.Writer.TryComplete();
             }
             catch (Exception e)
@@ -130,7 +160,8 @@ public sealed class IncrementalRunner
             // Row filters are evaluated by the source, on a connection of their own.
             await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
                 ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
-            await ApplyLoopAsync(target, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+            await using var lanes = await target.OpenLanesAsync(_task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, lanes, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -140,26 +171,48 @@ public sealed class IncrementalRunner
         {
             failed.Cancel();
             await reading.ConfigureAwait(false);
+            while (queue.Reader.TryRead(out var unread)) unread.Dispose();
         }
     }
 
-    private async Task ApplyLoopAsync(ITargetSession target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
-        ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    private async Task ApplyLoopAsync(ITargetSession target, ApplyLanes? lanes, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables,
+        Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
         var plans = new Dictionary<(string, string), TableApplyPlan>();
-        var progress = new StreamProgress(_runtime, _task.Name, _direction, checkpoint.SourceCommit);
+        var rules = new ConflictRuleWatch(_tasks, _task);
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.FromSeconds(-1); // the first batch reports at once
         var lastCheckpointWrite = TimeSpan.Zero;
-
-        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        long rowsAtReport = 0, transactionsAtReport = 0;
+        DateTimeOffset? lastCommit = checkpoint.SourceCommit;
+        var commitClock = new CommitClock(_task.Name);
+        TableApplyPlan? PlanOf(BinlogRowChange row)
         {
-            var batch = new List<BinlogTransaction>();
+            if (!tables.TryGetValue((row.Database, row.Table), out var table)) return null;
+            if (!plans.TryGetValue((row.Database, row.Table), out var plan))
+                plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames) { Rule = rules.For(_direction, table.Mapping) };
+            return plan;
+        }
+
+        // Where the time goes, logged every half minute: waiting for the source, or applying to the target.
+        var waiting = new Stopwatch();
+        var applying = new Stopwatch();
+        long batches = 0, spread = 0, unspread = 0;
+        var lastStats = TimeSpan.Zero;
+        while (true)
+        {
+            waiting.Start();
+            var more = await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+            waiting.Stop();
+            if (!more) break;
+            using var batch = new TransactionBatch();
             var rows = 0;
             // A DDL is a batch of its own: the rows before it are applied and checkpointed first. A batch never
             // straddles the end of the catch-up window either: what the copy may already hold is written
             // idempotently, everything after it strictly, transaction by transaction.
             while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
             {
-                var isDdl = next.Changes.Any(c => c is BinlogDdlChange);
+                var isDdl = next.ContainsDdl;
                 if (isDdl && batch.Count > 0) break;
                 if (batch.Count > 0 && InCatchUp(checkpoint, batch[0]) != InCatchUp(checkpoint, next)) break;
                 queue.TryRead(out _);
@@ -167,27 +220,22 @@ public sealed class IncrementalRunner
                 rows += next.Changes.Count;
                 if (isDdl) break;
             }
-            var changes = new List<(TableApplyPlan, BinlogRowChange)>();
+            var counted = new List<BinlogTransaction>();
             BinlogTransaction? ddl = null;
-            var meaningful = 0;
+            if (rules.Changed(clock.Elapsed))
+                foreach (var plan in plans.Values)
+                    plan.Rule = rules.For(_direction, plan.Table.Mapping);
             foreach (var transaction in batch)
             {
                 if (transaction.IsHeartbeat) continue;
-                if (_task.StartTimestamp is { } from && transaction.CommitTime < from) continue;
-                foreach (var change in transaction.Changes)
-                {
-                    if (change is BinlogRowChange row && tables.TryGetValue((row.Database, row.Table), out var table))
-                    {
-                        if (!plans.TryGetValue((row.Database, row.Table), out var plan))
-                            plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames);
-                        changes.Add((plan, row));
-                    }
-                    else if (change is BinlogDdlChange d && DdlTouches(d, tables))
-                    {
-                        ddl = transaction;
-                    }
-                }
-                meaningful++;
+                lastCommit = commitClock.CommitTimeOf(transaction);
+                if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
+                // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
+                if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
+                if (transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) ddl = transaction;
+                if (transaction.SpilledChanges > 0)
+                    _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
+                counted.Add(transaction);
             }
             var last = batch[^1];
             if (ddl is not null)
@@ -198,23 +246,93 @@ public sealed class IncrementalRunner
                     $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
                     "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
             }
-            if (filterSource is not null)
-                changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
             var idempotent = InCatchUp(checkpoint, last);
-            var now = progress.Elapsed;
+            var now = clock.Elapsed;
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            if (changes.Count > 0 || meaningful > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
+            // The batch is one target transaction however large its source transactions: their changes stream in
+            // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
+            applying.Start();
+            batches++;
+            IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes is null ? null : lanes.AlreadyApplied);
+            var rowFilter = filterSource;
+            var applied = false;
+            // A batch held in memory may spread over parallel lanes; catch-up and spilled transactions go through one.
+            if (lanes is { Count: > 1 } && !idempotent && counted.All(t => t.SpilledChanges == 0))
             {
-                var conflicts = new List<ConflictRecord>();
-                var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
-                await target.ApplyAsync(changes, idempotent, last.EndPosition, committed, meaningful, conflicts, cancellationToken).ConfigureAwait(false);
-                _conflicts.Record(conflicts);
-                lastCheckpointWrite = now;
+                var all = new List<(TableApplyPlan, BinlogRowChange)>();
+                await foreach (var chunk in ApplyChunks.ReadAsync(changes, rowFilter, cancellationToken).ConfigureAwait(false))
+                    all.AddRange(chunk);
+                (changes, rowFilter) = (all, null); // filtered already
+                var position = last.EndPosition;
+                var commit = lastCommit;
+                applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.Name, _direction, position,
+                    (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.Name, _direction, position, commit, counted.Count, cancellationToken),
+                    _conflicts.Record, cancellationToken).ConfigureAwait(false);
+                if (!applied) unspread++;
+                if (applied)
+                {
+                    spread++;
+                    _rowsApplied += all.Count;
+                    lastCheckpointWrite = now;
+                }
             }
-            progress.Applied(changes.Count, meaningful, batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime);
-            progress.Report(last.EndPosition.ToString(), idle: queue.Count == 0 && last.IsHeartbeat);
+            if (!applied)
+                await ApplyInOneLaneAsync(target, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
+                    counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval), () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
+            _transactionsApplied += counted.Count;
+            applying.Stop();
+            // Every half minute under load, and once a backlog is caught up.
+            if (now - lastStats >= TimeSpan.FromSeconds(30) || queue.Count == 0 && now - lastStats >= TimeSpan.FromSeconds(5) && counted.Count > 0)
+            {
+                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes?.Count ?? 1} lanes, {unspread:N0} could not spread, {lanes?.LockWaits ?? 0:N0} of those on lock waits); " +
+                     $"{waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {applying.Elapsed.TotalSeconds:0.0} s applying");
+                lastStats = now;
+            }
+
+            if (now - lastReport >= TimeSpan.FromSeconds(1))
+            {
+                var seconds = (now - lastReport).TotalSeconds;
+                var lag = lastCommit is null ? (long?)null
+                    : queue.Count == 0 && last.IsHeartbeat ? 0 : Math.Max(0, (long)(DateTimeOffset.UtcNow - lastCommit.Value).TotalMilliseconds);
+                _runtime.Beat(_task.Name, _direction, position: last.EndPosition.ToString(), lagMs: lag,
+                    rowsApplied: _rowsApplied, rowsPerSecond: Math.Round((_rowsApplied - rowsAtReport) / seconds, 1),
+                    txnPerSecond: Math.Round((_transactionsApplied - transactionsAtReport) / seconds, 1));
+                rowsAtReport = _rowsApplied;
+                transactionsAtReport = _transactionsApplied;
+                lastReport = now;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a batch in one target transaction on the runner's own connection, streaming its changes in
+    /// bounded chunks, with the checkpoint in the same transaction; a batch without rows writes the
+    /// checkpoint only when <paramref name="checkpointAnyway"/>.
+    /// </summary>
+    private async Task ApplyInOneLaneAsync(ITargetSession target, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes, MySqlConnection? filterSource,
+        bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway, Action written, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<ConflictRecord>();
+        ITargetWrite? write = null;
+        try
+        {
+            await foreach (var chunk in ApplyChunks.ReadAsync(changes, filterSource, cancellationToken).ConfigureAwait(false))
+            {
+                write ??= await target.BeginAsync(cancellationToken).ConfigureAwait(false);
+                _rowsApplied += await write.ApplyAsync(chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+            }
+            if (write is null && checkpointAnyway)
+                write = await target.BeginAsync(cancellationToken).ConfigureAwait(false);
+            if (write is null) return;
+            await write.CommitAsync(end, lastCommit, transactions, cancellationToken).ConfigureAwait(false);
+            _conflicts.Record(conflicts);
+            written();
+        }
+        finally
+        {
+            if (write is not null) await write.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -259,7 +377,6 @@ public sealed class IncrementalRunner
         BinlogServerException b => !b.IsBinlogUnavailable && b.ErrorNumber != BinlogServerException.AccessDenied,
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError || m.InnerException is IOException or System.Net.Sockets.SocketException,
-        Npgsql.NpgsqlException n => n.IsTransient,
         OmsException o => o.ErrorId == "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,

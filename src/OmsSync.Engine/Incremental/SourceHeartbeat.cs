@@ -1,15 +1,40 @@
 using MySqlConnector;
 using OmsSync.Engine.Connections;
+using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Incremental;
 
 /// <summary>
-/// Writes a row into the source's `oms`.`heartbeat` table every few seconds, so an idle source still logs
+/// Writes a row into the source's `oms`.`heartbeat` table every second, so an idle source still logs
 /// transactions: the checkpoint keeps moving (the binlog it points to is not purged from under it) and
-/// lag is measured against a recent commit. Without the privilege to write there, it stays silent.
+/// lag is measured against a recent commit. The row carries the source's clock in microseconds, finer than
+/// the whole seconds MariaDB logs commit times in. Without the privilege to write there, it stays silent.
 /// </summary>
 internal static class SourceHeartbeat
 {
+    private const string Database = "oms";
+    private const string Table = "heartbeat";
+
+    public static bool IsHeartbeatTable(string database, string table) => database == Database && table == Table;
+
+    /// <summary>The time a task's heartbeat was written, when the transaction is that heartbeat; else null.</summary>
+    public static DateTimeOffset? BeatOf(BinlogTransaction transaction, string task)
+    {
+        // A heartbeat is one REPLACE: an update, or a delete and an insert.
+        if (transaction.Changes.Count is 0 or > 2 || transaction.Changes[^1] is not BinlogRowChange { After: { } after } row
+            || !IsHeartbeatTable(row.Database, row.Table))
+            return null;
+        int taskColumn = -1, beatColumn = -1;
+        for (var i = 0; i < row.ColumnNames.Count; i++)
+        {
+            if (row.ColumnNames[i] == "task") taskColumn = i;
+            if (row.ColumnNames[i] == "beat") beatColumn = i;
+        }
+        if (taskColumn < 0 || beatColumn < 0 || after[taskColumn]?.ToString() != task || after[beatColumn] is not Sources.MySql.Values.MySqlDateTime { IsZero: false } beat)
+            return null;
+        return new DateTimeOffset(DateTime.SpecifyKind(beat.ToDateTime(), DateTimeKind.Utc));
+    }
+
     public static async Task RunAsync(MySqlEndpoint source, string task, TimeSpan interval, Action<string> log, CancellationToken cancellationToken)
     {
         try

@@ -48,6 +48,16 @@ internal static class SqlLiterals
         else Append(sql, value);
     }
 
+    /// <summary>
+    /// A value to compare a column with: as <see cref="Append"/>, except that DECIMAL goes unquoted, so the
+    /// comparison is exact in decimal arithmetic rather than in floating point.
+    /// </summary>
+    public static void AppendComparable(StringBuilder sql, object? value)
+    {
+        if (value is MySqlDecimal d) sql.Append(d.Text);
+        else Append(sql, value);
+    }
+
     private static void Hex(StringBuilder sql, ReadOnlySpan<byte> bytes)
     {
         sql.Append("X'");

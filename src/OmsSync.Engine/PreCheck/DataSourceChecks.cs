@@ -31,6 +31,9 @@ public static class DataSourceChecks
                 ? CheckResult.Pass("BulkLoad", "local_infile is ON: full migration loads with LOAD DATA LOCAL.", name)
                 : CheckResult.Warn("BulkLoad", "local_infile is OFF: full migration falls back to multi-row INSERT, which is slower. Enable it with SET GLOBAL local_infile = ON.", name));
         }
+        if (role.HasFlag(DataSourceRole.ReverseTarget))
+            results.Add(CheckPrivileges("ReversePrivileges", name, grants, ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE"],
+                "apply the reverse direction's changes and keep its checkpoint in the `oms` database"));
         if (role.HasFlag(DataSourceRole.IncrementalSource))
         {
             results.Add(CheckPrivileges("ReplicationPrivileges", name, grants, ["REPLICATION SLAVE"], "read the binlog",

@@ -9,7 +9,8 @@ public static class TaskChecks
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken)
     {
         var results = new List<CheckResult>();
-        var sourceRole = DataSourceRole.Source | (task.MigrationTypes.HasFlag(MigrationTypes.Incremental) ? DataSourceRole.IncrementalSource : 0);
+        var sourceRole = DataSourceRole.Source | (task.MigrationTypes.HasFlag(MigrationTypes.Incremental) ? DataSourceRole.IncrementalSource : 0)
+            | (task.Topology == Topology.Bidirectional ? DataSourceRole.ReverseTarget : 0);
         var targetRole = DataSourceRole.Target | (task.Topology == Topology.Bidirectional ? DataSourceRole.IncrementalSource : 0);
         results.AddRange(await service.TestDataSourceAsync(task.Source, sourceRole, cancellationToken).ConfigureAwait(false));
         results.AddRange(await service.TestDataSourceAsync(task.Target, targetRole, cancellationToken).ConfigureAwait(false));

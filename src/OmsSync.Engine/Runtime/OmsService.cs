@@ -198,6 +198,6 @@ public sealed class OmsService
     }
 }
 
-/// <summary>What a data source is to be checked for.</summary>
+/// <summary>What a data source is to be checked for. ReverseTarget: a bidirectional task's source, written by the reverse direction.</summary>
 [Flags]
-public enum DataSourceRole { Any = 0, Source = 1, Target = 2, IncrementalSource = 4 }
+public enum DataSourceRole { Any = 0, Source = 1, Target = 2, IncrementalSource = 4, ReverseTarget = 8 }

@@ -1,6 +1,5 @@
 using OmsSync.Engine.Connections;
 using OmsSync.Engine.Errors;
-using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
@@ -126,8 +125,8 @@ internal sealed class PostgresTaskRunner
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
         {
             var runner = new IncrementalRunner(source, _catalog.GetPassword(source.Source.Name),
-                new PostgresTargetApplier(target, _task.Name, _direction, ConflictPolicy.Ignore, objects), _task, _direction, _store, _log);
-            incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects, token), runner.MarkFullCopyEndAsync, token => runner.RunAsync(objects, token));
+                new PostgresTargetApplier(target, _task.Name, _direction, objects), _task, _direction, _store, _log);
+            incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects.Tables, token), runner.MarkFullCopyEndAsync, token => runner.RunAsync(objects.Tables, token));
         }
         return new Phases(objects,
             token => PostgresSchemaPhase.RunAsync(target, _task, objects, token),

@@ -36,6 +36,12 @@ public sealed class TaskRunner
         var source = new MySqlEndpoint(catalog.Get(_task.Source), catalog.GetPassword(_task.Source));
         var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));
 
+        if (_direction == Direction.Reverse)
+        {
+            await RunReverseAsync(catalog, runtime, source, target, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
         _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected");
@@ -57,7 +63,7 @@ public sealed class TaskRunner
             : null;
         // The start of incremental reading is recorded before the copy begins, so no write made during the copy is lost.
         if (incremental is not null)
-            await incremental.EnsureStartAsync(objects, cancellationToken).ConfigureAwait(false);
+            await incremental.EnsureStartAsync(objects.Tables, cancellationToken).ConfigureAwait(false);
 
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
@@ -77,8 +83,66 @@ public sealed class TaskRunner
 
         if (incremental is not null)
         {
+            // The reverse direction of a bidirectional task starts from the target's position now: what the
+            // full copy wrote is behind it, and everything the forward direction applies from here carries its marker.
+            if (_task.Topology == Topology.Bidirectional)
+                await ReverseIncremental(catalog, source, target).EnsureStartAsync(
+                    await ReverseTablesAsync(source, target, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
-            await incremental.RunAsync(objects, cancellationToken).ConfigureAwait(false);
+            await incremental.RunAsync(objects.Tables, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The reverse direction: incremental DML only, from the task's target back to its source, on the forward
+    /// task's tables mapped back through its renames, from the position the forward direction recorded.
+    /// </summary>
+    private async Task RunReverseAsync(DataSourceCatalog catalog, RuntimeStore runtime, MySqlEndpoint source, MySqlEndpoint target, CancellationToken cancellationToken)
+    {
+        runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        if (_task.Topology != Topology.Bidirectional)
+            throw new Errors.OmsException("TaskNotBidirectional", Errors.OmsErrorKind.InvalidState, _task.Name,
+                $"Task '{_task.Name}' is one-way; only a task created with -Topology Bidirectional has a reverse direction.");
+        var tables = await ReverseTablesAsync(source, target, cancellationToken).ConfigureAwait(false);
+        await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Targets.MySql.OmsControlSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (await Targets.MySql.CheckpointStore.ReadAsync(connection, _task.Name, Direction.Reverse, cancellationToken).ConfigureAwait(false) is null)
+                throw new Errors.OmsException("ReverseNotReady", Errors.OmsErrorKind.InvalidState, _task.Name,
+                    $"The reverse direction of task '{_task.Name}' has no start position yet: it is recorded when the forward direction enters its incremental phase. " +
+                    "Wait for Get-OmsTask to show the forward direction in phase Incremental, then run Enable-OmsReverse.");
+        }
+        runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
+        await ReverseIncremental(catalog, source, target).RunAsync(tables, cancellationToken).ConfigureAwait(false);
+    }
+
+    private IncrementalRunner ReverseIncremental(DataSourceCatalog catalog, MySqlEndpoint source, MySqlEndpoint target) =>
+        new(target, catalog.GetPassword(_task.Target), source, _task, Direction.Reverse, _store, _log);
+
+    /// <summary>The forward tables seen from the other side: read on the target, written back to the source.</summary>
+    private async Task<IReadOnlyList<TaskTable>> ReverseTablesAsync(MySqlEndpoint source, MySqlEndpoint target, CancellationToken cancellationToken)
+    {
+        var forward = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new MySqlSchemaReader(connection);
+        var reversed = new List<TaskTable>();
+        foreach (var group in forward.Tables.GroupBy(t => t.Mapping.TargetDatabase))
+        {
+            var schemas = (await reader.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable).ToList(), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+            foreach (var table in group)
+            {
+                if (!schemas.TryGetValue(table.Mapping.TargetTable, out var schema))
+                    throw new Errors.OmsException("TargetTableMissing", Errors.OmsErrorKind.NotFound, table.Mapping.Target,
+                        $"Table '{table.Mapping.Target}' of task '{_task.Name}' is missing on the target, so the reverse direction cannot read it. Restore it, or remove the table from the task.");
+                var mapping = table.Mapping with
+                {
+                    SourceDatabase = table.Mapping.TargetDatabase, SourceTable = table.Mapping.TargetTable,
+                    TargetDatabase = table.Mapping.SourceDatabase, TargetTable = table.Mapping.SourceTable,
+                };
+                reversed.Add(new TaskTable(mapping, schema, table.TargetOptions with { TargetDatabase = mapping.TargetDatabase, TargetTable = mapping.TargetTable }));
+            }
+        }
+        return reversed;
     }
 }

@@ -31,11 +31,13 @@ public static class WorkerLauncher
         home.EnsureCreated();
         var arguments = new List<string>();
         string fileName;
-        if (!OperatingSystem.IsWindows() && File.Exists("/usr/bin/setsid"))
+        if (!OperatingSystem.IsWindows() && File.Exists("/bin/sh") && File.Exists("/usr/bin/setsid"))
         {
-            // A new session: no terminal hang-up or Ctrl+C of the shell reaches the worker.
-            fileName = "/usr/bin/setsid";
-            arguments.Add(dotnet);
+            // A new session: no terminal hang-up or Ctrl+C of the shell reaches the worker. Its standard streams
+            // go to its log rather than the caller's: a worker must not hold a pipe the caller reads to its end.
+            fileName = "/bin/sh";
+            var log = workerArguments[workerArguments.Count - 1];
+            arguments.AddRange(["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", log, "/usr/bin/setsid", dotnet]);
         }
         else
         {

@@ -54,6 +54,11 @@ public sealed class ConflictLog
         return _store.Query(sql, Map, parameters.ToArray());
     }
 
+    public ConflictRecord Get(long id) =>
+        _store.Query("SELECT * FROM conflicts WHERE id = $id", Map, ("$id", id)).SingleOrDefault()
+        ?? throw Errors.OmsException.NotFound("Conflict", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "List the conflict log with Get-OmsConflict.");
+
     public void MarkResolved(long id, string resolution) =>
         _store.Execute("UPDATE conflicts SET resolved = $t, resolution = $r WHERE id = $id",
             ("$id", id), ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$r", resolution));

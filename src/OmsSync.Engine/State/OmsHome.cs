@@ -4,7 +4,7 @@ namespace OmsSync.Engine.State;
 
 /// <summary>
 /// Where OmsSync keeps its state: $OMSSYNC_HOME, else ~/.omssync. Holds state.db (SQLite),
-/// the key that encrypts credentials, worker locks and worker logs.
+/// the key that encrypts credentials, worker locks, worker logs and spilled transactions.
 /// </summary>
 public sealed class OmsHome
 {
@@ -44,6 +44,10 @@ public sealed class OmsHome
 
     public string WorkerLog(string task, Direction direction) =>
         System.IO.Path.Combine(LogDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}.log");
+
+    /// <summary>Where a task direction's large source transactions spill to disk while they are applied.</summary>
+    public string SpillFolder(string task, Direction direction) =>
+        System.IO.Path.Combine(SpillDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}");
 
     public string WorkerLock(string task, Direction direction) =>
         System.IO.Path.Combine(LockDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}.lock");

@@ -85,6 +85,15 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
     [Parameter]
     public DateTime? StartTimestamp { get; set; }
 
+    /// <summary>How conflicts are handled in both directions, for all tables (default Ignore); refine with Set-OmsConflictPolicy.</summary>
+    [Parameter]
+    public Engine.Conflicts.ConflictPolicy ConflictPolicy { get; set; } = Engine.Conflicts.ConflictPolicy.Ignore;
+
+    /// <summary>For -ConflictPolicy NewerWins: the column whose larger value marks the newer row.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TimestampColumn { get; set; }
+
     protected override void ProcessRecord()
     {
         var options = new TaskOptions(Name);
@@ -109,6 +118,9 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
         var types = TaskSettings.CheckMigrationTypes(options, MigrationType, Topology);
         TaskSettings.CheckLimits(options, MyInvocation.BoundParameters, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency);
         TaskSettings.CheckStartTimestamp(options, types, StartTimestamp);
+        var conflictRule = new Engine.Conflicts.ConflictRule { Policy = ConflictPolicy, TimestampColumn = TimestampColumn };
+        if (Engine.Conflicts.ConflictRuleCheck.CheckShape(conflictRule) is { } conflictProblem)
+            options.Fail("InvalidConflictPolicy", TimestampColumn is null ? nameof(TimestampColumn) : nameof(ConflictPolicy), conflictProblem);
 
         if (options.Errors.Count > 0)
         {
@@ -138,6 +150,7 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
             AutoRestart = AutoRestart,
             Labels = TaskSettings.Labels(Label),
             StartTimestamp = TaskSettings.Timestamp(StartTimestamp),
+            ConflictRules = ConflictPolicy == Engine.Conflicts.ConflictPolicy.Ignore ? [] : [conflictRule],
         };
         if (!ShouldProcess($"{Name} ({task.Source} -> {task.Target}, {types})", "Create task"))
             return;

@@ -21,39 +21,57 @@ public sealed class ResumeOmsTaskCommand : PSCmdlet, IDisposable
     [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string Name { get; set; } = "";
 
+    /// <summary>The direction to resume; without it, every started direction that has no live worker.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public Direction Direction { get; set; } = Direction.Forward;
+    public Direction? Direction { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
-        if (!_done.Add(Name, Direction)) return;
         var service = _session.Service;
         try
         {
             var task = service.Tasks.Get(Name);
-            var state = service.Status(task.Name, Direction);
-            if (service.IsWorkerAlive(task.Name, Direction))
+            foreach (var direction in TaskStates.Targeted(service, task.Name, Direction))
+            {
+                // Without -Direction, a direction that runs already is left alone rather than reported.
+                if (Direction is null && service.IsWorkerAlive(task.Name, direction)) continue;
+                if (_done.Add(task.Name, direction))
+                    Resume(service, task, direction);
+            }
+        }
+        catch (OmsException e)
+        {
+            WriteError(OmsErrors.From(e, Name));
+        }
+    }
+
+    private void Resume(Engine.Runtime.OmsService service, MigrationTask task, Direction direction)
+    {
+        try
+        {
+            var state = service.Status(task.Name, direction);
+            if (service.IsWorkerAlive(task.Name, direction))
             {
                 WriteError(OmsErrors.InvalidState("TaskAlreadyRunning", task.Name,
-                    $"Task '{task.Name}' ({Direction}) already has a running worker. Watch it with Get-OmsTask."));
+                    $"Task '{task.Name}' ({direction}) already has a running worker. Watch it with Get-OmsTask."));
                 return;
             }
             if (state.Status == TaskStatus.Created)
             {
-                WriteError(OmsErrors.InvalidState("TaskNeverStarted", task.Name, Direction == Direction.Forward
+                WriteError(OmsErrors.InvalidState("TaskNeverStarted", task.Name, direction == Engine.Model.Direction.Forward
                     ? $"Task '{task.Name}' has never been started, so there is nothing to resume. Start it with Start-OmsForward, which runs the pre-checks first."
                     : $"The reverse direction of task '{task.Name}' has never been started, so there is nothing to resume."));
                 return;
             }
-            if (!ShouldProcess($"{task.Name} ({Direction}, {state.Status} in phase {state.Phase})", "Resume task"))
+            if (!ShouldProcess($"{task.Name} ({direction}, {state.Status} in phase {state.Phase})", "Resume task"))
                 return;
-            var pid = service.StartWorker(task.Name, Direction);
-            WriteVerbose($"Task '{task.Name}' ({Direction}) resumes in worker process {pid}.");
+            var pid = service.StartWorker(task.Name, direction);
+            WriteVerbose($"Task '{task.Name}' ({direction}) resumes in worker process {pid}.");
             if (PassThru)
-                WriteObject(TaskStates.Describe(service, task, Direction));
+                WriteObject(TaskStates.Describe(service, task, direction));
         }
         catch (OmsException e)
         {

@@ -23,8 +23,9 @@ public abstract class WorkerRequestCommandBase : PSCmdlet, IDisposable
     [ArgumentCompleter(typeof(TaskNameCompleter))]
     public string Name { get; set; } = "";
 
+    /// <summary>The direction to act on; without it, every direction that has been started.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public Direction Direction { get; set; } = Direction.Forward;
+    public Direction? Direction { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -39,21 +40,13 @@ public abstract class WorkerRequestCommandBase : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (!_done.Add(Name, Direction)) return;
         var service = _session.Service;
         try
         {
             var task = service.Tasks.Get(Name);
-            var wasRunning = service.IsWorkerAlive(task.Name, Direction);
-            if (!ShouldProcess($"{task.Name} ({Direction})", Action))
-                return;
-            if (!wasRunning)
-                WriteWarning($"Task '{task.Name}' ({Direction}) has no running worker; {NoWorkerOutcome}");
-            var state = _session.Wait(token => service.RequestAsync(task.Name, Direction, Request, RequestWait, token));
-            if (service.IsWorkerAlive(task.Name, Direction))
-                WriteWarning($"The worker of task '{task.Name}' ({Direction}, pid {state.WorkerPid}) has not {Done} within {RequestWait.TotalSeconds:0} s; it will at its next safe point. Watch it with Get-OmsTask.");
-            if (PassThru)
-                WriteObject(TaskStates.Describe(service, task, Direction));
+            foreach (var direction in TaskStates.Targeted(service, task.Name, Direction))
+                if (_done.Add(task.Name, direction))
+                    Handle(service, task, direction);
         }
         catch (OmsException e)
         {
@@ -61,6 +54,22 @@ public abstract class WorkerRequestCommandBase : PSCmdlet, IDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private void Handle(Engine.Runtime.OmsService service, MigrationTask task, Direction direction)
+    {
+        {
+            var wasRunning = service.IsWorkerAlive(task.Name, direction);
+            if (!ShouldProcess($"{task.Name} ({direction})", Action))
+                return;
+            if (!wasRunning)
+                WriteWarning($"Task '{task.Name}' ({direction}) has no running worker; {NoWorkerOutcome}");
+            var state = _session.Wait(token => service.RequestAsync(task.Name, direction, Request, RequestWait, token));
+            if (service.IsWorkerAlive(task.Name, direction))
+                WriteWarning($"The worker of task '{task.Name}' ({direction}, pid {state.WorkerPid}) has not {Done} within {RequestWait.TotalSeconds:0} s; it will at its next safe point. Watch it with Get-OmsTask.");
+            if (PassThru)
+                WriteObject(TaskStates.Describe(service, task, direction));
         }
     }
 

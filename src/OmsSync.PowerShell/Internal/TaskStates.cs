@@ -27,6 +27,19 @@ internal static class TaskStates
         return new OmsTask(task, state, tables);
     }
 
+    /// <summary>The directions a cmdlet acts on: the one named, or else Forward and a Reverse that has been started.</summary>
+    public static IEnumerable<Direction> Targeted(OmsService service, string task, Direction? named)
+    {
+        if (named is { } only)
+        {
+            yield return only;
+            yield break;
+        }
+        yield return Direction.Forward;
+        if (service.Runtime.Get(task, Direction.Reverse).Status != TaskStatus.Created)
+            yield return Direction.Reverse;
+    }
+
     /// <summary>True while any direction of the task has a live worker.</summary>
     public static bool IsRunning(OmsService service, string task) =>
         Enum.GetValues<Direction>().Any(d => service.IsWorkerAlive(task, d));

@@ -35,6 +35,7 @@ public sealed class OmsTask
         Exclude = task.Exclude.ToArray();
         Tables = tables.ToArray();
         Created = task.Created;
+        ConflictRules = task.ConflictRules.ToArray();
     }
 
     public string Name { get; }
@@ -66,6 +67,8 @@ public sealed class OmsTask
     /// <summary>Full-migration progress per table.</summary>
     public OmsTableProgress[] Tables { get; }
     public DateTimeOffset Created { get; }
+    /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
+    public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
 
     public override string ToString() => $"{Name} ({Direction})";
 }

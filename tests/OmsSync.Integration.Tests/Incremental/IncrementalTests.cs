@@ -11,7 +11,7 @@ namespace OmsSync.Integration.Tests.Incremental;
 /// <summary>Full migration followed by binlog replay, in the background worker, against real servers.</summary>
 public sealed class IncrementalTests
 {
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
+    internal static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
     {
         AutoRestart = autoRestart,
         Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
@@ -19,7 +19,7 @@ public sealed class IncrementalTests
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
     });
 
-    private static Task WaitForPhaseAsync(EngineHarness h, string task, TaskPhase phase) =>
+    internal static Task WaitForPhaseAsync(EngineHarness h, string task, TaskPhase phase) =>
         EngineHarness.WaitUntilAsync(() =>
         {
             var s = h.Service.Status(task, Direction.Forward);
@@ -218,6 +218,10 @@ public sealed class IncrementalTests
         for (var round = 0; round < 3; round++)
         {
             await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t SELECT seq + {round * 1000}, seq FROM seq_1_to_200;", db);
+            // The rows arriving show the worker's binlog connection is up: KILL it then, mid-stream.
+            var arrived = round * 200 + 200 - round; // one row per earlier round was deleted
+            await EngineHarness.WaitUntilAsync(() => TableSnapshot.CountAsync(h.Target, target, "t").GetAwaiter().GetResult() >= arrived,
+                TimeSpan.FromSeconds(60), $"round {round}'s rows on the target");
             // KILL the binlog dump connections on the source (this worker's among them).
             await TestServers.ExecuteAsync(h.Source, """
                 BEGIN NOT ATOMIC

@@ -15,7 +15,7 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Remove-OmsDataSource"] = ["Name"],
         ["Test-OmsDataSource"] = ["Name", "Role"],
         ["New-OmsTask"] = ["Name", "Source", "Target", "Include", "Exclude", "Rename", "RowFilter", "Column", "MigrationType", "Topology",
-            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp"],
+            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp", "ConflictPolicy", "TimestampColumn"],
         ["Get-OmsTask"] = ["Name", "Label"],
         ["Set-OmsTask"] = ["Name", "Include", "Exclude", "Rename", "RowFilter", "Column", "StartTimestamp", "MigrationType", "NonEmptyTarget",
             "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "PassThru"],
@@ -25,12 +25,17 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Suspend-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Resume-OmsTask"] = ["Name", "Direction", "PassThru"],
         ["Stop-OmsTask"] = ["Name", "Direction", "PassThru"],
+        ["Enable-OmsReverse"] = ["Name", "ConflictPolicy", "TimestampColumn", "PassThru"],
         ["Get-OmsConflict"] = ["Name", "Table", "Type", "Direction", "Since", "Unresolved"],
+        ["Set-OmsConflictPolicy"] = ["Name", "Policy", "Table", "Direction", "TimestampColumn", "DetectStale", "PassThru"],
+        ["Resolve-OmsConflict"] = ["InputObject", "Id", "Action", "PassThru"],
+        ["Export-OmsConflict"] = ["Path", "Name", "InputObject", "Format", "NoClobber"],
     };
 
     private static readonly string[] ChangesState =
         ["New-OmsDataSource", "Set-OmsDataSource", "Remove-OmsDataSource", "New-OmsTask", "Set-OmsTask", "Remove-OmsTask",
-         "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask"];
+         "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask", "Enable-OmsReverse", "Set-OmsConflictPolicy",
+         "Resolve-OmsConflict", "Export-OmsConflict"];
 
     [Fact]
     public void ExportsExactlyTheCmdlets()

@@ -14,20 +14,25 @@ public sealed class BinlogTransactionReader
 
     /// <param name="schemas">Supplies column names, signedness and charsets the binlog does not carry; null decodes with the binlog's metadata alone.</param>
     /// <param name="includeTable">Which tables' rows to decode (database, table); rows of other tables are skipped. Null decodes all.</param>
-    public BinlogTransactionReader(BinlogConnectionOptions options, IBinlogSchemaProvider? schemas = null, Func<string, string, bool>? includeTable = null)
+    /// <param name="spill">How much memory the transactions read and not yet disposed may hold, and where rows past that wait; null for <see cref="TransactionSpillOptions.Default"/>.</param>
+    public BinlogTransactionReader(BinlogConnectionOptions options, IBinlogSchemaProvider? schemas = null, Func<string, string, bool>? includeTable = null,
+        TransactionSpillOptions? spill = null)
     {
         _options = options;
         _schemas = schemas;
         _includeTable = includeTable;
+        _spill = spill;
     }
 
     private readonly Func<string, string, bool>? _includeTable;
+    private readonly TransactionSpillOptions? _spill;
 
     /// <summary>The flavor of the server last connected to.</summary>
     public BinlogServerFlavor? Flavor { get; private set; }
 
     /// <summary>
-    /// Streams transactions from <paramref name="start"/> until cancelled. Throws
+    /// Streams transactions from <paramref name="start"/> until cancelled. Dispose each transaction once done with it:
+    /// transactions not disposed keep their share of the memory budget, and later ones spill sooner. Throws
     /// <see cref="BinlogServerException"/> (with <see cref="BinlogServerException.IsBinlogUnavailable"/>
     /// when the start position is purged or unknown), <see cref="BinlogChecksumException"/> on a corrupt
     /// event, <see cref="BinlogUnsupportedException"/> for server settings this reader refuses, and
@@ -37,7 +42,7 @@ public sealed class BinlogTransactionReader
     {
         await using var stream = await BinlogEventStream.OpenAsync(_options, start, cancellationToken).ConfigureAwait(false);
         Flavor = stream.Flavor;
-        var assembler = new TransactionAssembler(stream.Flavor, start, _schemas, _includeTable);
+        using var assembler = new TransactionAssembler(stream.Flavor, start, _schemas, _includeTable, _spill);
         await foreach (var e in stream.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var transaction = await assembler.AcceptAsync(e, cancellationToken).ConfigureAwait(false);

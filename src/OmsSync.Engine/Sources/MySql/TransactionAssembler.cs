@@ -1,6 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql.Events;
 using OmsSync.Engine.Sources.MySql.Rows;
+using OmsSync.Engine.Sources.MySql.Spill;
 
 namespace OmsSync.Engine.Sources.MySql;
 
@@ -8,8 +9,9 @@ namespace OmsSync.Engine.Sources.MySql;
 /// Groups binlog events into whole transactions. It keeps two positions: the last transaction
 /// boundary (the only position ever handed out) and, while inside a transaction, the changes
 /// collected so far. A transaction ends at XID, at COMMIT/ROLLBACK, or after a DDL statement.
+/// Row changes past the memory budget spill to disk (<see cref="TransactionSpillOptions"/>).
 /// </summary>
-internal sealed class TransactionAssembler
+internal sealed class TransactionAssembler : IDisposable
 {
     private readonly IBinlogSchemaProvider? _schemas;
     private readonly BinlogServerFlavor _flavor;
@@ -34,17 +36,23 @@ internal sealed class TransactionAssembler
     private uint _serverId;
     private bool _skipReplication;
     private BinlogPosition? _transactionStart;
-    private List<BinlogChange> _changes = new();
+    private BinlogChangeList _changes;
 
     private readonly Func<string, string, bool>? _includeTable;
+    private readonly TransactionSpillOptions _spill;
+    private readonly ChangeMemoryBudget _budget;
 
     /// <param name="includeTable">Which tables' rows to decode; rows of others are skipped (their transactions still count). Null decodes all.</param>
+    /// <param name="spill">Where and past how much memory row changes spill to disk; null for <see cref="TransactionSpillOptions.Default"/>.</param>
     public TransactionAssembler(BinlogServerFlavor flavor, BinlogStartPosition start, IBinlogSchemaProvider? schemas,
-        Func<string, string, bool>? includeTable = null)
+        Func<string, string, bool>? includeTable = null, TransactionSpillOptions? spill = null)
     {
         _flavor = flavor;
         _schemas = schemas;
         _includeTable = includeTable;
+        _spill = spill ?? TransactionSpillOptions.Default;
+        _budget = new ChangeMemoryBudget(_spill.MemoryLimitBytes);
+        _changes = new BinlogChangeList(_spill, _budget);
         _file = start.File ?? "";
         _position = start.Position;
         _mariaDbGtids = start.MariaDbGtids ?? MariaDbGtidList.Empty;
@@ -63,7 +71,7 @@ internal sealed class TransactionAssembler
     public async ValueTask<BinlogTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
     {
         var transaction = await AcceptCoreAsync(e, cancellationToken).ConfigureAwait(false);
-        if (transaction is null || transaction.IsHeartbeat) return transaction;
+        if (transaction is null || !transaction.ContainsDdl) return transaction;
         // Tables change shape only through DDL: decoding plans and schemas are renewed after one.
         foreach (var ddl in transaction.Changes.OfType<BinlogDdlChange>())
         {
@@ -213,7 +221,6 @@ internal sealed class TransactionAssembler
         _serverId = header.ServerId;
         _skipReplication = (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0;
         _transactionStart = Boundary;
-        _changes = new List<BinlogChange>();
     }
 
     private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false, (BinlogXaPhase Phase, string Xid)? xa = null)
@@ -230,6 +237,7 @@ internal sealed class TransactionAssembler
         var commitTime = _commitMicroseconds is { } micro and > 0
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(micro / 1000)).AddTicks((long)(micro % 1000) * 10)
             : DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
+        _changes.Seal();
         var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary)
         {
             XaPhase = xa?.Phase ?? BinlogXaPhase.None,
@@ -238,7 +246,7 @@ internal sealed class TransactionAssembler
         };
         _inTransaction = false;
         _sawBegin = false;
-        _changes = new List<BinlogChange>();
+        _changes = new BinlogChangeList(_spill, _budget);
         return transaction;
     }
 
@@ -267,10 +275,13 @@ internal sealed class TransactionAssembler
             RowsEventKind.Update => RowChangeKind.Update,
             _ => RowChangeKind.Delete,
         };
-        foreach (var (before, after) in RowImageDecoder.Decode(rows, decoder.Columns))
-            _changes.Add(new BinlogRowChange(kind, map.Database, map.Table, decoder.Names, before, after, decoder.Schema));
+        _changes.AddRows(new RowsShape(kind, rows, map.Database, map.Table, decoder.Columns, decoder.Names, decoder.Schema),
+            rows.Rows, RowImageDecoder.Decode(rows, decoder.Columns));
         if ((rows.Flags & RowsEvent.StatementEndFlag) != 0) _tableMaps.Clear();
     }
+
+    /// <summary>Gives back the memory and deletes the spill file of a transaction left unfinished when reading stopped.</summary>
+    public void Dispose() => _changes.Dispose();
 
     private sealed class TableDecoder(TableMapEvent map, RowColumn[] columns, TableSchema? schema)
     {

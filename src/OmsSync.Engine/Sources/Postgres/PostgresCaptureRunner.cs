@@ -199,8 +199,8 @@ internal sealed class PostgresCaptureRunner
         ChannelReader<LogicalTransaction> queue, CancellationToken cancellationToken)
     {
         var tables = _shaped.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
-        var plans = new ApplyPlans(tables);
-        var applier = new ChangeApplier(_task.Name, _direction, ConflictPolicy.Ignore);
+        var plans = new ApplyPlans(tables, _task, _direction);
+        var applier = new ChangeApplier(_task.Name, _direction);
         var progress = new StreamProgress(_runtime, _task.Name, _direction, lastCommit);
         var lastCheckpointWrite = TimeSpan.Zero;
 
@@ -317,7 +317,7 @@ internal sealed class PostgresCaptureRunner
     /// The apply plan of each change: by table, and for an update that lacks unchanged TOASTed values, a plan that sets
     /// only the columns it carries (the task's column selection narrowed to them).
     /// </summary>
-    private sealed class ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables)
+    private sealed class ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables, MigrationTask task, Direction direction)
     {
         private readonly Dictionary<string, TableApplyPlan> _plans = new(StringComparer.Ordinal);
 
@@ -332,7 +332,14 @@ internal sealed class PostgresCaptureRunner
                 var present = MovingColumnNames(table).Where(c => !missing.Contains(c)).ToList();
                 table = table with { Mapping = table.Mapping with { Columns = present } };
             }
-            return _plans[key] = new TableApplyPlan(table, change.ColumnNames);
+            var rule = ConflictRule.Resolve(task.ConflictRules, direction, new Rules.ObjectName(table.Mapping.SourceDatabase, table.Mapping.SourceTable),
+                new Rules.ObjectName(table.Mapping.TargetDatabase, table.Mapping.TargetTable));
+            // A before-image from PostgreSQL holds only the key unless the table has REPLICA IDENTITY FULL: too little to judge a stale row by.
+            if (rule.ChecksBeforeImage)
+                throw new OmsException("ConflictPolicyNotSupported", OmsErrorKind.NotSupported, table.Mapping.Source,
+                    $"Table '{table.Mapping.Source}' has conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")}; " +
+                    "changes read from PostgreSQL take Ignore and Overwrite. Change it with Set-OmsConflictPolicy.");
+            return _plans[key] = new TableApplyPlan(table, change.ColumnNames) { Rule = rule };
         }
 
         private static IEnumerable<string> MovingColumnNames(TaskTable table) => FullLoad.MovingColumns.Of(table.Schema, table.Mapping).Select(c => c.Name);

@@ -5,6 +5,9 @@ using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Targets.MySql;
 
+/// <summary>A parallel apply lane's progress (see CheckpointStore.WriteLaneAsync).</summary>
+public sealed record LaneCheckpoint(int Lane, int Lanes, BinlogPosition Position);
+
 /// <summary>A task direction's checkpoint in the target's `oms`.`checkpoints` table.</summary>
 public sealed record Checkpoint(BinlogPosition Position, BinlogPosition? CatchUpUntil, long Transactions, DateTimeOffset? SourceCommit);
 
@@ -77,8 +80,52 @@ internal static class CheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A parallel apply lane's progress: lane <paramref name="lane"/> of <paramref name="lanes"/> has applied its
+    /// rows of every source transaction up to <paramref name="position"/>. Written in the lane's own transaction;
+    /// the row also marks the lane's transactions for loop prevention (its direction column starts with the direction).
+    /// </summary>
+    public static async Task WriteLaneAsync(MySqlConnection target, MySqlTransaction transaction, string task, Direction direction, int lane, int lanes,
+        BinlogPosition position, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "INSERT INTO `oms`.`checkpoints` (task, direction, position, transactions, updated_at) VALUES (@t, @d, @p, 0, UTC_TIMESTAMP(6)) " +
+            "ON DUPLICATE KEY UPDATE position = VALUES(position), updated_at = VALUES(updated_at)", target, transaction);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@d", $"{direction}/{lane}of{lanes}");
+        command.Parameters.AddWithValue("@p", CheckpointPosition.Serialize(position));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lanes' progress rows of a task direction, read with a lock like the checkpoint itself.</summary>
+    public static async Task<IReadOnlyList<LaneCheckpoint>> ReadLanesAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT direction, position FROM `oms`.`checkpoints` WHERE task = @t AND direction LIKE @prefix FOR UPDATE", target);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@prefix", direction + "/%");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var lanes = new List<LaneCheckpoint>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var parts = reader.GetString(0)[(direction.ToString().Length + 1)..].Split("of");
+            if (parts.Length == 2 && int.TryParse(parts[0], out var lane) && int.TryParse(parts[1], out var count))
+                lanes.Add(new LaneCheckpoint(lane, count, CheckpointPosition.Parse(reader.GetString(1))));
+        }
+        return lanes;
+    }
+
+    public static async Task DeleteLanesAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("DELETE FROM `oms`.`checkpoints` WHERE task = @t AND direction LIKE @prefix", target);
+        command.Parameters.AddWithValue("@t", task);
+        command.Parameters.AddWithValue("@prefix", direction + "/%");
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task DeleteAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
     {
+        await DeleteLanesAsync(target, task, direction, cancellationToken).ConfigureAwait(false);
         await using var command = new MySqlCommand("DELETE FROM `oms`.`checkpoints` WHERE task = @t AND direction = @d", target);
         command.Parameters.AddWithValue("@t", task);
         command.Parameters.AddWithValue("@d", direction.ToString());

@@ -7,33 +7,52 @@ using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Targets.MySql;
 
-/// <summary>A MySQL-family server as the target of incremental synchronization: <see cref="ChangeApplier"/> and `oms`.`checkpoints`.</summary>
-internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Direction direction, ConflictPolicy policy) : ITargetApplier
+/// <summary>A MySQL-family server as the target of incremental synchronization: <see cref="ChangeApplier"/>, parallel lanes and `oms`.`checkpoints`.</summary>
+internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Direction direction) : ITargetApplier
 {
-    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
-        new Session(await target.OpenAsync(cancellationToken).ConfigureAwait(false), new ChangeApplier(task, direction, policy), task, direction);
+    private readonly ChangeApplier _applier = new(task, direction);
 
-    private sealed class Session(MySqlConnection connection, ChangeApplier applier, string task, Direction direction) : ITargetSession
+    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
+        new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
+
+    private sealed class Session(MySqlTargetApplier owner, MySqlConnection connection) : ITargetSession
     {
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => OmsControlSchema.EnsureAsync(connection, cancellationToken);
 
-        public Task<Checkpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) => CheckpointStore.ReadAsync(connection, task, direction, cancellationToken);
+        public Task<Checkpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
+            CheckpointStore.ReadAsync(connection, owner.TaskName, owner.Direction, cancellationToken);
 
         public Task WriteStartAsync(BinlogPosition start, CancellationToken cancellationToken) =>
-            CheckpointStore.WriteAsync(connection, null, task, direction, start, null, 0, cancellationToken);
+            CheckpointStore.WriteAsync(connection, null, owner.TaskName, owner.Direction, start, null, 0, cancellationToken);
 
         public Task SetCatchUpAsync(BinlogPosition until, CancellationToken cancellationToken) =>
-            CheckpointStore.SetCatchUpAsync(connection, task, direction, until, cancellationToken);
+            CheckpointStore.SetCatchUpAsync(connection, owner.TaskName, owner.Direction, until, cancellationToken);
 
-        public async Task ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, BinlogPosition end,
-            DateTimeOffset? sourceCommit, long transactions, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
-            await CheckpointStore.WriteAsync(connection, transaction, task, direction, end, sourceCommit, transactions, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        public async Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
+            await ApplyLanes.OpenAsync(owner.Target, connection, owner.TaskName, owner.Direction, writeConcurrency, checkpoint, cancellationToken).ConfigureAwait(false);
+
+        public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
+            new Write(owner, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
+
+    private sealed class Write(MySqlTargetApplier owner, MySqlConnection connection, MySqlTransaction transaction) : ITargetWrite
+    {
+        public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+            CancellationToken cancellationToken) =>
+            owner._applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken);
+
+        public async Task CommitAsync(BinlogPosition end, DateTimeOffset? sourceCommit, long transactions, CancellationToken cancellationToken)
+        {
+            await CheckpointStore.WriteAsync(connection, transaction, owner.TaskName, owner.Direction, end, sourceCommit, transactions, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
+    }
+
+    private MySqlEndpoint Target => target;
+    private string TaskName => task;
+    private Direction Direction => direction;
 }

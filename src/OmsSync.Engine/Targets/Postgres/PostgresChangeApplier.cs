@@ -20,15 +20,13 @@ internal sealed class PostgresChangeApplier
 
     private readonly string _task;
     private readonly Direction _direction;
-    private readonly ConflictPolicy _policy;
     private readonly Func<TableApplyPlan, PostgresTablePlan> _plan;
 
     /// <param name="plan">The PostgreSQL plan of a source table's apply plan.</param>
-    public PostgresChangeApplier(string task, Direction direction, ConflictPolicy policy, Func<TableApplyPlan, PostgresTablePlan> plan)
+    public PostgresChangeApplier(string task, Direction direction, Func<TableApplyPlan, PostgresTablePlan> plan)
     {
         _task = task;
         _direction = direction;
-        _policy = policy;
         _plan = plan;
     }
 
@@ -151,8 +149,9 @@ internal sealed class PostgresChangeApplier
             StatementKind.Update => ConflictType.UpdateMissing,
             _ => ConflictType.DeleteMissing,
         };
+        var policy = plan.Source.Rule.Policy;
         var outcome = "KeptTarget";
-        if (_policy == ConflictPolicy.Overwrite && type is ConflictType.InsertExists or ConflictType.UpdateMissing && plan.HasKey)
+        if (policy == ConflictPolicy.Overwrite && type is ConflictType.InsertExists or ConflictType.UpdateMissing && plan.HasKey)
         {
             await using var overwrite = new NpgsqlCommand(Upsert(plan, change.After!), target, transaction);
             await overwrite.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -164,15 +163,15 @@ internal sealed class PostgresChangeApplier
             Task = _task,
             Direction = _direction,
             Table = plan.Source.Table.Mapping.Target,
-            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => ChangeApplier.Display(keyRow[k.Index]))),
+            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => ConflictResolver.Display(keyRow[k.Index]))),
             Type = type,
             SourceBefore = change.Before is null ? null : RowJson(plan, change.Before),
             SourceAfter = change.After is null ? null : RowJson(plan, change.After),
-            Policy = _policy,
+            Policy = policy,
             Outcome = outcome,
         });
     }
 
     private static string RowJson(PostgresTablePlan plan, IReadOnlyList<object?> row) =>
-        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => ChangeApplier.Display(row[c.Index])));
+        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => ConflictResolver.Display(row[c.Index])));
 }

@@ -10,6 +10,10 @@ internal sealed class PostgresTablePlan
 {
     public PostgresTablePlan(TableApplyPlan plan, TableSchema target)
     {
+        if (plan.Rule.ChecksBeforeImage)
+            throw new Errors.OmsException("ConflictPolicyNotSupported", Errors.OmsErrorKind.NotSupported, plan.Table.Mapping.Target,
+                $"Table '{plan.Table.Mapping.Target}' has conflict policy {plan.Rule.Policy}{(plan.Rule.DetectStale ? " with stale-row detection" : "")}; " +
+                "a PostgreSQL target takes Ignore and Overwrite. Change it with Set-OmsConflictPolicy.");
         Source = plan;
         Target = PostgresSyntax.QuoteQualified(target.Database, target.Name);
         Columns = plan.Columns.Select(c => Column(plan, target, c)).ToList();

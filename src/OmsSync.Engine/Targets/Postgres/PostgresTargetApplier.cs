@@ -18,16 +18,14 @@ internal sealed class PostgresTargetApplier : ITargetApplier
     private readonly PostgresEndpoint _target;
     private readonly string _task;
     private readonly Direction _direction;
-    private readonly ConflictPolicy _policy;
     private readonly Dictionary<string, TableSchema> _shapes;
 
     /// <param name="objects">The task's tables (MySQL-family source), to know each one's PostgreSQL shape.</param>
-    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, ConflictPolicy policy, TaskObjects objects)
+    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, TaskObjects objects)
     {
         _target = target;
         _task = task;
         _direction = direction;
-        _policy = policy;
         _shapes = objects.Tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, []), StringComparer.Ordinal);
     }
 
@@ -35,7 +33,7 @@ internal sealed class PostgresTargetApplier : ITargetApplier
     {
         var connection = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var plans = new Dictionary<TableApplyPlan, PostgresTablePlan>(ReferenceEqualityComparer.Instance);
-        var applier = new PostgresChangeApplier(_task, _direction, _policy,
+        var applier = new PostgresChangeApplier(_task, _direction,
             plan => plans.TryGetValue(plan, out var planned) ? planned : plans[plan] = new PostgresTablePlan(plan, _shapes[plan.Table.Mapping.Source]));
         return new Session(this, connection, applier);
     }
@@ -57,16 +55,31 @@ internal sealed class PostgresTargetApplier : ITargetApplier
         public Task SetCatchUpAsync(BinlogPosition until, CancellationToken cancellationToken) =>
             PostgresCheckpointStore.SetCatchUpAsync(connection, owner._task, owner._direction, CheckpointPosition.Serialize(until), cancellationToken);
 
-        public async Task ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, BinlogPosition end,
-            DateTimeOffset? sourceCommit, long transactions, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        public Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
+            Task.FromResult<ApplyLanes?>(null); // one lane: parallel lanes are a MySQL-family target's
+
+        public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
+            new Write(owner, connection, applier, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    private sealed class Write(PostgresTargetApplier owner, NpgsqlConnection connection, PostgresChangeApplier applier, NpgsqlTransaction transaction) : ITargetWrite
+    {
+        public async Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+            CancellationToken cancellationToken)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+            return changes.Count;
+        }
+
+        public async Task CommitAsync(BinlogPosition end, DateTimeOffset? sourceCommit, long transactions, CancellationToken cancellationToken)
+        {
             await PostgresCheckpointStore.WriteAsync(connection, transaction, owner._task, owner._direction, CheckpointPosition.Serialize(end), sourceCommit,
                 transactions, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 }

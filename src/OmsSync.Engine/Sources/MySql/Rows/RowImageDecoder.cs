@@ -34,21 +34,31 @@ internal static class RowImageDecoder
     {
         if (rows.ColumnCount != columns.Count)
             throw new FormatException($"Rows event for table id {rows.TableId} has {rows.ColumnCount} columns, its TABLE_MAP {columns.Count}.");
+        return Decode(rows.Kind, rows.Rows, rows.ColumnsPresent, rows.ColumnsPresentAfter, columns);
+    }
+
+    /// <summary>
+    /// The rows of encoded row images, as a rows event carries them; the images of consecutive events with the
+    /// same kind and column bitmaps may be concatenated (a spilled transaction reads them back this way).
+    /// </summary>
+    public static List<(object?[]? Before, object?[]? After)> Decode(RowsEventKind kind, ReadOnlySpan<byte> images, byte[] present, byte[]? presentAfter,
+        IReadOnlyList<RowColumn> columns)
+    {
         var result = new List<(object?[]?, object?[]?)>();
-        var reader = new PacketReader(rows.Rows);
+        var reader = new PacketReader(images);
         while (!reader.IsEmpty)
         {
-            switch (rows.Kind)
+            switch (kind)
             {
                 case RowsEventKind.Insert:
-                    result.Add((null, ReadImage(ref reader, columns, rows.ColumnsPresent)));
+                    result.Add((null, ReadImage(ref reader, columns, present)));
                     break;
                 case RowsEventKind.Delete:
-                    result.Add((ReadImage(ref reader, columns, rows.ColumnsPresent), null));
+                    result.Add((ReadImage(ref reader, columns, present), null));
                     break;
                 default:
-                    var before = ReadImage(ref reader, columns, rows.ColumnsPresent);
-                    result.Add((before, ReadImage(ref reader, columns, rows.ColumnsPresentAfter!)));
+                    var before = ReadImage(ref reader, columns, present);
+                    result.Add((before, ReadImage(ref reader, columns, presentAfter!)));
                     break;
             }
         }

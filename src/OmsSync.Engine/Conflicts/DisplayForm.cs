@@ -1,0 +1,51 @@
+using System.Text;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Conflicts;
+
+/// <summary>
+/// How the conflict log writes a column's value as text, and how such text becomes an SQL literal again:
+/// binary and spatial values as 0x-hex, BIT as b'...', everything else as the server prints it.
+/// </summary>
+public static class DisplayForm
+{
+    public enum Kind { Text, Hex, Bits }
+
+    public static Kind Of(ColumnSchema column) => column.DataType switch
+    {
+        "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" or "geometry" or "point" or "linestring" or "polygon"
+            or "multipoint" or "multilinestring" or "multipolygon" or "geometrycollection" => Kind.Hex,
+        "bit" => Kind.Bits,
+        _ => Kind.Text,
+    };
+
+    /// <summary>Appends the literal for a value the conflict log shows as <paramref name="text"/>.</summary>
+    public static void AppendLiteral(StringBuilder sql, ColumnSchema column, string? text)
+    {
+        if (text is null)
+        {
+            sql.Append("NULL");
+            return;
+        }
+        switch (Of(column))
+        {
+            case Kind.Hex when text.StartsWith("0x", StringComparison.Ordinal) && IsDigits(text.AsSpan(2), "0123456789ABCDEFabcdef"):
+                sql.Append("X'").Append(text, 2, text.Length - 2).Append('\'');
+                return;
+            case Kind.Bits when text.StartsWith("b'", StringComparison.Ordinal) && text.EndsWith('\'') && IsDigits(text.AsSpan(2, text.Length - 3), "01"):
+                sql.Append(text.Length == 3 ? "0" : text);
+                return;
+        }
+        sql.Append('\'');
+        foreach (var c in text)
+            sql.Append(c switch { '\\' => "\\\\", '\'' => "\\'", '\0' => "\\0", '\n' => "\\n", '\r' => "\\r", '\x1a' => "\\Z", _ => c.ToString() });
+        sql.Append('\'');
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> text, string allowed)
+    {
+        foreach (var c in text)
+            if (!allowed.Contains(c)) return false;
+        return text.Length % (allowed.Length == 2 ? 1 : 2) == 0;
+    }
+}

@@ -1,0 +1,48 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.Targets.MySql;
+
+namespace OmsSync.Engine.Incremental;
+
+/// <summary>
+/// Loop prevention for bidirectional tasks. Every transaction a direction applies also writes that
+/// direction's checkpoint row in the `oms` database of its target, in the same transaction. The other
+/// direction reads that server's binlog and drops whole transactions carrying the marker, so a change
+/// crosses once and never comes back. Application transactions never write the marker, so no transaction
+/// mixes application rows with one.
+/// </summary>
+internal static class LoopFilter
+{
+    /// <summary>Whether the binlog reader must decode a table's rows for the filter to see markers.</summary>
+    public static bool IsMarkerTable(string database, string table) =>
+        database == OmsControlSchema.Database && table == "checkpoints";
+
+    /// <summary>True for a transaction applied by the task's other direction.</summary>
+    public static bool AppliedByOtherDirection(BinlogTransaction transaction, string task, Direction direction)
+    {
+        if (!transaction.HasRowsOf(OmsControlSchema.Database, "checkpoints")) return false; // no need to read a large one through
+        var other = (direction == Direction.Forward ? Direction.Reverse : Direction.Forward).ToString();
+        foreach (var change in transaction.Changes)
+        {
+            if (change is not BinlogRowChange row || !IsMarkerTable(row.Database, row.Table)) continue;
+            var image = row.After ?? row.Before;
+            if (image is null) continue;
+            var taskAt = IndexOf(row.ColumnNames, "task");
+            var directionAt = IndexOf(row.ColumnNames, "direction");
+            if (taskAt < 0 || directionAt < 0) continue;
+            // The direction's own row, or one of its parallel lanes' rows ("Forward/1of2").
+            if (string.Equals(image[taskAt]?.ToString(), task, StringComparison.Ordinal)
+                && image[directionAt]?.ToString() is { } marker && (marker == other || marker.StartsWith(other + "/", StringComparison.Ordinal)))
+                return true;
+        }
+        return false;
+    }
+
+    private static int IndexOf(IReadOnlyList<string?> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        return -1;
+    }
+}

@@ -1,0 +1,12 @@
+using OmsSync.Engine.Sources.MySql;
+
+namespace OmsSync.Engine.Incremental;
+
+/// <summary>Source transactions applied in one target transaction; disposing it releases their memory and spill files.</summary>
+internal sealed class TransactionBatch : List<BinlogTransaction>, IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var transaction in this) transaction.Dispose();
+    }
+}

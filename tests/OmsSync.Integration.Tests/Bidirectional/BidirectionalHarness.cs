@@ -1,0 +1,99 @@
+using MySqlConnector;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Integration.Tests.FullLoad;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+
+namespace OmsSync.Integration.Tests.Bidirectional;
+
+/// <summary>Helpers of the bidirectional tests: starting both directions, waiting for equality, and auditing a server's binlog.</summary>
+internal static class BidirectionalHarness
+{
+    /// <param name="restarting">A worker was killed: its Failed status lasts until the supervisor starts a new one.</param>
+    public static Task WaitForIncrementalAsync(EngineHarness h, string task, Direction direction, bool restarting = false) =>
+        EngineHarness.WaitUntilAsync(() =>
+        {
+            var s = h.Service.Status(task, direction);
+            if (s.Status is TaskStatus.Failed && !restarting) throw new InvalidOperationException($"{direction} failed: {s.Message}\n{Log(h, task, direction)}");
+            return s.Phase == TaskPhase.Incremental && s.Status == TaskStatus.Running && h.Service.IsWorkerAlive(task, direction);
+        }, TimeSpan.FromSeconds(90), $"{direction} in its incremental phase");
+
+    /// <summary>Starts the forward direction, waits for its incremental phase, then starts the reverse one.</summary>
+    public static async Task StartBothAsync(EngineHarness h, string task)
+    {
+        h.Service.StartWorker(task, Direction.Forward);
+        await WaitForIncrementalAsync(h, task, Direction.Forward);
+        h.Service.StartWorker(task, Direction.Reverse);
+        await WaitForIncrementalAsync(h, task, Direction.Reverse);
+    }
+
+    public static string Log(EngineHarness h, string task, Direction direction) =>
+        File.Exists(h.Service.Home.WorkerLog(task, direction)) ? File.ReadAllText(h.Service.Home.WorkerLog(task, direction)) : "(no log)";
+
+    /// <summary>Waits until each table reads the same on both servers.</summary>
+    public static async Task WaitForEqualAsync(EngineHarness h, string task, string sourceDb, string targetDb, params (string Table, string Order)[] tables)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            var equal = true;
+            foreach (var (table, order) in tables)
+                equal &= (await TableSnapshot.ReadAsync(h.Source, sourceDb, table, order)).SequenceEqual(await TableSnapshot.ReadAsync(h.Target, targetDb, table, order));
+            if (equal) return;
+            if (DateTime.UtcNow > deadline)
+            {
+                Console.Error.WriteLine($"forward log:\n{Log(h, task, Direction.Forward)}\nreverse log:\n{Log(h, task, Direction.Reverse)}");
+                foreach (var (table, order) in tables)
+                    Assert.Equal(await TableSnapshot.ReadAsync(h.Source, sourceDb, table, order), await TableSnapshot.ReadAsync(h.Target, targetDb, table, order));
+            }
+            await Task.Delay(300);
+        }
+    }
+
+    public static async Task<BinlogPosition> PositionAsync(ServerAddress server)
+    {
+        await using var connection = await TestServers.OpenMySqlAsync(server);
+        await using var command = new MySqlCommand("SHOW MASTER STATUS", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new BinlogPosition(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), null, BinlogServerFlavor.MariaDb);
+    }
+
+    /// <summary>What a server's binlog holds for one database between two positions, sorted by who wrote it.</summary>
+    public sealed record Audit(int UnmarkedTransactions, long UnmarkedRows, int ForwardMarked, long ForwardRows, int ReverseMarked, long ReverseRows);
+
+    public static async Task<Audit> AuditAsync(ServerAddress server, string database, string task, BinlogPosition from, BinlogPosition to)
+    {
+        var options = new BinlogConnectionOptions
+        {
+            Host = server.Host, Port = server.Port, User = TestServers.User, Password = TestServers.Password,
+            ServerId = (uint)(90_000 + Random.Shared.Next(10_000)), HeartbeatInterval = TimeSpan.FromSeconds(1), TlsMode = BinlogTlsMode.Disabled,
+        };
+        var reader = new BinlogTransactionReader(options, new InformationSchemaProvider(options),
+            (db, table) => db == database || (db == "oms" && table == "checkpoints"));
+        int unmarked = 0, forward = 0, reverse = 0;
+        long unmarkedRows = 0, forwardRows = 0, reverseRows = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromFile(from.File, from.Position, null), timeout.Token))
+        {
+            var reached = string.CompareOrdinal(transaction.EndPosition.File, to.File) > 0
+                || transaction.EndPosition.File == to.File && transaction.EndPosition.Position >= to.Position;
+            if (!transaction.IsHeartbeat)
+            {
+                var rows = transaction.Changes.OfType<BinlogRowChange>().Count(r => r.Database == database);
+                var marker = transaction.Changes.OfType<BinlogRowChange>()
+                    .Where(r => r.Database == "oms" && r.Table == "checkpoints")
+                    .Select(r => (r.After ?? r.Before)!)
+                    .Where(image => image[0]?.ToString() == task)
+                    .Select(image => image[1]?.ToString()?.Split('/')[0]).FirstOrDefault(); // lanes write "Forward/1of2"
+                if (rows > 0 && marker is null) { unmarked++; unmarkedRows += rows; }
+                else if (rows > 0 && marker == "Forward") { forward++; forwardRows += rows; }
+                else if (rows > 0 && marker == "Reverse") { reverse++; reverseRows += rows; }
+            }
+            if (reached) break;
+        }
+        return new Audit(unmarked, unmarkedRows, forward, forwardRows, reverse, reverseRows);
+    }
+}
