@@ -45,6 +45,7 @@ install_packages() {
     command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
     command -v mydumper >/dev/null 2>&1 || need+=(mydumper)
     command -v pt-table-checksum >/dev/null 2>&1 || need+=(percona-toolkit)
+    command -v pgloader >/dev/null 2>&1 || need+=(pgloader)
   fi
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then

@@ -53,4 +53,18 @@ internal static class ChunkPlanner
             previous = values;
         }
     }
+
+    /// <summary>The chunks that consecutive upper boundaries make: (-inf, b0], (b0, b1], ..., (bn, +inf).</summary>
+    public static IReadOnlyList<Chunk> Between(IReadOnlyList<IReadOnlyList<string?>> boundaries)
+    {
+        var chunks = new List<Chunk>(boundaries.Count + 1);
+        IReadOnlyList<string?>? lower = null;
+        foreach (var upper in boundaries)
+        {
+            chunks.Add(new Chunk(chunks.Count, lower, upper));
+            lower = upper;
+        }
+        chunks.Add(new Chunk(chunks.Count, lower, null));
+        return chunks;
+    }
 }

@@ -12,7 +12,7 @@ namespace OmsSync.Engine.FullLoad;
 /// </summary>
 internal sealed class ColumnTransfer
 {
-    private ColumnTransfer(ColumnSchema column, string selectExpression, bool viaVariable, string? assignExpression)
+    internal ColumnTransfer(ColumnSchema column, string selectExpression, bool viaVariable, string? assignExpression)
     {
         Column = column;
         SelectExpression = selectExpression;

@@ -1,34 +1,35 @@
 using System.Threading.Channels;
-using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
-using OmsSync.Engine.Targets.MySql;
 
 namespace OmsSync.Engine.FullLoad;
 
 /// <summary>
-/// Full migration between MySQL-family databases: tables are cut into key ranges, read by parallel
-/// readers and loaded by parallel writers with LOAD DATA; each loaded chunk is marked done in the target's
-/// `oms` database in the same transaction, so a killed worker resumes with the chunks that are not in.
+/// Full migration: tables are cut into key ranges, read by parallel readers and loaded by parallel writers; each
+/// loaded chunk is marked done in the target's `oms` control tables in the same transaction, so a killed worker
+/// resumes with the chunks that are not in. The servers on either side are an <see cref="IChunkSource"/> and an
+/// <see cref="IChunkTarget"/> (MySQL family with LOAD DATA, PostgreSQL with COPY).
 /// </summary>
 public sealed class FullLoadRunner
 {
     private const long TargetChunkBytes = 8 << 20;
-    private readonly MySqlEndpoint _source;
-    private readonly MySqlEndpoint _target;
+    private readonly IChunkSource _source;
+    private readonly IChunkTarget _target;
     private readonly MigrationTask _task;
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
 
-    private readonly bool? _bulkLoad;
-
+    /// <summary>Between MySQL-family servers.</summary>
     /// <param name="bulkLoad">Null detects whether the target allows LOAD DATA LOCAL; false forces the INSERT path.</param>
     public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts, bool? bulkLoad = null)
+        : this(new MySqlChunkSource(source), new MySqlChunkTarget(target, task, source, bulkLoad), task, runtime, conflicts)
     {
-        _bulkLoad = bulkLoad;
+    }
+
+    internal FullLoadRunner(IChunkSource source, IChunkTarget target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts)
+    {
         _source = source;
         _target = target;
         _task = task;
@@ -41,27 +42,22 @@ public sealed class FullLoadRunner
         var throttle = new Throttle(_task.RowsPerSecond, _task.BytesPerSecond);
         var progress = new FullLoadProgress(_task.Name, _runtime);
         var pending = new List<(TableCopyPlan Plan, Chunk Chunk)>();
-        bool bulk;
+        var plans = new List<TableCopyPlan>();
 
-        await using (var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false))
+        var done = await _target.LoadedChunksAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (mapping, schema) in tables)
         {
-            await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            bulk = _bulkLoad ?? await LocalInfileAsync(target, cancellationToken).ConfigureAwait(false);
-            var done = await DoneChunksAsync(target, cancellationToken).ConfigureAwait(false);
-            foreach (var (mapping, schema) in tables)
-            {
-                var plan = new TableCopyPlan(mapping, schema, MovingColumns.Of(schema, mapping));
-                var (rows, averageRow) = await TableStatisticsAsync(source, schema, cancellationToken).ConfigureAwait(false);
-                plan.RowsEstimate = rows;
-                plan.Chunks = await ChunksAsync(source, plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
-                var doneHere = done.Where(d => d.Table == mapping.Source).ToList();
-                if (doneHere.Count == 0 && _task.NonEmptyTarget == NonEmptyTargetAction.Stop)
-                    await RefuseNonEmptyAsync(target, plan, cancellationToken).ConfigureAwait(false);
-                var doneNumbers = doneHere.Select(d => d.Chunk).ToHashSet();
-                progress.AddTable(plan, doneNumbers.Count, doneHere.Sum(d => d.Rows));
-                pending.AddRange(plan.Chunks.Where(c => !doneNumbers.Contains(c.Number)).Select(c => (plan, c)));
-            }
+            var plan = _source.Plan(mapping, schema);
+            plans.Add(plan);
+            var (rows, averageRow) = await _source.StatisticsAsync(schema, cancellationToken).ConfigureAwait(false);
+            plan.RowsEstimate = rows;
+            plan.Chunks = await ChunksAsync(plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
+            var doneHere = done.Where(d => d.Table == mapping.Source).ToList();
+            if (doneHere.Count == 0 && _task.NonEmptyTarget == NonEmptyTargetAction.Stop)
+                await _target.RefuseNonEmptyAsync(plan, cancellationToken).ConfigureAwait(false);
+            var doneNumbers = doneHere.Select(d => d.Chunk).ToHashSet();
+            progress.AddTable(plan, doneNumbers.Count, doneHere.Sum(d => d.Rows));
+            pending.AddRange(plan.Chunks.Where(c => !doneNumbers.Contains(c.Number)).Select(c => (plan, c)));
         }
         progress.Flush();
 
@@ -70,7 +66,7 @@ public sealed class FullLoadRunner
         var flushing = FlushLoopAsync(flusher, progress, stop.Token);
         try
         {
-            await CopyAsync(pending, throttle, progress, bulk, stop.Token).ConfigureAwait(false);
+            await CopyAsync(pending, throttle, progress, stop.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -78,9 +74,10 @@ public sealed class FullLoadRunner
             try { await flushing.ConfigureAwait(false); } catch (OperationCanceledException) { }
             progress.Flush();
         }
+        await _target.FinishAsync(plans, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress, bool bulk,
+    private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress,
         CancellationToken cancellationToken)
     {
         var work = Channel.CreateUnbounded<(TableCopyPlan, Chunk)>();
@@ -93,39 +90,28 @@ public sealed class FullLoadRunner
 
         var readers = Enumerable.Range(0, Math.Max(1, _task.ReadConcurrency)).Select(_ => Task.Run(async () =>
         {
-            await using var source = await _source.OpenAsync(token).ConfigureAwait(false);
+            await using var source = await _source.OpenReaderAsync(token).ConfigureAwait(false);
             while (work.Reader.TryRead(out var item))
             {
                 var (plan, chunk) = item;
                 // Buffers are reused: a chunk's buffer grows to tens of MB, too large to allocate per chunk.
                 if (!buffers.TryTake(out var data)) data = new LoadDataEncoder();
                 data.Reset();
-                await ChunkReader.ReadAsync(source, plan, chunk, data, token).ConfigureAwait(false);
+                await source.ReadAsync(plan, chunk, data, token).ConfigureAwait(false);
                 await loaded.Writer.WriteAsync((plan, chunk, data), token).ConfigureAwait(false);
             }
         }, token)).ToList();
 
-        var writer = new ChunkWriter(_task.Name, _task.NonEmptyTarget, bulk);
         var writers = Enumerable.Range(0, Math.Max(1, _task.WriteConcurrency)).Select(_ => Task.Run(async () =>
         {
-            await using var target = await _target.OpenAsync(token).ConfigureAwait(false);
-            await PrepareWriterSessionAsync(target, token).ConfigureAwait(false);
-            MySqlConnection? lookup = _task.NonEmptyTarget == NonEmptyTargetAction.Ignore
-                ? await _source.OpenAsync(token).ConfigureAwait(false) : null;
-            try
+            await using var writer = await _target.OpenWriterAsync(token).ConfigureAwait(false);
+            await foreach (var (plan, chunk, data) in loaded.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                await foreach (var (plan, chunk, data) in loaded.Reader.ReadAllAsync(token).ConfigureAwait(false))
-                {
-                    await throttle.WaitAsync(data.Rows, data.Length, token).ConfigureAwait(false);
-                    var (rows, conflicts) = await writer.WriteAsync(target, lookup, plan, chunk, data, token).ConfigureAwait(false);
-                    _conflicts.Record(conflicts);
-                    progress.ChunkDone(plan, data.Rows);
-                    buffers.Add(data);
-                }
-            }
-            finally
-            {
-                if (lookup is not null) await lookup.DisposeAsync().ConfigureAwait(false);
+                await throttle.WaitAsync(data.Rows, data.Length, token).ConfigureAwait(false);
+                var (_, conflicts) = await writer.WriteAsync(plan, chunk, data, token).ConfigureAwait(false);
+                _conflicts.Record(conflicts);
+                progress.ChunkDone(plan, data.Rows);
+                buffers.Add(data);
             }
         }, token)).ToList();
 
@@ -142,25 +128,8 @@ public sealed class FullLoadRunner
         var errors = readers.Concat(writers).Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException())
             .Where(e => e is not OperationCanceledException).ToList();
         if (errors.Count > 0)
-            throw errors[0] is MySqlException m ? _target.Translate(m) : errors[0];
+            throw _target.Translate(errors[0]);
         cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>Bulk-load session settings: no binlog for the copy unless the task asks for it (needs SUPER or BINLOG ADMIN).</summary>
-    private async Task PrepareWriterSessionAsync(MySqlConnection target, CancellationToken cancellationToken)
-    {
-        await using (var checks = new MySqlCommand("SET SESSION foreign_key_checks = 0", target))
-            await checks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (_task.FullLoadBinlog) return;
-        try
-        {
-            await using var binlog = new MySqlCommand("SET SESSION sql_log_bin = 0", target);
-            await binlog.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (MySqlException)
-        {
-            // Without the privilege the copy is simply logged, as with FullLoadBinlog on.
-        }
     }
 
     private static async Task FlushLoopAsync(PeriodicTimer timer, FullLoadProgress progress, CancellationToken cancellationToken)
@@ -169,8 +138,7 @@ public sealed class FullLoadRunner
             progress.Flush();
     }
 
-    private async Task<IReadOnlyList<Chunk>> ChunksAsync(MySqlConnection source, TableCopyPlan plan, long averageRowLength, Throttle throttle,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Chunk>> ChunksAsync(TableCopyPlan plan, long averageRowLength, Throttle throttle, CancellationToken cancellationToken)
     {
         var stored = _runtime.ChunkPlan(_task.Name, plan.Mapping.Source);
         if (stored.Count > 0)
@@ -179,50 +147,9 @@ public sealed class FullLoadRunner
                 c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
         var averageRow = Math.Max(1, averageRowLength);
         var rowsPerChunk = throttle.MaxBatchRows(_task.ChunkRows > 0 ? _task.ChunkRows : Math.Clamp(TargetChunkBytes / averageRow, 1_000, 50_000));
-        var chunks = await ChunkPlanner.PlanAsync(source, plan.Source, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
+        var chunks = await _source.CutAsync(plan, rowsPerChunk, cancellationToken).ConfigureAwait(false);
         _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
             .Select(c => (c.Lower is null ? null : ChunkKey.Serialize(c.Lower), c.Upper is null ? null : ChunkKey.Serialize(c.Upper))).ToList());
         return chunks;
-    }
-
-    private async Task<List<(string Table, int Chunk, long Rows)>> DoneChunksAsync(MySqlConnection target, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(
-            // Locking, so a chunk a killed worker was committing is waited for, not loaded twice.
-            $"SELECT source_table, chunk_no, rows_loaded FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t LOCK IN SHARE MODE", target);
-        command.Parameters.AddWithValue("@t", _task.Name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var done = new List<(string, int, long)>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            done.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
-        return done;
-    }
-
-    private static async Task RefuseNonEmptyAsync(MySqlConnection target, TableCopyPlan plan, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand($"SELECT 1 FROM {plan.TargetName} LIMIT 1", target);
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
-            throw new OmsException("TargetTableNotEmpty", OmsErrorKind.InvalidState, plan.Mapping.Target,
-                $"Target table '{plan.Mapping.Target}' already holds rows and the task's -NonEmptyTarget is Stop. " +
-                "Empty the table, or set Set-OmsTask -NonEmptyTarget Ignore to keep the existing rows and record the collisions.");
-    }
-
-    private static async Task<bool> LocalInfileAsync(MySqlConnection target, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand("SELECT @@GLOBAL.local_infile", target);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 1;
-    }
-
-    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
-    internal static async Task<(long Rows, long AverageRowLength)> TableStatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(
-            "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
-        command.Parameters.AddWithValue("@d", table.Database);
-        command.Parameters.AddWithValue("@t", table.Name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)))
-            : (0, 0);
     }
 }

@@ -6,12 +6,13 @@ namespace OmsSync.Engine.FullLoad;
 /// <summary>Everything needed to copy one table: the mapping, the columns that move, the key, the chunks.</summary>
 internal sealed class TableCopyPlan
 {
-    public TableCopyPlan(TableMapping mapping, TableSchema source, IReadOnlyList<ColumnSchema> columns)
+    /// <param name="transfer">How each column is read for the target; MySQL to MySQL when not given.</param>
+    public TableCopyPlan(TableMapping mapping, TableSchema source, IReadOnlyList<ColumnSchema> columns, Func<ColumnSchema, ColumnTransfer>? transfer = null)
     {
         Mapping = mapping;
         Source = source;
         Columns = columns;
-        Transfers = columns.Select(ColumnTransfer.For).ToList();
+        Transfers = columns.Select(transfer ?? ColumnTransfer.For).ToList();
         var rowKey = source.RowKey;
         Key = rowKey is null ? null : new ChunkKey(rowKey.Columns.Select(c => source.Column(c.Name)).ToList());
     }

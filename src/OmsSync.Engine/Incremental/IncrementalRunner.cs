@@ -25,7 +25,7 @@ public sealed class IncrementalRunner
     private static readonly TimeSpan IdleCheckpointInterval = TimeSpan.FromSeconds(5);
 
     private readonly MySqlEndpoint _source;
-    private readonly MySqlEndpoint _target;
+    private readonly ITargetApplier _target;
     private readonly string _sourcePassword;
     private readonly MigrationTask _task;
     private readonly Direction _direction;
@@ -36,16 +36,21 @@ public sealed class IncrementalRunner
     private readonly SchemaHistory _history;
     private readonly Action<string> _log;
     private readonly string _spillDirectory;
-    private readonly ChangeApplier _oneLane;
     private long _rowsApplied;
     private long _transactionsApplied;
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
         StateStore store, Action<string> log)
+        : this(source, sourcePassword, new MySqlTargetApplier(target, task.Name, direction), task, direction, store, log)
+    {
+    }
+
+    /// <param name="target">The target's side: a MySQL-family server or PostgreSQL.</param>
+    internal IncrementalRunner(MySqlEndpoint source, string sourcePassword, ITargetApplier target, MigrationTask task, Direction direction,
+        StateStore store, Action<string> log)
     {
         _runtime = new RuntimeStore(store);
         _tasks = new TaskCatalog(store);
-        _oneLane = new ChangeApplier(task.Name, direction);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
         _source = source;
@@ -66,8 +71,8 @@ public sealed class IncrementalRunner
     public async Task EnsureStartAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        if (await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
+        await target.EnsureControlSchemaAsync(cancellationToken).ConfigureAwait(false);
+        if (await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false) is not null) return;
         var start = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
         if (_startTimestamp is not null && !_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
@@ -77,7 +82,7 @@ public sealed class IncrementalRunner
         }
         foreach (var table in tables)
             _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
-        await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
+        await target.WriteStartAsync(start, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
     }
 
@@ -86,7 +91,7 @@ public sealed class IncrementalRunner
     {
         var end = await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
+        await target.SetCatchUpAsync(end, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken)
@@ -124,7 +129,7 @@ public sealed class IncrementalRunner
     private async Task StreamAsync(IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var checkpoint = await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false)
+        var checkpoint = await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new OmsException("CheckpointMissing", OmsErrorKind.InvalidState, _task.Name,
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         _log($"reading the binlog from {checkpoint.Position}");
@@ -155,7 +160,7 @@ public sealed class IncrementalRunner
             // Row filters are evaluated by the source, on a connection of their own.
             await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
                 ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
-            await using var lanes = await ApplyLanes.OpenAsync(_target, target, _task.Name, _direction, _task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
+            await using var lanes = await target.OpenLanesAsync(_task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
             await ApplyLoopAsync(target, lanes, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
@@ -170,7 +175,7 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, ApplyLanes lanes, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables,
+    private async Task ApplyLoopAsync(ITargetSession target, ApplyLanes? lanes, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables,
         Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
     {
         var plans = new Dictionary<(string, string), TableApplyPlan>();
@@ -250,11 +255,11 @@ public sealed class IncrementalRunner
             // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
             applying.Start();
             batches++;
-            IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes.AlreadyApplied);
+            IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes is null ? null : lanes.AlreadyApplied);
             var rowFilter = filterSource;
             var applied = false;
             // A batch held in memory may spread over parallel lanes; catch-up and spilled transactions go through one.
-            if (lanes.Count > 1 && !idempotent && counted.All(t => t.SpilledChanges == 0))
+            if (lanes is { Count: > 1 } && !idempotent && counted.All(t => t.SpilledChanges == 0))
             {
                 var all = new List<(TableApplyPlan, BinlogRowChange)>();
                 await foreach (var chunk in ApplyChunks.ReadAsync(changes, rowFilter, cancellationToken).ConfigureAwait(false))
@@ -281,7 +286,7 @@ public sealed class IncrementalRunner
             // Every half minute under load, and once a backlog is caught up.
             if (now - lastStats >= TimeSpan.FromSeconds(30) || queue.Count == 0 && now - lastStats >= TimeSpan.FromSeconds(5) && counted.Count > 0)
             {
-                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes.Count} lanes, {unspread:N0} could not spread, {lanes.LockWaits:N0} of those on lock waits); " +
+                _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes?.Count ?? 1} lanes, {unspread:N0} could not spread, {lanes?.LockWaits ?? 0:N0} of those on lock waits); " +
                      $"{waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {applying.Elapsed.TotalSeconds:0.0} s applying");
                 lastStats = now;
             }
@@ -306,23 +311,22 @@ public sealed class IncrementalRunner
     /// bounded chunks, with the checkpoint in the same transaction; a batch without rows writes the
     /// checkpoint only when <paramref name="checkpointAnyway"/>.
     /// </summary>
-    private async Task ApplyInOneLaneAsync(MySqlConnection target, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes, MySqlConnection? filterSource,
+    private async Task ApplyInOneLaneAsync(ITargetSession target, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes, MySqlConnection? filterSource,
         bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway, Action written, CancellationToken cancellationToken)
     {
         var conflicts = new List<ConflictRecord>();
-        MySqlTransaction? write = null;
+        ITargetWrite? write = null;
         try
         {
             await foreach (var chunk in ApplyChunks.ReadAsync(changes, filterSource, cancellationToken).ConfigureAwait(false))
             {
-                write ??= await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                _rowsApplied += await _oneLane.ApplyAsync(target, write, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                write ??= await target.BeginAsync(cancellationToken).ConfigureAwait(false);
+                _rowsApplied += await write.ApplyAsync(chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
             }
             if (write is null && checkpointAnyway)
-                write = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                write = await target.BeginAsync(cancellationToken).ConfigureAwait(false);
             if (write is null) return;
-            await CheckpointStore.WriteAsync(target, write, _task.Name, _direction, end, lastCommit, transactions, cancellationToken).ConfigureAwait(false);
-            await write.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await write.CommitAsync(end, lastCommit, transactions, cancellationToken).ConfigureAwait(false);
             _conflicts.Record(conflicts);
             written();
         }

@@ -42,22 +42,30 @@ internal static class RowFilterEvaluator
                 kept.Add((plan, change));
                 continue;
             }
-            var before = change.Before is not null && verdicts[change.Before];
-            var after = change.After is not null && verdicts[change.After];
-            var kind = (change.Kind, before, after) switch
-            {
-                (RowChangeKind.Insert, _, true) => RowChangeKind.Insert,
-                (RowChangeKind.Delete, true, _) => RowChangeKind.Delete,
-                (RowChangeKind.Update, true, true) => RowChangeKind.Update,
-                (RowChangeKind.Update, true, false) => RowChangeKind.Delete,
-                (RowChangeKind.Update, false, true) => RowChangeKind.Insert,
-                _ => (RowChangeKind?)null,
-            };
-            if (kind is null) continue;
-            kept.Add((plan, kind == change.Kind ? change : new BinlogRowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
-                kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema)));
+            if (Through(change, change.Before is not null && verdicts[change.Before], change.After is not null && verdicts[change.After]) is { } passed)
+                kept.Add((plan, passed));
         }
         return kept;
+    }
+
+    /// <summary>
+    /// The change as it reaches a filtered target, given whether its before- and after-image pass the filter: an
+    /// update that comes into the filter becomes an insert, one that leaves it a delete; null when nothing is to be done.
+    /// </summary>
+    public static BinlogRowChange? Through(BinlogRowChange change, bool before, bool after)
+    {
+        var kind = (change.Kind, before, after) switch
+        {
+            (RowChangeKind.Insert, _, true) => RowChangeKind.Insert,
+            (RowChangeKind.Delete, true, _) => RowChangeKind.Delete,
+            (RowChangeKind.Update, true, true) => RowChangeKind.Update,
+            (RowChangeKind.Update, true, false) => RowChangeKind.Delete,
+            (RowChangeKind.Update, false, true) => RowChangeKind.Insert,
+            _ => (RowChangeKind?)null,
+        };
+        if (kind is null) return null;
+        return kind == change.Kind ? change : new BinlogRowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
+            kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema);
     }
 
     private static async Task<bool[]> EvaluateAsync(MySqlConnection source, string filter, IReadOnlyList<string?> names,

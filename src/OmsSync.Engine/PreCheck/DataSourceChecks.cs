@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using MySqlConnector;
 using OmsSync.Engine.Connections;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 
@@ -14,19 +12,10 @@ public static class DataSourceChecks
     {
         var name = endpoint.Source.Name;
         var results = new List<CheckResult>();
-        MySqlConnection connection;
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OmsException e)
-        {
-            results.Add(CheckResult.Fail("Connectivity", e.Message, name));
-            return results;
-        }
+        var (connection, milliseconds) = await Connectivity.OpenAsync(endpoint.OpenAsync, name, results, cancellationToken).ConfigureAwait(false);
+        if (connection is null) return results;
         await using var _ = connection;
-        results.Add(CheckResult.Pass("Connectivity", $"Connected to {endpoint.Source.Endpoint} as '{endpoint.Source.User}' in {clock.ElapsedMilliseconds} ms.", name));
+        results.Add(CheckResult.Pass("Connectivity", $"Connected to {endpoint.Source.Endpoint} as '{endpoint.Source.User}' in {milliseconds} ms.", name));
 
         var variables = await VariablesAsync(connection, cancellationToken).ConfigureAwait(false);
         results.Add(CheckVersion(endpoint.Source, variables));

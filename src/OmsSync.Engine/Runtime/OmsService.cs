@@ -38,8 +38,28 @@ public sealed class OmsService
         return new MySqlEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
     }
 
+    public PostgresEndpoint PostgresEndpoint(string dataSource, int? maxPoolSize = null)
+    {
+        var source = DataSources.Get(dataSource);
+        if (source.Kind != DataSourceKind.PostgreSql)
+            throw new OmsException("DataSourceKindNotSupported", OmsErrorKind.NotSupported, source.Name,
+                $"Data source '{source.Name}' is {source.Kind}; this operation needs a PostgreSQL data source.");
+        return new PostgresEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
+    }
+
+    /// <summary>Opens and closes one connection to the data source, whatever its kind; throws the connection's error.</summary>
+    public async Task ConnectAsync(string dataSource, CancellationToken cancellationToken)
+    {
+        if (DataSources.Get(dataSource).Kind == DataSourceKind.PostgreSql)
+            await (await PostgresEndpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        else
+            await (await Endpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+    }
+
     public Task<IReadOnlyList<CheckResult>> TestDataSourceAsync(string name, DataSourceRole role, CancellationToken cancellationToken) =>
-        DataSourceChecks.RunAsync(Endpoint(name), role, cancellationToken);
+        DataSources.Get(name).Kind == DataSourceKind.PostgreSql
+            ? PostgresDataSourceChecks.RunAsync(PostgresEndpoint(name), role, cancellationToken)
+            : DataSourceChecks.RunAsync(Endpoint(name), role, cancellationToken);
 
     public Task<IReadOnlyList<CheckResult>> TestTaskAsync(string name, CancellationToken cancellationToken) =>
         TaskChecks.RunAsync(this, Tasks.Get(name), cancellationToken);
@@ -102,12 +122,43 @@ public sealed class OmsService
         if (IsWorkerAlive(definition.Name, Direction.Forward))
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' is running; suspend it before resetting its incremental start.");
-        await using (var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false))
+        if (DataSources.Get(definition.Target).Kind == DataSourceKind.PostgreSql)
         {
+            await using var target = await PostgresEndpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
+            await Targets.Postgres.PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
             await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
             await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
         }
         new SchemaHistory(Store).Forget(definition.Name, Direction.Forward);
+    }
+
+    /// <summary>
+    /// Drops what the task keeps on a PostgreSQL server it reads changes from: the replication slot (which holds
+    /// WAL back while it exists) and the publication of each direction. Nothing to do for MySQL-family sources.
+    /// </summary>
+    public async Task ReleaseSourceAsync(string task, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        foreach (var (direction, reader) in new[] { (Direction.Forward, definition.Source), (Direction.Reverse, definition.Target) })
+        {
+            if (DataSources.Get(reader).Kind != DataSourceKind.PostgreSql) continue;
+            if (direction == Direction.Reverse && definition.Topology != Topology.Bidirectional) continue;
+            var endpoint = PostgresEndpoint(reader);
+            try
+            {
+                await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition.Name, direction), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                throw endpoint.Translate(e);
+            }
+        }
     }
 
     /// <summary>Starts the home's supervisor unless one runs (it holds its lock while it lives).</summary>

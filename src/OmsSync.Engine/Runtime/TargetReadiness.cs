@@ -13,9 +13,12 @@ namespace OmsSync.Engine.Runtime;
 internal static class TargetReadiness
 {
     /// <summary>The task's target tables that exist already, keyed by "db.table"; a few queries per target database.</summary>
-    public static async Task<Dictionary<string, TableSchema>> ReadExistingAsync(MySqlConnection target, TaskObjects objects, CancellationToken cancellationToken)
+    public static Task<Dictionary<string, TableSchema>> ReadExistingAsync(MySqlConnection target, TaskObjects objects, CancellationToken cancellationToken) =>
+        ReadExistingAsync(new MySqlSchemaReader(target), objects, cancellationToken);
+
+    /// <summary>The task's target tables that exist already on any kind of target, keyed by "db.table".</summary>
+    public static async Task<Dictionary<string, TableSchema>> ReadExistingAsync(ISchemaSource reader, TaskObjects objects, CancellationToken cancellationToken)
     {
-        var reader = new MySqlSchemaReader(target);
         var existing = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
         foreach (var group in objects.Tables.GroupBy(t => t.Mapping.TargetDatabase))
         {

@@ -42,9 +42,11 @@ public sealed class TaskObjects
         return await ResolveAsync(connection, task, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<TaskObjects> ResolveAsync(MySqlConnection connection, MigrationTask task, CancellationToken cancellationToken)
+    public static Task<TaskObjects> ResolveAsync(MySqlConnection connection, MigrationTask task, CancellationToken cancellationToken) =>
+        ResolveAsync(new MySqlSchemaReader(connection), task, cancellationToken);
+
+    public static async Task<TaskObjects> ResolveAsync(ISchemaSource reader, MigrationTask task, CancellationToken cancellationToken)
     {
-        var reader = new MySqlSchemaReader(connection);
         var found = new List<SchemaObject>();
         var databases = await reader.ListDatabasesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var database in databases)
@@ -95,6 +97,13 @@ public sealed class TaskObjects
             .Distinct().ToList();
         return new TaskObjects(tables, views, databaseTargets, mapping, mapping.Problems.Where(p => !p.Blocking).ToList());
     }
+
+    /// <summary>
+    /// The same objects with each table's schema replaced, e.g. by its counterpart in another database product's
+    /// type system; views are left out (their SQL does not carry over between products).
+    /// </summary>
+    public TaskObjects MapTables(Func<TaskTable, TableSchema> map) =>
+        new(Tables.Select(t => t with { Schema = map(t) }).ToList(), [], Databases, Mapping, Warnings);
 
     /// <summary>Task options are keyed by "db.table"; MySQL table names may differ in case on some systems.</summary>
     private static T? Lookup<T>(IReadOnlyDictionary<string, T> map, string key) where T : class =>

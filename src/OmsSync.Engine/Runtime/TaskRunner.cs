@@ -27,6 +27,11 @@ public sealed class TaskRunner
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var catalog = new DataSourceCatalog(_store);
+        if (PostgresTaskRunner.Handles(catalog, _task))
+        {
+            await new PostgresTaskRunner(_store, _task, _direction, _log).RunAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var runtime = new RuntimeStore(_store);
         var source = new MySqlEndpoint(catalog.Get(_task.Source), catalog.GetPassword(_task.Source));
         var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));

@@ -9,7 +9,7 @@ namespace OmsSync.Engine.Schema;
 /// from information_schema. Whole databases are read with one query per information_schema view, so a
 /// database of a thousand tables costs a handful of round trips, not thousands.
 /// </summary>
-public sealed class MySqlSchemaReader
+public sealed class MySqlSchemaReader : ISchemaSource
 {
     /// <summary>
     /// Databases never migrated: the servers' own, and <c>oms</c>, where OmsSync keeps checkpoints and

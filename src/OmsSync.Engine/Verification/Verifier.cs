@@ -52,7 +52,7 @@ public sealed class Verifier
                 try
                 {
                     var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)));
-                    var (rows, averageRow) = await FullLoadRunner.TableStatisticsAsync(sourceConnection, table.Schema, cancellationToken).ConfigureAwait(false);
+                    var (rows, averageRow) = await MySqlChunkSource.StatisticsAsync(sourceConnection, table.Schema, cancellationToken).ConfigureAwait(false);
                     progress.AddTable(plan, rows);
                     plans.Add((plan, rows, averageRow));
                 }

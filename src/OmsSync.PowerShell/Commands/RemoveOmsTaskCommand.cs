@@ -46,9 +46,11 @@ public sealed class RemoveOmsTaskCommand : PSCmdlet, IDisposable
                     continue;
                 }
                 var what = running.Count > 0 ? $"Stop the running worker(s) ({string.Join(", ", running)}) and remove task" : "Remove task";
+                if (service.DataSources.Get(task.Source).Kind == DataSourceKind.PostgreSql)
+                    what += $", dropping its replication slot and publication on '{task.Source}'";
                 if (!ShouldProcess($"{task.Name} ({task.Source} -> {task.Target})", what))
                     continue;
-                if (running.All(direction => StopWorker(task.Name, direction)))
+                if (running.All(direction => StopWorker(task.Name, direction)) && ReleaseSource(task.Name))
                     service.Tasks.Remove(task.Name);
             }
             catch (OmsException e)
@@ -59,6 +61,31 @@ public sealed class RemoveOmsTaskCommand : PSCmdlet, IDisposable
             {
                 return;
             }
+        }
+    }
+
+    // A replication slot left behind would hold the source's WAL forever: keep the task unless it can be dropped, or -Force.
+    private bool ReleaseSource(string task)
+    {
+        try
+        {
+            _session.Wait(async token =>
+            {
+                await _session.Service.ReleaseSourceAsync(task, token).ConfigureAwait(false);
+                return true;
+            });
+            return true;
+        }
+        catch (OmsException e)
+        {
+            var message = $"The replication slot and publication of task '{task}' could not be dropped on its PostgreSQL source: {e.Message}";
+            if (Force)
+            {
+                WriteWarning(message + " The task is removed anyway (-Force): drop the slot yourself with pg_drop_replication_slot, or it keeps holding WAL.");
+                return true;
+            }
+            WriteError(OmsErrors.InvalidState("ReplicationSlotNotDropped", task, message + " The task was not removed. Make the source reachable and try again, or add -Force."));
+            return false;
         }
     }
 

@@ -37,12 +37,11 @@ public sealed class TestOmsDataSourceCommand : PSCmdlet, IDisposable
             {
                 // Connect once first: a refused connection is an error with a stable id (AuthenticationFailed,
                 // ConnectionFailed) besides the failed Connectivity check, so scripts can branch on it.
-                var endpoint = _session.Service.Endpoint(name);
                 try
                 {
                     _session.Wait(async token =>
                     {
-                        await using var connection = await endpoint.OpenAsync(token).ConfigureAwait(false);
+                        await _session.Service.ConnectAsync(name, token).ConfigureAwait(false);
                         return true;
                     });
                 }

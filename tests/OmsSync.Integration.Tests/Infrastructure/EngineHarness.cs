@@ -12,6 +12,7 @@ namespace OmsSync.Integration.Tests.Infrastructure;
 public sealed class EngineHarness : IAsyncDisposable
 {
     private readonly List<string> _databases = [];
+    private readonly List<string> _postgresSchemas = [];
 
     private EngineHarness(string homePath)
     {
@@ -67,6 +68,29 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the task's worker, and kills it -9 once the full copy has loaded <paramref name="chunks"/> chunks.</summary>
+    public async Task KillDuringFullLoadAsync(string task, int chunks)
+    {
+        var pid = Service.StartWorker(task, Direction.Forward);
+        await WaitUntilAsync(() => Service.Runtime.TableProgress(task).Any(p => p.ChunksDone >= chunks), TimeSpan.FromSeconds(60), $"{chunks} chunks to be loaded");
+        KillAndReap(pid);
+        await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+    }
+
+    /// <summary>Starts the task's worker, then kills it -9 and starts a new one, <paramref name="times"/> times at random moments.</summary>
+    public async Task KillRepeatedlyAsync(string task, int times, int seed)
+    {
+        var random = new Random(seed);
+        var pid = Service.StartWorker(task, Direction.Forward);
+        for (var kill = 0; kill < times; kill++)
+        {
+            await Task.Delay(random.Next(500, 1500));
+            KillAndReap(pid);
+            await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
+            pid = Service.StartWorker(task, Direction.Forward);
+        }
+    }
+
     /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
@@ -92,6 +116,36 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>Remembers a database the engine will create on a server, to drop it afterwards.</summary>
     public void Track(ServerAddress server, string database) => _databases.Add($"{server}|{database}");
 
+    /// <summary>The suite's PostgreSQL server registered as data source "pg" (database postgres); registered on first use.</summary>
+    public string Postgres
+    {
+        get
+        {
+            const string name = "pg";
+            if (!Service.DataSources.List().Any(d => d.Name == name))
+                Service.DataSources.Add(new DataSource
+                {
+                    Name = name, Kind = DataSourceKind.PostgreSql, Server = TestPostgres.Server.Host, Port = TestPostgres.Server.Port,
+                    User = TestServers.User, Database = TestPostgres.Database,
+                }, TestServers.Password);
+            return name;
+        }
+    }
+
+    /// <summary>Creates a uniquely named schema on the PostgreSQL server (and remembers to drop it).</summary>
+    public async Task<string> CreatePostgresSchemaAsync(string prefix, string? sql = null)
+    {
+        var name = TestServers.UniqueName(prefix);
+        await TestPostgres.ExecuteAsync($"CREATE SCHEMA {TestPostgres.Quote(name)}");
+        _postgresSchemas.Add(name);
+        if (sql is not null)
+            await TestPostgres.ExecuteAsync($"SET search_path TO {TestPostgres.Quote(name)};\n{sql}");
+        return name;
+    }
+
+    /// <summary>Remembers a schema the engine will create on the PostgreSQL server, to drop it afterwards.</summary>
+    public void TrackPostgres(string schema) => _postgresSchemas.Add(schema);
+
     public MigrationTask AddTask(MigrationTask task)
     {
         Service.Tasks.Add(task);
@@ -115,6 +169,10 @@ public sealed class EngineHarness : IAsyncDisposable
             var address = server == TestServers.MariaDbA.ToString() ? TestServers.MariaDbA : TestServers.MariaDbB;
             try { await TestServers.ExecuteAsync(address, $"DROP DATABASE IF EXISTS `{name}`"); } catch { /* best effort */ }
         }
+        foreach (var task in Service.Tasks.List())
+            try { await Service.ReleaseSourceAsync(task.Name, CancellationToken.None); } catch { /* best effort */ }
+        foreach (var schema in _postgresSchemas)
+            try { await TestPostgres.ExecuteAsync($"DROP SCHEMA IF EXISTS {TestPostgres.Quote(schema)} CASCADE"); } catch { /* best effort */ }
         try { Directory.Delete(HomePath, recursive: true); } catch { /* a worker may still write its log */ }
     }
 }

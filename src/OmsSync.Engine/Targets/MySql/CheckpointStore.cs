@@ -18,7 +18,14 @@ public sealed record Checkpoint(BinlogPosition Position, BinlogPosition? CatchUp
 /// </summary>
 internal static class CheckpointStore
 {
-    public static async Task<Checkpoint?> ReadAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    public static async Task<Checkpoint?> ReadAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken) =>
+        await ReadStoredAsync(target, task, direction, cancellationToken).ConfigureAwait(false) is { } stored
+            ? new Checkpoint(CheckpointPosition.Parse(stored.Position), stored.CatchUpUntil is null ? null : CheckpointPosition.Parse(stored.CatchUpUntil),
+                stored.Transactions, stored.SourceCommit)
+            : null;
+
+    /// <summary>The checkpoint with its positions as stored text, whatever kind of source wrote them.</summary>
+    public static async Task<StoredCheckpoint?> ReadStoredAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             // A locking read: if a killed worker's last transaction is still being committed or rolled back
@@ -28,16 +35,21 @@ internal static class CheckpointStore
         command.Parameters.AddWithValue("@d", direction.ToString());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new Checkpoint(
-            CheckpointPosition.Parse(reader.GetString(0)),
-            reader.IsDBNull(1) ? null : CheckpointPosition.Parse(reader.GetString(1)),
+        return new StoredCheckpoint(
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
             reader.GetInt64(2),
             reader.IsDBNull(3) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)));
     }
 
     /// <summary>Writes the checkpoint; pass the open transaction that applied the rows it covers.</summary>
+    public static Task WriteAsync(MySqlConnection target, MySqlTransaction? transaction, string task, Direction direction,
+        BinlogPosition position, DateTimeOffset? sourceCommit, long transactionsApplied, CancellationToken cancellationToken) =>
+        WriteAsync(target, transaction, task, direction, CheckpointPosition.Serialize(position), sourceCommit, transactionsApplied, cancellationToken);
+
+    /// <summary>Writes the checkpoint with its position as the source's own text.</summary>
     public static async Task WriteAsync(MySqlConnection target, MySqlTransaction? transaction, string task, Direction direction,
-        BinlogPosition position, DateTimeOffset? sourceCommit, long transactionsApplied, CancellationToken cancellationToken)
+        string position, DateTimeOffset? sourceCommit, long transactionsApplied, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             """
@@ -48,20 +60,23 @@ internal static class CheckpointStore
             """, target, transaction);
         command.Parameters.AddWithValue("@t", task);
         command.Parameters.AddWithValue("@d", direction.ToString());
-        command.Parameters.AddWithValue("@p", CheckpointPosition.Serialize(position));
+        command.Parameters.AddWithValue("@p", position);
         command.Parameters.AddWithValue("@c", sourceCommit?.UtcDateTime);
         command.Parameters.AddWithValue("@n", transactionsApplied);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the source position at which the full copy ended: up to there, replay is idempotent.</summary>
-    public static async Task SetCatchUpAsync(MySqlConnection target, string task, Direction direction, BinlogPosition until, CancellationToken cancellationToken)
+    public static Task SetCatchUpAsync(MySqlConnection target, string task, Direction direction, BinlogPosition until, CancellationToken cancellationToken) =>
+        SetCatchUpAsync(target, task, direction, CheckpointPosition.Serialize(until), cancellationToken);
+
+    public static async Task SetCatchUpAsync(MySqlConnection target, string task, Direction direction, string until, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
             "UPDATE `oms`.`checkpoints` SET catchup_until = @u WHERE task = @t AND direction = @d AND catchup_until IS NULL", target);
         command.Parameters.AddWithValue("@t", task);
         command.Parameters.AddWithValue("@d", direction.ToString());
-        command.Parameters.AddWithValue("@u", CheckpointPosition.Serialize(until));
+        command.Parameters.AddWithValue("@u", until);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

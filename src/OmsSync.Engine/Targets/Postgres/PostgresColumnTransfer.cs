@@ -1,0 +1,31 @@
+using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Schema;
+using OmsSync.Engine.Schema.Postgres;
+
+namespace OmsSync.Engine.Targets.Postgres;
+
+/// <summary>
+/// How a MySQL-family column is read for PostgreSQL's COPY: the source server writes each value in the text form
+/// PostgreSQL's input function for the mapped type reads (<see cref="MySqlToPostgres"/>). Text of every charset
+/// arrives as UTF-8; binary strings as bytea hex (\x..); BIT as a string of bits; zero dates as -infinity; FLOAT
+/// widened to DOUBLE's exact text. Sessions are at UTC, so TIMESTAMP text is UTC, as timestamptz reads it.
+/// </summary>
+internal static class PostgresColumnTransfer
+{
+    public static ColumnTransfer For(ColumnSchema column)
+    {
+        var q = MySqlSyntax.QuoteIdentifier(column.Name);
+        var expression = column.DataType switch
+        {
+            "bit" => $"CAST(LPAD(BIN({q} + 0), {MySqlToPostgres.Modifiers(column.ColumnType).Length ?? 1}, '0') AS BINARY)",
+            "float" => $"CAST(({q} + 0e0) AS BINARY)",
+            "date" or "datetime" or "timestamp" => $"CAST(IF(CAST({q} AS BINARY) LIKE '0000-00-00%', '-infinity', {q}) AS BINARY)",
+            _ when MySqlToPostgres.IsBinary(column) => $"CAST(CONCAT('\\\\x', HEX({q})) AS BINARY)",
+            "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" or "uuid" =>
+                $"CAST(CONVERT({q} USING utf8mb4) AS BINARY)",
+            _ => $"CAST({q} AS BINARY)",
+        };
+        return new ColumnTransfer(column, expression, false, null);
+    }
+}

@@ -1,0 +1,56 @@
+using Npgsql;
+
+namespace OmsSync.Engine.Targets.Postgres;
+
+/// <summary>
+/// The `oms` schema OmsSync keeps in a PostgreSQL target database: which full-migration chunks are in, and the
+/// checkpoint each applied transaction writes in the same target transaction as its rows.
+/// </summary>
+internal static class PostgresControlSchema
+{
+    public const string Schema = "oms";
+
+    public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Serialized: concurrent CREATE ... IF NOT EXISTS of the same object can fail in PostgreSQL.
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT pg_advisory_xact_lock(hashtext('oms control schema'));
+            CREATE SCHEMA IF NOT EXISTS oms;
+            CREATE TABLE IF NOT EXISTS oms.full_chunks (
+                task          text NOT NULL,
+                source_table  text NOT NULL,
+                chunk_no      integer NOT NULL,
+                rows_loaded   bigint NOT NULL,
+                loaded_at     timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (task, source_table, chunk_no)
+            );
+            CREATE TABLE IF NOT EXISTS oms.checkpoints (
+                task          text NOT NULL,
+                direction     text NOT NULL,
+                position      text NOT NULL,
+                catchup_until text NULL,
+                source_commit timestamp(6) NULL,
+                transactions  bigint NOT NULL DEFAULT 0,
+                updated_at    timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (task, direction)
+            );
+            """, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Held (shared) by every transaction that writes for the task, and taken exclusively before reading what the task
+    /// has written: a killed worker's transaction still being committed by the server is waited for, never redone.
+    /// </summary>
+    public static async Task LockTaskAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string task, bool exclusive, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            exclusive ? "SELECT pg_advisory_xact_lock(hashtext('oms task ' || $1))" : "SELECT pg_advisory_xact_lock_shared(hashtext('oms task ' || $1))",
+            connection, transaction);
+        command.Parameters.AddWithValue(task);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

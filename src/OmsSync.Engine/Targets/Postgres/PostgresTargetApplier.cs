@@ -1,0 +1,85 @@
+using Npgsql;
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.Targets.MySql;
+
+namespace OmsSync.Engine.Targets.Postgres;
+
+/// <summary>
+/// PostgreSQL as the target of incremental synchronization from a MySQL-family binlog: <see cref="PostgresChangeApplier"/>
+/// writes each batch, and the checkpoint goes into oms.checkpoints in the same transaction.
+/// </summary>
+internal sealed class PostgresTargetApplier : ITargetApplier
+{
+    private readonly PostgresEndpoint _target;
+    private readonly string _task;
+    private readonly Direction _direction;
+    private readonly Dictionary<string, TableSchema> _shapes;
+
+    /// <param name="objects">The task's tables (MySQL-family source), to know each one's PostgreSQL shape.</param>
+    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, TaskObjects objects)
+    {
+        _target = target;
+        _task = task;
+        _direction = direction;
+        _shapes = objects.Tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, []), StringComparer.Ordinal);
+    }
+
+    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var plans = new Dictionary<TableApplyPlan, PostgresTablePlan>(ReferenceEqualityComparer.Instance);
+        var applier = new PostgresChangeApplier(_task, _direction,
+            plan => plans.TryGetValue(plan, out var planned) ? planned : plans[plan] = new PostgresTablePlan(plan, _shapes[plan.Table.Mapping.Source]));
+        return new Session(this, connection, applier);
+    }
+
+    private sealed class Session(PostgresTargetApplier owner, NpgsqlConnection connection, PostgresChangeApplier applier) : ITargetSession
+    {
+        public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => PostgresControlSchema.EnsureAsync(connection, cancellationToken);
+
+        public async Task<Checkpoint?> ReadCheckpointAsync(CancellationToken cancellationToken)
+        {
+            var stored = await PostgresCheckpointStore.ReadAsync(connection, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
+            return stored is null ? null : new Checkpoint(CheckpointPosition.Parse(stored.Position),
+                stored.CatchUpUntil is null ? null : CheckpointPosition.Parse(stored.CatchUpUntil), stored.Transactions, stored.SourceCommit);
+        }
+
+        public Task WriteStartAsync(BinlogPosition start, CancellationToken cancellationToken) =>
+            PostgresCheckpointStore.WriteAsync(connection, null, owner._task, owner._direction, CheckpointPosition.Serialize(start), null, 0, cancellationToken);
+
+        public Task SetCatchUpAsync(BinlogPosition until, CancellationToken cancellationToken) =>
+            PostgresCheckpointStore.SetCatchUpAsync(connection, owner._task, owner._direction, CheckpointPosition.Serialize(until), cancellationToken);
+
+        public Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
+            Task.FromResult<ApplyLanes?>(null); // one lane: parallel lanes are a MySQL-family target's
+
+        public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
+            new Write(owner, connection, applier, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    private sealed class Write(PostgresTargetApplier owner, NpgsqlConnection connection, PostgresChangeApplier applier, NpgsqlTransaction transaction) : ITargetWrite
+    {
+        public async Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+            CancellationToken cancellationToken)
+        {
+            await applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+            return changes.Count;
+        }
+
+        public async Task CommitAsync(BinlogPosition end, DateTimeOffset? sourceCommit, long transactions, CancellationToken cancellationToken)
+        {
+            await PostgresCheckpointStore.WriteAsync(connection, transaction, owner._task, owner._direction, CheckpointPosition.Serialize(end), sourceCommit,
+                transactions, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
+    }
+}

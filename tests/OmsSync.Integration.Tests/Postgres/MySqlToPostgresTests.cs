@@ -1,0 +1,55 @@
+using OmsSync.Engine.Model;
+using OmsSync.Integration.Tests.FullLoad;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+
+namespace OmsSync.Integration.Tests.Postgres;
+
+/// <summary>Schema and full migration from MariaDB into PostgreSQL, and back, against the suite's real servers.</summary>
+public sealed class MySqlToPostgresTests
+{
+    private static MigrationTask Task(EngineHarness h, string prefix, string source, string target, string include, IReadOnlyDictionary<string, string> renames,
+        MigrationTypes types = MigrationTypes.Schema | MigrationTypes.Full) => h.AddTask(new MigrationTask
+    {
+        Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = source, Target = target,
+        Include = [include], Renames = renames, MigrationTypes = types, ChunkRows = 2,
+    });
+
+    [Fact]
+    public async Task EveryMappedTypeGoesToPostgreSqlAndComesBackExactly()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "topg", PostgresTestData.MySqlTable);
+        await TestServers.ExecuteAsync(h.Source, PostgresTestData.MySqlRows, db);
+        var schema = db + "_pg";
+        h.TrackPostgres(schema);
+        var there = Task(h, "topg", h.SourceName, h.Postgres, $"{db}.*", new Dictionary<string, string> { [db] = schema });
+        await FullMigrationTests.RunInProcessAsync(h, there);
+
+        var types = await TestPostgres.ColumnAsync(
+            $"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{TestPostgres.Quote(schema)}.pg_types'::regclass AND attnum > 0 ORDER BY attnum");
+        Assert.Equal(PostgresTestData.MappedTypes.Select(t => t == "pg_types_e" ? $"{schema}.pg_types_e" : t), types);
+        Assert.Equal("a", await TestPostgres.ScalarAsync($"SELECT e::text FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 2"));
+        Assert.Equal("-infinity", await TestPostgres.ScalarAsync($"SELECT d::text FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 2"));
+        Assert.Equal("2038-01-19 03:14:07.999999+00", await TestPostgres.ScalarAsync($"SELECT ts::text FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 1"));
+        Assert.Equal("\\x00ff5c090a0d", await TestPostgres.ScalarAsync($"SELECT bl::text FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 1"));
+        Assert.Equal("😀 emoji 𝄞 ♥", await TestPostgres.ScalarAsync($"SELECT u4 FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 1"));
+        Assert.Equal("every mapped type", await TestPostgres.ScalarAsync($"SELECT obj_description('{TestPostgres.Quote(schema)}.pg_types'::regclass, 'pg_class')"));
+        Assert.Equal(5L, await TestPostgres.ScalarAsync($"INSERT INTO {TestPostgres.Quote(schema)}.pg_types DEFAULT VALUES RETURNING id::bigint"));
+        await TestPostgres.ExecuteAsync($"DELETE FROM {TestPostgres.Quote(schema)}.pg_types WHERE id = 5");
+        var defaults = await TestPostgres.ColumnAsync(
+            $"SELECT column_name || '=' || column_default FROM information_schema.columns WHERE table_schema = '{schema}' AND column_default IS NOT NULL ORDER BY ordinal_position");
+        Assert.Equal(["flag=1", $"e='b'::{schema}.pg_types_e", "note='it''s'::character varying"], defaults);
+
+        var back = db + "_back";
+        h.Track(h.Target, back);
+        var home = Task(h, "frompg", h.Postgres, h.TargetName, $"{schema}.*", new Dictionary<string, string> { [schema] = back });
+        await FullMigrationTests.RunInProcessAsync(h, home);
+
+        var columns = await CanonicalRows.ColumnsAsync(h.Source, db, "pg_types");
+        var expected = await CanonicalRows.ReadAsync(h.Source, db, "pg_types", columns, "id");
+        var actual = await CanonicalRows.ReadAsync(h.Target, back, "pg_types", columns, "id");
+        Assert.Equal(4, expected.Count);
+        CanonicalRows.AssertEqual(columns, expected, actual);
+    }
+}
