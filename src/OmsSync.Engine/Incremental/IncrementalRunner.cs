@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
+using OmsSync.Engine.Ddl;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
@@ -34,6 +35,7 @@ public sealed class IncrementalRunner
     private readonly DateTimeOffset? _startTimestamp;
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
+    private readonly DdlLog _ddlLog;
     private readonly Action<string> _log;
     private long _rowsApplied;
     private long _transactionsApplied;
@@ -45,6 +47,7 @@ public sealed class IncrementalRunner
         _tasks = new TaskCatalog(store);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
+        _ddlLog = new DdlLog(store);
         _source = source;
         _sourcePassword = sourcePassword;
         _target = target;
@@ -72,7 +75,8 @@ public sealed class IncrementalRunner
             start = new BinlogPosition(files[0].Name, 4, null, start.Flavor);
         }
         foreach (var table in tables)
-            _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
+            _history.Record(_task.Name, _direction, table.Mapping.SourceDatabase, table.Mapping.SourceTable, table.Schema, table.Mapping, member: true,
+                CheckpointPosition.FileSequence(start.File), start.Position);
         await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
     }
@@ -85,7 +89,19 @@ public sealed class IncrementalRunner
         await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, end, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken)
+    /// <summary>True once the phases before incremental synchronization are behind the task: its checkpoint exists and any full copy ended.</summary>
+    public async Task<bool> IsPastFullCopyAsync(CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false);
+        // The reverse direction copies nothing: its start is recorded once the forward copy is done.
+        return checkpoint is not null && (_direction == Direction.Reverse || checkpoint.CatchUpUntil is not null || !_task.MigrationTypes.HasFlag(MigrationTypes.Full));
+    }
+
+    /// <param name="reload">Reads the direction's tables anew, when a DDL on its side changed them (the reverse direction).</param>
+    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<IReadOnlyList<TaskTable>>>? reload = null)
     {
         var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -98,6 +114,11 @@ public sealed class IncrementalRunner
                 try
                 {
                     await StreamAsync(tables, stop.Token).ConfigureAwait(false);
+                }
+                catch (TablesChangedException) when (reload is not null)
+                {
+                    tables = (await reload(stop.Token).ConfigureAwait(false)).ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+                    _log($"the direction's tables were read anew: {tables.Count} table(s)");
                 }
                 catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
                 {
@@ -115,7 +136,7 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task StreamAsync(IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
+    private async Task StreamAsync(Dictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var checkpoint = await CheckpointStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false)
@@ -123,8 +144,14 @@ public sealed class IncrementalRunner
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         _log($"reading the binlog from {checkpoint.Position}");
         var options = ReplicaOptions();
-        var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
-            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table));
+        var ddl = new DdlApplier(_task, _direction, _history, _ddlLog, _source, _target, _runtime, _conflicts,
+            token => BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), token), _log);
+        // With DDL synchronization the task's tables at the checkpoint are those the schema history says, not the source's present ones.
+        if (_direction == Direction.Forward && _task.IncrementalDdl) tables = ddl.TablesAt(checkpoint.Position, tables);
+        var tracker = NewTracker(tables.Values);
+        var reader = new BinlogTransactionReader(options,
+            new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options), tracker.OnDdlAsync),
+            (database, table) => tracker.Includes(database, table) || LoopFilter.IsMarkerTable(database, table));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
@@ -143,9 +170,9 @@ public sealed class IncrementalRunner
         try
         {
             // Row filters are evaluated by the source, on a connection of their own.
-            await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
+            await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null) || _task.IncrementalDdl && _task.RowFilters.Count > 0
                 ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
-            await ApplyLoopAsync(target, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, filterSource, tables, ddl, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -158,9 +185,19 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables, Checkpoint checkpoint,
-        ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    private DdlTracker NewTracker(IEnumerable<TaskTable> tables)
     {
+        var rules = new TaskRules(_task);
+        var planner = new DdlPlanner(rules, _task.IncrementalDdl, _task.OnlineDdlTool, _direction == Direction.Reverse);
+        // Shapes are worked out on the forward direction's target, where OmsSync keeps its own database already.
+        var scratch = new SchemaScratch(_direction == Direction.Forward ? _target : _source, _task.Name, _direction);
+        return new DdlTracker(_task.Name, _direction, planner, rules, _task.IncrementalDdl && _direction == Direction.Forward, _history, scratch, _source, tables, _log);
+    }
+
+    private async Task ApplyLoopAsync(MySqlConnection target, MySqlConnection? filterSource, Dictionary<(string, string), TaskTable> tables, DdlApplier ddl,
+        Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    {
+        await ddl.LoadAsync(target, cancellationToken).ConfigureAwait(false);
         var applier = new ChangeApplier(_task.Name, _direction);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
         var rules = new ConflictRuleWatch(_tasks, _task);
@@ -179,7 +216,7 @@ public sealed class IncrementalRunner
             // idempotently, everything after it strictly, transaction by transaction.
             while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
             {
-                var isDdl = next.Changes.Any(c => c is BinlogDdlChange);
+                var isDdl = HasDdl(next);
                 if (isDdl && batch.Count > 0) break;
                 if (batch.Count > 0 && InCatchUp(checkpoint, batch[0]) != InCatchUp(checkpoint, next)) break;
                 queue.TryRead(out _);
@@ -188,11 +225,23 @@ public sealed class IncrementalRunner
                 if (isDdl) break;
             }
             var changes = new List<(TableApplyPlan, BinlogRowChange)>();
-            BinlogTransaction? ddl = null;
+            // Changes of a table that joined with a copy of its rows, in transactions the copy may already hold.
+            var copied = new List<(TableApplyPlan, BinlogRowChange)>();
             var meaningful = 0;
             if (rules.Changed(clock.Elapsed))
                 foreach (var plan in plans.Values)
                     plan.Rule = rules.For(_direction, plan.Table.Mapping);
+            // A DDL goes first, so the rows its transaction carries (CREATE TABLE ... SELECT) and all after it meet the tables it leaves.
+            DdlResult? ddlDone = null;
+            if (batch is [var ddlTransaction] && HasDdl(ddlTransaction) && !(_startTimestamp is { } ddlFrom && ddlTransaction.CommitTime < ddlFrom))
+            {
+                ddlDone = await ddl.ApplyAsync(target, ddlTransaction, tables, cancellationToken).ConfigureAwait(false);
+                if (ddlDone?.Tables is { } after)
+                {
+                    tables = after;
+                    plans.Clear();
+                }
+            }
             foreach (var transaction in batch)
             {
                 if (transaction.IsHeartbeat) continue;
@@ -205,37 +254,30 @@ public sealed class IncrementalRunner
                     {
                         if (!plans.TryGetValue((row.Database, row.Table), out var plan))
                             plans[(row.Database, row.Table)] = plan = new TableApplyPlan(table, row.ColumnNames) { Rule = rules.For(_direction, table.Mapping) };
-                        changes.Add((plan, row));
-                    }
-                    else if (change is BinlogDdlChange d && DdlTouches(d, tables))
-                    {
-                        ddl = transaction;
+                        (ddl.InCatchUp(table, transaction.EndPosition) ? copied : changes).Add((plan, row));
                     }
                 }
                 meaningful++;
             }
             var last = batch[^1];
-            if (ddl is not null)
-            {
-                var statement = ((BinlogDdlChange)ddl.Changes.First(c => c is BinlogDdlChange)).Statement;
-                // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
-                throw new TaskPausedException("DdlPaused", _task.Name,
-                    $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
-                    "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
-            }
             if (filterSource is not null)
+            {
                 changes = await RowFilterEvaluator.FilterAsync(filterSource, changes, cancellationToken).ConfigureAwait(false);
+                if (copied.Count > 0) copied = await RowFilterEvaluator.FilterAsync(filterSource, copied, cancellationToken).ConfigureAwait(false);
+            }
             var idempotent = InCatchUp(checkpoint, last);
             var now = clock.Elapsed;
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            if (changes.Count > 0 || meaningful > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
+            if (changes.Count > 0 || copied.Count > 0 || ddlDone is not null || meaningful > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
             {
                 var conflicts = new List<ConflictRecord>();
                 await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    await applier.ApplyAsync(target, transaction, copied, idempotent: true, conflicts, cancellationToken).ConfigureAwait(false);
                     await applier.ApplyAsync(target, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                    if (ddlDone is not null) await ddl.CompleteAsync(target, transaction, ddlDone, cancellationToken).ConfigureAwait(false);
                     var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
                     await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, last.EndPosition, committed, meaningful, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +285,7 @@ public sealed class IncrementalRunner
                 _conflicts.Record(conflicts);
                 lastCheckpointWrite = now;
             }
-            _rowsApplied += changes.Count;
+            _rowsApplied += changes.Count + copied.Count;
             _transactionsApplied += meaningful;
             if (batch.LastOrDefault(t => !t.IsHeartbeat) is { } real) lastCommit = real.CommitTime;
 
@@ -259,27 +301,15 @@ public sealed class IncrementalRunner
                 transactionsAtReport = _transactionsApplied;
                 lastReport = now;
             }
+            if (ddlDone?.Reload == true) throw new TablesChangedException();
         }
     }
+
+    private static bool HasDdl(BinlogTransaction transaction) => transaction.Changes.Any(c => c is BinlogDdlChange);
 
     /// <summary>True for a transaction the full copy may already hold: it ends at or before where the copy ended.</summary>
     private static bool InCatchUp(Checkpoint checkpoint, BinlogTransaction transaction) =>
         checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(transaction.EndPosition, until) <= 0;
-
-    /// <summary>True when a DDL statement names one of the task's source tables.</summary>
-    private static bool DdlTouches(BinlogDdlChange ddl, IReadOnlyDictionary<(string, string), TaskTable> tables)
-    {
-        var tokens = Schema.MySqlTokenizer.Tokenize(ddl.Statement).Where(t => !t.IsTrivia).ToList();
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            if (!tokens[i].IsIdentifier) continue;
-            var name = tokens[i].IdentifierValue;
-            var qualified = i + 2 < tokens.Count && tokens[i + 1].IsSymbol(".") && tokens[i + 2].IsIdentifier;
-            var (db, table) = qualified ? (name, tokens[i + 2].IdentifierValue) : (ddl.Database, name);
-            if (tables.ContainsKey((db, table))) return true;
-        }
-        return false;
-    }
 
     private BinlogConnectionOptions ReplicaOptions() => new()
     {

@@ -18,6 +18,7 @@ public sealed class OmsService
         Tasks = new TaskCatalog(store);
         Runtime = new RuntimeStore(store);
         Conflicts = new ConflictLog(store);
+        DdlLog = new DdlLog(store);
     }
 
     public StateStore Store { get; }
@@ -26,6 +27,7 @@ public sealed class OmsService
     public TaskCatalog Tasks { get; }
     public RuntimeStore Runtime { get; }
     public ConflictLog Conflicts { get; }
+    public DdlLog DdlLog { get; }
 
     public static OmsService Open(OmsHome? home = null) => new(StateStore.Open(home ?? OmsHome.Default()));
 
