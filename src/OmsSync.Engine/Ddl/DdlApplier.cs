@@ -173,7 +173,7 @@ internal sealed class DdlApplier
             if (await CreateDatabaseAsync(target, database.Database, database.TargetDatabase, cancellationToken).ConfigureAwait(false) is { } create)
                 steps.Add(new Step(create, []));
         if (plan.TargetSql is { } sql)
-            steps.Add(new Step(Marker(_task.Name) + " " + sql, plan.TargetTables.Distinct().ToList()));
+            steps.Add(new Step(sql, plan.TargetTables.Distinct().ToList()));
         if (plan.CutOver is { } swap)
         {
             var original = plan.Changes.First(c => c.Source == swap.Original).Mapping!;
@@ -185,7 +185,7 @@ internal sealed class DdlApplier
             {
                 var replay = held.Plan(deferred.Statement, deferred.Database, ghost);
                 if (replay.TargetSql is { } alter)
-                    steps.Add(new Step(Marker(_task.Name) + " " + alter, [(original.TargetDatabase, original.TargetTable)]));
+                    steps.Add(new Step(alter, [(original.TargetDatabase, original.TargetTable)]));
             }
         }
         foreach (var change in plan.Changes.Where(c => c.Member && (c.Arrives || c.CreateFromShape)))
@@ -244,7 +244,7 @@ internal sealed class DdlApplier
             }
             try
             {
-                await using var command = new MySqlCommand(step.Sql, target);
+                await using var command = new MySqlCommand(Marker(_task.Name) + " " + step.Sql, target);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (MySqlException e) when (!IsConnectionLoss(e))
