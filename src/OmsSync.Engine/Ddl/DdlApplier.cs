@@ -176,7 +176,7 @@ internal sealed class DdlApplier
             steps.Add(new Step(sql, plan.TargetTables.Distinct().ToList()));
         if (plan.CutOver is { } swap)
         {
-            var original = plan.Changes.First(c => c.Source == swap.Original).Mapping!;
+            var original = plan.Changes.Last(c => c.Source == swap.Original && c.Member).Mapping!;
             var ghost = new Dictionary<(string, string), TableMapping> { [swap.Ghost] = original };
             var held = new DdlPlanner(_rules, synchronize: true, OnlineDdlTool.None, reverse: false);
             var start = CheckpointPosition.Parse(record.StartPosition);
