@@ -15,10 +15,11 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Remove-OmsDataSource"] = ["Name"],
         ["Test-OmsDataSource"] = ["Name", "Role"],
         ["New-OmsTask"] = ["Name", "Source", "Target", "Include", "Exclude", "Rename", "RowFilter", "Column", "MigrationType", "Topology",
-            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp", "ConflictPolicy", "TimestampColumn"],
+            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp", "ConflictPolicy", "TimestampColumn",
+            "IncrementalDdl", "OnlineDdlTool"],
         ["Get-OmsTask"] = ["Name", "Label"],
         ["Set-OmsTask"] = ["Name", "Include", "Exclude", "Rename", "RowFilter", "Column", "StartTimestamp", "MigrationType", "NonEmptyTarget",
-            "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "PassThru"],
+            "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "IncrementalDdl", "OnlineDdlTool", "PassThru"],
         ["Remove-OmsTask"] = ["Name", "Force"],
         ["Test-OmsTask"] = ["Name"],
         ["Start-OmsForward"] = ["Name", "AsJob", "Wait", "SkipPreCheck"],
@@ -30,12 +31,14 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Set-OmsConflictPolicy"] = ["Name", "Policy", "Table", "Direction", "TimestampColumn", "DetectStale", "PassThru"],
         ["Resolve-OmsConflict"] = ["InputObject", "Id", "Action", "PassThru"],
         ["Export-OmsConflict"] = ["Path", "Name", "InputObject", "Format", "NoClobber"],
+        ["Get-OmsDdl"] = ["Name", "Direction", "Outcome"],
+        ["Skip-OmsDdl"] = ["Name", "PassThru"],
     };
 
     private static readonly string[] ChangesState =
         ["New-OmsDataSource", "Set-OmsDataSource", "Remove-OmsDataSource", "New-OmsTask", "Set-OmsTask", "Remove-OmsTask",
          "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask", "Enable-OmsReverse", "Set-OmsConflictPolicy",
-         "Resolve-OmsConflict", "Export-OmsConflict"];
+         "Resolve-OmsConflict", "Export-OmsConflict", "Skip-OmsDdl"];
 
     [Fact]
     public void ExportsExactlyTheCmdlets()
