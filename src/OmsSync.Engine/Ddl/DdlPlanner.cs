@@ -46,7 +46,8 @@ internal sealed class DdlPlanner
         }
         // Without DDL synchronization a statement on the task's tables waits for the DBA; the reverse direction only logs.
         if (plan.Concerns && !_synchronize && !_reverse && plan.Unsupported is null && plan.TouchesMember)
-            plan.Unsupported = "DDL synchronization is off for this task (New-OmsTask/Set-OmsTask -IncrementalDdl turns it on)";
+            plan.Unsupported = "DDL synchronization is off for this task; turn it on (Set-OmsTask -IncrementalDdl) and resume, " +
+                               "or apply the change to the target yourself and skip the statement";
         if (_reverse || !_synchronize) plan.RunsStatement = false;
         return plan;
     }

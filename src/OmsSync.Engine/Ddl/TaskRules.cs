@@ -13,6 +13,8 @@ internal sealed class TaskRules
 {
     private readonly MigrationTask _task;
     private readonly ObjectMapper _mapper;
+    // The reader asks for every table whose rows it meets: the rules do not change, so the answers are kept.
+    private readonly Dictionary<(string, string), bool> _selected = [];
 
     public TaskRules(MigrationTask task)
     {
@@ -20,8 +22,14 @@ internal sealed class TaskRules
         _mapper = new ObjectMapper(task.Include, task.Exclude, task.Renames);
     }
 
-    public bool IsSelected(string database, string table) =>
-        !MySqlSchemaReader.SystemDatabases.Contains(database) && _mapper.IsSelected(new ObjectName(database, table));
+    public bool IsSelected(string database, string table)
+    {
+        if (_selected.TryGetValue((database, table), out var known)) return known;
+        var selected = !MySqlSchemaReader.SystemDatabases.Contains(database) && !database.StartsWith("oms_ddl_", StringComparison.Ordinal)
+                       && _mapper.IsSelected(new ObjectName(database, table));
+        if (_selected.Count < 100_000) _selected[(database, table)] = selected;
+        return selected;
+    }
 
     /// <summary>
     /// The mapping of a table by the rules; a table renamed within the task keeps the column selection and row

@@ -51,8 +51,9 @@ public static class DdlRewriter
             }
             if (removed[i])
             {
-                // Trivia between two removed tokens goes with them; elsewhere it stays.
+                // Trivia between two removed tokens goes with them; elsewhere it stays, without doubling a space.
                 while (i + 1 < tokens.Count && tokens[i + 1].IsTrivia && NextSignificantRemoved(tokens, removed, i + 1)) i++;
+                if (i + 1 < tokens.Count && tokens[i + 1].Kind == MySqlTokenKind.Whitespace && sb.Length > 0 && char.IsWhiteSpace(sb[^1])) i++;
                 continue;
             }
             sb.Append(tokens[i].Text);

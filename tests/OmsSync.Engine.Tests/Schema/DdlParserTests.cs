@@ -104,7 +104,7 @@ public sealed class DdlParserTests
         Assert.Equal("ALTER TABLE `db2`.`t2` ADD COLUMN a INT, ADD KEY k (a)", sql);
 
         var first = DdlRewriter.Rewrite(s, _ => null, c => c.Kind == DdlClauseKind.AddIndex);
-        Assert.Equal("ALTER TABLE t ADD KEY k (a)", first!.Replace("  ", " "));
+        Assert.Equal("ALTER TABLE t ADD KEY k (a)", first);
         Assert.Null(DdlRewriter.Rewrite(s, _ => null, _ => false));
     }
 
