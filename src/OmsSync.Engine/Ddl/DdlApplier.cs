@@ -73,8 +73,10 @@ internal sealed class DdlApplier
     /// </summary>
     public Dictionary<(string, string), TaskTable> TablesAt(BinlogPosition position, IReadOnlyDictionary<(string, string), TaskTable> known)
     {
+        var versions = _history.At(_task.Name, _direction, CheckpointPosition.FileSequence(position.File), position.Position);
+        if (versions.Count == 0) return new Dictionary<(string, string), TaskTable>(known);
         var tables = new Dictionary<(string, string), TaskTable>();
-        foreach (var version in _history.At(_task.Name, _direction, CheckpointPosition.FileSequence(position.File), position.Position))
+        foreach (var version in versions)
         {
             if (!version.Member || version.Schema is null) continue;
             var key = (version.Database, version.Table);
@@ -83,7 +85,7 @@ internal sealed class DdlApplier
                 ? table with { Schema = version.Schema }
                 : _rules.TableFor(mapping, version.Schema);
         }
-        return tables.Count > 0 ? tables : new Dictionary<(string, string), TaskTable>(known);
+        return tables;
     }
 
     public async Task LoadAsync(MySqlConnection target, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ public sealed class DdlRecoveryTests
                 await DdlTestKit.StartAsync(h, task);
                 await DdlTestKit.ExecAsync(h, db, $"INSERT INTO t (id) VALUES ({900 + ddl.Length}); {ddl}; {after};");
                 await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(30), $"the worker to die at {point}");
+                if (h.Service.Runtime.Get(task.Name, Direction.Forward).WorkerPid is { } pid) EngineHarness.KillAndReap(pid);
             }
             finally
             {
