@@ -1,3 +1,4 @@
+using OmsSync.Engine.Model;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
@@ -160,5 +161,31 @@ public sealed class DdlSyncTests
         // Renamed out of the rules: it leaves the task and keeps its name and rows on the target.
         Assert.Equal(1L, await TableSnapshot.CountAsync(h.Target, target, "n2"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
+    }
+
+    [Fact]
+    public async Task ABacklogOfDdlOnOneTableIsReplayedWithTheShapeOfEachMoment()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "ddllag", "CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 1);");
+        var target = db + "_t";
+        var task = DdlTestKit.NewTask(h, db, target, "ddllag", t => t with { AutoRestart = false });
+        await DdlTestKit.StartAsync(h, task);
+        await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+        // While the worker is away the table changes shape four times; its present definition matches none of the earlier rows.
+        await DdlTestKit.ExecAsync(h, db, """
+            INSERT INTO t VALUES (2, 2);
+            ALTER TABLE t ADD COLUMN a VARCHAR(10) CHARACTER SET latin1;
+            INSERT INTO t VALUES (3, 3, 'ä');
+            ALTER TABLE t ADD COLUMN b BIGINT UNSIGNED FIRST;
+            INSERT INTO t VALUES (18446744073709551615, 4, 4, 'ö');
+            ALTER TABLE t DROP COLUMN a, MODIFY v VARCHAR(20);
+            INSERT INTO t VALUES (5, 5, 'five');
+            ALTER TABLE t CHANGE COLUMN b b VARCHAR(30) CHARACTER SET utf8mb4;
+            UPDATE t SET b = 'ü' WHERE id = 2;
+            """);
+        await DdlTestKit.StartAsync(h, task);
+        await DdlTestKit.WaitForSameAsync(h, task.Name, db, target, ("t", "t", "id"));
+        Assert.Equal(4, h.Service.DdlLog.List(task.Name).Count(r => r.Outcome == Engine.Ddl.DdlOutcome.Applied));
     }
 }
