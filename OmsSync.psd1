@@ -16,7 +16,8 @@
         'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
         'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask',
         'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict',
-        'Start-OmsVerification', 'Get-OmsVerificationResult', 'Repair-OmsDifference', 'Stop-OmsVerification'
+        'Start-OmsVerification', 'Get-OmsVerificationResult', 'Repair-OmsDifference', 'Stop-OmsVerification',
+        'Get-OmsDdl', 'Skip-OmsDdl'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

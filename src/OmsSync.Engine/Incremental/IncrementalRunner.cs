@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
+using OmsSync.Engine.Ddl;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
@@ -34,6 +35,7 @@ public sealed class IncrementalRunner
     private readonly DateTimeOffset? _startTimestamp;
     private readonly ConflictLog _conflicts;
     private readonly SchemaHistory _history;
+    private readonly DdlLog _ddlLog;
     private readonly Action<string> _log;
     private readonly string _spillDirectory;
     private long _rowsApplied;
@@ -53,6 +55,7 @@ public sealed class IncrementalRunner
         _tasks = new TaskCatalog(store);
         _conflicts = new ConflictLog(store);
         _history = new SchemaHistory(store);
+        _ddlLog = new DdlLog(store);
         _source = source;
         _sourcePassword = sourcePassword;
         _target = target;
@@ -81,7 +84,8 @@ public sealed class IncrementalRunner
             start = new BinlogPosition(files[0].Name, 4, null, start.Flavor);
         }
         foreach (var table in tables)
-            _history.Record(_task.Name, _direction, table.Schema, CheckpointPosition.FileSequence(start.File), start.Position);
+            _history.Record(_task.Name, _direction, table.Mapping.SourceDatabase, table.Mapping.SourceTable, table.Schema, table.Mapping, member: true,
+                CheckpointPosition.FileSequence(start.File), start.Position);
         await target.WriteStartAsync(start, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start}");
     }
@@ -94,7 +98,19 @@ public sealed class IncrementalRunner
         await target.SetCatchUpAsync(end, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken)
+    /// <summary>True once the phases before incremental synchronization are behind the task: its checkpoint exists and any full copy ended.</summary>
+    public async Task<bool> IsPastFullCopyAsync(CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await target.EnsureControlSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var checkpoint = await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        // The reverse direction copies nothing: its start is recorded once the forward copy is done.
+        return checkpoint is not null && (_direction == Direction.Reverse || checkpoint.CatchUpUntil is not null || !_task.MigrationTypes.HasFlag(MigrationTypes.Full));
+    }
+
+    /// <param name="reload">Reads the direction's tables anew, when a DDL on its side changed them (the reverse direction).</param>
+    public async Task RunAsync(IReadOnlyList<TaskTable> taskTables, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<IReadOnlyList<TaskTable>>>? reload = null)
     {
         var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -109,6 +125,11 @@ public sealed class IncrementalRunner
                 try
                 {
                     await StreamAsync(tables, stop.Token).ConfigureAwait(false);
+                }
+                catch (TablesChangedException) when (reload is not null)
+                {
+                    tables = (await reload(stop.Token).ConfigureAwait(false)).ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+                    _log($"the direction's tables were read anew: {tables.Count} table(s)");
                 }
                 catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
                 {
@@ -126,7 +147,7 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task StreamAsync(IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
+    private async Task StreamAsync(Dictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var checkpoint = await target.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false)
@@ -134,8 +155,17 @@ public sealed class IncrementalRunner
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         _log($"reading the binlog from {checkpoint.Position}");
         var options = ReplicaOptions();
-        var reader = new BinlogTransactionReader(options, new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options)),
-            (database, table) => tables.ContainsKey((database, table)) || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
+        // DDL is tracked (and, with DDL synchronization, applied) on MySQL-family targets; elsewhere it pauses the task.
+        var mySqlTarget = (_target as MySqlTargetApplier)?.Endpoint;
+        var ddl = mySqlTarget is null ? null : new DdlApplier(_task, _direction, _history, _ddlLog, _source, mySqlTarget, _runtime, _conflicts,
+            token => BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), token), _log);
+        // With DDL synchronization the task's tables at the checkpoint are those the schema history says, not the source's present ones.
+        if (ddl is not null && _direction == Direction.Forward && _task.IncrementalDdl) tables = ddl.TablesAt(checkpoint.Position, tables);
+        var tracker = mySqlTarget is null ? null : NewTracker(tables.Values, mySqlTarget);
+        var reader = new BinlogTransactionReader(options,
+            new VersionedSchemaProvider(_history, _task.Name, _direction, new InformationSchemaProvider(options), tracker is null ? null : tracker.OnDdlAsync),
+            (database, table) => (tracker is null ? tables.ContainsKey((database, table)) : tracker.Includes(database, table))
+                || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
         var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -158,10 +188,10 @@ public sealed class IncrementalRunner
         try
         {
             // Row filters are evaluated by the source, on a connection of their own.
-            await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null)
+            await using var filterSource = tables.Values.Any(t => t.Mapping.RowFilter is not null) || _task.IncrementalDdl && _task.RowFilters.Count > 0
                 ? await _source.OpenAsync(failed.Token).ConfigureAwait(false) : null;
             await using var lanes = await target.OpenLanesAsync(_task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
-            await ApplyLoopAsync(target, lanes, filterSource, tables, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, lanes, filterSource, tables, ddl, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -175,9 +205,20 @@ public sealed class IncrementalRunner
         }
     }
 
-    private async Task ApplyLoopAsync(ITargetSession target, ApplyLanes? lanes, MySqlConnection? filterSource, IReadOnlyDictionary<(string, string), TaskTable> tables,
-        Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    private DdlTracker NewTracker(IEnumerable<TaskTable> tables, MySqlEndpoint target)
     {
+        var rules = new TaskRules(_task);
+        var planner = new DdlPlanner(rules, _task.IncrementalDdl, _task.OnlineDdlTool, _direction == Direction.Reverse);
+        // Shapes are worked out on the forward direction's target, where OmsSync keeps its own database already.
+        var scratch = new SchemaScratch(_direction == Direction.Forward ? target : _source, _task.Name, _direction);
+        return new DdlTracker(_task.Name, _direction, planner, rules, _task.IncrementalDdl && _direction == Direction.Forward, _history, scratch, _source, tables, _log);
+    }
+
+    private async Task ApplyLoopAsync(ITargetSession target, ApplyLanes? lanes, MySqlConnection? filterSource, Dictionary<(string, string), TaskTable> tables,
+        DdlApplier? ddl, Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+    {
+        var connection = (target as MySqlTargetApplier.Session)?.Connection;
+        if (ddl is not null) await ddl.LoadAsync(connection!, cancellationToken).ConfigureAwait(false);
         var plans = new Dictionary<(string, string), TableApplyPlan>();
         var rules = new ConflictRuleWatch(_tasks, _task);
         var clock = Stopwatch.StartNew();
@@ -221,10 +262,21 @@ public sealed class IncrementalRunner
                 if (isDdl) break;
             }
             var counted = new List<BinlogTransaction>();
-            BinlogTransaction? ddl = null;
+            BinlogTransaction? pausing = null;
             if (rules.Changed(clock.Elapsed))
                 foreach (var plan in plans.Values)
                     plan.Rule = rules.For(_direction, plan.Table.Mapping);
+            // A DDL goes first, so the rows its transaction carries (CREATE TABLE ... SELECT) and all after it meet the tables it leaves.
+            DdlResult? ddlDone = null;
+            if (ddl is not null && batch is [var ddlTransaction] && ddlTransaction.ContainsDdl && !(_startTimestamp is { } ddlFrom && ddlTransaction.CommitTime < ddlFrom))
+            {
+                ddlDone = await ddl.ApplyAsync(connection!, ddlTransaction, tables, cancellationToken).ConfigureAwait(false);
+                if (ddlDone?.Tables is { } after)
+                {
+                    tables = after;
+                    plans.Clear();
+                }
+            }
             foreach (var transaction in batch)
             {
                 if (transaction.IsHeartbeat) continue;
@@ -232,18 +284,18 @@ public sealed class IncrementalRunner
                 if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
                 if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
-                if (transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) ddl = transaction;
+                if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) pausing = transaction;
                 if (transaction.SpilledChanges > 0)
                     _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
                 counted.Add(transaction);
             }
             var last = batch[^1];
-            if (ddl is not null)
+            if (pausing is not null)
             {
-                var statement = ((BinlogDdlChange)ddl.Changes.First(c => c is BinlogDdlChange)).Statement;
+                var statement = ((BinlogDdlChange)pausing.Changes.First(c => c is BinlogDdlChange)).Statement;
                 // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
                 throw new TaskPausedException("DdlPaused", _task.Name,
-                    $"A DDL on a synchronized table was read at {ddl.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
+                    $"A DDL on a synchronized table was read at {pausing.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
                     "Apply the same change to the target, then resume (Resume-OmsTask), or skip it.");
             }
             var idempotent = InCatchUp(checkpoint, last);
@@ -256,10 +308,22 @@ public sealed class IncrementalRunner
             applying.Start();
             batches++;
             IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes is null ? null : lanes.AlreadyApplied);
+            // Changes of a table that joined with a copy of its rows, in transactions the copy may already hold: written idempotently, first.
+            var copied = new List<(TableApplyPlan, BinlogRowChange)>();
+            if (ddl is { HasCatchUp: true })
+            {
+                var strict = new List<(TableApplyPlan, BinlogRowChange)>();
+                foreach (var transaction in counted)
+                    foreach (var change in ApplyChunks.RowChanges([transaction], PlanOf, lanes is null ? null : lanes.AlreadyApplied))
+                        (ddl.InCatchUp(change.Plan.Table, transaction.EndPosition) ? copied : strict).Add(change);
+                changes = strict;
+                if (filterSource is not null && copied.Count > 0)
+                    copied = await RowFilterEvaluator.FilterAsync(filterSource, copied, cancellationToken).ConfigureAwait(false);
+            }
             var rowFilter = filterSource;
             var applied = false;
-            // A batch held in memory may spread over parallel lanes; catch-up and spilled transactions go through one.
-            if (lanes is { Count: > 1 } && !idempotent && counted.All(t => t.SpilledChanges == 0))
+            // A batch held in memory may spread over parallel lanes; catch-up, DDL and spilled transactions go through one.
+            if (lanes is { Count: > 1 } && !idempotent && copied.Count == 0 && ddlDone is null && counted.All(t => t.SpilledChanges == 0))
             {
                 var all = new List<(TableApplyPlan, BinlogRowChange)>();
                 await foreach (var chunk in ApplyChunks.ReadAsync(changes, rowFilter, cancellationToken).ConfigureAwait(false))
@@ -279,8 +343,10 @@ public sealed class IncrementalRunner
                 }
             }
             if (!applied)
-                await ApplyInOneLaneAsync(target, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
-                    counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval), () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
+                await ApplyInOneLaneAsync(target, copied, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
+                    ddlDone is not null || counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval),
+                    ddlDone is null ? null : write => ddl!.CompleteAsync(((MySqlTargetApplier.Write)write).Connection, ((MySqlTargetApplier.Write)write).Transaction, ddlDone, cancellationToken),
+                    () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
             _transactionsApplied += counted.Count;
             applying.Stop();
             // Every half minute under load, and once a backlog is caught up.
@@ -303,6 +369,7 @@ public sealed class IncrementalRunner
                 transactionsAtReport = _transactionsApplied;
                 lastReport = now;
             }
+            if (ddlDone?.Reload == true) throw new TablesChangedException();
         }
     }
 
@@ -311,13 +378,19 @@ public sealed class IncrementalRunner
     /// bounded chunks, with the checkpoint in the same transaction; a batch without rows writes the
     /// checkpoint only when <paramref name="checkpointAnyway"/>.
     /// </summary>
-    private async Task ApplyInOneLaneAsync(ITargetSession target, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes, MySqlConnection? filterSource,
-        bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway, Action written, CancellationToken cancellationToken)
+    private async Task ApplyInOneLaneAsync(ITargetSession target, IReadOnlyList<(TableApplyPlan, BinlogRowChange)> copied, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes,
+        MySqlConnection? filterSource, bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway,
+        Func<ITargetWrite, Task>? beforeCommit, Action written, CancellationToken cancellationToken)
     {
         var conflicts = new List<ConflictRecord>();
         ITargetWrite? write = null;
         try
         {
+            if (copied.Count > 0)
+            {
+                write = await target.BeginAsync(cancellationToken).ConfigureAwait(false);
+                _rowsApplied += await write.ApplyAsync(copied, idempotent: true, conflicts, cancellationToken).ConfigureAwait(false);
+            }
             await foreach (var chunk in ApplyChunks.ReadAsync(changes, filterSource, cancellationToken).ConfigureAwait(false))
             {
                 write ??= await target.BeginAsync(cancellationToken).ConfigureAwait(false);
@@ -326,6 +399,7 @@ public sealed class IncrementalRunner
             if (write is null && checkpointAnyway)
                 write = await target.BeginAsync(cancellationToken).ConfigureAwait(false);
             if (write is null) return;
+            if (beforeCommit is not null) await beforeCommit(write).ConfigureAwait(false);
             await write.CommitAsync(end, lastCommit, transactions, cancellationToken).ConfigureAwait(false);
             _conflicts.Record(conflicts);
             written();

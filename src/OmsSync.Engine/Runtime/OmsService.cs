@@ -18,6 +18,7 @@ public sealed class OmsService
         Tasks = new TaskCatalog(store);
         Runtime = new RuntimeStore(store);
         Conflicts = new ConflictLog(store);
+        DdlLog = new DdlLog(store);
     }
 
     public StateStore Store { get; }
@@ -26,6 +27,7 @@ public sealed class OmsService
     public TaskCatalog Tasks { get; }
     public RuntimeStore Runtime { get; }
     public ConflictLog Conflicts { get; }
+    public DdlLog DdlLog { get; }
 
     public static OmsService Open(OmsHome? home = null) => new(StateStore.Open(home ?? OmsHome.Default()));
 
@@ -159,6 +161,40 @@ public sealed class OmsService
                 throw endpoint.Translate(e);
             }
         }
+    }
+
+    /// <summary>
+    /// Skips the DDL the task's forward direction is paused at (OMS "skip DDL"): records it as skipped in the DDL
+    /// log and moves the checkpoint on the target past it, without applying it. The task must not be running;
+    /// start it again afterwards (Resume).
+    /// </summary>
+    public async Task<Ddl.DdlRecord> SkipDdlAsync(string task, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        if (IsWorkerAlive(definition.Name, Direction.Forward))
+            throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
+                $"Task '{definition.Name}' is running, so it is not paused at a DDL. Skip-OmsDdl acts on a task suspended at a DDL (Get-OmsTask shows the statement).");
+        var paused = DdlLog.Paused(definition.Name, Direction.Forward)
+            ?? throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
+                $"Task '{definition.Name}' is not paused at a DDL, so there is nothing to skip. Get-OmsDdl -Name '{definition.Name}' lists the DDL it met.");
+        await using (var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+            var checkpoint = await Targets.MySql.CheckpointStore.ReadAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            var start = Incremental.CheckpointPosition.Parse(paused.StartPosition);
+            if (checkpoint is null || Incremental.CheckpointPosition.Compare(checkpoint.Position, start) > 0)
+                throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
+                    $"Task '{definition.Name}' has moved past the DDL it was paused at ({paused.Statement}); there is nothing to skip.");
+            await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.CheckpointStore.WriteAsync(target, transaction, definition.Name, Direction.Forward,
+                Incremental.CheckpointPosition.Parse(paused.EndPosition), null, 1, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.DdlProgressStore.ClearAsync(target, transaction, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var skipped = paused with { Outcome = Ddl.DdlOutcome.Skipped, Reason = $"Skipped with Skip-OmsDdl; it was paused because {paused.Reason}", Time = DateTimeOffset.UtcNow };
+        DdlLog.Record(skipped);
+        return skipped;
     }
 
     /// <summary>Starts the home's supervisor unless one runs (it holds its lock while it lives).</summary>

@@ -43,6 +43,7 @@ public sealed class TaskRunner
         }
 
         runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        if (await ResumeWithDdlAsync(catalog, runtime, source, target, cancellationToken).ConfigureAwait(false)) return;
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
         _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected");
 
@@ -112,6 +113,29 @@ public sealed class TaskRunner
     }
 
     /// <summary>
+    /// A task with DDL synchronization that has finished its copy resumes straight into incremental synchronization:
+    /// its tables are those its schema history holds at the checkpoint, which DDL may have made differ from the
+    /// source's present ones (so schema checks and the rules against the source would be wrong now).
+    /// </summary>
+    private async Task<bool> ResumeWithDdlAsync(DataSourceCatalog catalog, RuntimeStore runtime, MySqlEndpoint source, MySqlEndpoint target,
+        CancellationToken cancellationToken)
+    {
+        if (!_task.IncrementalDdl || !_task.MigrationTypes.HasFlag(MigrationTypes.Incremental)) return false;
+        var incremental = new IncrementalRunner(source, catalog.GetPassword(_task.Source), target, _task, _direction, _store, _log);
+        if (!await incremental.IsPastFullCopyAsync(cancellationToken).ConfigureAwait(false)) return false;
+        if (_task.Topology == Topology.Bidirectional)
+        {
+            var reverse = ReverseIncremental(catalog, source, target);
+            if (!await reverse.IsPastFullCopyAsync(cancellationToken).ConfigureAwait(false))
+                await reverse.EnsureStartAsync(await ReverseTablesAsync(source, target, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        _log("resuming incremental synchronization from the checkpoint");
+        runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
+        await incremental.RunAsync([], cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
     /// The reverse direction: incremental DML only, from the task's target back to its source, on the forward
     /// task's tables mapped back through its renames, from the position the forward direction recorded.
     /// </summary>
@@ -131,7 +155,8 @@ public sealed class TaskRunner
                     "Wait for Get-OmsTask to show the forward direction in phase Incremental, then run Enable-OmsReverse.");
         }
         runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
-        await ReverseIncremental(catalog, source, target).RunAsync(tables, cancellationToken).ConfigureAwait(false);
+        await ReverseIncremental(catalog, source, target).RunAsync(tables, cancellationToken,
+            token => ReverseTablesAsync(source, target, token)).ConfigureAwait(false);
     }
 
     private IncrementalRunner ReverseIncremental(DataSourceCatalog catalog, MySqlEndpoint source, MySqlEndpoint target) =>

@@ -149,6 +149,29 @@ internal static class StateSchema
         );
         CREATE INDEX verification_differences_by_run ON verification_differences(run_id, source_table, key_values);
         """,
+        // 4: DDL synchronization. A history row also says whether the table belongs to the task from that
+        // position on, and under which mapping; the DDL log records what each DDL met became.
+        """
+        ALTER TABLE schema_history ADD COLUMN mapping_json TEXT;
+        ALTER TABLE schema_history ADD COLUMN member INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE ddl_log (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            direction       TEXT NOT NULL,
+            file_seq        INTEGER NOT NULL,
+            position        INTEGER NOT NULL,
+            start_position  TEXT NOT NULL,
+            end_position    TEXT NOT NULL,
+            database_name   TEXT NOT NULL,
+            statement       TEXT NOT NULL,
+            table_name      TEXT,
+            target_sql      TEXT,
+            outcome         TEXT NOT NULL,
+            reason          TEXT,
+            time            TEXT NOT NULL,
+            UNIQUE (task, direction, file_seq, position)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -94,6 +94,14 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? TimestampColumn { get; set; }
 
+    /// <summary>Applies the source's DDL to the target during incremental synchronization (forward direction).</summary>
+    [Parameter]
+    public SwitchParameter IncrementalDdl { get; set; }
+
+    /// <summary>The online schema change tool whose shadow tables to recognise: None, GhOst or PtOsc.</summary>
+    [Parameter]
+    public OnlineDdlTool OnlineDdlTool { get; set; }
+
     protected override void ProcessRecord()
     {
         var options = new TaskOptions(Name);
@@ -118,6 +126,7 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
         var types = TaskSettings.CheckMigrationTypes(options, MigrationType, Topology);
         TaskSettings.CheckLimits(options, MyInvocation.BoundParameters, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency);
         TaskSettings.CheckStartTimestamp(options, types, StartTimestamp);
+        TaskSettings.CheckDdl(options, types, IncrementalDdl, OnlineDdlTool, [service.DataSources.Find(Source), service.DataSources.Find(Target)]);
         var conflictRule = new Engine.Conflicts.ConflictRule { Policy = ConflictPolicy, TimestampColumn = TimestampColumn };
         if (Engine.Conflicts.ConflictRuleCheck.CheckShape(conflictRule) is { } conflictProblem)
             options.Fail("InvalidConflictPolicy", TimestampColumn is null ? nameof(TimestampColumn) : nameof(ConflictPolicy), conflictProblem);
@@ -151,6 +160,8 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
             Labels = TaskSettings.Labels(Label),
             StartTimestamp = TaskSettings.Timestamp(StartTimestamp),
             ConflictRules = ConflictPolicy == Engine.Conflicts.ConflictPolicy.Ignore ? [] : [conflictRule],
+            IncrementalDdl = IncrementalDdl,
+            OnlineDdlTool = OnlineDdlTool,
         };
         if (!ShouldProcess($"{Name} ({task.Source} -> {task.Target}, {types})", "Create task"))
             return;

@@ -77,6 +77,13 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
     [AllowEmptyCollection]
     public string[]? Label { get; set; }
 
+    /// <summary>Turns DDL synchronization on (-IncrementalDdl) or off (-IncrementalDdl:$false).</summary>
+    [Parameter]
+    public SwitchParameter IncrementalDdl { get; set; }
+
+    [Parameter]
+    public OnlineDdlTool OnlineDdlTool { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -129,6 +136,11 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
             if (bound.ContainsKey(nameof(WriteConcurrency))) changed = changed with { WriteConcurrency = WriteConcurrency };
             if (bound.ContainsKey(nameof(AutoRestart))) changed = changed with { AutoRestart = AutoRestart };
             if (bound.ContainsKey(nameof(Label))) changed = changed with { Labels = TaskSettings.Labels(Label) };
+            if (bound.ContainsKey(nameof(IncrementalDdl))) changed = changed with { IncrementalDdl = IncrementalDdl };
+            if (bound.ContainsKey(nameof(OnlineDdlTool))) changed = changed with { OnlineDdlTool = OnlineDdlTool };
+            if (bound.ContainsKey(nameof(IncrementalDdl)) || bound.ContainsKey(nameof(OnlineDdlTool)) || bound.ContainsKey(nameof(MigrationType)))
+                TaskSettings.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
+                    [service.DataSources.Find(changed.Source), service.DataSources.Find(changed.Target)]);
 
             if (options.Errors.Count > 0)
             {

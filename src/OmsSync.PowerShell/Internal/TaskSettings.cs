@@ -38,6 +38,17 @@ internal static class TaskSettings
             options.Fail("InvalidStartTimestamp", "StartTimestamp", $"-StartTimestamp {start.Value:O} lies in the future. Give a time the source's binlog still covers.");
     }
 
+    /// <summary>DDL synchronization needs incremental synchronization between MySQL-family servers; an online DDL tool needs DDL synchronization.</summary>
+    public static void CheckDdl(TaskOptions options, MigrationTypes types, bool incrementalDdl, OnlineDdlTool tool, IEnumerable<DataSource?> servers)
+    {
+        if (incrementalDdl && !types.HasFlag(MigrationTypes.Incremental))
+            options.Fail("InvalidIncrementalDdl", "IncrementalDdl", "-IncrementalDdl synchronizes DDL during incremental synchronization, but -MigrationType has no Incremental. Add Incremental or leave -IncrementalDdl out.");
+        if (incrementalDdl && servers.FirstOrDefault(s => s is not null && !s.Kind.IsMySqlFamily()) is { } other)
+            options.Fail("InvalidIncrementalDdl", "IncrementalDdl", $"-IncrementalDdl synchronizes DDL between MySQL-family servers; data source '{other.Name}' is {other.Kind}. Leave -IncrementalDdl out for this task.");
+        if (tool != OnlineDdlTool.None && !incrementalDdl)
+            options.Fail("InvalidOnlineDdlTool", "OnlineDdlTool", $"-OnlineDdlTool {tool} adapts DDL synchronization to the tool's table swap, but DDL synchronization is off. Add -IncrementalDdl, or leave -OnlineDdlTool out.");
+    }
+
     public static IReadOnlyList<string> Labels(string[]? labels) =>
         (labels ?? []).Select(l => l?.Trim() ?? "").Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 

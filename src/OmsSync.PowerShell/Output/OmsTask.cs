@@ -36,6 +36,8 @@ public sealed class OmsTask
         Tables = tables.ToArray();
         Created = task.Created;
         ConflictRules = task.ConflictRules.ToArray();
+        IncrementalDdl = task.IncrementalDdl;
+        OnlineDdlTool = task.OnlineDdlTool;
     }
 
     public string Name { get; }
@@ -69,6 +71,11 @@ public sealed class OmsTask
     public DateTimeOffset Created { get; }
     /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
     public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
+
+    /// <summary>Whether the forward direction applies the source's DDL to the target.</summary>
+    public bool IncrementalDdl { get; }
+    /// <summary>The online schema change tool whose shadow tables the task recognises.</summary>
+    public OnlineDdlTool OnlineDdlTool { get; }
 
     public override string ToString() => $"{Name} ({Direction})";
 }

@@ -215,6 +215,9 @@ public sealed class IncrementalTests
         var task = NewTask(h, db, target, "inckillconn", autoRestart: false);
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
+        // The phase is set before the binlog connection opens: a reported position shows the worker is reading.
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Position is not null,
+            TimeSpan.FromSeconds(30), "the worker to read the binlog");
         for (var round = 0; round < 3; round++)
         {
             await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t SELECT seq + {round * 1000}, seq FROM seq_1_to_200;", db);

@@ -15,10 +15,11 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Remove-OmsDataSource"] = ["Name"],
         ["Test-OmsDataSource"] = ["Name", "Role"],
         ["New-OmsTask"] = ["Name", "Source", "Target", "Include", "Exclude", "Rename", "RowFilter", "Column", "MigrationType", "Topology",
-            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp", "ConflictPolicy", "TimestampColumn"],
+            "NonEmptyTarget", "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "StartTimestamp", "ConflictPolicy", "TimestampColumn",
+            "IncrementalDdl", "OnlineDdlTool"],
         ["Get-OmsTask"] = ["Name", "Label"],
         ["Set-OmsTask"] = ["Name", "Include", "Exclude", "Rename", "RowFilter", "Column", "StartTimestamp", "MigrationType", "NonEmptyTarget",
-            "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "PassThru"],
+            "IndexMigration", "RowsPerSecond", "BytesPerSecond", "ReadConcurrency", "WriteConcurrency", "AutoRestart", "Label", "IncrementalDdl", "OnlineDdlTool", "PassThru"],
         ["Remove-OmsTask"] = ["Name", "Force"],
         ["Test-OmsTask"] = ["Name"],
         ["Start-OmsForward"] = ["Name", "AsJob", "Wait", "SkipPreCheck"],
@@ -34,12 +35,15 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Get-OmsVerificationResult"] = ["Name", "Table", "Detail"],
         ["Repair-OmsDifference"] = ["InputObject", "Name", "Table", "Script", "PassThru"],
         ["Stop-OmsVerification"] = ["Name", "PassThru"],
+        ["Get-OmsDdl"] = ["Name", "Direction", "Outcome"],
+        ["Skip-OmsDdl"] = ["Name", "PassThru"],
     };
 
     private static readonly string[] ChangesState =
         ["New-OmsDataSource", "Set-OmsDataSource", "Remove-OmsDataSource", "New-OmsTask", "Set-OmsTask", "Remove-OmsTask",
          "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask", "Enable-OmsReverse", "Set-OmsConflictPolicy",
-         "Resolve-OmsConflict", "Export-OmsConflict", "Start-OmsVerification", "Repair-OmsDifference", "Stop-OmsVerification"];
+         "Resolve-OmsConflict", "Export-OmsConflict", "Start-OmsVerification", "Repair-OmsDifference", "Stop-OmsVerification",
+         "Skip-OmsDdl"];
 
     [Fact]
     public void ExportsExactlyTheCmdlets()

@@ -15,8 +15,13 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
     public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
         new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
 
-    private sealed class Session(MySqlTargetApplier owner, MySqlConnection connection) : ITargetSession
+    /// <summary>The target server, for work beside the applier (DDL synchronization).</summary>
+    public MySqlEndpoint Endpoint => target;
+
+    internal sealed class Session(MySqlTargetApplier owner, MySqlConnection connection) : ITargetSession
     {
+        public MySqlConnection Connection => connection;
+
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => OmsControlSchema.EnsureAsync(connection, cancellationToken);
 
         public Task<Checkpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
@@ -37,8 +42,11 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
         public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
-    private sealed class Write(MySqlTargetApplier owner, MySqlConnection connection, MySqlTransaction transaction) : ITargetWrite
+    internal sealed class Write(MySqlTargetApplier owner, MySqlConnection connection, MySqlTransaction transaction) : ITargetWrite
     {
+        public MySqlConnection Connection => connection;
+        public MySqlTransaction Transaction => transaction;
+
         public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
             CancellationToken cancellationToken) =>
             owner._applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken);
