@@ -23,7 +23,7 @@ public static class ConflictRuleCheck
     /// <summary>Reads the task's tables on its source and fails when the rule names no table, or a table lacks the timestamp column.</summary>
     public static async Task CheckAgainstTablesAsync(OmsService service, MigrationTask task, ConflictRule rule, CancellationToken cancellationToken)
     {
-        var objects = await TaskObjects.ResolveAsync(service.Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
+        var objects = await service.ResolveObjectsAsync(task, cancellationToken).ConfigureAwait(false);
         var pattern = rule.Table is null ? null : ObjectPattern.TryParse(rule.Table, out _);
         var matched = objects.Tables.Where(t => pattern is null
             || pattern.Matches(new ObjectName(t.Mapping.SourceDatabase, t.Mapping.SourceTable), ignoreCase: true)

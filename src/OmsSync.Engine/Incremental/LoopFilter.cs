@@ -21,21 +21,22 @@ internal static class LoopFilter
     public static bool AppliedByOtherDirection(BinlogTransaction transaction, string task, Direction direction)
     {
         if (!transaction.HasRowsOf(OmsControlSchema.Database, "checkpoints")) return false; // no need to read a large one through
+        return transaction.Changes.Any(change => IsMarkerOfOtherDirection(change, task, direction));
+    }
+
+    /// <summary>True for a change that writes the checkpoint row of the task's other direction (any source: binlog or pgoutput).</summary>
+    public static bool IsMarkerOfOtherDirection(BinlogChange change, string task, Direction direction)
+    {
+        if (change is not BinlogRowChange row || !IsMarkerTable(row.Database, row.Table)) return false;
+        var image = row.After ?? row.Before;
+        if (image is null) return false;
+        var taskAt = IndexOf(row.ColumnNames, "task");
+        var directionAt = IndexOf(row.ColumnNames, "direction");
+        if (taskAt < 0 || directionAt < 0) return false;
         var other = (direction == Direction.Forward ? Direction.Reverse : Direction.Forward).ToString();
-        foreach (var change in transaction.Changes)
-        {
-            if (change is not BinlogRowChange row || !IsMarkerTable(row.Database, row.Table)) continue;
-            var image = row.After ?? row.Before;
-            if (image is null) continue;
-            var taskAt = IndexOf(row.ColumnNames, "task");
-            var directionAt = IndexOf(row.ColumnNames, "direction");
-            if (taskAt < 0 || directionAt < 0) continue;
-            // The direction's own row, or one of its parallel lanes' rows ("Forward/1of2").
-            if (string.Equals(image[taskAt]?.ToString(), task, StringComparison.Ordinal)
-                && image[directionAt]?.ToString() is { } marker && (marker == other || marker.StartsWith(other + "/", StringComparison.Ordinal)))
-                return true;
-        }
-        return false;
+        // The direction's own row, or one of its parallel lanes' rows ("Forward/1of2").
+        return string.Equals(image[taskAt]?.ToString(), task, StringComparison.Ordinal)
+               && image[directionAt]?.ToString() is { } marker && (marker == other || marker.StartsWith(other + "/", StringComparison.Ordinal));
     }
 
     private static int IndexOf(IReadOnlyList<string?> names, string name)

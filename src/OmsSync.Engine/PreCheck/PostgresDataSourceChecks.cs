@@ -34,7 +34,7 @@ public static class PostgresDataSourceChecks
             ? CheckResult.Pass("Encoding", "The database encoding is UTF8.", name)
             : CheckResult.Warn("Encoding", $"The database encoding is {facts.Encoding}; text that does not fit it cannot be written. Use a UTF8 database.", name));
 
-        if (role.HasFlag(DataSourceRole.Target))
+        if (role.HasFlag(DataSourceRole.Target) || role.HasFlag(DataSourceRole.ReverseTarget))
             results.Add(facts.CanCreate || facts.Superuser
                 ? CheckResult.Pass("TargetPrivileges", $"The user may create schemas in database '{database}' (for the migrated schemas and `oms`).", name)
                 : CheckResult.Fail("TargetPrivileges",

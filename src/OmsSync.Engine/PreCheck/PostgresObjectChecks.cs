@@ -28,8 +28,11 @@ public static class PostgresObjectChecks
             results.Add(CheckResult.Fail("Topology", "PostgreSQL to PostgreSQL is not supported; use PostgreSQL's own logical replication.", task.Name));
             return results;
         }
-        if (task.Topology == Topology.Bidirectional)
-            results.Add(CheckResult.Fail("Topology", "Bidirectional synchronization between MySQL and PostgreSQL is not supported yet. Use -Topology OneWay.", task.Name));
+        // A before-image from PostgreSQL holds only the key unless REPLICA IDENTITY FULL, and the PostgreSQL applier judges no stale rows.
+        foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
+            results.Add(CheckResult.Fail("ConflictPolicy",
+                $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} is not available between MySQL and PostgreSQL, " +
+                "which take Ignore and Overwrite. Change it with Set-OmsConflictPolicy.", task.Name));
         await using DbConnection source = sourceKind == DataSourceKind.PostgreSql
             ? await service.PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false)
             : await service.Endpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);

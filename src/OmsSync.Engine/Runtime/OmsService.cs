@@ -49,6 +49,15 @@ public sealed class OmsService
         return new PostgresEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
     }
 
+    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
+    public async Task<TaskObjects> ResolveObjectsAsync(MigrationTask task, CancellationToken cancellationToken)
+    {
+        if (DataSources.Get(task.Source).Kind != DataSourceKind.PostgreSql)
+            return await TaskObjects.ResolveAsync(Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
+        await using var connection = await PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await TaskObjects.ResolveAsync(new Schema.Postgres.PostgresSchemaReader(connection), task, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Opens and closes one connection to the data source, whatever its kind; throws the connection's error.</summary>
     public async Task ConnectAsync(string dataSource, CancellationToken cancellationToken)
     {

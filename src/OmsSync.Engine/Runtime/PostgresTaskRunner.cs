@@ -50,10 +50,12 @@ internal sealed class PostgresTaskRunner
         if (reader.Kind == DataSourceKind.PostgreSql && writer.Kind == DataSourceKind.PostgreSql)
             throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
-        if (_task.Topology == Topology.Bidirectional)
-            throw new OmsException("BidirectionalPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
-                $"Task '{_task.Name}' is bidirectional between MySQL and PostgreSQL, which OmsSync does not do yet. Use two one-way tasks only for disjoint tables, or -Topology OneWay.");
         _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
+        if (_direction == Direction.Reverse)
+        {
+            await RunReverseAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var phases = writer.Kind == DataSourceKind.PostgreSql
             ? await IntoPostgresAsync(new MySqlEndpoint(reader, _catalog.GetPassword(reader.Name)), new PostgresEndpoint(writer, _catalog.GetPassword(writer.Name)),
                 cancellationToken).ConfigureAwait(false)
@@ -71,10 +73,14 @@ internal sealed class PostgresTaskRunner
         Func<CancellationToken, Task> CreateDeferredIndexes,
         IncrementalPhase? Incremental);
 
-    /// <summary>Incremental synchronization: where reading starts (recorded before the copy), where the copy ended, and the stream.</summary>
+    /// <summary>
+    /// Incremental synchronization: where reading starts (recorded before the copy), where the copy ended, where a
+    /// bidirectional task's reverse direction starts (recorded when the forward one enters its incremental phase), and the stream.
+    /// </summary>
     private sealed record IncrementalPhase(
         Func<CancellationToken, Task> RecordStart,
         Func<CancellationToken, Task> MarkFullCopyEnd,
+        Func<CancellationToken, Task> RecordReverseStart,
         Func<CancellationToken, Task> Run);
 
     private async Task RunPhasesAsync(Phases phases, CancellationToken cancellationToken)
@@ -113,6 +119,10 @@ internal sealed class PostgresTaskRunner
 
         if (phases.Incremental is { } incremental)
         {
+            // The reverse direction starts from the target's position now: what the full copy wrote is behind it, and
+            // everything the forward direction applies from here carries its marker.
+            if (_task.Topology == Topology.Bidirectional)
+                await incremental.RecordReverseStart(cancellationToken).ConfigureAwait(false);
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
             await incremental.Run(cancellationToken).ConfigureAwait(false);
         }
@@ -125,8 +135,10 @@ internal sealed class PostgresTaskRunner
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
         {
             var runner = new IncrementalRunner(source, _catalog.GetPassword(source.Source.Name),
-                new PostgresTargetApplier(target, _task.Name, _direction, objects), _task, _direction, _store, _log);
-            incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects.Tables, token), runner.MarkFullCopyEndAsync, token => runner.RunAsync(objects.Tables, token));
+                new PostgresTargetApplier(target, _task.Name, _direction, PostgresTargetApplier.Migrated(objects.Tables)), _task, _direction, _store, _log);
+            incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects.Tables, token), runner.MarkFullCopyEndAsync,
+                async token => await (await ReverseOutOfPostgresAsync(target, source, objects.Tables, token).ConfigureAwait(false)).EnsureStartAsync(token).ConfigureAwait(false),
+                token => runner.RunAsync(objects.Tables, token));
         }
         return new Phases(objects,
             token => PostgresSchemaPhase.RunAsync(target, _task, objects, token),
@@ -151,8 +163,14 @@ internal sealed class PostgresTaskRunner
         IncrementalPhase? incremental = null;
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
         {
-            var capture = new Sources.Postgres.PostgresCaptureRunner(source, target, _task, _direction, _store, _log, objects, shaped);
-            incremental = new IncrementalPhase(capture.EnsureStartAsync, capture.MarkFullCopyEndAsync, capture.RunAsync);
+            var capture = new Sources.Postgres.PostgresCaptureRunner(source, target, _task, _direction, _store, _log, objects.Tables, shaped.Tables);
+            incremental = new IncrementalPhase(capture.EnsureStartAsync, capture.MarkFullCopyEndAsync,
+                async token =>
+                {
+                    var (runner, tables) = await ReverseIntoPostgresAsync(target, source, objects.Tables, token).ConfigureAwait(false);
+                    await runner.EnsureStartAsync(tables, token).ConfigureAwait(false);
+                },
+                capture.RunAsync);
         }
         return new Phases(objects,
             token => SchemaPhase.RunAsync(target, _task, shaped, token),
@@ -161,5 +179,110 @@ internal sealed class PostgresTaskRunner
                 _task, _runtime, new ConflictLog(_store)),
             token => SchemaPhase.CreateDeferredIndexesAsync(target, shaped, _task.WriteConcurrency, token),
             incremental);
+    }
+
+    /// <summary>
+    /// The reverse direction of a bidirectional task: incremental DML only, from the task's target back to its source,
+    /// on the forward tables mapped back, from the position the forward direction recorded.
+    /// </summary>
+    private async Task RunReverseAsync(CancellationToken cancellationToken)
+    {
+        if (_task.Topology != Topology.Bidirectional)
+            throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, _task.Name,
+                $"Task '{_task.Name}' is one-way; only a task created with -Topology Bidirectional has a reverse direction.");
+        var (reader, writer) = Sides();
+        _runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
+        if (reader.Kind == DataSourceKind.PostgreSql)
+        {
+            // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot.
+            var source = new MySqlEndpoint(writer, _catalog.GetPassword(writer.Name));
+            var forward = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+            var capture = await ReverseOutOfPostgresAsync(new PostgresEndpoint(reader, _catalog.GetPassword(reader.Name)), source, forward.Tables, cancellationToken).ConfigureAwait(false);
+            await EnsureReverseStartedAsync(capture.HasCheckpointAsync, cancellationToken).ConfigureAwait(false);
+            await capture.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The forward direction went PostgreSQL to MySQL: changes come back from the MySQL binlog into PostgreSQL.
+            var source = new PostgresEndpoint(writer, _catalog.GetPassword(writer.Name));
+            TaskObjects forward;
+            await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
+                forward = await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
+            var (runner, tables) = await ReverseIntoPostgresAsync(new MySqlEndpoint(reader, _catalog.GetPassword(reader.Name)), source, forward.Tables, cancellationToken)
+                .ConfigureAwait(false);
+            await EnsureReverseStartedAsync(async token =>
+            {
+                await using var connection = await source.OpenAsync(token).ConfigureAwait(false);
+                return await PostgresCheckpointStore.ExistsAsync(connection, _task.Name, Direction.Reverse, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            await runner.RunAsync(tables, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EnsureReverseStartedAsync(Func<CancellationToken, Task<bool>> recorded, CancellationToken cancellationToken)
+    {
+        if (!await recorded(cancellationToken).ConfigureAwait(false))
+            throw new OmsException("ReverseNotReady", OmsErrorKind.InvalidState, _task.Name,
+                $"The reverse direction of task '{_task.Name}' has no start position yet: it is recorded when the forward direction enters its incremental phase. " +
+                "Wait for Get-OmsTask to show the forward direction in phase Incremental, then run Enable-OmsReverse.");
+    }
+
+    /// <summary>
+    /// The reverse of a MySQL-to-PostgreSQL task: PostgreSQL's changes to the forward target tables, read through the
+    /// task's reverse slot, written back to the MySQL tables they came from (whose own types the values are turned into).
+    /// </summary>
+    private async Task<Sources.Postgres.PostgresCaptureRunner> ReverseOutOfPostgresAsync(PostgresEndpoint postgres, MySqlEndpoint mysql,
+        IReadOnlyList<TaskTable> forward, CancellationToken cancellationToken)
+    {
+        await using var connection = await postgres.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var reading = await ReverseTablesAsync(new PostgresSchemaReader(connection), forward, cancellationToken).ConfigureAwait(false);
+        var writing = forward.Select(Reversed).ToList();
+        return new Sources.Postgres.PostgresCaptureRunner(postgres, mysql, _task, Direction.Reverse, _store, _log, reading, writing);
+    }
+
+    /// <summary>
+    /// The reverse of a PostgreSQL-to-MySQL task: the MySQL binlog's changes to the forward target tables, written back to
+    /// the PostgreSQL tables they came from.
+    /// </summary>
+    private async Task<(IncrementalRunner Runner, IReadOnlyList<TaskTable> Tables)> ReverseIntoPostgresAsync(MySqlEndpoint mysql, PostgresEndpoint postgres,
+        IReadOnlyList<TaskTable> forward, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TaskTable> reading;
+        await using (var connection = await mysql.OpenAsync(cancellationToken).ConfigureAwait(false))
+            reading = await ReverseTablesAsync(new MySqlSchemaReader(connection), forward, cancellationToken).ConfigureAwait(false);
+        var shapes = forward.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
+        var runner = new IncrementalRunner(mysql, _catalog.GetPassword(mysql.Source.Name), new PostgresTargetApplier(postgres, _task.Name, Direction.Reverse, shapes),
+            _task, Direction.Reverse, _store, _log);
+        return (runner, reading);
+    }
+
+    /// <summary>The forward tables seen from the other side: read on the target as it has them, written back to the source.</summary>
+    private async Task<IReadOnlyList<TaskTable>> ReverseTablesAsync(ISchemaSource target, IReadOnlyList<TaskTable> forward, CancellationToken cancellationToken)
+    {
+        var reversed = new List<TaskTable>();
+        foreach (var group in forward.GroupBy(t => t.Mapping.TargetDatabase))
+        {
+            var schemas = (await target.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable).ToList(), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(t => t.Name, StringComparer.Ordinal);
+            foreach (var table in group)
+            {
+                if (!schemas.TryGetValue(table.Mapping.TargetTable, out var schema))
+                    throw new OmsException("TargetTableMissing", OmsErrorKind.NotFound, table.Mapping.Target,
+                        $"Table '{table.Mapping.Target}' of task '{_task.Name}' is missing on the target, so the reverse direction cannot read it. Restore it, or remove the table from the task.");
+                reversed.Add(Reversed(table) with { Schema = schema });
+            }
+        }
+        return reversed;
+    }
+
+    /// <summary>A forward table with its mapping turned around: read where the forward direction writes, written where it reads.</summary>
+    private static TaskTable Reversed(TaskTable table)
+    {
+        var mapping = table.Mapping with
+        {
+            SourceDatabase = table.Mapping.TargetDatabase, SourceTable = table.Mapping.TargetTable,
+            TargetDatabase = table.Mapping.SourceDatabase, TargetTable = table.Mapping.SourceTable,
+        };
+        return new TaskTable(mapping, table.Schema, table.TargetOptions with { TargetDatabase = mapping.TargetDatabase, TargetTable = mapping.TargetTable });
     }
 }

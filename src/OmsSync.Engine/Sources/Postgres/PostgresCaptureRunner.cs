@@ -37,14 +37,14 @@ internal sealed class PostgresCaptureRunner
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
     private readonly Action<string> _log;
-    private readonly TaskObjects _tables;
-    private readonly TaskObjects _shaped;
+    private readonly IReadOnlyList<TaskTable> _tables;
+    private readonly IReadOnlyList<TaskTable> _shaped;
     private readonly string _name;
 
     /// <param name="tables">The task's tables as they are on PostgreSQL.</param>
     /// <param name="shaped">The same tables as they are on the MySQL target (<see cref="MySqlShapes"/>).</param>
     public PostgresCaptureRunner(PostgresEndpoint source, MySqlEndpoint target, MigrationTask task, Direction direction, StateStore store, Action<string> log,
-        TaskObjects tables, TaskObjects shaped)
+        IReadOnlyList<TaskTable> tables, IReadOnlyList<TaskTable> shaped)
     {
         _source = source;
         _target = target;
@@ -70,7 +70,14 @@ internal sealed class PostgresCaptureRunner
         if (_task.StartTimestamp is not null)
             _log("-StartTimestamp does not apply to a PostgreSQL source: reading starts where the replication slot is created");
         await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var tables = string.Join(", ", _tables.Tables.Select(t => PostgresSyntax.QuoteQualified(t.Mapping.SourceDatabase, t.Mapping.SourceTable)));
+        var published = _tables.Select(t => PostgresSyntax.QuoteQualified(t.Mapping.SourceDatabase, t.Mapping.SourceTable)).ToList();
+        if (_task.Topology == Topology.Bidirectional)
+        {
+            // The other direction's checkpoint writes mark the transactions it applied here: they must be seen to be dropped.
+            await Targets.Postgres.PostgresControlSchema.EnsureAsync(source, cancellationToken).ConfigureAwait(false);
+            published.Add(PostgresSyntax.QuoteQualified(Targets.Postgres.PostgresControlSchema.Schema, "checkpoints"));
+        }
+        var tables = string.Join(", ", published);
         var publication = PostgresSyntax.QuoteIdentifier(_name);
         await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", source))
         {
@@ -90,6 +97,14 @@ internal sealed class PostgresCaptureRunner
         var start = (NpgsqlLogSequenceNumber)(await slot.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, LsnPosition.Serialize(start), null, 0, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start} (replication slot and publication {_name})");
+    }
+
+    /// <summary>Whether the target holds this direction's checkpoint (its start has been recorded).</summary>
+    public async Task<bool> HasCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+        return await CheckpointStore.ReadStoredAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>After the full copy: changes committed up to the source's present WAL position are replayed idempotently.</summary>
@@ -131,7 +146,7 @@ internal sealed class PostgresCaptureRunner
         _log($"reading replication slot {_name} from {start}");
 
         await using var replication = await _source.OpenReplicationAsync(cancellationToken).ConfigureAwait(false);
-        var filtered = _shaped.Tables.Any(t => t.Mapping.RowFilter is not null);
+        var filtered = _shaped.Any(t => t.Mapping.RowFilter is not null);
         if (filtered)
             await EnsureWholeBeforeImagesAsync(cancellationToken).ConfigureAwait(false);
         var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14, Converters(), keepText: filtered);
@@ -171,7 +186,7 @@ internal sealed class PostgresCaptureRunner
     private async Task EnsureWholeBeforeImagesAsync(CancellationToken cancellationToken)
     {
         await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in _tables.Tables.Where(t => t.Mapping.RowFilter is not null))
+        foreach (var table in _tables.Where(t => t.Mapping.RowFilter is not null))
         {
             var quoted = PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
             await using var command = new NpgsqlCommand("SELECT relreplident::text FROM pg_class WHERE oid = $1::regclass", source);
@@ -186,8 +201,8 @@ internal sealed class PostgresCaptureRunner
     /// <summary>Per source table, the converter of each column from pgoutput text to the value the MySQL applier writes.</summary>
     private Dictionary<(string, string), Func<string, Func<string, object>?>> Converters()
     {
-        var shapes = _shaped.Tables.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
-        return _tables.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable), t => (Func<string, Func<string, object>?>)(column =>
+        var shapes = _shaped.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
+        return _tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable), t => (Func<string, Func<string, object>?>)(column =>
         {
             var pg = t.Schema.Columns.FirstOrDefault(c => c.Name == column);
             var mysql = shapes[t.Mapping.Source].Columns.FirstOrDefault(c => c.Name == column);
@@ -198,7 +213,7 @@ internal sealed class PostgresCaptureRunner
     private async Task ApplyLoopAsync(MySqlConnection target, NpgsqlConnection? filterSource, PgOutputReader reader, NpgsqlLogSequenceNumber? catchUp, DateTimeOffset? lastCommit,
         ChannelReader<LogicalTransaction> queue, CancellationToken cancellationToken)
     {
-        var tables = _shaped.Tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
+        var tables = _shaped.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         var plans = new ApplyPlans(tables, _task, _direction);
         var applier = new ChangeApplier(_task.Name, _direction);
         var progress = new StreamProgress(_runtime, _task.Name, _direction, lastCommit);
@@ -217,15 +232,18 @@ internal sealed class PostgresCaptureRunner
                 rows += next.Changes.Count;
             }
             var last = batch[^1];
-            var meaningful = batch.Count(t => !t.IsHeartbeat);
+            // Written by the other direction of a bidirectional task: dropped whole (the checkpoint still moves past it),
+            // and not counted as a transaction of ours; nor is one that touched only `oms` (other tasks' checkpoints).
+            var own = batch.Where(t => !t.IsHeartbeat && !t.Changes.Any(c => LoopFilter.IsMarkerOfOtherDirection(c, _task.Name, _direction))).ToList();
+            var meaningful = own.Count(t => t.Changes.Any(c => tables.ContainsKey((c.Database, c is TruncateChange tc ? tc.Table : ((BinlogRowChange)c).Table))));
             var now = progress.Elapsed;
             var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
             if (rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
             {
                 var conflicts = new List<ConflictRecord>();
-                IReadOnlyList<BinlogChange> all = batch.SelectMany(t => t.Changes).ToList();
+                IReadOnlyList<BinlogChange> all = own.SelectMany(t => t.Changes).ToList();
                 if (filterSource is not null)
-                    all = await PostgresRowFilter.FilterAsync(filterSource, batch.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
+                    all = await PostgresRowFilter.FilterAsync(filterSource, own.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
                         tables, cancellationToken).ConfigureAwait(false);
                 await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
                 {

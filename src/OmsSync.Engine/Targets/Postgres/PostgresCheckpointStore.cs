@@ -24,6 +24,22 @@ internal static class PostgresCheckpointStore
             reader.IsDBNull(3) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)));
     }
 
+    /// <summary>Whether the task direction has a checkpoint; false too when the `oms` schema is not there yet.</summary>
+    public static async Task<bool> ExistsAsync(NpgsqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT 1 FROM oms.checkpoints WHERE task = $1 AND direction = $2", target);
+            command.Parameters.AddWithValue(task);
+            command.Parameters.AddWithValue(direction.ToString());
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            return false;
+        }
+    }
+
     public static async Task WriteAsync(NpgsqlConnection target, NpgsqlTransaction? transaction, string task, Direction direction, string position,
         DateTimeOffset? sourceCommit, long transactionsApplied, CancellationToken cancellationToken)
     {

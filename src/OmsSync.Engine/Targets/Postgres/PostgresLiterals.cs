@@ -9,7 +9,8 @@ namespace OmsSync.Engine.Targets.Postgres;
 
 /// <summary>
 /// Writes a decoded binlog value as a PostgreSQL literal for the column it is mapped to (<see cref="MySqlToPostgres"/>).
-/// Every value is a quoted string of the column type's input syntax, which PostgreSQL reads as the column's type:
+/// Every value, numbers too, is a quoted string of the column type's input syntax, which PostgreSQL reads as the
+/// column's type (so a TINYINT(1) 1 becomes a boolean true where the PostgreSQL column is boolean):
 /// text decoded with its MySQL charset, bytes as bytea hex, DECIMAL and temporal values as their exact text (TIMESTAMP
 /// at UTC), zero dates as -infinity, BIT as a string of bits as wide as the column, ENUM and SET as their labels.
 /// </summary>
@@ -32,7 +33,6 @@ internal sealed class PostgresLiterals
         switch (value)
         {
             case null: sql.Append("NULL"); return;
-            case long or ulong or int: sql.Append(Convert.ToString(value, CultureInfo.InvariantCulture)); return;
             case ColumnNotLogged:
                 throw new InvalidOperationException("A row image lacks a column: the source logs partial row images. Set binlog_row_image=FULL on the source.");
         }

@@ -20,14 +20,18 @@ internal sealed class PostgresTargetApplier : ITargetApplier
     private readonly Direction _direction;
     private readonly Dictionary<string, TableSchema> _shapes;
 
-    /// <param name="objects">The task's tables (MySQL-family source), to know each one's PostgreSQL shape.</param>
-    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, TaskObjects objects)
+    /// <param name="shapes">Each source table's (by "db.table") PostgreSQL table: the one schema migration makes, or the one found.</param>
+    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes)
     {
         _target = target;
         _task = task;
         _direction = direction;
-        _shapes = objects.Tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, []), StringComparer.Ordinal);
+        _shapes = new Dictionary<string, TableSchema>(shapes, StringComparer.Ordinal);
     }
+
+    /// <summary>The PostgreSQL tables the forward direction of a MySQL-to-PostgreSQL task writes: as schema migration makes them.</summary>
+    public static IReadOnlyDictionary<string, TableSchema> Migrated(IEnumerable<TaskTable> tables) =>
+        tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, []), StringComparer.Ordinal);
 
     public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken)
     {
