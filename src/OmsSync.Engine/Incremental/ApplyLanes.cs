@@ -17,7 +17,8 @@ namespace OmsSync.Engine.Incremental;
 /// checkpoint is behind some lanes: on the way back up to them, a lane's rows of the transactions it already
 /// committed are skipped (<see cref="AlreadyApplied"/>), by the lane count it committed them with.
 /// Lanes run at READ COMMITTED so rows of different lanes do not wait on each other's gap locks; when lanes
-/// still wait on each other, the batch is rolled back and applied in one lane.
+/// still wait on each other (a lock wait of more than a few seconds while they run side by side), the batch
+/// is rolled back and applied in one lane.
 /// </remarks>
 internal sealed class ApplyLanes : IAsyncDisposable
 {
@@ -62,8 +63,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
             if (count > 1)
                 foreach (var connection in connections)
                 {
-                    await using var session = new MySqlCommand(
-                        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; SET SESSION innodb_lock_wait_timeout = 3", connection);
+                    await using var session = new MySqlCommand("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", connection);
                     await session.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
         }
@@ -128,7 +128,16 @@ internal sealed class ApplyLanes : IAsyncDisposable
                 {
                     conflicts[lane] = new();
                     transactions[lane] = await _connections[lane].BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    await _appliers[lane].ApplyAsync(_connections[lane], transactions[lane]!, split[lane], idempotent: false, conflicts[lane], cancellationToken).ConfigureAwait(false);
+                    // Lanes waiting on each other would wait until one gives up: make that quick while lanes run side by side.
+                    await LockWaitAsync(_connections[lane], transactions[lane]!, ParallelLockWait, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await _appliers[lane].ApplyAsync(_connections[lane], transactions[lane]!, split[lane], idempotent: false, conflicts[lane], cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await LockWaitAsync(_connections[lane], transactions[lane]!, "DEFAULT", cancellationToken).ConfigureAwait(false);
+                    }
                 })).ConfigureAwait(false);
             }
             catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock)
@@ -152,6 +161,14 @@ internal sealed class ApplyLanes : IAsyncDisposable
             foreach (var transaction in transactions)
                 if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private const string ParallelLockWait = "3";
+
+    private static async Task LockWaitAsync(MySqlConnection connection, MySqlTransaction transaction, string seconds, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {seconds}", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

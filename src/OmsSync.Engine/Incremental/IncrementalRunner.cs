@@ -449,8 +449,10 @@ public sealed class IncrementalRunner
     private static bool IsTransient(Exception e) => e switch
     {
         BinlogServerException b => !b.IsBinlogUnavailable && b.ErrorNumber != BinlogServerException.AccessDenied,
+        // A lock wait or deadlock on the target (another session held the rows) is retried from the checkpoint.
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
-            or MySqlErrorCode.ConnectionCountError || m.InnerException is IOException or System.Net.Sockets.SocketException,
+            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
+            || m.InnerException is IOException or System.Net.Sockets.SocketException,
         OmsException o => o.ErrorId == "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
