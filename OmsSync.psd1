@@ -15,7 +15,8 @@
         'New-OmsDataSource', 'Get-OmsDataSource', 'Set-OmsDataSource', 'Remove-OmsDataSource', 'Test-OmsDataSource',
         'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
         'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask',
-        'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict'
+        'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict',
+        'Start-OmsVerification', 'Get-OmsVerificationResult', 'Repair-OmsDifference', 'Stop-OmsVerification'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

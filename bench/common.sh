@@ -18,6 +18,14 @@ start_pair() {
   trap 'scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
 }
 
+# sysbench's oltp tables in database sbtest on the source: sysbench_prepare TABLES ROWS_PER_TABLE
+sysbench_prepare() {
+  echo "preparing $1 x $2 sysbench rows on $SRC"
+  sql "$SRC_PORT" -e "CREATE DATABASE sbtest"
+  sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$SRC_PORT" --mysql-user=oms \
+    --mysql-password=oms-test-pw --mysql-db=sbtest --tables="$1" --table-size="$2" --threads=2 prepare >/dev/null
+}
+
 sql() { local port=$1; shift; mariadb --no-defaults -h127.0.0.1 -P"$port" "${USER_ARGS[@]}" "$@"; }
 
 # Seconds (with millis) that a command takes.

@@ -6,10 +6,7 @@ source "$(dirname "$0")/common.sh"
 TABLES=${1:-4}
 ROWS=${2:-250000}
 start_pair
-echo "preparing $TABLES x $ROWS sysbench rows on $SRC"
-sql "$SRC_PORT" -e "CREATE DATABASE sbtest"
-sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$SRC_PORT" --mysql-user=oms \
-  --mysql-password=oms-test-pw --mysql-db=sbtest --tables="$TABLES" --table-size="$ROWS" --threads=2 prepare >/dev/null
+sysbench_prepare "$TABLES" "$ROWS"
 
 dump_load() {
   sql "$DST_PORT" -e "CREATE DATABASE sb_dump"

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
-    OmsSync in five steps: register two MariaDB servers, define a task, pre-check it,
-    migrate schema and data in a background worker, and look at the result.
+    OmsSync in a few steps: register two MariaDB servers, define a task, pre-check it,
+    migrate schema and data in a background worker, follow changes, and verify the result.
 .EXAMPLE
     ./build.sh demo
 .EXAMPLE
@@ -64,5 +64,12 @@ do {
 "order 1 on the target is now: $(Invoke-Sql $dst 'SELECT status FROM shop_copy.orders WHERE id = 1')"
 Get-OmsTask -Name demo-shop | Out-Default
 
-'== 7. Stop the task (it could be resumed from its checkpoint with Resume-OmsTask)'
+'== 7. Verify: every row compared on both sides, with the renames, row filter and column selection applied'
+$verified = Start-OmsVerification -Name demo-shop -Wait
+$verified | Out-Default
+$differences = 0
+foreach ($table in $verified) { $differences += $table.Differences }
+"differences found: $differences"
+
+'== 8. Stop the task (it could be resumed from its checkpoint with Resume-OmsTask)'
 Stop-OmsTask -Name demo-shop -PassThru | Out-Default

@@ -5,9 +5,11 @@ using OmsSync.Engine.State;
 
 // OmsSync.Worker: runs one task direction in the background, outliving the shell that started it.
 //   OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]
-if (args.Length == 0 || args[0] is not ("run" or "supervise"))
+//   OmsSync.Worker verify --task NAME --run ID [--home DIR] [--log FILE]
+if (args.Length == 0 || args[0] is not ("run" or "supervise" or "verify"))
 {
     Console.Error.WriteLine("usage: OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]");
+    Console.Error.WriteLine("       OmsSync.Worker verify --task NAME --run ID [--home DIR] [--log FILE]");
     Console.Error.WriteLine("       OmsSync.Worker supervise [--home DIR] [--log FILE]");
     return 2;
 }
@@ -40,6 +42,20 @@ if (string.IsNullOrEmpty(task))
 {
     Console.Error.WriteLine("OmsSync.Worker: --task is required");
     return 2;
+}
+if (args[0] == "verify")
+{
+    var verifyHome = Option("--home") is { } vh ? new OmsHome(vh) : OmsHome.Default();
+    verifyHome.EnsureCreated();
+    await using var vlog = new StreamWriter(new FileStream(Option("--log") ?? verifyHome.VerificationLog(task), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+    using var stopVerifying = new CancellationTokenSource();
+    using var vterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopVerifying.Cancel(); });
+    using var vint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopVerifying.Cancel(); });
+    var store = StateStore.Open(verifyHome);
+    var run = await new OmsSync.Engine.Verification.VerificationHost(store, new TaskCatalog(store).Get(task),
+            m => { lock (vlog) vlog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/verify] {m}"); })
+        .RunAsync(long.Parse(Option("--run") ?? "0"), stopVerifying.Token);
+    return run.Status == OmsSync.Engine.Model.TaskStatus.Failed ? WorkerHost.ExitFailed : WorkerHost.ExitOk;
 }
 var direction = Enum.Parse<Direction>(Option("--direction") ?? "Forward", ignoreCase: true);
 var home = Option("--home") is { } h ? new OmsHome(h) : OmsHome.Default();

@@ -33,6 +33,19 @@ internal sealed class ChunkKey
     /// <summary>Condition "key &gt; lower" (strictly after); parameters are added to the command.</summary>
     public string After(IReadOnlyList<string?> lower, MySqlCommand command, string prefix) => Lexicographic(lower, command, prefix, ">");
 
+    /// <summary>The chunk's range (Lower, Upper] as a condition, its bounds added to the command; TRUE when unbounded.</summary>
+    public string Range(Chunk chunk, MySqlCommand command)
+    {
+        var parts = new List<string> { "TRUE" };
+        if (chunk.Lower is not null) parts.Add(After(chunk.Lower, command, "lo"));
+        if (chunk.Upper is not null) parts.Add(UpTo(chunk.Upper, command, "hi"));
+        return string.Join(" AND ", parts);
+    }
+
+    /// <summary>Condition "key = values" (in the side's own collation; callers wanting exact bytes check the key read back).</summary>
+    public string Equal(IReadOnlyList<string?> values, MySqlCommand command, string prefix) =>
+        "(" + string.Join(" AND ", _columns.Select((c, i) => $"{Compared(c)} = {Parameter(c, values[i], command, $"{prefix}{i}")}")) + ")";
+
     /// <summary>Condition "key &lt;= upper".</summary>
     public string UpTo(IReadOnlyList<string?> upper, MySqlCommand command, string prefix) =>
         "NOT (" + Lexicographic(upper, command, prefix, ">") + ")";
@@ -60,17 +73,29 @@ internal sealed class ChunkKey
     {
         var p = "@" + name;
         if (command.Parameters.Contains(p)) return Cast(column, p);
-        object typed = column.DataType switch
-        {
-            "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" =>
-                column.Unsigned ? ulong.Parse(value!) : long.Parse(value!),
-            "float" or "double" or "real" => double.Parse(value!, System.Globalization.CultureInfo.InvariantCulture),
-            "enum" or "set" => ulong.Parse(value!),
-            _ when IsBinary(column) => Convert.FromHexString(value!),
-            _ => value!,
-        };
-        command.Parameters.AddWithValue(p, typed);
+        command.Parameters.AddWithValue(p, Typed(column, value));
         return Cast(column, p);
+    }
+
+    /// <summary>Condition "key = values" with the values written as SQL literals, for statements saved to run later.</summary>
+    public string EqualLiteral(IReadOnlyList<string?> values) =>
+        "(" + string.Join(" AND ", _columns.Select((c, i) => $"{Compared(c)} = {Cast(c, Literal(Typed(c, values[i])))}")) + ")";
+
+    private static object Typed(ColumnSchema column, string? value) => column.DataType switch
+    {
+        "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" =>
+            column.Unsigned ? ulong.Parse(value!) : long.Parse(value!),
+        "float" or "double" or "real" => double.Parse(value!, System.Globalization.CultureInfo.InvariantCulture),
+        "enum" or "set" => ulong.Parse(value!),
+        _ when IsBinary(column) => Convert.FromHexString(value!),
+        _ => value!,
+    };
+
+    private static string Literal(object typed)
+    {
+        var sql = new StringBuilder();
+        Incremental.SqlLiterals.Append(sql, typed);
+        return sql.ToString();
     }
 
     private static string Cast(ColumnSchema column, string p) => column.DataType switch

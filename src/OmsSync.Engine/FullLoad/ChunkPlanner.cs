@@ -15,25 +15,43 @@ internal static class ChunkPlanner
     {
         if (key is null)
             return [new Chunk(0, null, null)]; // no usable key: one chunk, loaded in one target transaction
-        var boundaries = new List<IReadOnlyList<string?>>();
+        var chunks = new List<Chunk>();
+        IReadOnlyList<string?>? lower = null;
+        await foreach (var upper in BoundariesAsync(source, table, key, rowsPerChunk, cancellationToken).ConfigureAwait(false))
+        {
+            chunks.Add(new Chunk(chunks.Count, lower, upper));
+            lower = upper;
+        }
+        chunks.Add(new Chunk(chunks.Count, lower, null));
+        return chunks;
+    }
+
+    /// <summary>
+    /// The upper boundary of each chunk but the last, in key order, as they are found: a caller may start on the
+    /// first chunks while later ones are still being cut.
+    /// </summary>
+    public static async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(MySqlConnection source, TableSchema table, ChunkKey key,
+        long rowsPerChunk, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         IReadOnlyList<string?>? previous = null;
         while (true)
         {
-            await using var command = new MySqlCommand { Connection = source };
-            var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
-            command.CommandText =
-                $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.QuoteQualified(table.Database, table.Name)}{where} " +
-                $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                break;
             var values = new string?[key.Columns.Count];
-            for (var i = 0; i < values.Length; i++)
-                values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-            boundaries.Add(values);
+            await using (var command = new MySqlCommand { Connection = source })
+            {
+                var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
+                command.CommandText =
+                    $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.QuoteQualified(table.Database, table.Name)}{where} " +
+                    $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    yield break;
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+            }
+            yield return values;
             previous = values;
         }
-        return Between(boundaries);
     }
 
     /// <summary>The chunks that consecutive upper boundaries make: (-inf, b0], (b0, b1], ..., (bn, +inf).</summary>

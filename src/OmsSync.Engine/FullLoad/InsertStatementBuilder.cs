@@ -34,7 +34,8 @@ internal static class InsertStatementBuilder
             yield return statement.ToString();
     }
 
-    private static string RowSql(TableCopyPlan plan, byte[]?[] row)
+    /// <summary>One row's VALUES tuple: binary literals, through the column's assignment expression where it has one.</summary>
+    internal static string RowSql(TableCopyPlan plan, byte[]?[] row)
     {
         var sb = new StringBuilder("(");
         for (var i = 0; i < row.Length; i++)

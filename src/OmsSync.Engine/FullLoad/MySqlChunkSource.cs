@@ -22,6 +22,12 @@ internal sealed class MySqlChunkSource : IChunkSource
     public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken)
     {
         await using var source = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await StatisticsAsync(source, table, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
+    internal static async Task<(long Rows, long AverageRowLength)> StatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    {
         await using var command = new MySqlCommand(
             "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
         command.Parameters.AddWithValue("@d", table.Database);

@@ -33,11 +33,5 @@ internal sealed class TableCopyPlan
     /// The chunk's key range as a condition, its bounds added to <paramref name="command"/> as parameters; TRUE for
     /// an unbounded chunk. The text does not depend on the command, so it may be built once and bound elsewhere.
     /// </summary>
-    public string KeyRange(Chunk chunk, MySqlConnector.MySqlCommand command)
-    {
-        var parts = new List<string> { "TRUE" };
-        if (Key is not null && chunk.Lower is not null) parts.Add(Key.After(chunk.Lower, command, "lo"));
-        if (Key is not null && chunk.Upper is not null) parts.Add(Key.UpTo(chunk.Upper, command, "hi"));
-        return string.Join(" AND ", parts);
-    }
+    public string KeyRange(Chunk chunk, MySqlConnector.MySqlCommand command) => Key?.Range(chunk, command) ?? "TRUE";
 }

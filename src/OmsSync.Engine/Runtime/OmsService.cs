@@ -103,15 +103,7 @@ public sealed class OmsService
     {
         if (state.WorkerPid is not { } pid || state.Heartbeat is not { } beat || DateTimeOffset.UtcNow - beat > TimeSpan.FromSeconds(20))
             return false;
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        return WorkerLauncher.IsRunning(pid);
     }
 
     /// <summary>Launches a worker for the task's direction unless one runs; returns its process id.</summary>

@@ -8,7 +8,7 @@ using OmsSync.Engine.State;
 
 namespace OmsSync.Engine.Runtime;
 
-/// <summary>Runs a task's phases in order for one direction: schema, full migration, deferred indexes, incremental.</summary>
+/// <summary>Runs a task's phases in order for one direction: schema, full migration, deferred indexes, verification, incremental.</summary>
 public sealed class TaskRunner
 {
     private readonly StateStore _store;
@@ -81,6 +81,13 @@ public sealed class TaskRunner
                 await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var verify = _task.MigrationTypes.HasFlag(MigrationTypes.Verify) && _direction == Direction.Forward;
+        if (verify && incremental is null)
+        {
+            runtime.SetPhase(_task.Name, _direction, TaskPhase.Verify);
+            await Verification.VerificationPhase.RunAsync(_store, _task, _log, cancellationToken).ConfigureAwait(false);
+        }
+
         if (incremental is not null)
         {
             // The reverse direction of a bidirectional task starts from the target's position now: what the
@@ -89,7 +96,18 @@ public sealed class TaskRunner
                 await ReverseIncremental(catalog, source, target).EnsureStartAsync(
                     await ReverseTablesAsync(source, target, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
-            await incremental.RunAsync(objects.Tables, cancellationToken).ConfigureAwait(false);
+            // With incremental synchronization the verification runs beside it: rows in flight are re-read after the lag.
+            using var stopVerifying = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var verifying = verify ? Verification.VerificationPhase.BesideAsync(_store, _task, _log, stopVerifying.Token) : Task.CompletedTask;
+            try
+            {
+                await incremental.RunAsync(objects.Tables, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                stopVerifying.Cancel();
+                await verifying.ConfigureAwait(false);
+            }
         }
     }
 

@@ -14,6 +14,10 @@ public static class WorkerLauncher
     public static Process Launch(OmsHome home, string task, Direction direction) =>
         Start(home, ["run", "--task", task, "--direction", direction.ToString(), "--home", home.Path, "--log", home.WorkerLog(task, direction)]);
 
+    /// <summary>Starts a worker that runs one verification of a task (see Verification.VerificationHost).</summary>
+    public static Process LaunchVerification(OmsHome home, string task, long runId) =>
+        Start(home, ["verify", "--task", task, "--run", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", home.Path, "--log", home.VerificationLog(task)]);
+
     /// <summary>Starts the home's supervisor, which restarts workers that die.</summary>
     public static Process LaunchSupervisor(OmsHome home) =>
         Start(home, ["supervise", "--home", home.Path, "--log", Path.Combine(home.LogDirectory, "supervisor.log")]);
@@ -58,6 +62,20 @@ public static class WorkerLauncher
         start.Environment["OMSSYNC_HOME"] = home.Path;
         start.Environment["DOTNET_gcServer"] = "0";
         return Process.Start(start) ?? throw new InvalidOperationException($"The worker process for task '{task}' did not start.");
+    }
+
+    /// <summary>True while the process with this id lives (a worker launched but not yet holding its lock, say).</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The dotnet host that runs this process's runtime, else the one on PATH.</summary>

@@ -52,6 +52,12 @@ public sealed class OmsHome
     public string WorkerLock(string task, Direction direction) =>
         System.IO.Path.Combine(LockDirectory, $"{FileSafe(task)}.{direction.ToString().ToLowerInvariant()}.lock");
 
+    /// <summary>The log of a task's verification workers.</summary>
+    public string VerificationLog(string task) => System.IO.Path.Combine(LogDirectory, $"{FileSafe(task)}.verify.log");
+
+    /// <summary>The name of the lock a task's verification worker holds (see WorkerLock.TryAcquireNamed).</summary>
+    public static string VerificationLockName(string task) => $"{FileSafe(task)}.verify";
+
     /// <summary>Task names may hold characters a file name cannot; keep them recognisable yet unique.</summary>
     private static string FileSafe(string name)
     {

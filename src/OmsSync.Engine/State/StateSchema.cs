@@ -99,6 +99,56 @@ internal static class StateSchema
             PRIMARY KEY (task, direction, database_name, table_name, file_seq, position)
         );
         """,
+        // 3: data verification: runs, per-table results and the row-level differences found.
+        """
+        CREATE TABLE verification_runs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            task        TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            mode        TEXT NOT NULL,
+            origin      TEXT NOT NULL,
+            include     TEXT,
+            since       TEXT,
+            status      TEXT NOT NULL,
+            message     TEXT,
+            request     TEXT,
+            worker_pid  INTEGER,
+            heartbeat   TEXT,
+            started     TEXT NOT NULL,
+            finished    TEXT
+        );
+        CREATE INDEX verification_runs_by_task ON verification_runs(task, id);
+        CREATE TABLE verification_tables (
+            run_id            INTEGER NOT NULL REFERENCES verification_runs(id) ON DELETE CASCADE,
+            source_table      TEXT NOT NULL,
+            target_table      TEXT NOT NULL,
+            status            TEXT NOT NULL,
+            rows_estimate     INTEGER NOT NULL DEFAULT 0,
+            source_rows       INTEGER NOT NULL DEFAULT 0,
+            target_rows       INTEGER NOT NULL DEFAULT 0,
+            chunks            INTEGER NOT NULL DEFAULT 0,
+            missing_on_target INTEGER NOT NULL DEFAULT 0,
+            extra_on_target   INTEGER NOT NULL DEFAULT 0,
+            different         INTEGER NOT NULL DEFAULT 0,
+            message           TEXT,
+            updated           TEXT NOT NULL,
+            PRIMARY KEY (run_id, source_table)
+        );
+        CREATE TABLE verification_differences (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id        INTEGER NOT NULL REFERENCES verification_runs(id) ON DELETE CASCADE,
+            source_table  TEXT NOT NULL,
+            target_table  TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            row_key       TEXT,
+            key_values    TEXT,
+            row_hash      TEXT,
+            source_row    TEXT,
+            target_row    TEXT,
+            found         TEXT NOT NULL,
+            repaired      TEXT
+        );
+        CREATE INDEX verification_differences_by_run ON verification_differences(run_id, source_table, key_values);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -125,7 +125,7 @@ public sealed class StartOmsForwardCommand : PSCmdlet, IDisposable
         var service = _session.Service;
         var current = TaskStates.Describe(service, task, Direction.Forward);
         var progress = new ProgressView(1, current);
-        while (current.Status == TaskStatus.Running && current.Phase < TaskPhase.Incremental)
+        while (current.Status == TaskStatus.Running && current.Phase != TaskPhase.Incremental) // Verify without Incremental comes after the copy
         {
             foreach (var record in progress.Update(current))
                 WriteProgress(record);

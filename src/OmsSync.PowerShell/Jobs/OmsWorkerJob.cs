@@ -22,16 +22,22 @@ public sealed class OmsWorkerJob : Job
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
 
-    private readonly OmsService _service;
+    private readonly IWorkerFollower _follower;
     private readonly Timer _timer;
     private readonly object _gate = new();
     private string _statusMessage = "Starting.";
     private bool _finished;
 
     internal OmsWorkerJob(string command, OmsService service, string task, Direction direction, int workerPid)
+        : this(command, task, direction, workerPid, new TaskWorkerFollower(service, task, direction))
+    {
+    }
+
+    /// <summary>A job that follows another kind of worker (a verification's, say) through <paramref name="follower"/>.</summary>
+    internal OmsWorkerJob(string command, string task, Direction direction, int workerPid, IWorkerFollower follower)
         : base(command, task)
     {
-        _service = service;
+        _follower = follower;
         TaskName = task;
         Direction = direction;
         WorkerPid = workerPid;
@@ -63,7 +69,7 @@ public sealed class OmsWorkerJob : Job
         try
         {
             SetJobState(JobState.Stopping);
-            _service.RequestAsync(TaskName, Direction, WorkerRequest.Stop, StopWait, CancellationToken.None).GetAwaiter().GetResult();
+            _follower.Stop(StopWait);
         }
         catch (Exception e)
         {
@@ -82,23 +88,23 @@ public sealed class OmsWorkerJob : Job
         }
         try
         {
-            var state = _service.Status(TaskName, Direction);
-            Phase = state.Phase;
-            _statusMessage = state.Message ?? $"{state.Status} ({state.Phase})";
-            switch (state.Status)
+            var (status, phase, message) = _follower.Read();
+            Phase = phase;
+            _statusMessage = message ?? $"{status} ({phase})";
+            switch (status)
             {
                 case TaskStatus.Completed:
-                    Output.Add(PSObject.AsPSObject(Describe()));
+                    foreach (var output in _follower.Describe()) Output.Add(PSObject.AsPSObject(output));
                     Finish(JobState.Completed, _statusMessage);
                     break;
                 case TaskStatus.Failed:
-                    Error.Add(new ErrorRecord(new PSInvalidOperationException(state.Message ?? $"Task '{TaskName}' ({Direction}) failed."),
+                    Error.Add(new ErrorRecord(new PSInvalidOperationException(message ?? $"Task '{TaskName}' ({Direction}) failed."),
                         "TaskFailed", ErrorCategory.OperationStopped, TaskName));
                     Finish(JobState.Failed, _statusMessage);
                     break;
                 case TaskStatus.Suspended:
                 case TaskStatus.Stopped:
-                    Output.Add(PSObject.AsPSObject(Describe()));
+                    foreach (var output in _follower.Describe()) Output.Add(PSObject.AsPSObject(output));
                     Finish(JobState.Stopped, _statusMessage);
                     break;
             }
@@ -114,8 +120,6 @@ public sealed class OmsWorkerJob : Job
             _statusMessage = $"Cannot read the task's state now: {e.Message}";
         }
     }
-
-    private OmsTask Describe() => TaskStates.Describe(_service, _service.Tasks.Get(TaskName), Direction);
 
     private void Finish(JobState state, string message)
     {

@@ -30,12 +30,16 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Set-OmsConflictPolicy"] = ["Name", "Policy", "Table", "Direction", "TimestampColumn", "DetectStale", "PassThru"],
         ["Resolve-OmsConflict"] = ["InputObject", "Id", "Action", "PassThru"],
         ["Export-OmsConflict"] = ["Path", "Name", "InputObject", "Format", "NoClobber"],
+        ["Start-OmsVerification"] = ["Name", "Include", "Mode", "Since", "AsJob", "Wait"],
+        ["Get-OmsVerificationResult"] = ["Name", "Table", "Detail"],
+        ["Repair-OmsDifference"] = ["InputObject", "Name", "Table", "Script", "PassThru"],
+        ["Stop-OmsVerification"] = ["Name", "PassThru"],
     };
 
     private static readonly string[] ChangesState =
         ["New-OmsDataSource", "Set-OmsDataSource", "Remove-OmsDataSource", "New-OmsTask", "Set-OmsTask", "Remove-OmsTask",
          "Start-OmsForward", "Suspend-OmsTask", "Resume-OmsTask", "Stop-OmsTask", "Enable-OmsReverse", "Set-OmsConflictPolicy",
-         "Resolve-OmsConflict", "Export-OmsConflict"];
+         "Resolve-OmsConflict", "Export-OmsConflict", "Start-OmsVerification", "Repair-OmsDifference", "Stop-OmsVerification"];
 
     [Fact]
     public void ExportsExactlyTheCmdlets()
@@ -64,7 +68,7 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
     [Fact]
     public void DestructiveCmdletsAskForConfirmation()
     {
-        foreach (var cmdlet in new[] { "Remove-OmsDataSource", "Remove-OmsTask" })
+        foreach (var cmdlet in new[] { "Remove-OmsDataSource", "Remove-OmsTask", "Repair-OmsDifference" })
             Assert.Equal("High", ps.Run("param($N) (Get-Command $N).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact",
                 new Hashtable { ["N"] = cmdlet })[0].ToString());
     }

@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Verification;
+using OmsSync.PowerShell.Completion;
+using OmsSync.PowerShell.Internal;
+using OmsSync.PowerShell.Output;
+
+namespace OmsSync.PowerShell.Commands;
+
+/// <summary>
+/// Reads verification results: per table, what the latest verification of that table found; with -Detail,
+/// the rows that differ and are not repaired yet, ready for Repair-OmsDifference.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OmsVerificationResult")]
+[OutputType(typeof(OmsVerificationResult), typeof(OmsVerificationDifference))]
+public sealed class GetOmsVerificationResultCommand : PSCmdlet, IDisposable
+{
+    private readonly CmdletSession _session = new();
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only tables whose source or target name (db.table) matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary>Returns the differing rows instead of the per-table summaries.</summary>
+    [Parameter]
+    public SwitchParameter Detail { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var service = _session.Service;
+        var runs = new Engine.State.VerificationStore(service.Store);
+        var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+        bool Wanted(string source, string target) => tables is null || tables.Any(p => p.IsMatch(source) || p.IsMatch(target));
+        try
+        {
+            var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
+                missing => WriteError(OmsErrors.From(Engine.State.TaskCatalog.NotFound(missing), missing)));
+            foreach (var task in tasks)
+            {
+                if (Detail)
+                {
+                    var found = runs.OpenDifferences(task.Name).Where(d => Wanted(d.SourceTable, d.TargetTable)).Select(d => new OmsVerificationDifference(task.Name, d)).ToList();
+                    WriteObject(found, enumerateCollection: true);
+                    continue;
+                }
+                var verification = new VerificationService(service);
+                var latest = runs.LatestTables(task.Name).Where(r => Wanted(r.Table.SourceTable, r.Table.TargetTable))
+                    .Select(r => new OmsVerificationResult(verification.Status(r.Run.Id), r.Table)).ToList();
+                WriteObject(latest, enumerateCollection: true);
+            }
+        }
+        catch (OmsException e)
+        {
+            WriteError(OmsErrors.From(e, Name?.FirstOrDefault()));
+        }
+    }
+
+    protected override void StopProcessing() => _session.Cancel();
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,132 @@
+using System.Management.Automation;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Verification;
+using OmsSync.PowerShell.Completion;
+using OmsSync.PowerShell.Internal;
+using OmsSync.PowerShell.Output;
+
+namespace OmsSync.PowerShell.Commands;
+
+/// <summary>
+/// Makes the target equal to the source for rows a verification found different: differences from the
+/// pipeline (Get-OmsVerificationResult -Detail), or all open ones of a task. The source is read again now;
+/// rows it has are written to the target, rows it lacks are deleted there. -Script writes the SQL instead.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Repair, "OmsDifference", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+    DefaultParameterSetName = ByObjectSet)]
+[OutputType(typeof(OmsVerificationDifference))]
+public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
+{
+    public const string ByNameSet = "ByName";
+    public const string ByObjectSet = "ByObject";
+
+    private readonly CmdletSession _session = new();
+    private readonly List<OmsVerificationDifference> _differences = [];
+    private readonly HashSet<long> _seen = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public OmsVerificationDifference? InputObject { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>Only differences on tables whose source or target name matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Table { get; set; }
+
+    /// <summary>Writes the correction SQL to this file instead of running it on the target.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Script { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var found = ParameterSetName == ByObjectSet
+                ? [InputObject!]
+                : new Engine.State.VerificationStore(_session.Service.Store).OpenDifferences(_session.Service.Tasks.Get(Name).Name)
+                    .Select(d => new OmsVerificationDifference(_session.Service.Tasks.Get(Name).Name, d));
+            var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+            foreach (var difference in found)
+                if ((tables is null || tables.Any(p => p.IsMatch(difference.SourceTable) || p.IsMatch(difference.Table))) && _seen.Add(difference.Id))
+                    _differences.Add(difference);
+        }
+        catch (OmsException e)
+        {
+            WriteError(OmsErrors.From(e, Name));
+        }
+    }
+
+    // Differences are gathered first: a table's rows are repaired together, in one target transaction.
+    protected override void EndProcessing()
+    {
+        var scripts = new List<(DifferenceRepairer Repairer, IReadOnlyList<TableRepair> Repairs)>();
+        foreach (var task in _differences.GroupBy(d => d.Task, StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var repairer = new DifferenceRepairer(_session.Service.Store, _session.Service.Tasks.Get(task.Key));
+                var repairs = _session.Wait(token => repairer.PlanAsync(task.Select(d => d.Record).ToList(), token));
+                if (Script is not null)
+                {
+                    scripts.Add((repairer, repairs));
+                    continue;
+                }
+                foreach (var repair in repairs)
+                {
+                    var rows = task.Where(d => repair.DifferenceIds.Contains(d.Id)).ToList();
+                    if (!ShouldProcess($"{rows.Count} row(s) of {repair.TargetTable} (from {repair.SourceTable}) on '{repairer.Target.Name}'", "Make the target rows equal to the source"))
+                        continue;
+                    _session.Wait(async token => { await repairer.ApplyAsync(repair, token); return true; });
+                    WriteVerbose($"{repair.TargetTable}: {repair.Statements.Count} statement(s) applied for {rows.Count} difference(s).");
+                    if (PassThru)
+                        WriteObject(rows.Select(r => r.AsRepaired()).ToList(), enumerateCollection: true);
+                }
+            }
+            catch (OmsException e)
+            {
+                WriteError(OmsErrors.From(e, task.Key));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (Script is not null && scripts.Count > 0)
+            WriteScript(scripts);
+    }
+
+    private void WriteScript(List<(DifferenceRepairer Repairer, IReadOnlyList<TableRepair> Repairs)> scripts)
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Script!);
+        if (!ShouldProcess(path, $"Write correction SQL for {_differences.Count} difference(s)"))
+            return;
+        try
+        {
+            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            foreach (var (repairer, repairs) in scripts)
+                repairer.WriteScript(writer, repairs);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(OmsErrors.Unexpected(e, "ScriptNotWritten", path));
+            return;
+        }
+        WriteVerbose($"Correction SQL written to {path}.");
+        if (PassThru)
+            WriteObject(_differences, enumerateCollection: true);
+    }
+
+    protected override void StopProcessing() => _session.Cancel();
+
+    public void Dispose() => _session.Dispose();
+}
