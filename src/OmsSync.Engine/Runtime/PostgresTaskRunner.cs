@@ -33,6 +33,12 @@ internal sealed class PostgresTaskRunner
         _catalog = new DataSourceCatalog(store);
     }
 
+    /// <summary>Data verification compares MySQL-family servers' checksums; between MySQL and PostgreSQL it is not available yet.</summary>
+    public static OmsException VerificationNotSupported(string task) =>
+        new("VerificationNotSupported", OmsErrorKind.NotSupported, task,
+            $"Task '{task}' has PostgreSQL on one side, and data verification between MySQL and PostgreSQL is not available yet. " +
+            "Remove Verify from the task's -MigrationType with Set-OmsTask.");
+
     /// <summary>True when the task has PostgreSQL on either side, so this runner and not the MySQL one runs it.</summary>
     public static bool Handles(DataSourceCatalog catalog, MigrationTask task) =>
         catalog.Get(task.Source).Kind == DataSourceKind.PostgreSql || catalog.Get(task.Target).Kind == DataSourceKind.PostgreSql;
@@ -50,6 +56,8 @@ internal sealed class PostgresTaskRunner
         if (reader.Kind == DataSourceKind.PostgreSql && writer.Kind == DataSourceKind.PostgreSql)
             throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Verify))
+            throw VerificationNotSupported(_task.Name);
         _runtime.SetPhase(_task.Name, _direction, TaskPhase.PreCheck);
         if (_direction == Direction.Reverse)
         {
