@@ -64,24 +64,39 @@ internal sealed class IncrementalVerifier
         var lastHandOver = DateTime.UtcNow;
         try
         {
-            await foreach (var transaction in reader.ReadAsync(start, cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                if (!transaction.IsHeartbeat && (since is null || transaction.CommitTime >= since))
-                    foreach (var change in transaction.Changes.OfType<BinlogRowChange>())
-                    {
-                        if (!byTable.TryGetValue((change.Database, change.Table), out var plan)) continue;
-                        if (!pending.TryGetValue(plan, out var set)) pending[plan] = set = new HashSet<string>(StringComparer.Ordinal);
-                        if (!plan.HasKey) continue;
-                        foreach (var image in new[] { change.Before, change.After })
-                            if (image is not null && set.Add(KeyCondition(plan, change, image)))
-                                keys++;
-                    }
-                if (pending.Count > 0 && (keys >= MaxKeysPerBatch || DateTime.UtcNow - lastHandOver >= BatchInterval))
+                try
                 {
-                    await batches.WriteAsync(pending.Select(p => new Touched(p.Key, p.Value)).ToList(), cancellationToken).ConfigureAwait(false);
-                    pending = new Dictionary<TableComparePlan, HashSet<string>>();
-                    keys = 0;
-                    lastHandOver = DateTime.UtcNow;
+                    await foreach (var transaction in reader.ReadAsync(start, cancellationToken).ConfigureAwait(false))
+                    {
+                        start = BinlogStartPosition.FromCheckpoint(transaction.EndPosition);
+                        if (!transaction.IsHeartbeat && (since is null || transaction.CommitTime >= since))
+                            foreach (var change in transaction.Changes.OfType<BinlogRowChange>())
+                            {
+                                if (!byTable.TryGetValue((change.Database, change.Table), out var plan)) continue;
+                                if (!pending.TryGetValue(plan, out var set)) pending[plan] = set = new HashSet<string>(StringComparer.Ordinal);
+                                if (!plan.HasKey) continue;
+                                foreach (var image in new[] { change.Before, change.After })
+                                    if (image is not null && set.Add(KeyCondition(plan, change, image)))
+                                        keys++;
+                            }
+                        if (pending.Count > 0 && (keys >= MaxKeysPerBatch || DateTime.UtcNow - lastHandOver >= BatchInterval))
+                        {
+                            await batches.WriteAsync(pending.Select(p => new Touched(p.Key, p.Value)).ToList(), cancellationToken).ConfigureAwait(false);
+                            pending = new Dictionary<TableComparePlan, HashSet<string>>();
+                            keys = 0;
+                            lastHandOver = DateTime.UtcNow;
+                        }
+                    }
+                    break;
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                    && (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+                        || e is BinlogServerException { IsBinlogUnavailable: false } b && b.ErrorNumber != BinlogServerException.AccessDenied))
+                {
+                    // A lost binlog connection is read again from the last transaction seen.
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 }
             }
             batches.TryComplete();
