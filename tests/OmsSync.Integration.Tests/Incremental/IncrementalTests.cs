@@ -11,10 +11,10 @@ namespace OmsSync.Integration.Tests.Incremental;
 /// <summary>Full migration followed by binlog replay, in the background worker, against real servers.</summary>
 public sealed class IncrementalTests
 {
-    internal static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true) => h.AddTask(new MigrationTask
+    internal static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, bool autoRestart = true, string? source = null) => h.AddTask(new MigrationTask
     {
         AutoRestart = autoRestart,
-        Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+        Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = source ?? h.SourceName, Target = h.TargetName,
         Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
     });
@@ -212,7 +212,30 @@ public sealed class IncrementalTests
         var db = await h.CreateDatabaseAsync(h.Source, "inckillconn", "CREATE TABLE t (id INT PRIMARY KEY, v INT);");
         var target = db + "_t";
         h.Track(h.Target, target);
-        var task = NewTask(h, db, target, "inckillconn", autoRestart: false);
+        // The worker reads the source as a user of its own, so that only its binlog connection is killed, not those of
+        // other tests running beside this one.
+        var user = "killconn_" + Guid.NewGuid().ToString("N")[..8];
+        await TestServers.ExecuteAsync(h.Source, $"""
+            CREATE USER '{user}'@'%' IDENTIFIED BY '{TestServers.Password}'; GRANT ALL PRIVILEGES ON *.* TO '{user}'@'%';
+            CREATE USER '{user}'@'localhost' IDENTIFIED BY '{TestServers.Password}'; GRANT ALL PRIVILEGES ON *.* TO '{user}'@'localhost';
+            """);
+        try
+        {
+            h.Service.DataSources.Add(new DataSource
+            {
+                Name = "killsrc", Kind = DataSourceKind.MariaDb, Server = h.Source.Host, Port = h.Source.Port, User = user,
+            }, TestServers.Password);
+            await KillSourceConnectionRoundsAsync(h, db, target, user);
+        }
+        finally
+        {
+            await TestServers.ExecuteAsync(h.Source, $"DROP USER IF EXISTS '{user}'@'%', '{user}'@'localhost';");
+        }
+    }
+
+    private static async Task KillSourceConnectionRoundsAsync(EngineHarness h, string db, string target, string user)
+    {
+        var task = NewTask(h, db, target, "inckillconn", autoRestart: false, source: "killsrc");
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
         // The phase is set before the binlog connection opens: a reported position shows the worker is reading.
@@ -225,10 +248,10 @@ public sealed class IncrementalTests
             var arrived = round * 200 + 200 - round; // one row per earlier round was deleted
             await EngineHarness.WaitUntilAsync(() => TableSnapshot.CountAsync(h.Target, target, "t").GetAwaiter().GetResult() >= arrived,
                 TimeSpan.FromSeconds(60), $"round {round}'s rows on the target");
-            // KILL the binlog dump connections on the source (this worker's among them).
-            await TestServers.ExecuteAsync(h.Source, """
+            // KILL this worker's binlog dump connection on the source.
+            await TestServers.ExecuteAsync(h.Source, $"""
                 BEGIN NOT ATOMIC
-                  FOR c IN (SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%') DO KILL c.ID; END FOR;
+                  FOR c IN (SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = '{user}') DO KILL c.ID; END FOR;
                 END
                 """);
             await TestServers.ExecuteAsync(h.Source, $"UPDATE t SET v = v + 1 WHERE id <= {round * 1000 + 100}; DELETE FROM t WHERE id = {round * 1000 + 7};", db);
