@@ -66,7 +66,8 @@ internal sealed class LagGate
         }
     }
 
-    // The source commit time of the last transaction the target's checkpoint holds.
+    // The source commit time of the last transaction the target's checkpoint holds; MinValue while the checkpoint
+    // holds none yet (the worker has only recorded where it starts), null when there is no checkpoint at all.
     private async Task<DateTimeOffset?> AppliedUntilAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
@@ -74,7 +75,8 @@ internal sealed class LagGate
         command.Parameters.AddWithValue("@t", _task.Name);
         try
         {
-            return Utc(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is DBNull ? DateTimeOffset.MinValue : Utc(value);
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.NoSuchTable)
         {
