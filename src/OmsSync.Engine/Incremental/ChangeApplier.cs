@@ -28,6 +28,7 @@ internal sealed class ChangeApplier
     private const int WindowAfterConflict = 8;
 
     private readonly ConflictResolver _resolver;
+    private readonly NetChangeWriter _net = new();
 
     public ChangeApplier(string task, Direction direction) => _resolver = new ConflictResolver(task, direction);
 
@@ -82,6 +83,8 @@ internal sealed class ChangeApplier
     private async Task ApplyStrictAsync(MySqlConnection target, MySqlTransaction transaction,
         IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
+        // Most chunks have no conflict: their net effect, written by multi-row statements, is checked as it goes.
+        if (await _net.TryApplyAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false)) return;
         var next = 0;
         var window = int.MaxValue;
         var sql = new StringBuilder();

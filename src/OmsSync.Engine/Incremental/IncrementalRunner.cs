@@ -353,6 +353,7 @@ public sealed class IncrementalRunner
             if (now - lastStats >= TimeSpan.FromSeconds(30) || queue.Count == 0 && now - lastStats >= TimeSpan.FromSeconds(5) && counted.Count > 0)
             {
                 _log($"{_transactionsApplied:N0} transactions, {_rowsApplied:N0} rows applied in {batches:N0} batches ({spread:N0} over {lanes?.Count ?? 1} lanes, {unspread:N0} could not spread, {lanes?.LockWaits ?? 0:N0} of those on lock waits); " +
+                     $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check; " +
                      $"{waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {applying.Elapsed.TotalSeconds:0.0} s applying");
                 lastStats = now;
             }

@@ -28,7 +28,7 @@ public sealed class IncrementalTests
         }, TimeSpan.FromSeconds(60), $"phase {phase}");
 
     /// <summary>Waits until every listed table reads the same on both sides.</summary>
-    private static async Task WaitForEqualAsync(EngineHarness h, string task, string db, string target, params (string Table, string Order)[] tables)
+    internal static async Task WaitForEqualAsync(EngineHarness h, string task, string db, string target, params (string Table, string Order)[] tables)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
