@@ -11,7 +11,13 @@ internal sealed class PacketChannel
 {
     public const int MaxFrameLength = 0xFFFFFF;
 
+    // Reads go through a buffer: a binlog stream is many small packets, and a socket read for each header and
+    // each payload would cost more than decoding them.
+    private const int ReadBufferSize = 64 * 1024;
+
     private readonly byte[] _header = new byte[4];
+    private readonly byte[] _buffer = new byte[ReadBufferSize];
+    private int _buffered, _consumed;
     private Stream _stream;
 
     public PacketChannel(Stream stream) => _stream = stream;
@@ -20,7 +26,11 @@ internal sealed class PacketChannel
     public byte Sequence { get; set; }
 
     /// <summary>Replaces the transport, e.g. after the TLS upgrade; the sequence carries on.</summary>
-    public void Upgrade(Stream stream) => _stream = stream;
+    public void Upgrade(Stream stream)
+    {
+        if (_consumed != _buffered) throw new InvalidOperationException("The server sent data before the transport was upgraded.");
+        _stream = stream;
+    }
 
     public async ValueTask<byte[]> ReadPacketAsync(CancellationToken cancellationToken)
     {
@@ -67,14 +77,29 @@ internal sealed class PacketChannel
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask ReadExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         var read = 0;
-        while (read < buffer.Length)
+        while (read < destination.Length)
         {
-            var n = await _stream.ReadAsync(buffer[read..], cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw new EndOfStreamException("The server closed the connection.");
-            read += n;
+            if (_consumed == _buffered)
+            {
+                // What would fill the buffer anyway goes straight to its destination.
+                if (destination.Length - read >= ReadBufferSize)
+                {
+                    read += Check(await _stream.ReadAsync(destination[read..], cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+                _consumed = 0;
+                _buffered = 0;
+                _buffered = Check(await _stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false));
+            }
+            var take = Math.Min(_buffered - _consumed, destination.Length - read);
+            _buffer.AsSpan(_consumed, take).CopyTo(destination.Span[read..]);
+            _consumed += take;
+            read += take;
         }
     }
+
+    private static int Check(int read) => read == 0 ? throw new EndOfStreamException("The server closed the connection.") : read;
 }

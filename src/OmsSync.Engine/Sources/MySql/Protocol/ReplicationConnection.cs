@@ -21,11 +21,11 @@ internal sealed class ReplicationConnection : IAsyncDisposable
     private readonly PacketChannel _channel;
     private Stream _stream;
 
-    private ReplicationConnection(TcpClient tcp, InitialHandshake handshake)
+    private ReplicationConnection(TcpClient tcp, Stream stream, PacketChannel channel, InitialHandshake handshake)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
-        _channel = new PacketChannel(_stream);
+        _stream = stream;
+        _channel = channel;
         Handshake = handshake;
     }
 
@@ -44,8 +44,10 @@ internal sealed class ReplicationConnection : IAsyncDisposable
                 await tcp.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
             }
             var stream = tcp.GetStream();
-            var first = await new PacketChannel(stream).ReadPacketAsync(cancellationToken).ConfigureAwait(false);
-            var connection = new ReplicationConnection(tcp, InitialHandshake.Parse(first)) { };
+            // One channel for the whole connection: it buffers what it reads.
+            var channel = new PacketChannel(stream);
+            var first = await channel.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+            var connection = new ReplicationConnection(tcp, stream, channel, InitialHandshake.Parse(first));
             connection._channel.Sequence = 1;
             await connection.AuthenticateAsync(options, cancellationToken).ConfigureAwait(false);
             return connection;
