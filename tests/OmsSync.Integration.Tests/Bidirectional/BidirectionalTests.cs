@@ -29,14 +29,17 @@ public sealed class BidirectionalTests
     /// <summary>
     /// One side's application: each transaction updates one of its own accounts, inserts a note, and every
     /// third deletes an older note of its own and upserts a pair. Returns the transactions and rows written.
+    /// Writes at least <paramref name="minimum"/> transactions even when stopped sooner, so a slow machine still
+    /// gives the test its load.
     /// </summary>
-    private static async Task<(int Transactions, long Rows)> WriteAsync(ServerAddress server, string db, int side, int transactions, CancellationToken stop)
+    private static async Task<(int Transactions, long Rows)> WriteAsync(ServerAddress server, string db, int side, int transactions, CancellationToken stop,
+        int minimum = 0)
     {
         await using var connection = await TestServers.OpenMySqlAsync(server, db);
         var random = new Random(side);
         long rows = 0;
         var done = 0;
-        for (var i = 1; i <= transactions && !stop.IsCancellationRequested; i++)
+        for (var i = 1; i <= transactions && (done < minimum || !stop.IsCancellationRequested); i++)
         {
             var account = side == 1 ? random.Next(1, 1001) : random.Next(1001, 2001);
             var note = side * 1_000_000L + i;
@@ -71,8 +74,8 @@ public sealed class BidirectionalTests
         var startB = await PositionAsync(h.Target);
 
         using var stop = new CancellationTokenSource();
-        var writerA = WriteAsync(h.Source, db, 1, 1_000_000, stop.Token);
-        var writerB = WriteAsync(h.Target, target, 2, 1_000_000, stop.Token);
+        var writerA = WriteAsync(h.Source, db, 1, 1_000_000, stop.Token, minimum: 1_001);
+        var writerB = WriteAsync(h.Target, target, 2, 1_000_000, stop.Token, minimum: 1_001);
         // Kill each direction's worker twice while both sides write; the supervisor starts new ones.
         for (var round = 0; round < 4; round++)
         {
