@@ -21,10 +21,14 @@ mkdir -p "$ROOT"
 chmod 755 "$ROOT" # the postgres user must reach its data directory below it
 
 free_port() {
-  # A random high port nobody listens on (bash's /dev/tcp: no other tool needed).
-  local port
+  # A random port nobody listens on (bash's /dev/tcp: no other tool needed), below the range the kernel
+  # hands out to outgoing connections, so that a client socket cannot take it before the server binds it.
+  local low=32768 high port first=10000 span
+  [ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r low high </proc/sys/net/ipv4/ip_local_port_range
+  span=$((low - first))
+  [ "$span" -lt 1000 ] && { first=20000; span=40000; }
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((first + (RANDOM * 32768 + RANDOM) % span))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -64,7 +68,17 @@ start_mariadb() {
   mkdir -p "$dir"
   mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
     --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1
-  run_mariadb "$name" "$port" "$server_id"
+  # A port taken between its choice and the bind is chosen again.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    run_mariadb "$name" "$port" "$server_id" 2>"$dir/start.err" && break
+    if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/err.log"; then
+      port=$(free_port)
+      continue
+    fi
+    cat "$dir/start.err" >&2
+    return 1
+  done
   mariadb --no-defaults --socket="$dir/s.sock" -uroot -e "
     CREATE USER '$TEST_USER'@'%' IDENTIFIED BY '$TEST_PASSWORD';
     CREATE USER '$TEST_USER'@'localhost' IDENTIFIED BY '$TEST_PASSWORD';
@@ -130,10 +144,18 @@ start_postgres() {
   "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/install.log" 2>&1 ||
     "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -E UTF8 >"$dir/install.log" 2>&1 || {
       echo "servers.sh: initdb failed for $name; see $dir/install.log" >&2; tail -5 "$dir/install.log" >&2; return 1; }
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" -o "-p $port -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories=$dir/data -c wal_level=logical -c max_replication_slots=20 \
-    -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
-      echo "servers.sh: PostgreSQL $name did not start; see $dir/server.log" >&2; tail -5 "$dir/server.log" >&2; return 1; }
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" -o "-p $port -c listen_addresses=127.0.0.1 \
+      -c unix_socket_directories=$dir/data -c wal_level=logical -c max_replication_slots=20 \
+      -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null && break
+    # A port taken between its choice and the bind is chosen again.
+    if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/server.log"; then
+      port=$(free_port)
+      continue
+    fi
+    echo "servers.sh: PostgreSQL $name did not start; see $dir/server.log" >&2; tail -5 "$dir/server.log" >&2; return 1
+  done
   "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U "$(${as[@]} id -un)" -d postgres -q -c \
     "CREATE ROLE $TEST_USER LOGIN SUPERUSER REPLICATION PASSWORD '$TEST_PASSWORD';" >/dev/null
   echo "postgres $port" >"$dir/kind"
