@@ -9,10 +9,7 @@ start_pair
 PG=$(scripts/servers.sh start-postgres bench-pg "$(free_port)")
 PG_PORT=${PG##*:}
 psql_() { PGPASSWORD=oms-test-pw psql -h 127.0.0.1 -p "$PG_PORT" -U oms -d postgres -qAt "$@"; }
-echo "preparing $TABLES x $ROWS sysbench rows on $SRC"
-sql "$SRC_PORT" -e "CREATE DATABASE sbtest"
-sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$SRC_PORT" --mysql-user=oms \
-  --mysql-password=oms-test-pw --mysql-db=sbtest --tables="$TABLES" --table-size="$ROWS" --threads=2 prepare >/dev/null
+sysbench_prepare "$TABLES" "$ROWS"
 
 pgloader_load() {
   psql_ -c "CREATE DATABASE pgl"

@@ -101,7 +101,7 @@ internal sealed class DdlTracker
             };
             if (change.Shape == ShapeSource.Gone) departed[change.Source] = await Before(change.Source).ConfigureAwait(false);
             if (schema is not null && (schema.Database, schema.Name) != change.Source)
-                schema = TableSchemaNames.Renamed(schema, change.Source.Database, change.Source.Table);
+                schema = TargetSchema.For(schema, new CreateTableOptions { TargetDatabase = change.Source.Database, TargetTable = change.Source.Table });
             known[change.Source] = schema;
             _history.Record(_task, _direction, change.Source.Database, change.Source.Table, schema, change.Mapping, change.Member && schema is not null,
                 file, end.Position);

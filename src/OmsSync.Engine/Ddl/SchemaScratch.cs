@@ -64,7 +64,7 @@ internal sealed class SchemaScratch
             foreach (var name in wanted)
             {
                 var read = await reader.ReadTableAsync(_database, scratchNames[name], cancellationToken).ConfigureAwait(false);
-                shapes[name] = read is null ? null : TableSchemaNames.Renamed(read, name.Item1, name.Item2);
+                shapes[name] = read is null ? null : TargetSchema.For(read, new CreateTableOptions { TargetDatabase = name.Item1, TargetTable = name.Item2 });
             }
             return shapes;
         }

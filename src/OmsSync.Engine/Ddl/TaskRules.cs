@@ -42,8 +42,8 @@ internal sealed class TaskRules
         return new TableMapping
         {
             SourceDatabase = database, SourceTable = table, TargetDatabase = target.Database, TargetTable = target.Name,
-            Columns = Lookup(_task.Columns, key) ?? carried?.Columns,
-            RowFilter = Lookup(_task.RowFilters, key) ?? carried?.RowFilter,
+            Columns = TaskObjects.Lookup(_task.Columns, key) ?? carried?.Columns,
+            RowFilter = TaskObjects.Lookup(_task.RowFilters, key) ?? carried?.RowFilter,
         };
     }
 
@@ -55,9 +55,4 @@ internal sealed class TaskRules
         TargetDatabase = mapping.TargetDatabase, TargetTable = mapping.TargetTable, Columns = mapping.Columns,
         IncludeSecondaryIndexes = _task.IndexMigration != IndexMigration.None,
     };
-
-    /// <summary>Task options are keyed by "db.table"; MySQL table names may differ in case on some systems.</summary>
-    private static T? Lookup<T>(IReadOnlyDictionary<string, T> map, string key) where T : class =>
-        map.TryGetValue(key, out var exact) ? exact
-        : map.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 }

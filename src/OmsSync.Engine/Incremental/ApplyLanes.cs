@@ -41,8 +41,8 @@ internal sealed class ApplyLanes : IAsyncDisposable
     public long LockWaits { get; private set; }
 
     /// <summary>
-    /// Opens the lanes beside the runner's target connection (lane 0). Lane rows at or behind the checkpoint
-    /// are history and are deleted; those ahead of it are kept for <see cref="AlreadyApplied"/>.
+    /// Opens the lanes beside the runner's target connection (lane 0). When no lane row is ahead of the
+    /// checkpoint, all are history and are deleted; otherwise they are kept, and those ahead drive <see cref="AlreadyApplied"/>.
     /// </summary>
     public static async Task<ApplyLanes> OpenAsync(MySqlEndpoint endpoint, MySqlConnection first, string task, Direction direction, int writeConcurrency,
         BinlogPosition checkpoint, CancellationToken cancellationToken)

@@ -196,7 +196,7 @@ internal sealed class ChangeApplier
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(sql, target, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

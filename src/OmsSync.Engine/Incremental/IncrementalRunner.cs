@@ -117,26 +117,19 @@ public sealed class IncrementalRunner
         var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, stop.Token);
         // Spill files of a worker that was killed: nothing will read them again.
         if (Directory.Exists(_spillDirectory)) Directory.Delete(_spillDirectory, recursive: true);
-        var backoff = TimeSpan.FromSeconds(1);
         try
         {
             while (true)
             {
                 try
                 {
-                    await StreamAsync(tables, stop.Token).ConfigureAwait(false);
+                    await Reconnecting.RunAsync(token => StreamAsync(tables, token), IsTransient, _runtime, _task.Name, _direction, _log, stop.Token)
+                        .ConfigureAwait(false);
                 }
                 catch (TablesChangedException) when (reload is not null)
                 {
                     tables = (await reload(stop.Token).ConfigureAwait(false)).ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
                     _log($"the direction's tables were read anew: {tables.Count} table(s)");
-                }
-                catch (Exception e) when (IsTransient(e) && !stop.IsCancellationRequested)
-                {
-                    _log($"connection lost ({e.GetType().Name}: {e.Message}); retrying from the checkpoint in {backoff.TotalSeconds:0} s");
-                    _runtime.SetStatus(_task.Name, _direction, Model.TaskStatus.Running, message: $"Reconnecting: {e.Message}", clearMessage: true);
-                    await Task.Delay(backoff, stop.Token).ConfigureAwait(false);
-                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
                 }
             }
         }
@@ -430,22 +423,7 @@ public sealed class IncrementalRunner
         return false;
     }
 
-    private BinlogConnectionOptions ReplicaOptions() => new()
-    {
-        Host = _source.Source.Server,
-        Port = _source.Source.Port,
-        User = _source.Source.User,
-        Password = _sourcePassword,
-        ServerId = ReplicaServerId(),
-        HeartbeatInterval = TimeSpan.FromSeconds(2),
-    };
-
-    private uint ReplicaServerId()
-    {
-        // Stable per task and direction, away from small ids that real servers use.
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_task.Name}/{_direction}"));
-        return 100_000_000u + BitConverter.ToUInt32(hash, 0) % 3_000_000_000u;
-    }
+    private BinlogConnectionOptions ReplicaOptions() => BinlogConnectionOptions.ForTask(_source.Source, _sourcePassword, $"{_task.Name}/{_direction}");
 
     private static bool IsTransient(Exception e) => e switch
     {

@@ -44,11 +44,14 @@ internal static class LaneRouter
 
     private static int Lane(TableApplyPlan plan, IReadOnlyList<object?> image, int lanes)
     {
-        var hash = Fnv(14695981039346656037UL, plan.Target);
+        var hash = plan.LaneSeed;
         foreach (var (index, _) in plan.LaneKeyColumns)
             hash = Fnv(hash, Canonical(image[index]));
         return (int)(hash % (ulong)lanes);
     }
+
+    /// <summary>The start of a table's key hashes: its target name, hashed once per plan rather than per change.</summary>
+    public static ulong Seed(string target) => Fnv(14695981039346656037UL, target);
 
     private static string Canonical(object? value) => value switch
     {

@@ -53,20 +53,20 @@ internal sealed class NetChangeWriter
             if (!await TargetKeyIsOnlyUniqueAsync(target, transaction, plan, cancellationToken).ConfigureAwait(false))
                 return false;
 
-        var statements = new List<(string Sql, long? Expected)>();
+        // The savepoint goes with the first statements: no round trip of its own.
+        var statements = new List<(string Sql, long? Expected)> { ("SAVEPOINT oms_net", null) };
         foreach (var (plan, rows) in tables) Checks(statements, plan, rows);
         foreach (var (plan, rows) in tables) Deletes(statements, plan, rows);
         foreach (var (plan, rows) in tables) Upserts(statements, plan, rows);
         foreach (var (plan, rows) in tables) Inserts(statements, plan, rows);
 
-        await ExecuteAsync(target, transaction, "SAVEPOINT oms_net", cancellationToken).ConfigureAwait(false);
         if (await RunCheckedAsync(target, transaction, statements, cancellationToken).ConfigureAwait(false))
         {
             _skipAfterFailure = 1;
             Interlocked.Increment(ref _written);
             return true;
         }
-        await ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_net", cancellationToken).ConfigureAwait(false);
+        await ChangeApplier.ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_net", cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _declined);
         _skip = _skipAfterFailure;
         _skipAfterFailure = Math.Min(_skipAfterFailure * 2, MaxSkip);
@@ -161,9 +161,10 @@ internal sealed class NetChangeWriter
         var key = new StringBuilder();
         foreach (var (_, index) in plan.KeyColumns)
         {
-            var text = new StringBuilder();
-            SqlLiterals.Append(text, image[index]); // exact: text as its bytes, numbers and times as their exact text
-            key.Append(text.Length).Append(':').Append(text);
+            // Each value as its exact literal (text as its bytes, numbers and times as their exact text), after its length.
+            var start = key.Length;
+            SqlLiterals.Append(key, image[index]);
+            key.Insert(start, (key.Length - start).ToString(System.Globalization.CultureInfo.InvariantCulture) + ":");
         }
         return key.ToString();
     }
@@ -310,11 +311,5 @@ internal sealed class NetChangeWriter
                 if (results[i] != counted[i]) return false;
         }
         return true;
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(sql, target, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

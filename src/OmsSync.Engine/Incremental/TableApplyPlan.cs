@@ -24,6 +24,7 @@ internal sealed class TableApplyPlan
             : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
         Target = MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
         CanSpread = LaneRouter.CanSpread(table.Schema);
+        LaneSeed = LaneRouter.Seed(Target);
         LaneKeyColumns = key is null ? [] : key.Columns
             .Where(k => LaneRouter.HashesExactly(table.Schema.Column(k.Name)))
             .Select(k => (IndexOf(imageColumns, k.Name), k.Name)).ToList();
@@ -48,6 +49,8 @@ internal sealed class TableApplyPlan
     public bool HasKey { get; }
     /// <summary>Whether the table's changes may spread over parallel apply lanes (see <see cref="LaneRouter"/>).</summary>
     public bool CanSpread { get; }
+    /// <summary>Where the table's lane hashes start (see <see cref="LaneRouter"/>).</summary>
+    public ulong LaneSeed { get; }
     /// <summary>The key columns a lane is chosen by (image position, name).</summary>
     public IReadOnlyList<(int Index, string Name)> LaneKeyColumns { get; }
     public string Target { get; }

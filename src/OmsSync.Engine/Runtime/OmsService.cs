@@ -100,13 +100,7 @@ public sealed class OmsService
         return state;
     }
 
-    // A worker just launched has not taken its lock yet: give it a grace period while its process lives.
-    private static bool IsLaunching(TaskRuntime state)
-    {
-        if (state.WorkerPid is not { } pid || state.Heartbeat is not { } beat || DateTimeOffset.UtcNow - beat > TimeSpan.FromSeconds(20))
-            return false;
-        return WorkerLauncher.IsRunning(pid);
-    }
+    private static bool IsLaunching(TaskRuntime state) => WorkerLauncher.IsLaunching(state.WorkerPid, state.Heartbeat);
 
     /// <summary>Launches a worker for the task's direction unless one runs; returns its process id.</summary>
     public int StartWorker(string task, Direction direction)

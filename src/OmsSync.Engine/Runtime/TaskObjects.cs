@@ -106,7 +106,7 @@ public sealed class TaskObjects
         new(Tables.Select(t => t with { Schema = map(t) }).ToList(), [], Databases, Mapping, Warnings);
 
     /// <summary>Task options are keyed by "db.table"; MySQL table names may differ in case on some systems.</summary>
-    private static T? Lookup<T>(IReadOnlyDictionary<string, T> map, string key) where T : class =>
+    internal static T? Lookup<T>(IReadOnlyDictionary<string, T> map, string key) where T : class =>
         map.TryGetValue(key, out var exact) ? exact
         : map.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 }

@@ -65,6 +65,13 @@ public static class WorkerLauncher
     }
 
     /// <summary>True while the process with this id lives (a worker launched but not yet holding its lock, say).</summary>
+    /// <summary>
+    /// A worker just launched has not taken its lock yet: it counts as running while its process lives, for a grace
+    /// period after the heartbeat its launcher recorded.
+    /// </summary>
+    public static bool IsLaunching(int? pid, DateTimeOffset? heartbeat) =>
+        pid is { } p && heartbeat is { } beat && DateTimeOffset.UtcNow - beat <= TimeSpan.FromSeconds(20) && IsRunning(p);
+
     public static bool IsRunning(int pid)
     {
         try

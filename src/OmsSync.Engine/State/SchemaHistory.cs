@@ -16,9 +16,6 @@ public sealed class SchemaHistory
 
     public SchemaHistory(StateStore store) => _store = store;
 
-    public void Record(string task, Direction direction, TableSchema table, long fileSequence, long position) =>
-        Record(task, direction, table.Database, table.Name, table, null, member: true, fileSequence, position);
-
     /// <summary>Records a version; <paramref name="schema"/> null marks the table gone (dropped or renamed away).</summary>
     public void Record(string task, Direction direction, string database, string table, TableSchema? schema, TableMapping? mapping, bool member,
         long fileSequence, long position) =>

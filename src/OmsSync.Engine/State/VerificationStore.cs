@@ -43,9 +43,6 @@ public sealed class VerificationStore
 
     public void Beat(long id) => _store.Execute("UPDATE verification_runs SET heartbeat = $u WHERE id = $id", ("$id", id), ("$u", Now()));
 
-    public void SetMessage(long id, string message) =>
-        _store.Execute("UPDATE verification_runs SET message = $m WHERE id = $id", ("$id", id), ("$m", message));
-
     public void Finish(long id, Model.TaskStatus status, string? message)
     {
         using var connection = _store.Connect();

@@ -198,16 +198,6 @@ internal sealed class IncrementalVerifier
         return BinlogStartPosition.FromFile(files[0].Name);
     }
 
-    private BinlogConnectionOptions BinlogOptions()
-    {
-        var source = _context.Source.Source;
-        // A replica id of its own: the server drops an older connection that registers with the same id as a newer one.
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{_context.Task.Name}/verify"));
-        return new BinlogConnectionOptions
-        {
-            Host = source.Server, Port = source.Port, User = source.User, Password = _sourcePassword,
-            ServerId = 100_000_000u + BitConverter.ToUInt32(hash, 0) % 3_000_000_000u,
-            HeartbeatInterval = TimeSpan.FromSeconds(2),
-        };
-    }
+    // A replica id of its own, apart from the task's synchronization.
+    private BinlogConnectionOptions BinlogOptions() => BinlogConnectionOptions.ForTask(_context.Source.Source, _sourcePassword, $"{_context.Task.Name}/verify");
 }

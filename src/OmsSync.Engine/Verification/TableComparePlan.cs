@@ -21,10 +21,9 @@ namespace OmsSync.Engine.Verification;
 /// </summary>
 internal sealed class TableComparePlan
 {
-    private TableComparePlan(TaskTable table, TableSchema target, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes)
+    private TableComparePlan(TaskTable table, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes)
     {
         Table = table;
-        TargetSchema = target;
         Columns = columns;
         KeyIndexes = keyIndexes;
         if (keyIndexes.Count > 0)
@@ -38,7 +37,6 @@ internal sealed class TableComparePlan
 
     public TaskTable Table { get; }
     public TableMapping Mapping => Table.Mapping;
-    public TableSchema TargetSchema { get; }
     public IReadOnlyList<ComparedColumn> Columns { get; }
     /// <summary>Positions in <see cref="Columns"/> of the key's columns; empty for a table compared as a multiset of rows.</summary>
     public IReadOnlyList<int> KeyIndexes { get; }
@@ -87,7 +85,7 @@ internal sealed class TableComparePlan
                 if (index < 0) { keyIndexes.Clear(); break; }
                 keyIndexes.Add(index);
             }
-        return new TableComparePlan(table, targetSchema, columns, keyIndexes);
+        return new TableComparePlan(table, columns, keyIndexes);
     }
 
     // CAST(CONV(LEFT(SHA1(v1 0xFF v2 0xFF ... 0xFF lengths), 16), 16, 10) AS UNSIGNED): 64 bits of the row's SHA1.

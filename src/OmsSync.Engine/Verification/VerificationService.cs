@@ -8,7 +8,6 @@ namespace OmsSync.Engine.Verification;
 /// <summary>What the cmdlets ask of verification: start a run in its own worker, read its state, stop it.</summary>
 public sealed class VerificationService
 {
-    private static readonly TimeSpan LaunchGrace = TimeSpan.FromSeconds(20);
     private readonly OmsService _service;
 
     public VerificationService(OmsService service)
@@ -65,12 +64,7 @@ public sealed class VerificationService
         return Status(run.Id);
     }
 
-    // A worker just launched has not taken its lock yet: give it a grace period while its process lives.
-    private static bool IsLaunching(VerificationRun run)
-    {
-        if (run.Status != Model.TaskStatus.Running || run.WorkerPid is not { } pid || run.Heartbeat is not { } beat
-            || DateTimeOffset.UtcNow - beat > LaunchGrace || run.Origin != VerificationOrigin.Cmdlet)
-            return false;
-        return WorkerLauncher.IsRunning(pid);
-    }
+    // Only a run started by the cmdlet has a worker of its own to wait for.
+    private static bool IsLaunching(VerificationRun run) =>
+        run.Status == Model.TaskStatus.Running && run.Origin == VerificationOrigin.Cmdlet && WorkerLauncher.IsLaunching(run.WorkerPid, run.Heartbeat);
 }

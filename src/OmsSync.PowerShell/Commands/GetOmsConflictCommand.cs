@@ -46,7 +46,7 @@ public sealed class GetOmsConflictCommand : PSCmdlet, IDisposable
             var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
                 missing => WriteError(OmsErrors.From(Engine.State.TaskCatalog.NotFound(missing), missing)));
             var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
-            DateTimeOffset? since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : null;
+            var since = TaskSettings.Timestamp(Since);
             foreach (var task in tasks)
                 foreach (var record in service.Conflicts.List(task.Name, Direction, since, Unresolved))
                 {

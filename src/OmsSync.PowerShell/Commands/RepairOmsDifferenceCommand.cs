@@ -47,15 +47,21 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    // The -Table patterns, built once for all the differences piped in.
+    private List<WildcardPattern>? _tables;
+
     protected override void ProcessRecord()
     {
         try
         {
-            var found = ParameterSetName == ByObjectSet
-                ? [InputObject!]
-                : new Engine.State.VerificationStore(_session.Service.Store).OpenDifferences(_session.Service.Tasks.Get(Name).Name)
-                    .Select(d => new OmsVerificationDifference(_session.Service.Tasks.Get(Name).Name, d));
-            var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+            IEnumerable<OmsVerificationDifference> found = [InputObject!];
+            if (ParameterSetName != ByObjectSet)
+            {
+                var task = _session.Service.Tasks.Get(Name).Name;
+                found = new Engine.State.VerificationStore(_session.Service.Store).OpenDifferences(task).Select(d => new OmsVerificationDifference(task, d));
+            }
+            _tables ??= Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+            var tables = _tables;
             foreach (var difference in found)
                 if ((tables is null || tables.Any(p => p.IsMatch(difference.SourceTable) || p.IsMatch(difference.Table))) && _seen.Add(difference.Id))
                     _differences.Add(difference);
@@ -83,7 +89,8 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
                 }
                 foreach (var repair in repairs)
                 {
-                    var rows = task.Where(d => repair.DifferenceIds.Contains(d.Id)).ToList();
+                    var ids = repair.DifferenceIds.ToHashSet();
+                    var rows = task.Where(d => ids.Contains(d.Id)).ToList();
                     if (!ShouldProcess($"{rows.Count} row(s) of {repair.TargetTable} (from {repair.SourceTable}) on '{repairer.Target.Name}'", "Make the target rows equal to the source"))
                         continue;
                     _session.Wait(async token => { await repairer.ApplyAsync(repair, token); return true; });

@@ -63,7 +63,7 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
             task = _session.Service.Tasks.Get(Name);
             if (!ShouldProcess($"{task.Name} ({task.Source} -> {task.Target}, {Mode})", "Start verification"))
                 return;
-            DateTimeOffset? since = Since is { } s ? new DateTimeOffset(s.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(s, DateTimeKind.Local) : s) : null;
+            var since = TaskSettings.Timestamp(Since);
             var (run, pid) = verification.Start(task.Name, Mode, Include ?? [], since);
             WriteVerbose($"Verification run {run.Id} of task '{task.Name}' runs in worker process {pid}; its log is {_session.Service.Home.VerificationLog(task.Name)}.");
             if (ParameterSetName == WaitSet)

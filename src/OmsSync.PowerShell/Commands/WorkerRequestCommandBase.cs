@@ -59,18 +59,16 @@ public abstract class WorkerRequestCommandBase : PSCmdlet, IDisposable
 
     private void Handle(Engine.Runtime.OmsService service, MigrationTask task, Direction direction)
     {
-        {
-            var wasRunning = service.IsWorkerAlive(task.Name, direction);
-            if (!ShouldProcess($"{task.Name} ({direction})", Action))
-                return;
-            if (!wasRunning)
-                WriteWarning($"Task '{task.Name}' ({direction}) has no running worker; {NoWorkerOutcome}");
-            var state = _session.Wait(token => service.RequestAsync(task.Name, direction, Request, RequestWait, token));
-            if (service.IsWorkerAlive(task.Name, direction))
-                WriteWarning($"The worker of task '{task.Name}' ({direction}, pid {state.WorkerPid}) has not {Done} within {RequestWait.TotalSeconds:0} s; it will at its next safe point. Watch it with Get-OmsTask.");
-            if (PassThru)
-                WriteObject(TaskStates.Describe(service, task, direction));
-        }
+        var wasRunning = service.IsWorkerAlive(task.Name, direction);
+        if (!ShouldProcess($"{task.Name} ({direction})", Action))
+            return;
+        if (!wasRunning)
+            WriteWarning($"Task '{task.Name}' ({direction}) has no running worker; {NoWorkerOutcome}");
+        var state = _session.Wait(token => service.RequestAsync(task.Name, direction, Request, RequestWait, token));
+        if (service.IsWorkerAlive(task.Name, direction))
+            WriteWarning($"The worker of task '{task.Name}' ({direction}, pid {state.WorkerPid}) has not {Done} within {RequestWait.TotalSeconds:0} s; it will at its next safe point. Watch it with Get-OmsTask.");
+        if (PassThru)
+            WriteObject(TaskStates.Describe(service, task, direction));
     }
 
     protected override void StopProcessing() => _session.Cancel();

@@ -5,6 +5,22 @@ namespace OmsSync.Engine.Sources.MySql;
 /// <summary>How to reach a MySQL or MariaDB server as a replica.</summary>
 public sealed class BinlogConnectionOptions
 {
+    /// <summary>
+    /// A task's own replica connection to a source: its server id is stable per <paramref name="replicaName"/> (the
+    /// server drops an older connection that registers with the id of a newer one) and away from the small ids real
+    /// servers use.
+    /// </summary>
+    public static BinlogConnectionOptions ForTask(Model.DataSource source, string password, string replicaName)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(replicaName));
+        return new BinlogConnectionOptions
+        {
+            Host = source.Server, Port = source.Port, User = source.User, Password = password,
+            ServerId = 100_000_000u + BitConverter.ToUInt32(hash, 0) % 3_000_000_000u,
+            HeartbeatInterval = TimeSpan.FromSeconds(2),
+        };
+    }
+
     public required string Host { get; init; }
     public int Port { get; init; } = 3306;
     public required string User { get; init; }

@@ -17,8 +17,8 @@ internal static class ChangeValues
         if (pg.DataType == "bytea")
             return text => Convert.FromHexString(text.AsSpan(2)); // bytea_output is hex: \x0102...
         var convert = MySqlValueText.For(table, pg, mysql);
-        return mysql.DataType == "bit"
-            ? text => new MySqlBit(ulong.Parse(convert(text), CultureInfo.InvariantCulture), Schema.Postgres.MySqlToPostgres.Modifiers(mysql.ColumnType).Length ?? 64)
-            : text => convert(text);
+        if (mysql.DataType != "bit") return convert;
+        var width = Schema.Postgres.MySqlToPostgres.Modifiers(mysql.ColumnType).Length ?? 64; // read once, not per value
+        return text => new MySqlBit(ulong.Parse(convert(text), CultureInfo.InvariantCulture), width);
     }
 }

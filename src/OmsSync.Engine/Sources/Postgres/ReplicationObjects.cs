@@ -25,13 +25,6 @@ internal static class ReplicationObjects
         return $"oms_{stem}_{(direction == Direction.Forward ? "f" : "r")}{hash}";
     }
 
-    public static async Task<bool> SlotExistsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", connection);
-        command.Parameters.AddWithValue(name);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-    }
-
     /// <summary>
     /// Drops the slot and the publication if they exist. A slot still held by a WAL sender whose worker is gone
     /// (the server notices a dead client only after a while) is freed by ending that sender.

@@ -34,7 +34,7 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
             CheckpointStore.SetCatchUpAsync(connection, owner.TaskName, owner.Direction, until, cancellationToken);
 
         public async Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
-            await ApplyLanes.OpenAsync(owner.Target, connection, owner.TaskName, owner.Direction, writeConcurrency, checkpoint, cancellationToken).ConfigureAwait(false);
+            await ApplyLanes.OpenAsync(owner.Endpoint, connection, owner.TaskName, owner.Direction, writeConcurrency, checkpoint, cancellationToken).ConfigureAwait(false);
 
         public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
             new Write(owner, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
@@ -60,7 +60,6 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
         public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 
-    private MySqlEndpoint Target => target;
     private string TaskName => task;
     private Direction Direction => direction;
 }

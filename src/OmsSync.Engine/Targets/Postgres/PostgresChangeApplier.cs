@@ -74,7 +74,7 @@ internal sealed class PostgresChangeApplier
             default:
                 if (idempotent && plan.HasKey)
                 {
-                    if (KeyChanged(plan, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
+                    if (ChangeStatements.KeyChanged(plan.Source, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
                     yield return (Upsert(plan, change.After!), StatementKind.Other);
                 }
                 else
@@ -134,10 +134,6 @@ internal sealed class PostgresChangeApplier
         plan.Where(sql, before);
         return sql.ToString();
     }
-
-    private static bool KeyChanged(PostgresTablePlan plan, BinlogRowChange change) =>
-        plan.KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index]) &&
-                                 !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
 
     // A strict write changed no row: the target disagreed with the source. Record it and apply the policy.
     private async Task HandleNoEffectAsync(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan, BinlogRowChange change,

@@ -10,7 +10,6 @@ internal sealed class ChangeMemoryBudget(long limitBytes)
     private long _used;
 
     public long LimitBytes { get; } = limitBytes;
-    public long UsedBytes => Interlocked.Read(ref _used);
 
     public bool TryTake(long bytes)
     {
