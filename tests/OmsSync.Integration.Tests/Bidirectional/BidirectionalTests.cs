@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Model;
@@ -29,17 +30,16 @@ public sealed class BidirectionalTests
     /// <summary>
     /// One side's application: each transaction updates one of its own accounts, inserts a note, and every
     /// third deletes an older note of its own and upserts a pair. Returns the transactions and rows written.
-    /// Writes at least <paramref name="minimum"/> transactions even when stopped sooner, so a slow machine still
-    /// gives the test its load.
+    /// <paramref name="written"/> follows the count as it goes.
     /// </summary>
     private static async Task<(int Transactions, long Rows)> WriteAsync(ServerAddress server, string db, int side, int transactions, CancellationToken stop,
-        int minimum = 0)
+        StrongBox<int>? written = null)
     {
         await using var connection = await TestServers.OpenMySqlAsync(server, db);
         var random = new Random(side);
         long rows = 0;
         var done = 0;
-        for (var i = 1; i <= transactions && (done < minimum || !stop.IsCancellationRequested); i++)
+        for (var i = 1; i <= transactions && !stop.IsCancellationRequested; i++)
         {
             var account = side == 1 ? random.Next(1, 1001) : random.Next(1001, 2001);
             var note = side * 1_000_000L + i;
@@ -57,6 +57,7 @@ public sealed class BidirectionalTests
                 await command.ExecuteNonQueryAsync();
             await txn.CommitAsync();
             done++;
+            if (written is not null) Volatile.Write(ref written.Value, done);
         }
         return (done, rows);
     }
@@ -74,8 +75,9 @@ public sealed class BidirectionalTests
         var startB = await PositionAsync(h.Target);
 
         using var stop = new CancellationTokenSource();
-        var writerA = WriteAsync(h.Source, db, 1, 1_000_000, stop.Token, minimum: 1_001);
-        var writerB = WriteAsync(h.Target, target, 2, 1_000_000, stop.Token, minimum: 1_001);
+        StrongBox<int> writtenA = new(), writtenB = new();
+        var writerA = WriteAsync(h.Source, db, 1, 1_000_000, stop.Token, writtenA);
+        var writerB = WriteAsync(h.Target, target, 2, 1_000_000, stop.Token, writtenB);
         // Kill each direction's worker twice while both sides write; the supervisor starts new ones.
         for (var round = 0; round < 4; round++)
         {
@@ -84,7 +86,10 @@ public sealed class BidirectionalTests
             await WaitForIncrementalAsync(h, task.Name, direction, restarting: true);
             EngineHarness.KillAndReap(h.Service.Runtime.Get(task.Name, direction).WorkerPid!.Value);
         }
-        await Task.Delay(1000);
+        // A busy machine writes more slowly: both sides go on until each has its 1,000 transactions, within a bound.
+        var loadDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        do await Task.Delay(250);
+        while ((Volatile.Read(ref writtenA.Value) <= 1000 || Volatile.Read(ref writtenB.Value) <= 1000) && DateTime.UtcNow < loadDeadline);
         stop.Cancel();
         var (txnA, rowsA) = await writerA;
         var (txnB, rowsB) = await writerB;
