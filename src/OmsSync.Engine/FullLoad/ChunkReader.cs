@@ -2,10 +2,10 @@ using MySqlConnector;
 
 namespace OmsSync.Engine.FullLoad;
 
-/// <summary>Reads one chunk of a source table into the LOAD DATA text form.</summary>
+/// <summary>Reads one chunk of a MySQL-family source table, each value as the bytes its column transfer selects.</summary>
 internal static class ChunkReader
 {
-    public static async Task ReadAsync(MySqlConnection source, TableCopyPlan plan, Chunk chunk, LoadDataEncoder output,
+    public static async Task ReadAsync(MySqlConnection source, TableCopyPlan plan, Chunk chunk, ChunkBuffer output,
         CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand { Connection = source };

@@ -83,10 +83,10 @@ public sealed class FullLoadRunner
         var work = Channel.CreateUnbounded<(TableCopyPlan, Chunk)>();
         foreach (var item in pending) work.Writer.TryWrite(item);
         work.Writer.Complete();
-        var loaded = Channel.CreateBounded<(TableCopyPlan Plan, Chunk Chunk, LoadDataEncoder Data)>(Math.Max(2, _task.WriteConcurrency * 2));
+        var loaded = Channel.CreateBounded<(TableCopyPlan Plan, Chunk Chunk, ChunkBuffer Data)>(Math.Max(2, _task.WriteConcurrency * 2));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = failed.Token;
-        var buffers = new System.Collections.Concurrent.ConcurrentBag<LoadDataEncoder>();
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<ChunkBuffer>();
 
         var readers = Enumerable.Range(0, Math.Max(1, _task.ReadConcurrency)).Select(_ => Task.Run(async () =>
         {
@@ -95,8 +95,8 @@ public sealed class FullLoadRunner
             {
                 var (plan, chunk) = item;
                 // Buffers are reused: a chunk's buffer grows to tens of MB, too large to allocate per chunk.
-                if (!buffers.TryTake(out var data)) data = new LoadDataEncoder();
-                data.Reset();
+                if (!buffers.TryTake(out var data)) data = _target.NewBuffer();
+                data.Reset(plan);
                 await source.ReadAsync(plan, chunk, data, token).ConfigureAwait(false);
                 await loaded.Writer.WriteAsync((plan, chunk, data), token).ConfigureAwait(false);
             }

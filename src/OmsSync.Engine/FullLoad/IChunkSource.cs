@@ -18,8 +18,8 @@ internal interface IChunkSource
     Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Reads chunks into the tab-separated text both LOAD DATA and PostgreSQL's COPY read.</summary>
+/// <summary>Reads chunks into the buffer the target gave (<see cref="IChunkTarget.NewBuffer"/>).</summary>
 internal interface IChunkReader : IAsyncDisposable
 {
-    Task ReadAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder output, CancellationToken cancellationToken);
+    Task ReadAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer output, CancellationToken cancellationToken);
 }

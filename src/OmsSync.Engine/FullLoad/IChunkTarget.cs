@@ -14,6 +14,9 @@ internal interface IChunkTarget
     /// <summary>Throws when the plan's target table holds rows (the task's -NonEmptyTarget Stop).</summary>
     Task RefuseNonEmptyAsync(TableCopyPlan plan, CancellationToken cancellationToken);
 
+    /// <summary>An empty buffer of the form this target's writers load.</summary>
+    ChunkBuffer NewBuffer();
+
     /// <summary>A writer on a connection of its own; each of the task's parallel writers opens one.</summary>
     Task<IChunkWriter> OpenWriterAsync(CancellationToken cancellationToken);
 
@@ -27,5 +30,5 @@ internal interface IChunkTarget
 internal interface IChunkWriter : IAsyncDisposable
 {
     /// <summary>Writes one chunk and marks it loaded; returns the rows written and any rows kept on the target instead.</summary>
-    Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder data, CancellationToken cancellationToken);
+    Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer data, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ namespace OmsSync.Engine.FullLoad;
 /// LINES TERMINATED BY '\n': NULL is \N, and tab, newline, carriage return, NUL and backslash are escaped.
 /// Bytes are copied as they are; with CHARACTER SET binary the server stores them unchanged.
 /// </summary>
-internal sealed class LoadDataEncoder
+internal sealed class LoadDataEncoder : ChunkBuffer
 {
     private byte[] _buffer;
     private int _length;
@@ -13,12 +13,13 @@ internal sealed class LoadDataEncoder
 
     public LoadDataEncoder(int initialCapacity = 1 << 20) => _buffer = new byte[initialCapacity];
 
-    public int Length => _length;
-    public int Rows { get; private set; }
+    public override int Length => _length;
 
-    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+    public override ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
     public Stream AsStream() => new MemoryStream(_buffer, 0, _length, writable: false);
+
+    public override void Reset(TableCopyPlan plan) => Reset();
 
     public void Reset()
     {
@@ -27,7 +28,7 @@ internal sealed class LoadDataEncoder
         _rowStarted = false;
     }
 
-    public void WriteNull()
+    public override void WriteNull()
     {
         Separate();
         Ensure(2);
@@ -35,7 +36,7 @@ internal sealed class LoadDataEncoder
         _buffer[_length++] = (byte)'N';
     }
 
-    public void WriteValue(ReadOnlySpan<byte> value)
+    public override void WriteValue(ReadOnlySpan<byte> value)
     {
         Separate();
         Ensure(value.Length * 2);
@@ -63,7 +64,7 @@ internal sealed class LoadDataEncoder
     private static readonly System.Buffers.SearchValues<byte> Special =
         System.Buffers.SearchValues.Create([(byte)'\\', (byte)'\t', (byte)'\n', (byte)'\r', 0]);
 
-    public void EndRow()
+    public override void EndRow()
     {
         Ensure(1);
         _buffer[_length++] = (byte)'\n';

@@ -49,7 +49,7 @@ internal sealed class MySqlChunkSource : IChunkSource
 
     private sealed class Reader(MySqlConnection connection) : IChunkReader
     {
-        public Task ReadAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder output, CancellationToken cancellationToken) =>
+        public Task ReadAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer output, CancellationToken cancellationToken) =>
             ChunkReader.ReadAsync(connection, plan, chunk, output, cancellationToken);
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();

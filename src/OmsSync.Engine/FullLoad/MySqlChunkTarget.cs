@@ -91,10 +91,12 @@ internal sealed class MySqlChunkTarget : IChunkTarget
         }
     }
 
+    public ChunkBuffer NewBuffer() => new LoadDataEncoder();
+
     private sealed class Writer(ChunkWriter writer, MySqlConnection target, MySqlConnection? lookup) : IChunkWriter
     {
-        public Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder data, CancellationToken cancellationToken) =>
-            writer.WriteAsync(target, lookup, plan, chunk, data, cancellationToken);
+        public Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer data, CancellationToken cancellationToken) =>
+            writer.WriteAsync(target, lookup, plan, chunk, (LoadDataEncoder)data, cancellationToken); // the buffer came from NewBuffer
 
         public async ValueTask DisposeAsync()
         {

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
@@ -51,5 +52,31 @@ public sealed class MySqlToPostgresTests
         var actual = await CanonicalRows.ReadAsync(h.Target, back, "pg_types", columns, "id");
         Assert.Equal(4, expected.Count);
         CanonicalRows.AssertEqual(columns, expected, actual);
+    }
+
+    [Theory]
+    [InlineData("d DATE", "'2024-00-10'", "2024-00-10")]
+    [InlineData("d TIME", "'25:00:00'", "25:00:00")]
+    public async Task AValuePostgreSqlCannotHoldStopsTheCopyNamingItWithNothingWritten(string column, string literal, string shown)
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "badpg", $"""
+            SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';
+            CREATE TABLE t (id INT PRIMARY KEY, {column});
+            INSERT INTO t VALUES (1, NULL), (2, {literal}), (3, NULL);
+            """);
+        var schema = db + "_pg";
+        h.TrackPostgres(schema);
+        var task = Task(h, "badpg", h.SourceName, h.Postgres, $"{db}.*", new Dictionary<string, string> { [db] = schema });
+        var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
+
+        Assert.Equal("ValueNotRepresentable", error.ErrorId);
+        Assert.Contains("column `d`", error.Message);
+        Assert.Contains($"'{shown}'", error.Message);
+        // ChunkRows = 2: the chunk holding the value is not written, and no marker claims it.
+        var loaded = await TestPostgres.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id");
+        Assert.DoesNotContain("2", loaded);
+        Assert.Equal(loaded.Count, Convert.ToInt32(await TestPostgres.ScalarAsync(
+            $"SELECT coalesce(sum(rows_loaded), 0)::int FROM oms.full_chunks WHERE task = '{task.Name}'")));
     }
 }

@@ -108,7 +108,7 @@ internal sealed class PostgresChunkSource : IChunkSource
 
     private sealed class Reader(PostgresChunkSource source, NpgsqlConnection connection) : IChunkReader
     {
-        public async Task ReadAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder output, CancellationToken cancellationToken)
+        public async Task ReadAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer output, CancellationToken cancellationToken)
         {
             Func<string, string>?[] converters;
             lock (source._converters) converters = source._converters[plan];

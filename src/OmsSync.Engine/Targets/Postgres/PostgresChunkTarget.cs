@@ -9,7 +9,8 @@ using OmsSync.Engine.Schema.Postgres;
 namespace OmsSync.Engine.Targets.Postgres;
 
 /// <summary>
-/// PostgreSQL as the target of full migration: each chunk goes in with COPY ... FROM STDIN (text format) and a row
+/// PostgreSQL as the target of full migration: each chunk goes in with COPY ... FROM STDIN in binary format
+/// (<see cref="PostgresCopyBuffer"/>) and a row
 /// in oms.full_chunks, in one transaction. Under -NonEmptyTarget Ignore the chunk is copied into a temporary table
 /// first and inserted with ON CONFLICT DO NOTHING; the rows kept on the target are recorded as conflicts.
 /// </summary>
@@ -50,6 +51,8 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             throw MySqlChunkTarget.NonEmpty(plan);
     }
 
+    public ChunkBuffer NewBuffer() => new PostgresCopyBuffer();
+
     public async Task<IChunkWriter> OpenWriterAsync(CancellationToken cancellationToken)
     {
         var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -88,7 +91,7 @@ internal sealed class PostgresChunkTarget : IChunkTarget
 
     private sealed class Writer(NpgsqlConnection target, MigrationTask task) : IChunkWriter
     {
-        public async Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, LoadDataEncoder data, CancellationToken cancellationToken)
+        public async Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer data, CancellationToken cancellationToken)
         {
             var conflicts = new List<ConflictRecord>();
             var columns = string.Join(", ", plan.Transfers.Select(t => PostgresSyntax.QuoteIdentifier(t.Column.Name)));
@@ -99,8 +102,11 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             {
                 var ignore = task.NonEmptyTarget == NonEmptyTargetAction.Ignore;
                 var into = ignore ? await StageAsync(plan, columns, transaction, cancellationToken).ConfigureAwait(false) : TargetName(plan);
-                await using (var copy = await target.BeginTextImportAsync($"COPY {into} ({columns}) FROM STDIN", cancellationToken).ConfigureAwait(false))
-                    await WriteUtf8Async(copy, data.Written, cancellationToken).ConfigureAwait(false);
+                await using (var copy = await target.BeginRawBinaryCopyAsync($"COPY {into} ({columns}) FROM STDIN (FORMAT binary)", cancellationToken).ConfigureAwait(false))
+                {
+                    await copy.WriteAsync(data.Written, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(PostgresCopyBuffer.Trailer, cancellationToken).ConfigureAwait(false);
+                }
                 if (ignore)
                 {
                     conflicts.AddRange(await InsertKeepingTargetRowsAsync(plan, columns, into, transaction, cancellationToken).ConfigureAwait(false));
@@ -119,22 +125,6 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return (loaded, conflicts);
         }
-
-        // COPY's text format travels as characters; invalid UTF-8 is an error, never replaced.
-        private static async Task WriteUtf8Async(TextWriter copy, ReadOnlyMemory<byte> text, CancellationToken cancellationToken)
-        {
-            var decoder = Strict.GetDecoder();
-            var chars = new char[64 * 1024];
-            for (var offset = 0; offset < text.Length;)
-            {
-                var take = Math.Min(chars.Length, text.Length - offset);
-                decoder.Convert(text.Span.Slice(offset, take), chars, offset + take == text.Length, out var used, out var written, out _);
-                offset += used;
-                await copy.WriteAsync(chars.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private static readonly System.Text.UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
 
         private async Task<string> StageAsync(TableCopyPlan plan, string columns, NpgsqlTransaction transaction, CancellationToken cancellationToken)
         {

@@ -6,10 +6,10 @@ using OmsSync.Engine.Schema.Postgres;
 namespace OmsSync.Engine.Targets.Postgres;
 
 /// <summary>
-/// How a MySQL-family column is read for PostgreSQL's COPY: the source server writes each value in the text form
-/// PostgreSQL's input function for the mapped type reads (<see cref="MySqlToPostgres"/>). Text of every charset
-/// arrives as UTF-8; binary strings as bytea hex (\x..); BIT as a string of bits; zero dates as -infinity; FLOAT
-/// widened to DOUBLE's exact text. Sessions are at UTC, so TIMESTAMP text is UTC, as timestamptz reads it.
+/// How a MySQL-family column is read for PostgreSQL's binary COPY: the source server writes each value as text that
+/// <see cref="PostgresBinaryField"/> turns into the mapped type's binary form (<see cref="MySqlToPostgres"/>). Text
+/// of every charset arrives as UTF-8; binary strings as their bytes; BIT as a string of bits as wide as the column;
+/// zero dates as -infinity; FLOAT widened to DOUBLE's exact text. Sessions are at UTC, so TIMESTAMP text is UTC.
 /// </summary>
 internal static class PostgresColumnTransfer
 {
@@ -21,7 +21,7 @@ internal static class PostgresColumnTransfer
             "bit" => $"CAST(LPAD(BIN({q} + 0), {MySqlToPostgres.Modifiers(column.ColumnType).Length ?? 1}, '0') AS BINARY)",
             "float" => $"CAST(({q} + 0e0) AS BINARY)",
             "date" or "datetime" or "timestamp" => $"CAST(IF(CAST({q} AS BINARY) LIKE '0000-00-00%', '-infinity', {q}) AS BINARY)",
-            _ when MySqlToPostgres.IsBinary(column) => $"CAST(CONCAT('\\\\x', HEX({q})) AS BINARY)",
+            _ when MySqlToPostgres.IsBinary(column) => $"CAST({q} AS BINARY)",
             "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set" or "uuid" =>
                 $"CAST(CONVERT({q} USING utf8mb4) AS BINARY)",
             _ => $"CAST({q} AS BINARY)",
