@@ -47,11 +47,15 @@ public sealed class IncrementalTests
             var state = h.Service.Status(task, Direction.Forward);
             if (DateTime.UtcNow > deadline || state.Status == TaskStatus.Failed)
             {
-                var log = File.Exists(h.Service.Home.WorkerLog(task, Direction.Forward)) ? File.ReadAllText(h.Service.Home.WorkerLog(task, Direction.Forward)) : "";
-                Console.Error.WriteLine($"worker log of {task}:\n{log}");
+                var log = File.Exists(h.Service.Home.WorkerLog(task, Direction.Forward)) ? File.ReadAllLines(h.Service.Home.WorkerLog(task, Direction.Forward)) : [];
+                var differences = new List<string>();
                 foreach (var (table, order) in tables)
-                    Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, table, order), await TableSnapshot.ReadAsync(h.Target, target, table, order));
-                Assert.Fail($"not equal; task {state.Status}: {state.Message}");
+                {
+                    var (source, copy) = (await TableSnapshot.ReadAsync(h.Source, db, table, order), await TableSnapshot.ReadAsync(h.Target, target, table, order));
+                    differences.AddRange(source.Except(copy).Take(5).Select(r => $"{table} source only: {r}"));
+                    differences.AddRange(copy.Except(source).Take(5).Select(r => $"{table} target only: {r}"));
+                }
+                Assert.Fail($"not equal; task {state.Status}: {state.Message}\n{string.Join("\n", differences)}\nworker log (end):\n{string.Join("\n", log.TakeLast(60))}");
             }
             await Task.Delay(250);
         }
