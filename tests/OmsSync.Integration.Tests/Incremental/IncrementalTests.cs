@@ -27,12 +27,24 @@ public sealed class IncrementalTests
             return s.Phase == phase && s.Status == TaskStatus.Running;
         }, TimeSpan.FromSeconds(60), $"phase {phase}");
 
-    /// <summary>Waits until every listed table reads the same on both sides.</summary>
+    /// <summary>
+    /// Waits until every listed table reads the same on both sides. A worker still moving its position gets more
+    /// time (a loaded machine catches up slowly), up to a hard limit; one that stands still fails after 90 s.
+    /// </summary>
     internal static async Task WaitForEqualAsync(EngineHarness h, string task, string db, string target, params (string Table, string Order)[] tables)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var started = DateTime.UtcNow;
+        var deadline = started + TimeSpan.FromSeconds(90);
+        var position = h.Service.Status(task, Direction.Forward).Position;
         while (true)
         {
+            var moved = h.Service.Status(task, Direction.Forward).Position;
+            if (moved != position)
+            {
+                position = moved;
+                var extended = new[] { DateTime.UtcNow + TimeSpan.FromSeconds(60), started + TimeSpan.FromMinutes(5) }.Min();
+                if (extended > deadline) deadline = extended;
+            }
             var equal = true;
             try
             {
@@ -57,7 +69,7 @@ public sealed class IncrementalTests
                 }
                 Assert.Fail($"not equal; task {state.Status}: {state.Message}\n{string.Join("\n", differences)}\nworker log (end):\n{string.Join("\n", log.TakeLast(60))}");
             }
-            await Task.Delay(250);
+            await Task.Delay(500);
         }
     }
 
