@@ -18,6 +18,8 @@ namespace OmsSync.Engine.Incremental;
 /// in source order. So the fast way either writes exactly what the per-change way would, or nothing.
 /// Only tables whose row key is their only unique key on both sides qualify (an upsert could otherwise land on
 /// another row), with key values that compare byte for byte, and without a rule that checks before-images.
+/// A table without a key qualifies while the chunk only inserts into it (a log, a ledger) and the target has no
+/// unique key on it: its rows are appended as they come, which is all the per-change way would do.
 /// </remarks>
 internal sealed class NetChangeWriter
 {
@@ -27,7 +29,7 @@ internal sealed class NetChangeWriter
     private const int MaxCommandChars = 4 << 20;
     private const int MaxSkip = 64;
 
-    // Per plan (a new plan comes with every schema change): whether the target's only unique key is the row key.
+    // Per plan (a new plan comes with every schema change): whether the target's only unique key is the row key (none, without a key).
     private readonly Dictionary<TableApplyPlan, bool> _targetKeyChecked = new(ReferenceEqualityComparer.Instance);
     private int _skip;
     private int _skipAfterFailure = 1;
@@ -96,6 +98,13 @@ internal sealed class NetChangeWriter
                 if (!Qualifies(plan)) return null;
                 tables[plan] = rows = new Dictionary<string, NetRow>(StringComparer.Ordinal);
             }
+            if (!plan.HasKey)
+            {
+                // Appended in order: each insert is a row of its own, however alike.
+                if (change.Kind != RowChangeKind.Insert) return null;
+                rows[rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new NetRow(existedBefore: false, change.After!, change.After);
+                continue;
+            }
             switch (change.Kind)
             {
                 case RowChangeKind.Insert:
@@ -150,8 +159,8 @@ internal sealed class NetChangeWriter
         return true;
     }
 
-    private static bool Qualifies(TableApplyPlan plan) =>
-        plan.HasKey && plan.CanSpread && !plan.Rule.ChecksBeforeImage
+    private static bool Qualifies(TableApplyPlan plan) => !plan.HasKey ? !plan.Rule.ChecksBeforeImage :
+        plan.CanSpread && !plan.Rule.ChecksBeforeImage
         && plan.LaneKeyColumns.Count == plan.KeyColumns.Count
         && plan.KeyColumns.All(k => plan.Table.Schema.Column(k.Name).DataType is not ("float" or "double" or "real"));
 
@@ -185,7 +194,9 @@ internal sealed class NetChangeWriter
                 if (!indexes.TryGetValue(name, out var columns)) indexes[name] = columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 columns.Add(reader.GetString(1));
             }
-        var only = indexes.Count == 1 && indexes.Values.Single().SetEquals(plan.KeyColumns.Select(k => k.Name));
+        var only = plan.HasKey
+            ? indexes.Count == 1 && indexes.Values.Single().SetEquals(plan.KeyColumns.Select(k => k.Name))
+            : indexes.Count == 0;
         _targetKeyChecked[plan] = only;
         return only;
     }

@@ -21,6 +21,7 @@ public sealed class NetChangeTests
         var db = await h.CreateDatabaseAsync(h.Source, "netseq", FullMigrationTestsData.AllTypesTable + ";\n" + """
             CREATE TABLE pairs (a INT NOT NULL, b VARBINARY(8) NOT NULL, v VARCHAR(20), PRIMARY KEY (a, b));
             CREATE TABLE stamps (at DATETIME(6) NOT NULL PRIMARY KEY, v INT);
+            CREATE TABLE log (at INT, msg VARCHAR(20));
             INSERT INTO pairs SELECT seq % 7, CAST(seq AS BINARY), 'p' FROM seq_1_to_300;
             INSERT INTO stamps SELECT TIMESTAMPADD(MICROSECOND, seq, '2024-01-01 00:00:00'), seq FROM seq_1_to_100;
             """);
@@ -59,9 +60,10 @@ public sealed class NetChangeTests
             DELETE FROM all_types WHERE id % 3 = 0;
             INSERT INTO all_types (id, u4) VALUES (1000, 'late'), (1001, 'later');
             UPDATE all_types SET u4 = NULL, bl = NULL WHERE id = 1000;
+            INSERT INTO log SELECT seq % 5, IF(seq % 2 = 0, 'same', NULL) FROM seq_1_to_60;
             COMMIT;
             """, db);
-        await WaitForEqualAsync(h, task.Name, db, target, ("all_types", "id"), ("pairs", "a, b"), ("stamps", "at"));
+        await WaitForEqualAsync(h, task.Name, db, target, ("all_types", "id"), ("pairs", "a, b"), ("stamps", "at"), ("log", "at, msg"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         await WaitForStatsAsync(h, task.Name, log => NetChunks(log).Written > 0);
     }
@@ -111,8 +113,16 @@ public sealed class NetChangeTests
         return match is null ? (0, 0) : (long.Parse(match.Groups[1].Value.Replace(",", "")), long.Parse(match.Groups[2].Value.Replace(",", "")));
     }
 
-    private static Task WaitForStatsAsync(EngineHarness h, string task, Func<string, bool> shows) =>
-        EngineHarness.WaitUntilAsync(() => File.Exists(h.Service.Home.WorkerLog(task, Direction.Forward))
-                && shows(File.ReadAllText(h.Service.Home.WorkerLog(task, Direction.Forward))),
-            TimeSpan.FromSeconds(30), "the worker's figures");
+    private static async Task WaitForStatsAsync(EngineHarness h, string task, Func<string, bool> shows)
+    {
+        string Log() => File.Exists(h.Service.Home.WorkerLog(task, Direction.Forward)) ? File.ReadAllText(h.Service.Home.WorkerLog(task, Direction.Forward)) : "";
+        try
+        {
+            await EngineHarness.WaitUntilAsync(() => shows(Log()), TimeSpan.FromSeconds(30), "the worker's figures");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the worker's figures never showed what was expected; its log:\n" + Log());
+        }
+    }
 }
