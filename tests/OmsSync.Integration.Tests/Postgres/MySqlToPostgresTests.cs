@@ -10,10 +10,10 @@ namespace OmsSync.Integration.Tests.Postgres;
 public sealed class MySqlToPostgresTests
 {
     private static MigrationTask Task(EngineHarness h, string prefix, string source, string target, string include, IReadOnlyDictionary<string, string> renames,
-        MigrationTypes types = MigrationTypes.Schema | MigrationTypes.Full) => h.AddTask(new MigrationTask
+        MigrationTypes types = MigrationTypes.Schema | MigrationTypes.Full, NonEmptyTargetAction nonEmpty = NonEmptyTargetAction.Stop) => h.AddTask(new MigrationTask
     {
         Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = source, Target = target,
-        Include = [include], Renames = renames, MigrationTypes = types, ChunkRows = 2,
+        Include = [include], Renames = renames, MigrationTypes = types, ChunkRows = 2, NonEmptyTarget = nonEmpty,
     });
 
     [Fact]
@@ -78,5 +78,32 @@ public sealed class MySqlToPostgresTests
         Assert.DoesNotContain("2", loaded);
         Assert.Equal(loaded.Count, Convert.ToInt32(await TestPostgres.ScalarAsync(
             $"SELECT coalesce(sum(rows_loaded), 0)::int FROM oms.full_chunks WHERE task = '{task.Name}'")));
+    }
+
+    [Fact]
+    public async Task IntoANonEmptyTableWithIgnoreTheTargetsRowsAreKeptAndRecorded()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "keeppg", """
+            CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10), at DATETIME(6), amount DECIMAL(12,4));
+            INSERT INTO t SELECT seq, CONCAT('src', seq), TIMESTAMPADD(MICROSECOND, seq, '2024-05-01 10:00:00'), seq / 8 FROM seq_1_to_9;
+            """);
+        var schema = db + "_pg";
+        h.TrackPostgres(schema);
+        var renames = new Dictionary<string, string> { [db] = schema };
+        await FullMigrationTests.RunInProcessAsync(h, Task(h, "keeppg", h.SourceName, h.Postgres, $"{db}.*", renames, MigrationTypes.Schema));
+        await TestPostgres.ExecuteAsync($"INSERT INTO {TestPostgres.Quote(schema)}.t VALUES (3, 'mine', NULL, 0), (7, 'mine too', NULL, 1)");
+
+        var task = Task(h, "keeppg", h.SourceName, h.Postgres, $"{db}.*", renames, MigrationTypes.Full, NonEmptyTargetAction.Ignore);
+        await FullMigrationTests.RunInProcessAsync(h, task);
+
+        Assert.Equal(["1|src1|2024-05-01 10:00:00.000001|0.1250", "2|src2|2024-05-01 10:00:00.000002|0.2500", "3|mine||0.0000",
+                      "4|src4|2024-05-01 10:00:00.000004|0.5000", "5|src5|2024-05-01 10:00:00.000005|0.6250", "6|src6|2024-05-01 10:00:00.000006|0.7500",
+                      "7|mine too||1.0000", "8|src8|2024-05-01 10:00:00.000008|1.0000", "9|src9|2024-05-01 10:00:00.000009|1.1250"],
+            await TestPostgres.ColumnAsync($"SELECT concat_ws('|', id, v, coalesce(at::text, ''), amount) FROM {TestPostgres.Quote(schema)}.t ORDER BY id"));
+        var conflicts = h.Service.Conflicts.List(task.Name).OrderBy(c => c.Key).ToList();
+        Assert.Equal(["""{"id":"3"}""", """{"id":"7"}"""], conflicts.Select(c => c.Key));
+        Assert.All(conflicts, c => Assert.Equal("KeptTarget", c.Outcome));
+        Assert.Contains("\"mine\"", conflicts[0].TargetRow);
     }
 }
