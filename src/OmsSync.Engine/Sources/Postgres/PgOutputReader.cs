@@ -21,13 +21,16 @@ internal sealed class PgOutputReader
     private readonly PgOutputReplicationOptions _options;
     private readonly IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> _converters;
     private readonly bool _keepText;
+    private readonly int _pieceRows;
 
     /// <param name="converters">Per source table: the converter of a column by name, null for a column the table did not have.</param>
     /// <param name="keepText">Keep each change's images in PostgreSQL's text too (<see cref="LogicalTransaction.Images"/>).</param>
+    /// <param name="pieceRows">Rows after which a transaction is handed on in pieces rather than held whole.</param>
     public PgOutputReader(LogicalReplicationConnection connection, string slot, string publication, bool messages,
-        IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> converters, bool keepText)
+        IReadOnlyDictionary<(string Schema, string Table), Func<string, Func<string, object>?>> converters, bool keepText, int pieceRows)
     {
         _keepText = keepText;
+        _pieceRows = pieceRows;
         _connection = connection;
         _slot = slot;
         _options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, messages: messages ? true : null);
@@ -45,13 +48,15 @@ internal sealed class PgOutputReader
         var relations = new Dictionary<uint, Relation>();
         var changes = new List<BinlogChange>();
         var images = new List<SourceImages?>();
+        var commit = default(NpgsqlLogSequenceNumber);
         await foreach (var message in _connection.StartReplication(new PgOutputReplicationSlot(_slot), _options, cancellationToken, start).ConfigureAwait(false))
         {
             switch (message)
             {
-                case BeginMessage:
+                case BeginMessage b:
                     changes = [];
                     images = [];
+                    commit = b.TransactionFinalLsn;
                     break;
                 case RelationMessage r:
                     relations[r.RelationId] = Describe(r);
@@ -82,12 +87,21 @@ internal sealed class PgOutputReader
                     }
                     break;
                 case CommitMessage c:
-                    yield return new LogicalTransaction(changes, c.TransactionCommitTimestamp, c.TransactionEndLsn, Images: _keepText ? images : null);
+                    yield return new LogicalTransaction(changes, c.TransactionCommitTimestamp, c.TransactionEndLsn, Images: _keepText ? images : null, Commit: commit);
+                    changes = [];
+                    images = [];
                     break;
                 case LogicalDecodingMessage m when (m.Flags & 1) == 0:
                     // A message outside any transaction (the task's heartbeat): a safe point to move the checkpoint to.
                     yield return LogicalTransaction.Heartbeat(m.MessageLsn);
                     break;
+            }
+            if (changes.Count >= _pieceRows)
+            {
+                // Handed on now; the applier keeps the target transaction open for the rest.
+                yield return new LogicalTransaction(changes, default, commit, Images: _keepText ? images : null, Commit: commit, Continues: true);
+                changes = [];
+                images = [];
             }
         }
     }

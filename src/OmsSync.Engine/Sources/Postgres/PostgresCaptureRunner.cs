@@ -22,7 +22,9 @@ namespace OmsSync.Engine.Sources.Postgres;
 /// a replication slot of the task's own, read with pgoutput from the checkpoint the target holds. Whole source
 /// transactions are applied in commit order, several per target transaction, which also writes the checkpoint (the
 /// end LSN of the last one); only after that commit is the slot told it may let the WAL go. So after any crash the
-/// target says exactly which transactions are in, and the slot still holds everything after them.
+/// target says exactly which transactions are in, and the slot still holds everything after them. A source
+/// transaction larger than the task's memory bound arrives in pieces, written one by one into a target transaction
+/// that stays open until its last piece commits it with the checkpoint; at most two pieces wait in memory.
 /// </summary>
 internal sealed class PostgresCaptureRunner
 {
@@ -149,17 +151,22 @@ internal sealed class PostgresCaptureRunner
         var filtered = _shaped.Any(t => t.Mapping.RowFilter is not null);
         if (filtered)
             await EnsureWholeBeforeImagesAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14, Converters(), keepText: filtered);
+        var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14, Converters(), keepText: filtered,
+            PieceRows(_task.IncrementalMemoryLimit));
         // Row filters are evaluated by the source, on a connection of their own.
         await using var filterSource = filtered ? await _source.OpenAsync(cancellationToken).ConfigureAwait(false) : null;
         var queue = Channel.CreateBounded<LogicalTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var piecesInFlight = new SemaphoreSlim(MaxPiecesInFlight);
         var reading = Task.Run(async () =>
         {
             try
             {
                 await foreach (var transaction in reader.ReadAsync(start, failed.Token).ConfigureAwait(false))
+                {
+                    if (transaction.Continues) await piecesInFlight.WaitAsync(failed.Token).ConfigureAwait(false);
                     await queue.Writer.WriteAsync(transaction, failed.Token).ConfigureAwait(false);
+                }
                 queue.Writer.TryComplete();
             }
             catch (Exception e)
@@ -169,7 +176,7 @@ internal sealed class PostgresCaptureRunner
         }, failed.Token);
         try
         {
-            await ApplyLoopAsync(target, filterSource, reader, catchUp, checkpoint.SourceCommit, queue.Reader, failed.Token).ConfigureAwait(false);
+            await ApplyLoopAsync(target, filterSource, reader, catchUp, checkpoint.SourceCommit, queue.Reader, piecesInFlight, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
@@ -211,66 +218,112 @@ internal sealed class PostgresCaptureRunner
     }
 
     private async Task ApplyLoopAsync(MySqlConnection target, NpgsqlConnection? filterSource, PgOutputReader reader, NpgsqlLogSequenceNumber? catchUp, DateTimeOffset? lastCommit,
-        ChannelReader<LogicalTransaction> queue, CancellationToken cancellationToken)
+        ChannelReader<LogicalTransaction> queue, SemaphoreSlim piecesInFlight, CancellationToken cancellationToken)
     {
         var tables = _shaped.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         var plans = new ApplyPlans(tables, _task, _direction);
         var applier = new ChangeApplier(_task.Name, _direction);
         var progress = new StreamProgress(_runtime, _task.Name, _direction, lastCommit);
         var lastCheckpointWrite = TimeSpan.Zero;
-
-        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // A source transaction that came in pieces: its target transaction, open until the last piece, and whether
+        // the transaction is the other direction's (its marker comes first, so the first piece tells).
+        MySqlTransaction? open = null;
+        bool? piecedIsOther = null;
+        // What the open target transaction holds besides the pieces: whole transactions batched before the first piece.
+        var openTransactions = 0;
+        DateTimeOffset? openCommit = null;
+        try
         {
-            var batch = new List<LogicalTransaction>();
-            var rows = 0;
-            // A batch never straddles the end of the catch-up window: what the copy may hold is written idempotently, the rest strictly.
-            while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
+            while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (batch.Count > 0 && InCatchUp(catchUp, batch[0]) != InCatchUp(catchUp, next)) break;
-                queue.TryRead(out _);
-                batch.Add(next);
-                rows += next.Changes.Count;
-            }
-            var last = batch[^1];
-            // Written by the other direction of a bidirectional task: dropped whole (the checkpoint still moves past it),
-            // and not counted as a transaction of ours; nor is one that touched only `oms` (other tasks' checkpoints).
-            var own = batch.Where(t => !t.IsHeartbeat && !t.Changes.Any(c => LoopFilter.IsMarkerOfOtherDirection(c, _task.Name, _direction))).ToList();
-            var meaningful = own.Count(t => t.Changes.Any(c => tables.ContainsKey((c.Database, c is TruncateChange tc ? tc.Table : ((BinlogRowChange)c).Table))));
-            var now = progress.Elapsed;
-            var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            if (rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
-            {
-                var conflicts = new List<ConflictRecord>();
-                IReadOnlyList<BinlogChange> all = own.SelectMany(t => t.Changes).ToList();
-                if (filterSource is not null)
-                    all = await PostgresRowFilter.FilterAsync(filterSource, own.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
-                        tables, cancellationToken).ConfigureAwait(false);
-                await using (var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                var batch = new List<LogicalTransaction>();
+                var rows = 0;
+                // A batch never straddles the end of the catch-up window: what the copy may hold is written idempotently, the rest strictly.
+                // A piece ends its batch, so the target transaction stays open exactly while a transaction is in pieces.
+                while (batch.Count < MaxTransactionsPerBatch && rows < MaxRowsPerBatch && queue.TryPeek(out var next))
                 {
+                    if (batch.Count > 0 && InCatchUp(catchUp, batch[0]) != InCatchUp(catchUp, next)) break;
+                    queue.TryRead(out _);
+                    batch.Add(next);
+                    rows += next.Changes.Count;
+                    if (next.Continues) break;
+                }
+                var last = batch[^1];
+                // Written by the other direction of a bidirectional task: dropped whole (the checkpoint still moves past it),
+                // and not counted as a transaction of ours; nor is one that touched only `oms` (other tasks' checkpoints).
+                var own = new List<LogicalTransaction>();
+                var meaningful = 0;
+                foreach (var transaction in batch)
+                {
+                    var pieced = piecedIsOther is not null;
+                    var other = piecedIsOther == true || transaction.Changes.Any(c => LoopFilter.IsMarkerOfOtherDirection(c, _task.Name, _direction));
+                    piecedIsOther = transaction.Continues ? other : null;
+                    if (transaction.IsHeartbeat || other) continue;
+                    own.Add(transaction);
+                    if (!transaction.Continues && (pieced || transaction.Changes.Any(c => tables.ContainsKey((c.Database, c is TruncateChange tc ? tc.Table : ((BinlogRowChange)c).Table)))))
+                        meaningful++;
+                }
+                var now = progress.Elapsed;
+                var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
+                if (open is not null || rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
+                {
+                    var conflicts = new List<ConflictRecord>();
+                    IReadOnlyList<BinlogChange> all = own.SelectMany(t => t.Changes).ToList();
+                    if (filterSource is not null)
+                        all = await PostgresRowFilter.FilterAsync(filterSource, own.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
+                            tables, cancellationToken).ConfigureAwait(false);
+                    var transaction = open ?? await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    open = transaction;
                     foreach (var (changes, truncate, idempotent) in Segments(all, plans, tables, InCatchUp(catchUp, last)))
                     {
                         if (truncate is not null)
                             await TruncateAsync(target, transaction, truncate, cancellationToken).ConfigureAwait(false);
                         else
-                            await applier.ApplyAsync(target, transaction, changes!, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                            // In bounded chunks, as binlog changes are: a large transaction's statements are never built all at once.
+                            foreach (var chunk in changes!.Chunk(ApplyChunks.ChunkRows))
+                                await applier.ApplyAsync(target, transaction, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
                     }
-                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime;
-                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, LsnPosition.Serialize(last.End), committed, meaningful, cancellationToken)
-                        .ConfigureAwait(false);
+                    _conflicts.Record(conflicts);
+                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat && !t.Continues)?.CommitTime ?? openCommit;
+                    if (last.Continues)
+                    {
+                        openTransactions += meaningful;
+                        openCommit = committed;
+                        piecesInFlight.Release();
+                        progress.Applied(rows, 0, null);
+                        continue;
+                    }
+                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, LsnPosition.Serialize(last.End), committed,
+                        openTransactions + meaningful, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    open = null;
+                    meaningful += openTransactions;
+                    (openTransactions, openCommit) = (0, null);
+                    // Only now may the slot let go of the WAL up to here.
+                    reader.Acknowledge(last.End);
+                    lastCheckpointWrite = now;
                 }
-                // Only now may the slot let go of the WAL up to here.
-                reader.Acknowledge(last.End);
-                _conflicts.Record(conflicts);
-                lastCheckpointWrite = now;
+                progress.Applied(rows, meaningful, batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime);
+                progress.Report(last.End.ToString(), idle: queue.Count == 0 && last.IsHeartbeat);
             }
-            progress.Applied(rows, meaningful, batch.LastOrDefault(t => !t.IsHeartbeat)?.CommitTime);
-            progress.Report(last.End.ToString(), idle: queue.Count == 0 && last.IsHeartbeat);
+        }
+        finally
+        {
+            // A failure inside a transaction in pieces: none of it stays (the restart reads it again from the checkpoint).
+            if (open is not null) await open.DisposeAsync().ConfigureAwait(false);
         }
     }
 
+    /// <summary>Rows a transaction may hold before it is handed on in pieces: about a quarter of the memory bound, at ~512 bytes a row.</summary>
+    internal static int PieceRows(long memoryLimitBytes) => (int)Math.Clamp(memoryLimitBytes / 4 / 512, 100, 100_000);
+
+    private const int MaxPiecesInFlight = 2;
+
+    // By where the commit record starts, which every piece of a transaction knows: a commit under way when the
+    // copy ended may be in the copy, so it counts as inside the window.
     private static bool InCatchUp(NpgsqlLogSequenceNumber? catchUp, LogicalTransaction transaction) =>
-        catchUp is { } until && transaction.End.CompareTo(until) <= 0;
+        catchUp is { } until && transaction.Commit.CompareTo(until) <= 0;
 
     /// <summary>
     /// The batch's changes in order, in runs to apply with one mode, and each TRUNCATE in its place. An update that

@@ -58,6 +58,15 @@ internal static class PostgresCheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Touches the direction's checkpoint row: a change of it marks the transaction as the direction's own.</summary>
+    public static async Task MarkAsync(NpgsqlConnection target, NpgsqlTransaction transaction, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("UPDATE oms.checkpoints SET updated_at = now() WHERE task = $1 AND direction = $2", target, transaction);
+        command.Parameters.AddWithValue(task);
+        command.Parameters.AddWithValue(direction.ToString());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task SetCatchUpAsync(NpgsqlConnection target, string task, Direction direction, string until, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(

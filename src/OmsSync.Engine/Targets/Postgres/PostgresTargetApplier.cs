@@ -62,8 +62,13 @@ internal sealed class PostgresTargetApplier : ITargetApplier
         public Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
             Task.FromResult<ApplyLanes?>(null); // one lane: parallel lanes are a MySQL-family target's
 
-        public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
-            new Write(owner, connection, applier, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+        public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken)
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // The direction's marker leads the transaction, so the other direction, reading a large one in pieces, knows it from the first.
+            await PostgresCheckpointStore.MarkAsync(connection, transaction, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
+            return new Write(owner, connection, applier, transaction);
+        }
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
