@@ -8,12 +8,16 @@ namespace OmsSync.Engine.FullLoad;
 /// </summary>
 internal abstract class ChunkBuffer
 {
+    /// <summary>The bytes written so far are Buffer[0..Filled); <see cref="Ensure"/> makes room before writing more.</summary>
+    protected byte[] Buffer = new byte[1 << 20];
+    protected int Filled;
+
     public int Rows { get; protected set; }
 
     /// <summary>Bytes held, which the throttle counts.</summary>
-    public abstract int Length { get; }
+    public int Length => Filled;
 
-    public abstract ReadOnlyMemory<byte> Written { get; }
+    public ReadOnlyMemory<byte> Written => Buffer.AsMemory(0, Filled);
 
     /// <summary>Empties the buffer for a chunk of the plan's table.</summary>
     public abstract void Reset(TableCopyPlan plan);
@@ -23,4 +27,10 @@ internal abstract class ChunkBuffer
     public abstract void WriteValue(ReadOnlySpan<byte> value);
 
     public abstract void EndRow();
+
+    protected void Ensure(int extra)
+    {
+        if (Filled + extra <= Buffer.Length) return;
+        Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, Filled + extra));
+    }
 }

@@ -7,23 +7,15 @@ namespace OmsSync.Engine.FullLoad;
 /// </summary>
 internal sealed class LoadDataEncoder : ChunkBuffer
 {
-    private byte[] _buffer;
-    private int _length;
     private bool _rowStarted;
 
-    public LoadDataEncoder(int initialCapacity = 1 << 20) => _buffer = new byte[initialCapacity];
-
-    public override int Length => _length;
-
-    public override ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
-
-    public Stream AsStream() => new MemoryStream(_buffer, 0, _length, writable: false);
+    public Stream AsStream() => new MemoryStream(Buffer, 0, Filled, writable: false);
 
     public override void Reset(TableCopyPlan plan) => Reset();
 
     public void Reset()
     {
-        _length = 0;
+        Filled = 0;
         Rows = 0;
         _rowStarted = false;
     }
@@ -32,8 +24,8 @@ internal sealed class LoadDataEncoder : ChunkBuffer
     {
         Separate();
         Ensure(2);
-        _buffer[_length++] = (byte)'\\';
-        _buffer[_length++] = (byte)'N';
+        Buffer[Filled++] = (byte)'\\';
+        Buffer[Filled++] = (byte)'N';
     }
 
     public override void WriteValue(ReadOnlySpan<byte> value)
@@ -45,11 +37,11 @@ internal sealed class LoadDataEncoder : ChunkBuffer
         {
             var special = value.IndexOfAny(Special);
             var run = special < 0 ? value.Length : special;
-            value[..run].CopyTo(_buffer.AsSpan(_length));
-            _length += run;
+            value[..run].CopyTo(Buffer.AsSpan(Filled));
+            Filled += run;
             if (special < 0) break;
-            _buffer[_length++] = (byte)'\\';
-            _buffer[_length++] = value[special] switch
+            Buffer[Filled++] = (byte)'\\';
+            Buffer[Filled++] = value[special] switch
             {
                 (byte)'\t' => (byte)'t',
                 (byte)'\n' => (byte)'n',
@@ -67,7 +59,7 @@ internal sealed class LoadDataEncoder : ChunkBuffer
     public override void EndRow()
     {
         Ensure(1);
-        _buffer[_length++] = (byte)'\n';
+        Buffer[Filled++] = (byte)'\n';
         _rowStarted = false;
         Rows++;
     }
@@ -77,15 +69,8 @@ internal sealed class LoadDataEncoder : ChunkBuffer
         if (_rowStarted)
         {
             Ensure(1);
-            _buffer[_length++] = (byte)'\t';
+            Buffer[Filled++] = (byte)'\t';
         }
         _rowStarted = true;
-    }
-
-    private void Ensure(int extra)
-    {
-        if (_length + extra <= _buffer.Length) return;
-        var size = Math.Max(_buffer.Length * 2, _length + extra);
-        Array.Resize(ref _buffer, size);
     }
 }

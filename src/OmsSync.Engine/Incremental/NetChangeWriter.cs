@@ -159,10 +159,9 @@ internal sealed class NetChangeWriter
         return true;
     }
 
-    private static bool Qualifies(TableApplyPlan plan) => !plan.HasKey ? !plan.Rule.ChecksBeforeImage :
-        plan.CanSpread && !plan.Rule.ChecksBeforeImage
-        && plan.LaneKeyColumns.Count == plan.KeyColumns.Count
-        && plan.KeyColumns.All(k => plan.Table.Schema.Column(k.Name).DataType is not ("float" or "double" or "real"));
+    private static bool Qualifies(TableApplyPlan plan) => !plan.Rule.ChecksBeforeImage && (!plan.HasKey
+        || plan.CanSpread && plan.LaneKeyColumns.Count == plan.KeyColumns.Count
+           && plan.KeyColumns.All(k => plan.Table.Schema.Column(k.Name).DataType is not ("float" or "double" or "real")));
 
     /// <summary>The row key as exact text: equal for the same stored key, different otherwise (key columns compare byte for byte).</summary>
     private static string KeyOf(TableApplyPlan plan, IReadOnlyList<object?> image)

@@ -108,7 +108,7 @@ public sealed class LargeTransactionTests(ITestOutputHelper output, TestFigures 
     }
 
     /// <summary>The process's peak resident set size, from /proc (VmHWM).</summary>
-    private static long PeakResidentBytes(int pid)
+    internal static long PeakResidentBytes(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]) * 1024;

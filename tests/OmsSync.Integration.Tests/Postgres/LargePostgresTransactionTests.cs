@@ -50,7 +50,7 @@ public sealed class LargePostgresTransactionTests(TestFigures figures) : IClassF
         await EngineHarness.WaitUntilAsync(() => !h.Service.IsWorkerAlive(task.Name, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
         pid = h.Service.StartWorker(task.Name, Direction.Forward);
         await EngineHarness.WaitUntilAsync(() => TableSnapshot.CountAsync(h.Target, db, "t").Result == Rows, TimeSpan.FromSeconds(120), "every row to arrive");
-        var peak = PeakResidentBytes(pid);
+        var peak = Incremental.LargeTransactionTests.PeakResidentBytes(pid);
         stopWatching.Cancel();
         await watching;
         figures.Print($"{Rows:N0}-row PostgreSQL transaction in pieces: worker peak RSS (VmHWM) {peak >> 20} MB, bound {PeakRssBoundBytes >> 20} MB");
@@ -59,11 +59,5 @@ public sealed class LargePostgresTransactionTests(TestFigures figures) : IClassF
         Assert.Subset(new HashSet<long> { 0, Rows }, seen);
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         Assert.True(peak < PeakRssBoundBytes, $"the worker's peak RSS was {peak >> 20} MB, above the {PeakRssBoundBytes >> 20} MB bound");
-    }
-
-    private static long PeakResidentBytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]) * 1024;
     }
 }

@@ -225,13 +225,10 @@ internal sealed class PostgresCaptureRunner
         var applier = new ChangeApplier(_task.Name, _direction);
         var progress = new StreamProgress(_runtime, _task.Name, _direction, lastCommit);
         var lastCheckpointWrite = TimeSpan.Zero;
-        // A source transaction that came in pieces: its target transaction, open until the last piece, and whether
-        // the transaction is the other direction's (its marker comes first, so the first piece tells).
-        MySqlTransaction? open = null;
+        // While a source transaction comes in pieces, its target write stays open from batch to batch; and whether the
+        // transaction is the other direction's (its marker comes first, so the first piece tells).
+        PendingWrite? open = null;
         bool? piecedIsOther = null;
-        // What the open target transaction holds besides the pieces: whole transactions batched before the first piece.
-        var openTransactions = 0;
-        DateTimeOffset? openCommit = null;
         try
         {
             while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -267,39 +264,35 @@ internal sealed class PostgresCaptureRunner
                 var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
                 if (open is not null || rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
                 {
-                    var conflicts = new List<ConflictRecord>();
                     IReadOnlyList<BinlogChange> all = own.SelectMany(t => t.Changes).ToList();
                     if (filterSource is not null)
                         all = await PostgresRowFilter.FilterAsync(filterSource, own.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
                             tables, cancellationToken).ConfigureAwait(false);
-                    var transaction = open ?? await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    open = transaction;
+                    var write = open ??= new PendingWrite(await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
                     foreach (var (changes, truncate, idempotent) in Segments(all, plans, tables, InCatchUp(catchUp, last)))
                     {
                         if (truncate is not null)
-                            await TruncateAsync(target, transaction, truncate, cancellationToken).ConfigureAwait(false);
+                            await TruncateAsync(target, write.Transaction, truncate, cancellationToken).ConfigureAwait(false);
                         else
                             // In bounded chunks, as binlog changes are: a large transaction's statements are never built all at once.
                             foreach (var chunk in changes!.Chunk(ApplyChunks.ChunkRows))
-                                await applier.ApplyAsync(target, transaction, chunk, idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                                await applier.ApplyAsync(target, write.Transaction, chunk, idempotent, write.Conflicts, cancellationToken).ConfigureAwait(false);
                     }
-                    _conflicts.Record(conflicts);
-                    var committed = batch.LastOrDefault(t => !t.IsHeartbeat && !t.Continues)?.CommitTime ?? openCommit;
+                    write.Transactions += meaningful;
+                    write.LastCommit = batch.LastOrDefault(t => !t.IsHeartbeat && !t.Continues)?.CommitTime ?? write.LastCommit;
                     if (last.Continues)
                     {
-                        openTransactions += meaningful;
-                        openCommit = committed;
                         piecesInFlight.Release();
                         progress.Applied(rows, 0, null);
                         continue;
                     }
-                    await CheckpointStore.WriteAsync(target, transaction, _task.Name, _direction, LsnPosition.Serialize(last.End), committed,
-                        openTransactions + meaningful, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    await CheckpointStore.WriteAsync(target, write.Transaction, _task.Name, _direction, LsnPosition.Serialize(last.End), write.LastCommit,
+                        write.Transactions, cancellationToken).ConfigureAwait(false);
+                    await write.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await write.Transaction.DisposeAsync().ConfigureAwait(false);
                     open = null;
-                    meaningful += openTransactions;
-                    (openTransactions, openCommit) = (0, null);
+                    _conflicts.Record(write.Conflicts);
+                    meaningful = write.Transactions;
                     // Only now may the slot let go of the WAL up to here.
                     reader.Acknowledge(last.End);
                     lastCheckpointWrite = now;
@@ -311,8 +304,20 @@ internal sealed class PostgresCaptureRunner
         finally
         {
             // A failure inside a transaction in pieces: none of it stays (the restart reads it again from the checkpoint).
-            if (open is not null) await open.DisposeAsync().ConfigureAwait(false);
+            if (open is not null) await open.Transaction.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A target transaction and what it holds until it commits: the source transactions it counts (in the checkpoint),
+    /// the last source commit time, and the conflicts met, recorded only once it has committed.
+    /// </summary>
+    private sealed class PendingWrite(MySqlTransaction transaction)
+    {
+        public MySqlTransaction Transaction { get; } = transaction;
+        public int Transactions { get; set; }
+        public DateTimeOffset? LastCommit { get; set; }
+        public List<ConflictRecord> Conflicts { get; } = [];
     }
 
     /// <summary>Rows a transaction may hold before it is handed on in pieces: about a quarter of the memory bound, at ~512 bytes a row.</summary>

@@ -74,10 +74,10 @@ internal static class PostgresBinaryField
                 text.CopyTo(into[1..]);
                 return text.Length + 1;
             case PostgresFieldKind.Int16:
-                BinaryPrimitives.WriteInt16BigEndian(into, checked((short)Integer(text, short.MinValue, short.MaxValue)));
+                BinaryPrimitives.WriteInt16BigEndian(into, (short)Integer(text, short.MinValue, short.MaxValue));
                 return 2;
             case PostgresFieldKind.Int32:
-                BinaryPrimitives.WriteInt32BigEndian(into, checked((int)Integer(text, int.MinValue, int.MaxValue)));
+                BinaryPrimitives.WriteInt32BigEndian(into, (int)Integer(text, int.MinValue, int.MaxValue));
                 return 4;
             case PostgresFieldKind.Int64:
                 BinaryPrimitives.WriteInt64BigEndian(into, Integer(text, long.MinValue, long.MaxValue));

@@ -21,15 +21,9 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     /// <summary>The end of the data: a field count of -1.</summary>
     public static readonly byte[] Trailer = [0xFF, 0xFF];
 
-    private byte[] _buffer = new byte[1 << 20];
-    private int _length;
     private TableCopyPlan? _plan;
     private PostgresFieldKind[] _kinds = [];
     private int _column;
-
-    public override int Length => _length;
-
-    public override ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
     public override void Reset(TableCopyPlan plan)
     {
@@ -38,8 +32,8 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
             _plan = plan;
             _kinds = plan.Transfers.Select(t => PostgresBinaryField.KindOf(plan.Source, t.Column)).ToArray();
         }
-        Header.CopyTo(_buffer, 0);
-        _length = Header.Length;
+        Header.CopyTo(Buffer, 0);
+        Filled = Header.Length;
         _column = 0;
         Rows = 0;
     }
@@ -47,8 +41,8 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     public override void WriteNull()
     {
         StartField();
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length), -1);
-        _length += 4;
+        BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Filled), -1);
+        Filled += 4;
     }
 
     public override void WriteValue(ReadOnlySpan<byte> value)
@@ -59,14 +53,14 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         int written;
         try
         {
-            written = PostgresBinaryField.Encode(kind, value, _buffer.AsSpan(_length + 4));
+            written = PostgresBinaryField.Encode(kind, value, Buffer.AsSpan(Filled + 4));
         }
         catch (FormatException e)
         {
             throw Refused(_column - 1, value, e.Message);
         }
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length), written);
-        _length += 4 + written;
+        BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Filled), written);
+        Filled += 4 + written;
     }
 
     public override void EndRow()
@@ -80,8 +74,8 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         Ensure(6);
         if (_column == 0)
         {
-            BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_length), (short)_kinds.Length);
-            _length += 2;
+            BinaryPrimitives.WriteInt16BigEndian(Buffer.AsSpan(Filled), (short)_kinds.Length);
+            Filled += 2;
         }
         _column++;
     }
@@ -95,11 +89,5 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         return new OmsException("ValueNotRepresentable", OmsErrorKind.DataError, plan.Mapping.Source,
             $"Table {name}, column {MySqlSyntax.QuoteIdentifier(plan.Transfers[column].Column.Name)}: the value '{(text.Length > 80 ? text[..80] + "..." : text)}' " +
             $"cannot be stored in PostgreSQL's {type}: {why} Change the value on the source, or leave the column out with -Column.");
-    }
-
-    private void Ensure(int extra)
-    {
-        if (_length + extra <= _buffer.Length) return;
-        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + extra));
     }
 }

@@ -19,13 +19,16 @@ internal sealed class PostgresTargetApplier : ITargetApplier
     private readonly string _task;
     private readonly Direction _direction;
     private readonly Dictionary<string, TableSchema> _shapes;
+    private readonly bool _marksFirst;
 
     /// <param name="shapes">Each source table's (by "db.table") PostgreSQL table: the one schema migration makes, or the one found.</param>
-    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes)
+    /// <param name="bidirectional">The task's other direction reads this database: every transaction starts with the direction's marker.</param>
+    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes, bool bidirectional)
     {
         _target = target;
         _task = task;
         _direction = direction;
+        _marksFirst = bidirectional;
         _shapes = new Dictionary<string, TableSchema>(shapes, StringComparer.Ordinal);
     }
 
@@ -66,7 +69,8 @@ internal sealed class PostgresTargetApplier : ITargetApplier
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             // The direction's marker leads the transaction, so the other direction, reading a large one in pieces, knows it from the first.
-            await PostgresCheckpointStore.MarkAsync(connection, transaction, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
+            if (owner._marksFirst)
+                await PostgresCheckpointStore.MarkAsync(connection, transaction, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
             return new Write(owner, connection, applier, transaction);
         }
 
