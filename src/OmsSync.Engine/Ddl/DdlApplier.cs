@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Security.Cryptography;
 using System.Text;
 using MySqlConnector;
@@ -103,16 +104,16 @@ internal sealed class DdlApplier
 
     /// <summary>Applies the DDL of a transaction (a batch of its own); throws <see cref="TaskPausedException"/> to wait for the DBA.</summary>
     /// <returns>Null when the DDL has nothing to do with the task.</returns>
-    public async Task<DdlResult?> ApplyAsync(MySqlConnection target, BinlogTransaction transaction, IReadOnlyDictionary<(string, string), TaskTable> tables,
+    public async Task<DdlResult?> ApplyAsync(MySqlConnection target, SourceTransaction transaction, IReadOnlyDictionary<(string, string), TaskTable> tables,
         CancellationToken cancellationToken)
     {
-        var ddl = transaction.Changes.OfType<BinlogDdlChange>().First();
+        var ddl = transaction.Changes.OfType<DdlChange>().First();
         var members = tables.ToDictionary(t => t.Key, t => t.Value.Mapping);
         var plan = _planner.Plan(ddl.Statement, ddl.Database, members);
         var record = new DdlRecord
         {
-            Task = _task.Name, Direction = _direction, StartPosition = CheckpointPosition.Serialize(transaction.StartPosition),
-            EndPosition = CheckpointPosition.Serialize(transaction.EndPosition), Database = ddl.Database, Statement = ddl.Statement,
+            Task = _task.Name, Direction = _direction, StartPosition = CheckpointPosition.Serialize(transaction.BinlogStart()),
+            EndPosition = CheckpointPosition.Serialize(transaction.BinlogEnd()), Database = ddl.Database, Statement = ddl.Statement,
             Table = plan.Subject, Outcome = DdlOutcome.Applied,
         };
         if (_direction == Direction.Reverse) return Reverse(plan, record, members);
@@ -125,10 +126,10 @@ internal sealed class DdlApplier
             return DdlResult.Nothing;
         }
 
-        var steps = await StepsAsync(target, plan, record, transaction.EndPosition, cancellationToken).ConfigureAwait(false);
+        var steps = await StepsAsync(target, plan, record, transaction.BinlogEnd(), cancellationToken).ConfigureAwait(false);
         var catchUp = new List<(string, BinlogPosition)>();
         if (steps.Count > 0)
-            await RunStepsAsync(target, steps, record, transaction.StartPosition, catchUp, cancellationToken).ConfigureAwait(false);
+            await RunStepsAsync(target, steps, record, transaction.BinlogStart(), catchUp, cancellationToken).ConfigureAwait(false);
         var targetSql = string.Join(";\n", steps.Select(s => s.Sql ?? $"-- copy the rows of {s.Copy!.Mapping.Source}"));
         _ddlLog.Record(record with
         {
@@ -136,7 +137,7 @@ internal sealed class DdlApplier
             Reason = plan.Note ?? (steps.Count > 0 ? null : "nothing of it concerns the target"),
         });
         _log(steps.Count > 0 ? $"DDL at {transaction.StartPosition} applied: {targetSql}" : $"DDL at {transaction.StartPosition} needs nothing on the target: {ddl.Statement}");
-        return new DdlResult(TablesAt(transaction.EndPosition, tables), false, catchUp);
+        return new DdlResult(TablesAt(transaction.BinlogEnd(), tables), false, catchUp);
     }
 
     /// <summary>In the transaction that writes the checkpoint past the DDL: the DDL's progress row goes, its catch-up windows come.</summary>

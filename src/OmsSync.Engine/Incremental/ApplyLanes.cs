@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
@@ -83,11 +84,11 @@ internal sealed class ApplyLanes : IAsyncDisposable
     }
 
     /// <summary>True for a change that a lane committed before the worker stopped, while the checkpoint stayed behind.</summary>
-    public bool AlreadyApplied(BinlogTransaction transaction, TableApplyPlan plan, BinlogRowChange change)
+    public bool AlreadyApplied(SourceTransaction transaction, TableApplyPlan plan, RowChange change)
     {
         if (_committedAhead.Count == 0) return false;
         foreach (var lane in _committedAhead)
-            if (CheckpointPosition.Compare(transaction.EndPosition, lane.Position) <= 0 && LaneRouter.LaneOf(plan, change, lane.Lanes) == lane.Lane)
+            if (CheckpointPosition.Compare(transaction.BinlogEnd(), lane.Position) <= 0 && LaneRouter.LaneOf(plan, change, lane.Lanes) == lane.Lane)
                 return true;
         return false;
     }
@@ -96,10 +97,10 @@ internal sealed class ApplyLanes : IAsyncDisposable
     /// Splits a batch's changes by lane; null when there is one lane or some change cannot be spread (the
     /// batch then goes through lane 0 alone).
     /// </summary>
-    public List<(TableApplyPlan, BinlogRowChange)>[]? Split(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes)
+    public List<(TableApplyPlan, RowChange)>[]? Split(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes)
     {
         if (Count == 1 || changes.Count < 2) return null;
-        var lanes = new List<(TableApplyPlan, BinlogRowChange)>[Count];
+        var lanes = new List<(TableApplyPlan, RowChange)>[Count];
         for (var i = 0; i < Count; i++) lanes[i] = new();
         foreach (var (plan, change) in changes)
         {
@@ -115,7 +116,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
     /// progress rows, then lane 0 with <paramref name="checkpoint"/>. False when lanes waited on each other
     /// and nothing was committed: apply the batch in one lane instead.
     /// </summary>
-    public async Task<bool> ApplyAsync(List<(TableApplyPlan, BinlogRowChange)>[] split, string task, Direction direction, BinlogPosition end,
+    public async Task<bool> ApplyAsync(List<(TableApplyPlan, RowChange)>[] split, string task, Direction direction, BinlogPosition end,
         Func<MySqlConnection, MySqlTransaction, Task> checkpoint, Action<List<ConflictRecord>> record, CancellationToken cancellationToken)
     {
         var transactions = new MySqlTransaction?[Count];

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
@@ -32,7 +33,7 @@ internal sealed class ChangeApplier
 
     public ChangeApplier(string task, Direction direction) => _resolver = new ConflictResolver(task, direction);
 
-    public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes,
+    public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
         bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return 0;
@@ -44,7 +45,7 @@ internal sealed class ChangeApplier
     }
 
     private static async Task ApplyIdempotentAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder();
         foreach (var (plan, change) in changes)
@@ -81,7 +82,7 @@ internal sealed class ChangeApplier
     }
 
     private async Task ApplyStrictAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         // Most chunks have no conflict: their net effect, written by multi-row statements, is checked as it goes.
         if (await _net.TryApplyAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false)) return;
@@ -163,7 +164,7 @@ internal sealed class ChangeApplier
     }
 
     /// <summary>The strict statement for one change: a write that reports 0 rows when the target disagrees.</summary>
-    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, BinlogRowChange change)
+    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change)
     {
         var wholeBefore = plan.Rule.ChecksBeforeImage;
         switch (change.Kind)

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Sources.MySql;
@@ -109,7 +110,7 @@ internal static class ChangeStatements
         sql.Append(')');
     }
 
-    public static bool KeyChanged(TableApplyPlan plan, BinlogRowChange change) =>
+    public static bool KeyChanged(TableApplyPlan plan, RowChange change) =>
         plan.KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index]) &&
                                  !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
 }

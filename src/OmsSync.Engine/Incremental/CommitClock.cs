@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Incremental;
@@ -14,7 +15,7 @@ internal sealed class CommitClock(string task)
 {
     private DateTimeOffset? _lastBeat;
 
-    public DateTimeOffset CommitTimeOf(BinlogTransaction transaction)
+    public DateTimeOffset CommitTimeOf(SourceTransaction transaction)
     {
         if (SourceHeartbeat.BeatOf(transaction, task) is { } beat)
         {

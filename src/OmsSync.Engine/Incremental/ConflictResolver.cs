@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +36,7 @@ internal sealed class ConflictResolver
     public static bool IsKeyCollision(MySqlException e) =>
         e.ErrorCode is MySqlErrorCode.DuplicateKeyEntry or MySqlErrorCode.DuplicateEntryWithKeyName;
 
-    public async Task<ConflictRecord?> ResolveAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, BinlogRowChange change,
+    public async Task<ConflictRecord?> ResolveAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, RowChange change,
         CancellationToken cancellationToken)
     {
         var rule = plan.Rule;
@@ -126,7 +127,7 @@ internal sealed class ConflictResolver
 
     // One locking read of the target row: whether it equals the source's before and after images, whether
     // the source image is newer by the rule's timestamp column, and the row itself for the conflict log.
-    private async Task<TargetRow?> ProbeAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, BinlogRowChange change,
+    private async Task<TargetRow?> ProbeAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, RowChange change,
         IReadOnlyList<object?> keyImage, ConflictRule rule, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder("SELECT ");

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Targets.MySql;
@@ -43,7 +44,7 @@ internal interface ITargetWrite : IAsyncDisposable
     /// Writes changes in source order: idempotently while catching up on the copy's window, strictly after, with
     /// conflicts handled by each table's rule and added to <paramref name="conflicts"/>. Returns the rows written.
     /// </summary>
-    Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+    Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
         CancellationToken cancellationToken);
 
     /// <summary>Writes the checkpoint (the end of the batch's last source transaction) and commits.</summary>

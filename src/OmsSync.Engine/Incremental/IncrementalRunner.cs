@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Diagnostics;
 using System.Threading.Channels;
 using MySqlConnector;
@@ -160,7 +161,7 @@ public sealed class IncrementalRunner
             (database, table) => (tracker is null ? tables.ContainsKey((database, table)) : tracker.Includes(database, table))
                 || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
-        var queue = Channel.CreateBounded<BinlogTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<SourceTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
         {
@@ -208,7 +209,7 @@ public sealed class IncrementalRunner
     }
 
     private async Task ApplyLoopAsync(ITargetSession target, ApplyLanes? lanes, MySqlConnection? filterSource, Dictionary<(string, string), TaskTable> tables,
-        DdlApplier? ddl, Checkpoint checkpoint, ChannelReader<BinlogTransaction> queue, CancellationToken cancellationToken)
+        DdlApplier? ddl, Checkpoint checkpoint, ChannelReader<SourceTransaction> queue, CancellationToken cancellationToken)
     {
         var connection = (target as MySqlTargetApplier.Session)?.Connection;
         if (ddl is not null) await ddl.LoadAsync(connection!, cancellationToken).ConfigureAwait(false);
@@ -220,7 +221,7 @@ public sealed class IncrementalRunner
         long rowsAtReport = 0, transactionsAtReport = 0;
         DateTimeOffset? lastCommit = checkpoint.SourceCommit;
         var commitClock = new CommitClock(_task.Name);
-        TableApplyPlan? PlanOf(BinlogRowChange row)
+        TableApplyPlan? PlanOf(RowChange row)
         {
             if (!tables.TryGetValue((row.Database, row.Table), out var table)) return null;
             if (!plans.TryGetValue((row.Database, row.Table), out var plan))
@@ -254,8 +255,8 @@ public sealed class IncrementalRunner
                 rows += next.Changes.Count;
                 if (isDdl) break;
             }
-            var counted = new List<BinlogTransaction>();
-            BinlogTransaction? pausing = null;
+            var counted = new List<SourceTransaction>();
+            SourceTransaction? pausing = null;
             if (rules.Changed(clock.Elapsed))
                 foreach (var plan in plans.Values)
                     plan.Rule = rules.For(_direction, plan.Table.Mapping);
@@ -277,15 +278,15 @@ public sealed class IncrementalRunner
                 if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
                 if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
-                if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) pausing = transaction;
+                if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<DdlChange>().Any(d => DdlTouches(d, tables))) pausing = transaction;
                 if (transaction.SpilledChanges > 0)
-                    _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
+                    _log($"applying {transaction.Id ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
                 counted.Add(transaction);
             }
             var last = batch[^1];
             if (pausing is not null)
             {
-                var statement = ((BinlogDdlChange)pausing.Changes.First(c => c is BinlogDdlChange)).Statement;
+                var statement = ((DdlChange)pausing.Changes.First(c => c is DdlChange)).Statement;
                 // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
                 throw new TaskPausedException("DdlPaused", _task.Name,
                     $"A DDL on a synchronized table was read at {pausing.StartPosition} and DDL synchronization is off, so the task is paused: {statement} " +
@@ -300,15 +301,15 @@ public sealed class IncrementalRunner
             // bounded chunks, and the checkpoint commits with them, so a crash never leaves part of one applied.
             applying.Start();
             batches++;
-            IEnumerable<(TableApplyPlan, BinlogRowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes is null ? null : lanes.AlreadyApplied);
+            IEnumerable<(TableApplyPlan, RowChange)> changes = ApplyChunks.RowChanges(counted, PlanOf, lanes is null ? null : lanes.AlreadyApplied);
             // Changes of a table that joined with a copy of its rows, in transactions the copy may already hold: written idempotently, first.
-            var copied = new List<(TableApplyPlan, BinlogRowChange)>();
+            var copied = new List<(TableApplyPlan, RowChange)>();
             if (ddl is { HasCatchUp: true })
             {
-                var strict = new List<(TableApplyPlan, BinlogRowChange)>();
+                var strict = new List<(TableApplyPlan, RowChange)>();
                 foreach (var transaction in counted)
                     foreach (var change in ApplyChunks.RowChanges([transaction], PlanOf, lanes is null ? null : lanes.AlreadyApplied))
-                        (ddl.InCatchUp(change.Plan.Table, transaction.EndPosition) ? copied : strict).Add(change);
+                        (ddl.InCatchUp(change.Plan.Table, transaction.BinlogEnd()) ? copied : strict).Add(change);
                 changes = strict;
                 if (filterSource is not null && copied.Count > 0)
                     copied = await RowFilterEvaluator.FilterAsync(filterSource, copied, cancellationToken).ConfigureAwait(false);
@@ -318,11 +319,11 @@ public sealed class IncrementalRunner
             // A batch held in memory may spread over parallel lanes; catch-up, DDL and spilled transactions go through one.
             if (lanes is { Count: > 1 } && !idempotent && copied.Count == 0 && ddlDone is null && counted.All(t => t.SpilledChanges == 0))
             {
-                var all = new List<(TableApplyPlan, BinlogRowChange)>();
+                var all = new List<(TableApplyPlan, RowChange)>();
                 await foreach (var chunk in ApplyChunks.ReadAsync(changes, rowFilter, cancellationToken).ConfigureAwait(false))
                     all.AddRange(chunk);
                 (changes, rowFilter) = (all, null); // filtered already
-                var position = last.EndPosition;
+                var position = last.BinlogEnd();
                 var commit = lastCommit;
                 applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.Name, _direction, position,
                     (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.Name, _direction, position, commit, counted.Count, cancellationToken),
@@ -336,7 +337,7 @@ public sealed class IncrementalRunner
                 }
             }
             if (!applied)
-                await ApplyInOneLaneAsync(target, copied, changes, rowFilter, idempotent, counted.Count, last.EndPosition, lastCommit,
+                await ApplyInOneLaneAsync(target, copied, changes, rowFilter, idempotent, counted.Count, last.BinlogEnd(), lastCommit,
                     ddlDone is not null || counted.Count > 0 && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval),
                     ddlDone is null ? null : write => ddl!.CompleteAsync(((MySqlTargetApplier.Write)write).Connection, ((MySqlTargetApplier.Write)write).Transaction, ddlDone, cancellationToken),
                     () => lastCheckpointWrite = now, cancellationToken).ConfigureAwait(false);
@@ -372,7 +373,7 @@ public sealed class IncrementalRunner
     /// bounded chunks, with the checkpoint in the same transaction; a batch without rows writes the
     /// checkpoint only when <paramref name="checkpointAnyway"/>.
     /// </summary>
-    private async Task ApplyInOneLaneAsync(ITargetSession target, IReadOnlyList<(TableApplyPlan, BinlogRowChange)> copied, IEnumerable<(TableApplyPlan, BinlogRowChange)> changes,
+    private async Task ApplyInOneLaneAsync(ITargetSession target, IReadOnlyList<(TableApplyPlan, RowChange)> copied, IEnumerable<(TableApplyPlan, RowChange)> changes,
         MySqlConnection? filterSource, bool idempotent, int transactions, BinlogPosition end, DateTimeOffset? lastCommit, bool checkpointAnyway,
         Func<ITargetWrite, Task>? beforeCommit, Action written, CancellationToken cancellationToken)
     {
@@ -405,11 +406,11 @@ public sealed class IncrementalRunner
     }
 
     /// <summary>True for a transaction the full copy may already hold: it ends at or before where the copy ended.</summary>
-    private static bool InCatchUp(Checkpoint checkpoint, BinlogTransaction transaction) =>
-        checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(transaction.EndPosition, until) <= 0;
+    private static bool InCatchUp(Checkpoint checkpoint, SourceTransaction transaction) =>
+        checkpoint.CatchUpUntil is { } until && CheckpointPosition.Compare(transaction.BinlogEnd(), until) <= 0;
 
     /// <summary>True when a DDL statement names one of the task's source tables.</summary>
-    private static bool DdlTouches(BinlogDdlChange ddl, IReadOnlyDictionary<(string, string), TaskTable> tables)
+    private static bool DdlTouches(DdlChange ddl, IReadOnlyDictionary<(string, string), TaskTable> tables)
     {
         var tokens = Schema.MySqlTokenizer.Tokenize(ddl.Statement).Where(t => !t.IsTrivia).ToList();
         for (var i = 0; i < tokens.Count; i++)

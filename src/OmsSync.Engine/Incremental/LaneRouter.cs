@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Globalization;
 using System.Text;
 using OmsSync.Engine.Model;
@@ -22,7 +23,7 @@ internal static class LaneRouter
     public const int Unspreadable = -1;
 
     /// <summary>The lane of a change among <paramref name="lanes"/>, or <see cref="Unspreadable"/>.</summary>
-    public static int LaneOf(TableApplyPlan plan, BinlogRowChange change, int lanes)
+    public static int LaneOf(TableApplyPlan plan, RowChange change, int lanes)
     {
         if (!plan.CanSpread) return Unspreadable;
         var image = change.Kind == RowChangeKind.Insert ? change.After! : change.Before!;

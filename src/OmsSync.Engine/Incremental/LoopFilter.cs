@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Targets.MySql;
@@ -18,16 +19,16 @@ internal static class LoopFilter
         database == OmsControlSchema.Database && table == "checkpoints";
 
     /// <summary>True for a transaction applied by the task's other direction.</summary>
-    public static bool AppliedByOtherDirection(BinlogTransaction transaction, string task, Direction direction)
+    public static bool AppliedByOtherDirection(SourceTransaction transaction, string task, Direction direction)
     {
         if (!transaction.HasRowsOf(OmsControlSchema.Database, "checkpoints")) return false; // no need to read a large one through
         return transaction.Changes.Any(change => IsMarkerOfOtherDirection(change, task, direction));
     }
 
     /// <summary>True for a change that writes the checkpoint row of the task's other direction (any source: binlog or pgoutput).</summary>
-    public static bool IsMarkerOfOtherDirection(BinlogChange change, string task, Direction direction)
+    public static bool IsMarkerOfOtherDirection(SourceChange change, string task, Direction direction)
     {
-        if (change is not BinlogRowChange row || !IsMarkerTable(row.Database, row.Table)) return false;
+        if (change is not RowChange row || !IsMarkerTable(row.Database, row.Table)) return false;
         var image = row.After ?? row.Before;
         if (image is null) return false;
         var taskAt = IndexOf(row.ColumnNames, "task");

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using MySqlConnector;
 using OmsSync.Engine.Schema;
@@ -40,7 +41,7 @@ internal sealed class NetChangeWriter
 
     /// <summary>Writes the changes' net effect and returns true, or leaves the target untouched and returns false.</summary>
     public async Task<bool> TryApplyAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
     {
         if (changes.Count < MinChanges) return false;
         if (_skip > 0)
@@ -88,7 +89,7 @@ internal sealed class NetChangeWriter
     }
 
     /// <summary>The chunk folded per table and row key, or null when it does not qualify.</summary>
-    private static Dictionary<TableApplyPlan, Dictionary<string, NetRow>>? Fold(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes)
+    private static Dictionary<TableApplyPlan, Dictionary<string, NetRow>>? Fold(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes)
     {
         var tables = new Dictionary<TableApplyPlan, Dictionary<string, NetRow>>(ReferenceEqualityComparer.Instance);
         foreach (var (plan, change) in changes)

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Schema;
 using System.Text;
 using MySqlConnector;
@@ -15,8 +16,8 @@ internal static class RowFilterEvaluator
 {
     private const int RowsPerQuery = 500;
 
-    public static async Task<List<(TableApplyPlan Plan, BinlogRowChange Change)>> FilterAsync(MySqlConnection source,
-        List<(TableApplyPlan Plan, BinlogRowChange Change)> changes, CancellationToken cancellationToken)
+    public static async Task<List<(TableApplyPlan Plan, RowChange Change)>> FilterAsync(MySqlConnection source,
+        List<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
     {
         if (changes.All(c => c.Plan.Table.Mapping.RowFilter is null)) return changes;
         // Which images need a verdict, per table.
@@ -34,7 +35,7 @@ internal static class RowFilterEvaluator
             }
         }
 
-        var kept = new List<(TableApplyPlan, BinlogRowChange)>(changes.Count);
+        var kept = new List<(TableApplyPlan, RowChange)>(changes.Count);
         foreach (var (plan, change) in changes)
         {
             if (plan.Table.Mapping.RowFilter is null)
@@ -52,7 +53,7 @@ internal static class RowFilterEvaluator
     /// The change as it reaches a filtered target, given whether its before- and after-image pass the filter: an
     /// update that comes into the filter becomes an insert, one that leaves it a delete; null when nothing is to be done.
     /// </summary>
-    public static BinlogRowChange? Through(BinlogRowChange change, bool before, bool after)
+    public static RowChange? Through(RowChange change, bool before, bool after)
     {
         var kind = (change.Kind, before, after) switch
         {
@@ -64,7 +65,7 @@ internal static class RowFilterEvaluator
             _ => (RowChangeKind?)null,
         };
         if (kind is null) return null;
-        return kind == change.Kind ? change : new BinlogRowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
+        return kind == change.Kind ? change : new RowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
             kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema);
     }
 

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Connections;
 using OmsSync.Engine.Sources.MySql;
@@ -18,10 +19,10 @@ internal static class SourceHeartbeat
     public static bool IsHeartbeatTable(string database, string table) => database == Database && table == Table;
 
     /// <summary>The time a task's heartbeat was written, when the transaction is that heartbeat; else null.</summary>
-    public static DateTimeOffset? BeatOf(BinlogTransaction transaction, string task)
+    public static DateTimeOffset? BeatOf(SourceTransaction transaction, string task)
     {
         // A heartbeat is one REPLACE: an update, or a delete and an insert.
-        if (transaction.Changes.Count is 0 or > 2 || transaction.Changes[^1] is not BinlogRowChange { After: { } after } row
+        if (transaction.Changes.Count is 0 or > 2 || transaction.Changes[^1] is not RowChange { After: { } after } row
             || !IsHeartbeatTable(row.Database, row.Table))
             return null;
         int taskColumn = -1, beatColumn = -1;

@@ -1,9 +1,10 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Incremental;
 
 /// <summary>Source transactions applied in one target transaction; disposing it releases their memory and spill files.</summary>
-internal sealed class TransactionBatch : List<BinlogTransaction>, IDisposable
+internal sealed class TransactionBatch : List<SourceTransaction>, IDisposable
 {
     public void Dispose()
     {

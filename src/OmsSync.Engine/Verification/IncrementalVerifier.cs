@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using System.Threading.Channels;
 using MySqlConnector;
@@ -70,9 +71,9 @@ internal sealed class IncrementalVerifier
                 {
                     await foreach (var transaction in reader.ReadAsync(start, cancellationToken).ConfigureAwait(false))
                     {
-                        start = BinlogStartPosition.FromCheckpoint(transaction.EndPosition);
+                        start = BinlogStartPosition.FromCheckpoint(transaction.BinlogEnd());
                         if (!transaction.IsHeartbeat && (since is null || transaction.CommitTime >= since))
-                            foreach (var change in transaction.Changes.OfType<BinlogRowChange>())
+                            foreach (var change in transaction.Changes.OfType<RowChange>())
                             {
                                 if (!byTable.TryGetValue((change.Database, change.Table), out var plan)) continue;
                                 if (!pending.TryGetValue(plan, out var set)) pending[plan] = set = new HashSet<string>(StringComparer.Ordinal);
@@ -168,7 +169,7 @@ internal sealed class IncrementalVerifier
     }
 
     /// <summary>"(k1 = v1 AND k2 = v2)" with the image's values as literals, as the applier writes them.</summary>
-    private static string KeyCondition(TableComparePlan plan, BinlogRowChange change, IReadOnlyList<object?> image)
+    private static string KeyCondition(TableComparePlan plan, RowChange change, IReadOnlyList<object?> image)
     {
         var sql = new StringBuilder("(");
         foreach (var index in plan.KeyIndexes)

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Sources.MySql;
@@ -11,13 +12,13 @@ public sealed class CommitClockTests
     private static readonly BinlogPosition At = new("f.000001", 4, null, BinlogServerFlavor.MariaDb);
     private static readonly DateTimeOffset Second = DateTimeOffset.Parse("2026-11-24T10:00:05Z");
 
-    private static BinlogTransaction Transaction(DateTimeOffset loggedAt, params BinlogChange[] changes) => new(null, 1, changes, loggedAt, At, At);
+    private static SourceTransaction Transaction(DateTimeOffset loggedAt, params SourceChange[] changes) => new(null, changes, loggedAt, At, At);
 
-    private static BinlogRowChange Beat(string task, int microsecond) => new(RowChangeKind.Update, "oms", "heartbeat", ["task", "beat"],
+    private static RowChange Beat(string task, int microsecond) => new(RowChangeKind.Update, "oms", "heartbeat", ["task", "beat"],
         [new MySqlText(Encoding.UTF8.GetBytes(task), "utf8mb4"), new MySqlDateTime(2026, 11, 24, 10, 0, 4, 0, 6)],
         [new MySqlText(Encoding.UTF8.GetBytes(task), "utf8mb4"), new MySqlDateTime(2026, 11, 24, 10, 0, 5, microsecond, 6)], null);
 
-    private static BinlogRowChange Row() => new(RowChangeKind.Insert, "shop", "t", ["id"], null, [1L], null);
+    private static RowChange Row() => new(RowChangeKind.Insert, "shop", "t", ["id"], null, [1L], null);
 
     [Fact]
     public void AHeartbeatGivesItsMicrosecondTimeAndFloorsTheWholeSecondTimesAfterIt()

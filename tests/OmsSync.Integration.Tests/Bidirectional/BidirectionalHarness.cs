@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql;
@@ -78,12 +79,12 @@ internal static class BidirectionalHarness
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromFile(from.File, from.Position, null), timeout.Token))
         {
-            var reached = string.CompareOrdinal(transaction.EndPosition.File, to.File) > 0
-                || transaction.EndPosition.File == to.File && transaction.EndPosition.Position >= to.Position;
+            var reached = string.CompareOrdinal(transaction.BinlogEnd().File, to.File) > 0
+                || transaction.BinlogEnd().File == to.File && transaction.BinlogEnd().Position >= to.Position;
             if (!transaction.IsHeartbeat)
             {
-                var rows = transaction.Changes.OfType<BinlogRowChange>().Count(r => r.Database == database);
-                var marker = transaction.Changes.OfType<BinlogRowChange>()
+                var rows = transaction.Changes.OfType<RowChange>().Count(r => r.Database == database);
+                var marker = transaction.Changes.OfType<RowChange>()
                     .Where(r => r.Database == "oms" && r.Table == "checkpoints")
                     .Select(r => (r.After ?? r.Before)!)
                     .Where(image => image[0]?.ToString() == task)

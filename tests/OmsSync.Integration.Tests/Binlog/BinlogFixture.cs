@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Integration.Tests.Infrastructure;
@@ -55,14 +56,14 @@ internal sealed class BinlogTestDatabase : IAsyncDisposable
     }
 
     /// <summary>Reads transactions from <paramref name="start"/> until <paramref name="enough"/> holds or the timeout passes.</summary>
-    public static async Task<List<BinlogTransaction>> ReadUntilAsync(BinlogStartPosition start, Func<List<BinlogTransaction>, bool> enough,
+    public static async Task<List<SourceTransaction>> ReadUntilAsync(BinlogStartPosition start, Func<List<SourceTransaction>, bool> enough,
         IBinlogSchemaProvider? schemas = null, TimeSpan? timeout = null, BinlogConnectionOptions? options = null)
     {
         options ??= Options();
         // Other test classes write to the same server at the same time: decode only the binlog tests' own databases.
         var reader = new BinlogTransactionReader(options, schemas ?? new InformationSchemaProvider(options),
             (database, _) => database.StartsWith("bl_", StringComparison.Ordinal));
-        var result = new List<BinlogTransaction>();
+        var result = new List<SourceTransaction>();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         try
         {
@@ -80,7 +81,7 @@ internal sealed class BinlogTestDatabase : IAsyncDisposable
     }
 
     /// <summary>Transactions that touched this database.</summary>
-    public List<BinlogTransaction> Mine(IEnumerable<BinlogTransaction> transactions) =>
+    public List<SourceTransaction> Mine(IEnumerable<SourceTransaction> transactions) =>
         transactions.Where(t => t.Changes.Any(c => c.Database == Name)).ToList();
 
     public async ValueTask DisposeAsync()

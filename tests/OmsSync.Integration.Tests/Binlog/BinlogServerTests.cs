@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Diagnostics;
 using MySqlConnector;
 using OmsSync.Engine.Sources.MySql;
@@ -44,7 +45,7 @@ public sealed class BinlogServerTests
             await command.ExecuteNonQueryAsync();
         }
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 1, timeout: TimeSpan.FromSeconds(60)));
-        var row = (BinlogRowChange)mine[0].Changes[0];
+        var row = (RowChange)mine[0].Changes[0];
         Assert.Equal(payload, (byte[])row["payload"]!);
     }
 

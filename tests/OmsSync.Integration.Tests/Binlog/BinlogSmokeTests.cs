@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class BinlogSmokeTests
         await db.ExecuteAsync("INSERT INTO t VALUES (1, 'one')");
         var all = await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 1);
         var tx = Assert.Single(db.Mine(all));
-        var row = Assert.IsType<BinlogRowChange>(Assert.Single(tx.Changes));
+        var row = Assert.IsType<RowChange>(Assert.Single(tx.Changes));
         Assert.Equal(RowChangeKind.Insert, row.Kind);
         Assert.Equal(1L, row["id"]);
         Assert.Equal("one", row["name"]!.ToString());

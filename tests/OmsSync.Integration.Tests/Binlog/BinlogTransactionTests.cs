@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Sources.MySql.Values;
@@ -20,11 +21,11 @@ public sealed class BinlogTransactionTests
         await db.ExecuteAsync("DELETE FROM t WHERE id = 2");
 
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
-        var update = Assert.IsType<BinlogRowChange>(Assert.Single(mine[0].Changes));
+        var update = Assert.IsType<RowChange>(Assert.Single(mine[0].Changes));
         Assert.Equal(RowChangeKind.Update, update.Kind);
         Assert.Equal([1L, "a", 1UL], update.Before!.Select(Plain));
         Assert.Equal([1L, "z", ulong.MaxValue], update.After!.Select(Plain));
-        var delete = Assert.IsType<BinlogRowChange>(Assert.Single(mine[1].Changes));
+        var delete = Assert.IsType<RowChange>(Assert.Single(mine[1].Changes));
         Assert.Equal(RowChangeKind.Delete, delete.Kind);
         Assert.Null(delete.After);
         Assert.Equal([2L, "b", 2UL], delete.Before!.Select(Plain));
@@ -52,20 +53,20 @@ public sealed class BinlogTransactionTests
         var first = mine[0];
         Assert.Equal(
             ["Insert a", "Insert a", "Insert b", "Update b", "Delete a"],
-            first.Changes.Cast<BinlogRowChange>().Select(c => $"{c.Kind} {c.Table}"));
+            first.Changes.Cast<RowChange>().Select(c => $"{c.Kind} {c.Table}"));
         // The end position is a real boundary: the server's GTID state at exactly that offset is the one reported.
         var gtidsThere = await TestServers.ScalarAsync(BinlogTestDatabase.Server,
-            $"SELECT BINLOG_GTID_POS('{first.EndPosition.File}', {first.EndPosition.Position})");
-        Assert.Equal(MariaDbGtidList.Parse((string)gtidsThere!), MariaDbGtidList.Parse(first.EndPosition.Gtids!));
-        Assert.Equal(first.EndPosition.Gtids!.Split(',').Single(g => g.StartsWith("0-")), first.Gtid);
+            $"SELECT BINLOG_GTID_POS('{first.BinlogEnd().File}', {first.BinlogEnd().Position})");
+        Assert.Equal(MariaDbGtidList.Parse((string)gtidsThere!), MariaDbGtidList.Parse(first.BinlogEnd().Gtids!));
+        Assert.Equal(first.BinlogEnd().Gtids!.Split(',').Single(g => g.StartsWith("0-")), first.Id);
         Assert.Equal(first.EndPosition, mine[1].StartPosition);
-        Assert.Equal(start.File, first.StartPosition.File);
-        Assert.True(first.StartPosition.Position >= start.Position, $"start {first.StartPosition} is before {start}");
+        Assert.Equal(start.File, first.BinlogStart().File);
+        Assert.True(first.BinlogStart().Position >= start.Position, $"start {first.StartPosition} is before {start}");
         Assert.True(Math.Abs((DateTimeOffset.UtcNow - first.CommitTime).TotalMinutes) < 5);
 
         // Resuming from the end position yields exactly the next transaction.
-        var resumed = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromCheckpoint(first.EndPosition), r => db.Mine(r).Count >= 1));
-        Assert.Equal(mine[1].Gtid, resumed[0].Gtid);
+        var resumed = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromCheckpoint(first.BinlogEnd()), r => db.Mine(r).Count >= 1));
+        Assert.Equal(mine[1].Id, resumed[0].Id);
     }
 
     [Fact]
@@ -79,12 +80,12 @@ public sealed class BinlogTransactionTests
 
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 3));
         Assert.True(mine[0].IsDdl);
-        var create = Assert.IsType<BinlogDdlChange>(mine[0].Changes[0]);
+        var create = Assert.IsType<DdlChange>(mine[0].Changes[0]);
         Assert.Equal(db.Name, create.Database);
         Assert.StartsWith("CREATE TABLE t", create.Statement);
-        Assert.NotNull(mine[0].Gtid);
-        Assert.StartsWith("ALTER TABLE t", Assert.IsType<BinlogDdlChange>(Assert.Single(mine[1].Changes)).Statement);
-        var insert = Assert.IsType<BinlogRowChange>(Assert.Single(mine[2].Changes));
+        Assert.NotNull(mine[0].Id);
+        Assert.StartsWith("ALTER TABLE t", Assert.IsType<DdlChange>(Assert.Single(mine[1].Changes)).Statement);
+        var insert = Assert.IsType<RowChange>(Assert.Single(mine[2].Changes));
         Assert.Equal("é", insert["name"]!.ToString());
         Assert.Equal("latin1", ((MySqlText)insert["name"]!).Charset);
     }
@@ -100,12 +101,12 @@ public sealed class BinlogTransactionTests
         await db.ExecuteAsync("INSERT INTO t VALUES (3)");
 
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromMariaDbGtids(gtids), r => db.Mine(r).Count >= 2));
-        Assert.Equal([2L, 3L], mine.Select(t => ((BinlogRowChange)t.Changes[0])["id"]));
+        Assert.Equal([2L, 3L], mine.Select(t => ((RowChange)t.Changes[0])["id"]));
         var sequence = MariaDbGtid.Parse(gtids.Split(',').Single(g => g.StartsWith("0-"))).Sequence;
         // Other tests write concurrently, so the next sequence numbers may belong to them.
-        Assert.True(MariaDbGtid.Parse(mine[0].Gtid!).Sequence > sequence);
-        Assert.Equal(mine[1].Gtid, MariaDbGtidList.Parse(mine[1].EndPosition.Gtids!).Find(0).ToString());
-        Assert.False(string.IsNullOrEmpty(mine[1].EndPosition.File));
+        Assert.True(MariaDbGtid.Parse(mine[0].Id!).Sequence > sequence);
+        Assert.Equal(mine[1].Id, MariaDbGtidList.Parse(mine[1].BinlogEnd().Gtids!).Find(0).ToString());
+        Assert.False(string.IsNullOrEmpty(mine[1].BinlogEnd().File));
     }
 
     [Fact]
@@ -128,8 +129,8 @@ public sealed class BinlogTransactionTests
         var heartbeat = read.Last();
         Assert.True(heartbeat.IsHeartbeat);
         Assert.Empty(heartbeat.Changes);
-        Assert.False(string.IsNullOrEmpty(heartbeat.EndPosition.File));
-        Assert.True(heartbeat.EndPosition.Position >= 4);
+        Assert.False(string.IsNullOrEmpty(heartbeat.BinlogEnd().File));
+        Assert.True(heartbeat.BinlogEnd().Position >= 4);
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class BinlogTransactionTests
         var start = await BinlogTestDatabase.CurrentPositionAsync();
         await db.ExecuteAsync("INSERT INTO t VALUES (7)");
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 1, options: options));
-        Assert.Equal(7L, ((BinlogRowChange)mine[0].Changes[0])["id"]);
+        Assert.Equal(7L, ((RowChange)mine[0].Changes[0])["id"]);
     }
 
     [Fact]
@@ -167,11 +168,11 @@ public sealed class BinlogTransactionTests
         await db.ExecuteAsync("XA START 'x2'; INSERT INTO t VALUES (2); XA END 'x2'; XA PREPARE 'x2'; XA ROLLBACK 'x2'");
         await db.ExecuteAsync("INSERT INTO t VALUES (3)");
         var read = await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 3);
-        var xa = read.Where(t => t.XaPhase != BinlogXaPhase.None).ToList();
-        Assert.Equal([BinlogXaPhase.Prepared, BinlogXaPhase.Committed, BinlogXaPhase.Prepared, BinlogXaPhase.RolledBack], xa.Select(t => t.XaPhase));
-        Assert.Equal(1L, ((BinlogRowChange)xa[0].Changes.Single())["id"]);
+        var xa = read.Where(t => t.XaPhase != XaPhase.None).ToList();
+        Assert.Equal([XaPhase.Prepared, XaPhase.Committed, XaPhase.Prepared, XaPhase.RolledBack], xa.Select(t => t.XaPhase));
+        Assert.Equal(1L, ((RowChange)xa[0].Changes.Single())["id"]);
         Assert.Empty(xa[1].Changes);
-        Assert.Equal(2L, ((BinlogRowChange)xa[2].Changes.Single())["id"]);
+        Assert.Equal(2L, ((RowChange)xa[2].Changes.Single())["id"]);
         Assert.All(xa, t => Assert.NotNull(t.XaId));
         Assert.Equal(xa[0].XaId, xa[1].XaId);
         Assert.Equal(xa[2].XaId, xa[3].XaId);
@@ -216,19 +217,19 @@ public sealed class BinlogTransactionTests
         await db.ExecuteAsync("SET SESSION gtid_domain_id = 7; INSERT INTO t VALUES (1)");
         await db.ExecuteAsync("INSERT INTO t VALUES (2)");
         var mine = db.Mine(await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 2));
-        Assert.StartsWith("7-", mine[0].Gtid);
-        Assert.StartsWith("0-", mine[1].Gtid);
-        var end = MariaDbGtidList.Parse(mine[1].EndPosition.Gtids!);
-        Assert.Equal(mine[0].Gtid, end.Find(7).ToString());
-        Assert.Equal(mine[1].Gtid, end.Find(0).ToString());
+        Assert.StartsWith("7-", mine[0].Id);
+        Assert.StartsWith("0-", mine[1].Id);
+        var end = MariaDbGtidList.Parse(mine[1].BinlogEnd().Gtids!);
+        Assert.Equal(mine[0].Id, end.Find(7).ToString());
+        Assert.Equal(mine[1].Id, end.Find(0).ToString());
         // The start position carried the full state, so every domain the server knows is in the list.
-        Assert.Equal(MariaDbGtidList.Parse(mine[0].StartPosition.Gtids!).Gtids.Select(g => g.Domain).Append(7u).Distinct().Order(),
+        Assert.Equal(MariaDbGtidList.Parse(mine[0].BinlogStart().Gtids!).Gtids.Select(g => g.Domain).Append(7u).Distinct().Order(),
             end.Gtids.Select(g => g.Domain));
 
         // Resuming from the two-domain list skips both transactions.
         await db.ExecuteAsync("INSERT INTO t VALUES (3)");
         var resumed = db.Mine(await BinlogTestDatabase.ReadUntilAsync(BinlogStartPosition.FromMariaDbGtids(end), r => db.Mine(r).Count >= 1));
-        Assert.Equal(3L, ((BinlogRowChange)resumed[0].Changes[0])["id"]);
+        Assert.Equal(3L, ((RowChange)resumed[0].Changes[0])["id"]);
     }
 
     private static object? Plain(object? value) => value is MySqlText text ? text.ToString() : value;

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Globalization;
 using MySqlConnector;
 using OmsSync.Engine.Sources.MySql;
@@ -104,7 +105,7 @@ public sealed class BinlogTypeTests
         var options = BinlogTestDatabase.Options();
         var all = await BinlogTestDatabase.ReadUntilAsync(start, r => db.Mine(r).Count >= 1,
             schemas: fullMetadata ? new NoSchema() : new InformationSchemaProvider(options), options: options);
-        var rows = db.Mine(all).Single().Changes.Cast<BinlogRowChange>().ToList();
+        var rows = db.Mine(all).Single().Changes.Cast<RowChange>().ToList();
         Assert.Equal(4, rows.Count);
 
         var columns = rows[0].ColumnNames;

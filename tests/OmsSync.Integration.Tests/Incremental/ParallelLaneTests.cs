@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
@@ -38,7 +39,7 @@ public sealed class ParallelLaneTests
         var objects = await TaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
         var plan = new TableApplyPlan(objects.Tables.Single(), ["id", "n"]);
         var laneOne = Enumerable.Range(1, 40)
-            .Where(id => LaneRouter.LaneOf(plan, new BinlogRowChange(RowChangeKind.Delete, db, "acc", ["id", "n"], [(long)id, 1L], null, null), 2) == 1)
+            .Where(id => LaneRouter.LaneOf(plan, new RowChange(RowChangeKind.Delete, db, "acc", ["id", "n"], [(long)id, 1L], null, null), 2) == 1)
             .ToList();
         Assert.InRange(laneOne.Count, 5, 35); // the key hash spreads rows over both lanes
         await TestServers.ExecuteAsync(h.Target, $"""

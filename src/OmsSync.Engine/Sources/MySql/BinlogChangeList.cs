@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Buffers;
 using System.Collections;
 using OmsSync.Engine.Sources.MySql.Spill;
@@ -11,7 +12,7 @@ namespace OmsSync.Engine.Sources.MySql;
 /// transaction of any size can be read and applied in bounded memory. Dispose gives the memory back to the
 /// budget and deletes the file; the list is empty afterwards.
 /// </summary>
-public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
+public sealed class BinlogChangeList : IChangeList
 {
     // Rough managed sizes of a decoded row change: the change object and its list slot, each image's array,
     // each value (a boxed number or a small object with its bytes); plus the encoded bytes, which text and binary values copy.
@@ -23,7 +24,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
 
     private readonly TransactionSpillOptions _options;
     private readonly ChangeMemoryBudget _budget;
-    private readonly List<BinlogChange> _memory = [];
+    private readonly List<SourceChange> _memory = [];
     private readonly List<SpillSegment> _spilled = [];
     private readonly HashSet<(string Database, string Table)> _tables = [];
     private SpillFile? _file;
@@ -48,7 +49,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
     /// <summary>True when rows of the table are among the changes (known without reading spilled rows).</summary>
     public bool HasRowsOf(string database, string table) => _tables.Contains((database, table));
 
-    public BinlogChange this[int index]
+    public SourceChange this[int index]
     {
         get
         {
@@ -62,7 +63,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
         }
     }
 
-    public IEnumerator<BinlogChange> GetEnumerator()
+    public IEnumerator<SourceChange> GetEnumerator()
     {
         foreach (var change in _memory) yield return change;
         foreach (var segment in _spilled)
@@ -79,9 +80,9 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Adds a change that is not rows (a DDL or a statement); these always stay in memory.</summary>
-    internal void Add(BinlogChange change)
+    internal void Add(SourceChange change)
     {
-        ContainsDdl |= change is BinlogDdlChange;
+        ContainsDdl |= change is DdlChange;
         if (_spilled.Count == 0) _memory.Add(change);
         else _spilled.Add(new SpillSegment { First = _count, Count = 1, Change = change });
         _count++;
@@ -135,7 +136,7 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
         return _spilled[low];
     }
 
-    private List<BinlogRowChange> Read(SpillSegment segment)
+    private List<RowChange> Read(SpillSegment segment)
     {
         var file = _file ?? throw new ObjectDisposedException(nameof(BinlogChangeList));
         var buffer = ArrayPool<byte>.Shared.Rent(segment.Length);
@@ -173,11 +174,11 @@ public sealed class BinlogChangeList : IReadOnlyList<BinlogChange>, IDisposable
         public required int First { get; init; }
         public int Count { get; set; }
         /// <summary>A change that is not rows, kept in memory at its place in the order.</summary>
-        public BinlogChange? Change { get; init; }
+        public SourceChange? Change { get; init; }
         public RowsShape? Shape { get; init; }
         public long Offset { get; init; }
         public int Length { get; set; }
     }
 
-    private sealed record DecodedSegment(SpillSegment Segment, List<BinlogRowChange> Rows);
+    private sealed record DecodedSegment(SpillSegment Segment, List<RowChange> Rows);
 }

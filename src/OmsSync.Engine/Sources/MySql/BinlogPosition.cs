@@ -1,3 +1,5 @@
+using OmsSync.Engine.Changes;
+
 namespace OmsSync.Engine.Sources.MySql;
 
 /// <summary>
@@ -6,7 +8,13 @@ namespace OmsSync.Engine.Sources.MySql;
 /// <see cref="Gtids"/> is the GTID state after the transaction (a MariaDB GTID list such as
 /// "0-1-100" or a MySQL GTID set), or null when the stream has not learned it.
 /// </summary>
-public sealed record BinlogPosition(string File, long Position, string? Gtids, BinlogServerFlavor Flavor)
+public sealed record BinlogPosition(string File, long Position, string? Gtids, BinlogServerFlavor Flavor) : SourcePosition
 {
+    public override string Serialize() => Incremental.CheckpointPosition.Serialize(this);
+
+    public override int CompareTo(SourcePosition? other) => other is BinlogPosition binlog
+        ? Incremental.CheckpointPosition.Compare(this, binlog)
+        : throw new ArgumentException($"A binlog position cannot be compared with {other?.GetType().Name ?? "null"}.", nameof(other));
+
     public override string ToString() => Gtids is null ? $"{File}:{Position}" : $"{File}:{Position} [{Gtids}]";
 }

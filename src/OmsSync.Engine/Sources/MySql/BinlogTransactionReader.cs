@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Runtime.CompilerServices;
 
 namespace OmsSync.Engine.Sources.MySql;
@@ -38,7 +39,7 @@ public sealed class BinlogTransactionReader
     /// event, <see cref="BinlogUnsupportedException"/> for server settings this reader refuses, and
     /// <see cref="TimeoutException"/> when heartbeats stop arriving.
     /// </summary>
-    public async IAsyncEnumerable<BinlogTransaction> ReadAsync(BinlogStartPosition start, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<SourceTransaction> ReadAsync(BinlogStartPosition start, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var stream = await BinlogEventStream.OpenAsync(_options, start, cancellationToken).ConfigureAwait(false);
         Flavor = stream.Flavor;

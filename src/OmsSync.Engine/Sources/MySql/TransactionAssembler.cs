@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql.Events;
 using OmsSync.Engine.Sources.MySql.Rows;
@@ -68,21 +69,21 @@ internal sealed class TransactionAssembler : IDisposable
     private string? GtidText() => !_gtidsKnown ? null : _flavor == BinlogServerFlavor.MariaDb ? _mariaDbGtids.ToString() : _mySqlGtids.ToString();
 
     /// <summary>Feeds one event; returns a transaction when the event completed one (or a heartbeat on an idle stream).</summary>
-    public async ValueTask<BinlogTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
+    public async ValueTask<SourceTransaction?> AcceptAsync(BinlogEvent e, CancellationToken cancellationToken)
     {
         var transaction = await AcceptCoreAsync(e, cancellationToken).ConfigureAwait(false);
         if (transaction is null || !transaction.ContainsDdl) return transaction;
         // Tables change shape only through DDL: decoding plans and schemas are renewed after one.
-        foreach (var ddl in transaction.Changes.OfType<BinlogDdlChange>())
+        foreach (var ddl in transaction.Changes.OfType<DdlChange>())
         {
             _decoders.Clear();
             if (_schemas is not null)
-                await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, transaction.EndPosition, cancellationToken).ConfigureAwait(false);
+                await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, transaction.BinlogEnd(), cancellationToken).ConfigureAwait(false);
         }
         return transaction;
     }
 
-    private async ValueTask<BinlogTransaction?> AcceptCoreAsync(BinlogEvent e, CancellationToken cancellationToken)
+    private async ValueTask<SourceTransaction?> AcceptCoreAsync(BinlogEvent e, CancellationToken cancellationToken)
     {
         switch (e)
         {
@@ -139,7 +140,7 @@ internal sealed class TransactionAssembler : IDisposable
                 return _inTransaction ? Complete(xid.Header) : Advance(e);
             case XaPrepareEvent prepare:
                 return _inTransaction
-                    ? Complete(prepare.Header, xa: (prepare.OnePhase ? BinlogXaPhase.None : BinlogXaPhase.Prepared, prepare.Xid))
+                    ? Complete(prepare.Header, xa: (prepare.OnePhase ? XaPhase.None : XaPhase.Prepared, prepare.Xid))
                     : Advance(e);
             case TableMapEvent map:
                 if (!_inTransaction) Begin(map.Header);
@@ -154,14 +155,14 @@ internal sealed class TransactionAssembler : IDisposable
         }
     }
 
-    private BinlogTransaction? Advance(BinlogEvent e)
+    private SourceTransaction? Advance(BinlogEvent e)
     {
         // The server re-sends a file's FORMAT_DESCRIPTION when a stream starts mid-file: never move backwards.
         if (!_inTransaction && !e.Header.IsArtificial && e.Header.NextPosition > _position) _position = e.Header.NextPosition;
         return null;
     }
 
-    private BinlogTransaction? Heartbeat(HeartbeatEvent heartbeat)
+    private SourceTransaction? Heartbeat(HeartbeatEvent heartbeat)
     {
         if (_inTransaction) return null;
         // The server only sends heartbeats when it has nothing to send: all before its position was seen or skipped on purpose.
@@ -175,10 +176,10 @@ internal sealed class TransactionAssembler : IDisposable
             _position = (long)heartbeat.Position;
         }
         var at = Boundary;
-        return new BinlogTransaction(null, heartbeat.Header.ServerId, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true);
+        return new SourceTransaction(null, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true) { ServerId = heartbeat.Header.ServerId };
     }
 
-    private BinlogTransaction? Query(QueryEvent query)
+    private SourceTransaction? Query(QueryEvent query)
     {
         if (query.IsBegin || query.Statement.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
         {
@@ -194,17 +195,17 @@ internal sealed class TransactionAssembler : IDisposable
             // The outcome of a transaction prepared earlier: a group of its own, with no changes.
             if (!_inTransaction) Begin(query.Header);
             var xid = query.Statement.Trim()[(query.IsXaCommit ? "XA COMMIT".Length : "XA ROLLBACK".Length)..].Trim();
-            return Complete(query.Header, xa: (query.IsXaCommit ? BinlogXaPhase.Committed : BinlogXaPhase.RolledBack, xid));
+            return Complete(query.Header, xa: (query.IsXaCommit ? XaPhase.Committed : XaPhase.RolledBack, xid));
         }
         if (_sawBegin)
         {
-            if (!query.IsSavepoint) _changes.Add(new BinlogStatementChange(query.Database, query.Statement));
+            if (!query.IsSavepoint) _changes.Add(new StatementChange(query.Database, query.Statement));
             return null;
         }
         // A statement outside BEGIN..COMMIT is a DDL; with MariaDB's non-standalone groups (CREATE ... SELECT)
         // the rows that follow belong to it and the group ends at its COMMIT.
         if (!_inTransaction) Begin(query.Header);
-        _changes.Add(new BinlogDdlChange(query.Database, query.Statement));
+        _changes.Add(new DdlChange(query.Database, query.Statement));
         var endsGroup = _flavor == BinlogServerFlavor.MySql || _pendingMariaDbGtid is null || _standalone;
         return endsGroup ? Complete(query.Header) : null;
     }
@@ -223,7 +224,7 @@ internal sealed class TransactionAssembler : IDisposable
         _transactionStart = Boundary;
     }
 
-    private BinlogTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false, (BinlogXaPhase Phase, string Xid)? xa = null)
+    private SourceTransaction? Complete(BinlogEventHeader header, bool endAtPreviousBoundary = false, (XaPhase Phase, string Xid)? xa = null)
     {
         // A transaction cut short by the next one's GTID event ends where that event starts.
         if (!header.IsArtificial)
@@ -238,9 +239,10 @@ internal sealed class TransactionAssembler : IDisposable
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(micro / 1000)).AddTicks((long)(micro % 1000) * 10)
             : DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
         _changes.Seal();
-        var transaction = new BinlogTransaction(_gtid, _serverId, _changes, commitTime, _transactionStart!, Boundary)
+        var transaction = new SourceTransaction(_gtid, _changes, commitTime, _transactionStart!, Boundary)
         {
-            XaPhase = xa?.Phase ?? BinlogXaPhase.None,
+            ServerId = _serverId,
+            XaPhase = xa?.Phase ?? XaPhase.None,
             SkipReplication = _skipReplication || (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0,
             XaId = xa?.Xid,
         };

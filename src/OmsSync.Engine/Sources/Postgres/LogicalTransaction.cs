@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using NpgsqlTypes;
 using OmsSync.Engine.Sources.MySql;
 
@@ -15,7 +16,7 @@ namespace OmsSync.Engine.Sources.Postgres;
 /// wrote them, aligned with <see cref="Changes"/>. <see cref="Commit"/> is where the commit record starts (known from
 /// the transaction's first message, so every piece has it).
 /// </remarks>
-internal sealed record LogicalTransaction(IReadOnlyList<BinlogChange> Changes, DateTimeOffset CommitTime, NpgsqlLogSequenceNumber End,
+internal sealed record LogicalTransaction(IReadOnlyList<SourceChange> Changes, DateTimeOffset CommitTime, NpgsqlLogSequenceNumber End,
     bool IsHeartbeat = false, IReadOnlyList<SourceImages?>? Images = null, NpgsqlLogSequenceNumber Commit = default, bool Continues = false)
 {
     public static LogicalTransaction Heartbeat(NpgsqlLogSequenceNumber at) => new([], DateTimeOffset.UtcNow, at, IsHeartbeat: true, Commit: at);

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
@@ -46,7 +47,7 @@ internal sealed class PgOutputReader
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var relations = new Dictionary<uint, Relation>();
-        var changes = new List<BinlogChange>();
+        var changes = new List<SourceChange>();
         var images = new List<SourceImages?>();
         var commit = default(NpgsqlLogSequenceNumber);
         await foreach (var message in _connection.StartReplication(new PgOutputReplicationSlot(_slot), _options, cancellationToken, start).ConfigureAwait(false))
@@ -113,7 +114,7 @@ internal sealed class PgOutputReader
         return new Relation(relation.Namespace, relation.RelationName, names, names.Select(n => converter?.Invoke(n!)).ToArray());
     }
 
-    private async Task AddAsync(List<BinlogChange> changes, List<SourceImages?> images, RowChangeKind kind, Relation relation,
+    private async Task AddAsync(List<SourceChange> changes, List<SourceImages?> images, RowChangeKind kind, Relation relation,
         ReplicationTuple? before, ReplicationTuple? after, CancellationToken cancellationToken)
     {
         var (old, oldText) = before is null ? (null, null) : await ValuesAsync(relation, before, cancellationToken).ConfigureAwait(false);
@@ -125,7 +126,7 @@ internal sealed class PgOutputReader
                     now[i] = old[i];
                     if (nowText is not null) nowText[i] = oldText![i];
                 }
-        changes.Add(new BinlogRowChange(kind, relation.Schema, relation.Table, relation.Columns, old ?? now, now, null));
+        changes.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, old ?? now, now, null));
         images.Add(_keepText ? new SourceImages(Json(relation, oldText ?? nowText), Json(relation, nowText)) : null);
     }
 

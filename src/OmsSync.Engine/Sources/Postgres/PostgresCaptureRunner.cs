@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Threading.Channels;
 using MySqlConnector;
 using Npgsql;
@@ -257,14 +258,14 @@ internal sealed class PostgresCaptureRunner
                     piecedIsOther = transaction.Continues ? other : null;
                     if (transaction.IsHeartbeat || other) continue;
                     own.Add(transaction);
-                    if (!transaction.Continues && (pieced || transaction.Changes.Any(c => tables.ContainsKey((c.Database, c is TruncateChange tc ? tc.Table : ((BinlogRowChange)c).Table)))))
+                    if (!transaction.Continues && (pieced || transaction.Changes.Any(c => tables.ContainsKey((c.Database, c is TruncateChange tc ? tc.Table : ((RowChange)c).Table)))))
                         meaningful++;
                 }
                 var now = progress.Elapsed;
                 var caughtUp = queue.Count == 0 && now - lastCheckpointWrite > TimeSpan.FromSeconds(1);
                 if (open is not null || rows > 0 || (meaningful > 0 || last.IsHeartbeat) && (caughtUp || now - lastCheckpointWrite > IdleCheckpointInterval))
                 {
-                    IReadOnlyList<BinlogChange> all = own.SelectMany(t => t.Changes).ToList();
+                    IReadOnlyList<SourceChange> all = own.SelectMany(t => t.Changes).ToList();
                     if (filterSource is not null)
                         all = await PostgresRowFilter.FilterAsync(filterSource, own.SelectMany(t => t.Changes.Select((c, i) => (c, t.Images?[i]))).ToList(),
                             tables, cancellationToken).ConfigureAwait(false);
@@ -335,10 +336,10 @@ internal sealed class PostgresCaptureRunner
     /// leaves a TOASTed value unchanged (not sent) sets only the columns it has, always as a plain UPDATE: an
     /// idempotent REPLACE would lose the others.
     /// </summary>
-    private static IEnumerable<(List<(TableApplyPlan, BinlogRowChange)>? Changes, TaskTable? Truncate, bool Idempotent)> Segments(
-        IReadOnlyList<BinlogChange> changes, ApplyPlans plans, IReadOnlyDictionary<(string, string), TaskTable> tables, bool idempotent)
+    private static IEnumerable<(List<(TableApplyPlan, RowChange)>? Changes, TaskTable? Truncate, bool Idempotent)> Segments(
+        IReadOnlyList<SourceChange> changes, ApplyPlans plans, IReadOnlyDictionary<(string, string), TaskTable> tables, bool idempotent)
     {
-        var run = new List<(TableApplyPlan, BinlogRowChange)>();
+        var run = new List<(TableApplyPlan, RowChange)>();
         var runIdempotent = idempotent;
         foreach (var change in changes)
         {
@@ -350,7 +351,7 @@ internal sealed class PostgresCaptureRunner
                 yield return (null, table, idempotent);
                 continue;
             }
-            if (change is not BinlogRowChange row || plans.For(row) is not { } plan) continue;
+            if (change is not RowChange row || plans.For(row) is not { } plan) continue;
             var mode = idempotent && row.After?.Any(v => v is ColumnNotLogged) != true;
             if (run.Count > 0 && mode != runIdempotent)
             {
@@ -397,7 +398,7 @@ internal sealed class PostgresCaptureRunner
     {
         private readonly Dictionary<string, TableApplyPlan> _plans = new(StringComparer.Ordinal);
 
-        public TableApplyPlan? For(BinlogRowChange change)
+        public TableApplyPlan? For(RowChange change)
         {
             if (!tables.TryGetValue((change.Database, change.Table), out var table)) return null;
             var missing = change.After is null ? [] : change.ColumnNames.Where((_, i) => change.After[i] is ColumnNotLogged).Select(n => n!).ToList();

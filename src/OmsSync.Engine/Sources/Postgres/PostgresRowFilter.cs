@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using Npgsql;
 using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Runtime;
@@ -16,11 +17,11 @@ internal static class PostgresRowFilter
 {
     private const int ImagesPerQuery = 500;
 
-    public static async Task<List<BinlogChange>> FilterAsync(NpgsqlConnection source, IReadOnlyList<(BinlogChange Change, SourceImages? Images)> changes,
+    public static async Task<List<SourceChange>> FilterAsync(NpgsqlConnection source, IReadOnlyList<(SourceChange Change, SourceImages? Images)> changes,
         IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
         var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var group in changes.Where(c => c.Change is BinlogRowChange && Filter(tables, c.Change) is not null).GroupBy(c => Table(tables, c.Change)!))
+        foreach (var group in changes.Where(c => c.Change is RowChange && Filter(tables, c.Change) is not null).GroupBy(c => Table(tables, c.Change)!))
         {
             var images = group.SelectMany(c => new[] { c.Images?.Before, c.Images?.After }).OfType<string>().Distinct().ToList();
             for (var start = 0; start < images.Count; start += ImagesPerQuery)
@@ -30,10 +31,10 @@ internal static class PostgresRowFilter
                 for (var i = 0; i < slice.Count; i++) verdicts[$"{group.Key.Mapping.Source}|{slice[i]}"] = results[i];
             }
         }
-        var kept = new List<BinlogChange>(changes.Count);
+        var kept = new List<SourceChange>(changes.Count);
         foreach (var (change, images) in changes)
         {
-            if (change is not BinlogRowChange row || Table(tables, change) is not { Mapping.RowFilter: not null } table)
+            if (change is not RowChange row || Table(tables, change) is not { Mapping.RowFilter: not null } table)
             {
                 kept.Add(change);
                 continue;
@@ -45,10 +46,10 @@ internal static class PostgresRowFilter
         return kept;
     }
 
-    private static TaskTable? Table(IReadOnlyDictionary<(string, string), TaskTable> tables, BinlogChange change) =>
-        change is BinlogRowChange row ? tables.GetValueOrDefault((row.Database, row.Table)) : null;
+    private static TaskTable? Table(IReadOnlyDictionary<(string, string), TaskTable> tables, SourceChange change) =>
+        change is RowChange row ? tables.GetValueOrDefault((row.Database, row.Table)) : null;
 
-    private static string? Filter(IReadOnlyDictionary<(string, string), TaskTable> tables, BinlogChange change) => Table(tables, change)?.Mapping.RowFilter;
+    private static string? Filter(IReadOnlyDictionary<(string, string), TaskTable> tables, SourceChange change) => Table(tables, change)?.Mapping.RowFilter;
 
     private static async Task<bool[]> EvaluateAsync(NpgsqlConnection source, TaskTable table, IReadOnlyList<string> images, CancellationToken cancellationToken)
     {

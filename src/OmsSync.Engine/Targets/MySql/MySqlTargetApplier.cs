@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
@@ -47,7 +48,7 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
         public MySqlConnection Connection => connection;
         public MySqlTransaction Transaction => transaction;
 
-        public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+        public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
             CancellationToken cancellationToken) =>
             owner._applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken);
 

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -32,10 +33,10 @@ internal sealed class PostgresChangeApplier
 
     private enum StatementKind { Insert, Update, Delete, Other }
 
-    public async Task ApplyAsync(NpgsqlConnection target, NpgsqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes,
+    public async Task ApplyAsync(NpgsqlConnection target, NpgsqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
         bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
-        var batch = new List<(string Sql, PostgresTablePlan Plan, BinlogRowChange Change, StatementKind Kind)>();
+        var batch = new List<(string Sql, PostgresTablePlan Plan, RowChange Change, StatementKind Kind)>();
         foreach (var (source, change) in changes)
         {
             var plan = _plan(source);
@@ -48,7 +49,7 @@ internal sealed class PostgresChangeApplier
     }
 
     private async Task ExecuteAsync(NpgsqlConnection target, NpgsqlTransaction transaction,
-        List<(string Sql, PostgresTablePlan Plan, BinlogRowChange Change, StatementKind Kind)> statements, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        List<(string Sql, PostgresTablePlan Plan, RowChange Change, StatementKind Kind)> statements, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (statements.Count == 0) return;
         await using var batch = new NpgsqlBatch(target, transaction);
@@ -61,7 +62,7 @@ internal sealed class PostgresChangeApplier
         statements.Clear();
     }
 
-    private static IEnumerable<(string Sql, StatementKind Kind)> Statements(PostgresTablePlan plan, BinlogRowChange change, bool idempotent)
+    private static IEnumerable<(string Sql, StatementKind Kind)> Statements(PostgresTablePlan plan, RowChange change, bool idempotent)
     {
         switch (change.Kind)
         {
@@ -136,7 +137,7 @@ internal sealed class PostgresChangeApplier
     }
 
     // A strict write changed no row: the target disagreed with the source. Record it and apply the policy.
-    private async Task HandleNoEffectAsync(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan, BinlogRowChange change,
+    private async Task HandleNoEffectAsync(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan, RowChange change,
         StatementKind kind, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         var type = kind switch

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Connections;
@@ -79,7 +80,7 @@ internal sealed class PostgresTargetApplier : ITargetApplier
 
     private sealed class Write(PostgresTargetApplier owner, NpgsqlConnection connection, PostgresChangeApplier applier, NpgsqlTransaction transaction) : ITargetWrite
     {
-        public async Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, BinlogRowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+        public async Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
             CancellationToken cancellationToken)
         {
             await applier.ApplyAsync(connection, transaction, changes, idempotent, conflicts, cancellationToken).ConfigureAwait(false);

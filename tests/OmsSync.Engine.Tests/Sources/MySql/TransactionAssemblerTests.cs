@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Sources.MySql.Events;
@@ -12,9 +13,9 @@ public sealed class TransactionAssemblerTests
 
     public TransactionAssemblerTests() => _decoder.Decode(EventBytes.FormatDescription());
 
-    private async Task<List<BinlogTransaction>> FeedAsync(TransactionAssembler assembler, params byte[][] events)
+    private async Task<List<SourceTransaction>> FeedAsync(TransactionAssembler assembler, params byte[][] events)
     {
-        var result = new List<BinlogTransaction>();
+        var result = new List<SourceTransaction>();
         foreach (var bytes in events)
             if (await assembler.AcceptAsync(_decoder.Decode(bytes), CancellationToken.None) is { } transaction) result.Add(transaction);
         return result;
@@ -34,11 +35,11 @@ public sealed class TransactionAssemblerTests
             IntTable(420), Insert(1, 450), IntTable(490), Insert(2, 520),
             EventBytes.Xid(77, 551));
         var transaction = Assert.Single(read);
-        Assert.Equal("0-1-10", transaction.Gtid);
+        Assert.Equal("0-1-10", transaction.Id);
         Assert.Equal(2, transaction.Changes.Count);
         Assert.Equal(new BinlogPosition("mysql-bin.000001", 300, "0-1-9", BinlogServerFlavor.MariaDb), transaction.StartPosition);
         Assert.Equal(new BinlogPosition("mysql-bin.000001", 551, "0-1-10", BinlogServerFlavor.MariaDb), transaction.EndPosition);
-        var row = Assert.IsType<BinlogRowChange>(transaction.Changes[1]);
+        var row = Assert.IsType<RowChange>(transaction.Changes[1]);
         Assert.Equal(("shop", "t", RowChangeKind.Insert), (row.Database, row.Table, row.Kind));
         Assert.Equal(2L, row.After![0]);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), transaction.CommitTime);
@@ -54,7 +55,7 @@ public sealed class TransactionAssemblerTests
         // A heartbeat while inside a transaction must not surface a mid-transaction position.
         Assert.Empty(await FeedAsync(assembler, EventBytes.Event(BinlogEventType.Heartbeat, "f.000001"u8.ToArray(), nextPosition: 210)));
         var done = Assert.Single(await FeedAsync(assembler, EventBytes.Query("", "COMMIT", nextPosition: 260)));
-        Assert.Equal(260, done.EndPosition.Position);
+        Assert.Equal(260, done.BinlogEnd().Position);
     }
 
     [Fact]
@@ -67,8 +68,8 @@ public sealed class TransactionAssemblerTests
             EventBytes.Query("shop", "CREATE TABLE t (id INT)", nextPosition: 120));
         var ddl = Assert.Single(read);
         Assert.True(ddl.IsDdl);
-        Assert.Equal("shop", ((BinlogDdlChange)ddl.Changes[0]).Database);
-        Assert.Equal(120, ddl.EndPosition.Position);
+        Assert.Equal("shop", ((DdlChange)ddl.Changes[0]).Database);
+        Assert.Equal(120, ddl.BinlogEnd().Position);
         Assert.Equal(("shop", "CREATE TABLE t (id INT)", 120L), Assert.Single(schemas.Ddls));
     }
 
@@ -82,8 +83,8 @@ public sealed class TransactionAssemblerTests
             EventBytes.Query("shop", "UPDATE t SET x = 1", nextPosition: 130),
             EventBytes.Query("shop", "COMMIT", nextPosition: 160));
         var transaction = Assert.Single(read);
-        Assert.IsType<BinlogStatementChange>(Assert.Single(transaction.Changes));
-        Assert.Null(transaction.Gtid);
+        Assert.IsType<StatementChange>(Assert.Single(transaction.Changes));
+        Assert.Null(transaction.Id);
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class TransactionAssemblerTests
         Assert.Empty(beat.Changes);
         Assert.Equal(new BinlogPosition("f.000001", 900, "0-1-3", BinlogServerFlavor.MariaDb), beat.EndPosition);
         var rotated = Assert.Single(await FeedAsync(assembler, EventBytes.Event(BinlogEventType.Heartbeat, "f.000002"u8.ToArray(), nextPosition: 256)));
-        Assert.Equal(("f.000002", 256L), (rotated.EndPosition.File, rotated.EndPosition.Position));
+        Assert.Equal(("f.000002", 256L), (rotated.BinlogEnd().File, rotated.BinlogEnd().Position));
     }
 
     [Fact]
@@ -120,9 +121,9 @@ public sealed class TransactionAssemblerTests
         var read = await FeedAsync(assembler,
             Gtid(6, 70), EventBytes.Query("", "BEGIN", nextPosition: 110), IntTable(150), Insert(1, 180), EventBytes.Xid(1, 211),
             Gtid(7, 280), EventBytes.Query("shop", "DROP TABLE x", nextPosition: 330));
-        Assert.Equal([$"{uuid}:6", $"{uuid}:7"], read.Select(t => t.Gtid));
-        Assert.Equal($"{uuid}:1-6", read[0].EndPosition.Gtids);
-        Assert.Equal($"{uuid}:1-7", read[1].EndPosition.Gtids);
+        Assert.Equal([$"{uuid}:6", $"{uuid}:7"], read.Select(t => t.Id));
+        Assert.Equal($"{uuid}:1-6", read[0].BinlogEnd().Gtids);
+        Assert.Equal($"{uuid}:1-7", read[1].BinlogEnd().Gtids);
         Assert.True(read[1].IsDdl);
     }
 
@@ -137,12 +138,12 @@ public sealed class TransactionAssemblerTests
             EventBytes.Event(BinlogEventType.XaPrepare, prepare, nextPosition: 200),
             EventBytes.MariaDbGtid(0, 2, MariaDbGtidEvent.CompletedXa, nextPosition: 240),
             EventBytes.Query("", "XA COMMIT X'6131',X'6232',7", nextPosition: 300));
-        Assert.Equal([BinlogXaPhase.Prepared, BinlogXaPhase.Committed], read.Select(t => t.XaPhase));
+        Assert.Equal([XaPhase.Prepared, XaPhase.Committed], read.Select(t => t.XaPhase));
         Assert.Equal("X'6131',X'6232',7", read[0].XaId);
         Assert.Equal(read[0].XaId, read[1].XaId);
         Assert.Single(read[0].Changes);
         Assert.Empty(read[1].Changes);
-        Assert.Equal((200L, 300L), (read[0].EndPosition.Position, read[1].EndPosition.Position));
+        Assert.Equal((200L, 300L), (read[0].BinlogEnd().Position, read[1].BinlogEnd().Position));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public sealed class TransactionAssemblerTests
             EventBytes.TableMap(5, "shop", "t", [8], [], nextPosition: 80),
             EventBytes.Rows(BinlogEventType.WriteRowsV1, 5, 1, [0, .. BitConverter.GetBytes(ulong.MaxValue)], nextPosition: 120),
             EventBytes.Xid(1, 151));
-        var row = (BinlogRowChange)read[0].Changes[0];
+        var row = (RowChange)read[0].Changes[0];
         Assert.Equal(ulong.MaxValue, row["big"]);
         Assert.Same(schemas.Table, row.Schema);
     }

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Sources.MySql.Events;
 using Xunit;
@@ -28,7 +29,7 @@ public sealed class TransactionSpillTests : IDisposable
     private static byte[] Image(int value) => [0, .. BitConverter.GetBytes(value)];
 
     /// <summary>One transaction on table shop.t (one INT column): each element is one rows event of those rows.</summary>
-    private async Task<BinlogTransaction> TransactionAsync(TransactionAssembler assembler, params (BinlogEventType Type, int[] Values)[] events)
+    private async Task<SourceTransaction> TransactionAsync(TransactionAssembler assembler, params (BinlogEventType Type, int[] Values)[] events)
     {
         var bytes = new List<byte[]> { EventBytes.MariaDbGtid(0, ++_sequence, 0, nextPosition: _position += 40), EventBytes.TableMap(5, "shop", "t", [3], [], nextPosition: _position += 40) };
         for (var i = 0; i < events.Length; i++)
@@ -37,7 +38,7 @@ public sealed class TransactionSpillTests : IDisposable
             bytes.Add(EventBytes.Rows(events[i].Type, 5, 1, images, nextPosition: _position += 40, flags: (ushort)(i == events.Length - 1 ? 1 : 0)));
         }
         bytes.Add(EventBytes.Xid(_sequence, _position += 31));
-        BinlogTransaction? done = null;
+        SourceTransaction? done = null;
         foreach (var e in bytes)
             done = await assembler.AcceptAsync(_decoder.Decode(e), CancellationToken.None) ?? done;
         return done ?? throw new InvalidOperationException("no transaction completed");
@@ -62,13 +63,13 @@ public sealed class TransactionSpillTests : IDisposable
         Assert.Equal(1, SpillFiles());
         Assert.True(transaction.HasRowsOf("shop", "t"));
         Assert.False(transaction.HasRowsOf("oms", "checkpoints")); // the loop filter need not read it through
-        var rows = transaction.Changes.Cast<BinlogRowChange>().ToList();
+        var rows = transaction.Changes.Cast<RowChange>().ToList();
         Assert.Equal(Enumerable.Range(1, 150).Select(v => (long)v), rows.Take(150).Select(r => (long)r.After![0]!));
         Assert.Equal((RowChangeKind.Update, 2L, 2000L), (rows[151].Kind, (long)rows[151].Before![0]!, (long)rows[151].After![0]!));
         Assert.Equal((RowChangeKind.Delete, 3L), (rows[152].Kind, (long)rows[152].Before![0]!));
-        Assert.Equal(100L, ((BinlogRowChange)transaction.Changes[99]).After![0]); // random access reads the right piece back
-        Assert.Equal(1000L, ((BinlogRowChange)transaction.Changes[150]).After![0]);
-        Assert.Equal(2L, ((BinlogRowChange)transaction.Changes[1]).After![0]);
+        Assert.Equal(100L, ((RowChange)transaction.Changes[99]).After![0]); // random access reads the right piece back
+        Assert.Equal(1000L, ((RowChange)transaction.Changes[150]).After![0]);
+        Assert.Equal(2L, ((RowChange)transaction.Changes[1]).After![0]);
 
         transaction.Dispose();
         Assert.Equal(0, SpillFiles());
@@ -85,7 +86,7 @@ public sealed class TransactionSpillTests : IDisposable
         Assert.Equal(0, second.SpilledChanges);
         var third = await TransactionAsync(assembler, Insert(6), Insert(7));
         Assert.Equal(1, third.SpilledChanges); // the two before it left room for one row
-        Assert.Equal([6L, 7L], third.Changes.Cast<BinlogRowChange>().Select(r => (long)r.After![0]!));
+        Assert.Equal([6L, 7L], third.Changes.Cast<RowChange>().Select(r => (long)r.After![0]!));
 
         first.Dispose();
         second.Dispose();

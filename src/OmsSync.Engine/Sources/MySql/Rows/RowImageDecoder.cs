@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using System.Buffers.Binary;
 using System.Text;
 using OmsSync.Engine.Sources.MySql.Events;

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql.Events;
 using OmsSync.Engine.Sources.MySql.Rows;
@@ -45,5 +46,5 @@ internal sealed class RowsShape
     public List<(object?[]? Before, object?[]? After)> DecodeImages(ReadOnlySpan<byte> images) =>
         RowImageDecoder.Decode(_eventKind, images, _present, _presentAfter, _columns);
 
-    public BinlogRowChange Change(object?[]? before, object?[]? after) => new(_kind, _database, _table, _names, before, after, _schema);
+    public RowChange Change(object?[]? before, object?[]? after) => new(_kind, _database, _table, _names, before, after, _schema);
 }

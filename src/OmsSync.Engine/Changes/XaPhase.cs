@@ -1,7 +1,7 @@
-namespace OmsSync.Engine.Sources.MySql;
+namespace OmsSync.Engine.Changes;
 
 /// <summary>Where a source transaction stands in two-phase XA.</summary>
-public enum BinlogXaPhase
+public enum XaPhase
 {
     /// <summary>An ordinary transaction (including XA ... ONE PHASE): its changes are committed.</summary>
     None,

@@ -1,3 +1,3 @@
-namespace OmsSync.Engine.Sources.MySql;
+namespace OmsSync.Engine.Changes;
 
 public enum RowChangeKind { Insert, Update, Delete }

@@ -1,15 +1,15 @@
 using OmsSync.Engine.Model;
 
-namespace OmsSync.Engine.Sources.MySql;
+namespace OmsSync.Engine.Changes;
 
 /// <summary>
 /// One row inserted, updated or deleted. Images hold one value per table column in table order,
 /// following the convention documented on the row decoder (long/ulong, MySqlDecimal, MySqlText, ...);
-/// a column the image does not carry is <see cref="Values.ColumnNotLogged.Value"/>.
+/// a column the image does not carry is <see cref="ColumnNotLogged.Value"/>.
 /// </summary>
-public sealed class BinlogRowChange : BinlogChange
+public sealed class RowChange : SourceChange
 {
-    public BinlogRowChange(RowChangeKind kind, string database, string table, IReadOnlyList<string?> columnNames,
+    public RowChange(RowChangeKind kind, string database, string table, IReadOnlyList<string?> columnNames,
         IReadOnlyList<object?>? before, IReadOnlyList<object?>? after, TableSchema? schema)
         : base(database)
     {
