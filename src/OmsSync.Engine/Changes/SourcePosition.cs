@@ -10,6 +10,9 @@ public abstract record SourcePosition : IComparable<SourcePosition>
     /// <summary>The position as checkpoints store it; the source that wrote it reads it back.</summary>
     public abstract string Serialize();
 
+    /// <summary>A short text that tells this position from every other of the same source (a binlog file and offset, an LSN).</summary>
+    public virtual string Key => Serialize();
+
     /// <summary>Negative when this position comes before <paramref name="other"/> in the source's stream.</summary>
     public abstract int CompareTo(SourcePosition? other);
 

@@ -33,7 +33,7 @@ public sealed class SourceTransaction : IDisposable
     /// <summary>How many of the changes were spilled to disk rather than held in memory.</summary>
     public int SpilledChanges => (Changes as IChangeList)?.SpilledCount ?? 0;
     /// <summary>Commit time on the source, as finely as the source tells it.</summary>
-    public DateTimeOffset CommitTime { get; init; }
+    public DateTimeOffset CommitTime { get; internal set; }
     /// <summary>The boundary before the transaction.</summary>
     public SourcePosition StartPosition { get; }
     /// <summary>The boundary after the transaction: the checkpoint to store once it is applied.</summary>

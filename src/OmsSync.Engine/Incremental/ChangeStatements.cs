@@ -1,3 +1,4 @@
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using System.Text;
 using OmsSync.Engine.Schema;

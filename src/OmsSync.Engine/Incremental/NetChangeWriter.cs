@@ -1,3 +1,4 @@
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using System.Text;
 using MySqlConnector;
@@ -161,7 +162,7 @@ internal sealed class NetChangeWriter
     }
 
     private static bool Qualifies(TableApplyPlan plan) => !plan.Rule.ChecksBeforeImage && (!plan.HasKey
-        || plan.CanSpread && plan.LaneKeyColumns.Count == plan.KeyColumns.Count
+        || plan.UniqueKeys.Count == 0 && plan.LaneKeyColumns.Count == plan.KeyColumns.Count
            && plan.KeyColumns.All(k => plan.Table.Schema.Column(k.Name).DataType is not ("float" or "double" or "real")));
 
     /// <summary>The row key as exact text: equal for the same stored key, different otherwise (key columns compare byte for byte).</summary>

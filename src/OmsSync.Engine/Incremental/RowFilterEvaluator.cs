@@ -1,3 +1,4 @@
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Schema;
 using System.Text;
@@ -16,10 +17,13 @@ internal static class RowFilterEvaluator
 {
     private const int RowsPerQuery = 500;
 
-    public static async Task<List<(TableApplyPlan Plan, RowChange Change)>> FilterAsync(MySqlConnection source,
-        List<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
+    /// <summary>Each change as it reaches a filtered target, in order; null where neither image passes.</summary>
+    public static async Task<RowChange?[]> ThroughAsync(MySqlConnection source, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
+        CancellationToken cancellationToken)
     {
-        if (changes.All(c => c.Plan.Table.Mapping.RowFilter is null)) return changes;
+        var result = new RowChange?[changes.Count];
+        for (var i = 0; i < changes.Count; i++) result[i] = changes[i].Change;
+        if (changes.All(c => c.Plan.Table.Mapping.RowFilter is null)) return result;
         // Which images need a verdict, per table.
         var verdicts = new Dictionary<IReadOnlyList<object?>, bool>(ReferenceEqualityComparer.Instance);
         foreach (var group in changes.Where(c => c.Plan.Table.Mapping.RowFilter is not null).GroupBy(c => c.Plan))
@@ -34,19 +38,13 @@ internal static class RowFilterEvaluator
                 for (var i = 0; i < slice.Count; i++) verdicts[slice[i]] = results[i];
             }
         }
-
-        var kept = new List<(TableApplyPlan, RowChange)>(changes.Count);
-        foreach (var (plan, change) in changes)
+        for (var i = 0; i < changes.Count; i++)
         {
-            if (plan.Table.Mapping.RowFilter is null)
-            {
-                kept.Add((plan, change));
-                continue;
-            }
-            if (Through(change, change.Before is not null && verdicts[change.Before], change.After is not null && verdicts[change.After]) is { } passed)
-                kept.Add((plan, passed));
+            var (plan, change) = changes[i];
+            if (plan.Table.Mapping.RowFilter is null) continue;
+            result[i] = Through(change, change.Before is not null && verdicts[change.Before], change.After is not null && verdicts[change.After]);
         }
-        return kept;
+        return result;
     }
 
     /// <summary>

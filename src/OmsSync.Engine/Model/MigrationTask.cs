@@ -41,7 +41,7 @@ public sealed record MigrationTask
     /// Bytes of decoded row changes the incremental phase holds in memory between reading the binlog and applying;
     /// past it, the rows of a source transaction wait in a spill file under $OMSSYNC_HOME/spill (an estimate, not a hard cap).
     /// </summary>
-    public long IncrementalMemoryLimit { get; init; } = Sources.MySql.TransactionSpillOptions.DefaultMemoryLimitBytes;
+    public long IncrementalMemoryLimit { get; init; } = Changes.Spill.TransactionSpillOptions.DefaultMemoryLimitBytes;
     /// <summary>Whether the supervisor starts a new worker when this task's worker dies (OMS Supervisor).</summary>
     public bool AutoRestart { get; init; } = true;
     /// <summary>How conflicts are handled, per table and direction (empty: Ignore everywhere). See ConflictRule.</summary>

@@ -29,7 +29,7 @@ public static class PostgresObjectChecks
             return results;
         }
         if (task.MigrationTypes.HasFlag(MigrationTypes.Verify))
-            results.Add(CheckResult.Fail("MigrationTypes", PostgresTaskRunner.VerificationNotSupported(task.Name).Message, task.Name));
+            results.Add(CheckResult.Fail("MigrationTypes", Pipeline.Pairing.VerificationNotSupported(task.Name).Message, task.Name));
         // A before-image from PostgreSQL holds only the key unless REPLICA IDENTITY FULL, and the PostgreSQL applier judges no stale rows.
         foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
             results.Add(CheckResult.Fail("ConflictPolicy",

@@ -16,7 +16,7 @@ public static class TaskChecks
         results.AddRange(await service.TestDataSourceAsync(task.Target, targetRole, cancellationToken).ConfigureAwait(false));
         if (results.Any(r => r.Check == "Connectivity" && r.Status == CheckStatus.Fail))
             return results;
-        results.AddRange(PostgresTaskRunner.Handles(service.DataSources, task)
+        results.AddRange(Pipeline.Pairing.HasPostgres(service.DataSources, task)
             ? await PostgresObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false)
             : await ObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false));
         return results;

@@ -46,7 +46,7 @@ public sealed class WorkerHost
         var watcher = WatchAsync(runtime, r => { requested = r; cancel.Cancel(); }, cancel.Token);
         try
         {
-            var runner = new TaskRunner(store, task, _direction, Log);
+            var runner = new Pipeline.PhaseRunner(store, task, _direction, Log);
             await runner.RunAsync(cancel.Token).ConfigureAwait(false);
             runtime.SetStatus(task.Name, _direction, Model.TaskStatus.Completed, TaskPhase.Done, "Completed.", clearMessage: true);
             Log("completed");
@@ -60,7 +60,7 @@ public sealed class WorkerHost
             Log($"{status}: {why}");
             return ExitOk;
         }
-        catch (Incremental.TaskPausedException e)
+        catch (Pipeline.TaskPausedException e)
         {
             runtime.SetStatus(task.Name, _direction, Model.TaskStatus.Suspended, message: e.Message, clearMessage: true);
             Log($"paused: {e.Message}");

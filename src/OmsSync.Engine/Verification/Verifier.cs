@@ -30,7 +30,7 @@ public sealed class Verifier
     public async Task<long> RunAsync(VerificationRun run, CancellationToken cancellationToken)
     {
         var catalog = new DataSourceCatalog(_store);
-        if (PostgresTaskRunner.Handles(catalog, _task)) throw PostgresTaskRunner.VerificationNotSupported(_task.Name);
+        if (Pipeline.Pairing.HasPostgres(catalog, _task)) throw Pipeline.Pairing.VerificationNotSupported(_task.Name);
         var source = new MySqlEndpoint(catalog.Get(_task.Source), catalog.GetPassword(_task.Source));
         var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));
         var verifications = new VerificationStore(_store);

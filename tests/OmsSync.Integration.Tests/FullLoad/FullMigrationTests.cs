@@ -169,7 +169,7 @@ public sealed class FullMigrationTests
     internal static async Task RunInProcessAsync(EngineHarness h, MigrationTask task)
     {
         var log = new List<string>();
-        var runner = new TaskRunner(h.Service.Store, task, Direction.Forward, log.Add);
+        var runner = new Engine.Pipeline.PhaseRunner(h.Service.Store, task, Direction.Forward, log.Add);
         await runner.RunAsync(CancellationToken.None);
     }
 }

@@ -1,19 +1,15 @@
-using OmsSync.Engine.Changes;
-using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Sources.MySql;
 using OmsSync.Integration.Tests.Bidirectional;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 
 namespace OmsSync.Integration.Tests.Incremental;
 
-/// <summary>Parallel apply lanes (-WriteConcurrency) and their recovery after a crash between lane commits.</summary>
+/// <summary>Parallel apply lanes (-WriteConcurrency): whole source transactions side by side, and their recovery after a crash between lane commits.</summary>
 public sealed class ParallelLaneTests
 {
     [Fact]
-    public async Task ALaneThatCommittedBeforeTheCrashIsNotAppliedAgain()
+    public async Task ATransactionALaneCommittedBeforeTheCrashIsNotAppliedAgain()
     {
         await using var h = EngineHarness.Create();
         var db = await h.CreateDatabaseAsync(h.Source, "lanes",
@@ -30,28 +26,37 @@ public sealed class ParallelLaneTests
         h.Service.StartWorker(task.Name, Direction.Forward);
         await BidirectionalHarness.WaitForIncrementalAsync(h, task.Name, Direction.Forward);
         await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var checkpoint = (string)(await TestServers.ScalarAsync(h.Target, $"SELECT position FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'"))!;
 
-        // One source transaction deletes all 40 rows. Pretend a worker crashed after lane 1 committed its part of
-        // it (its deletes and its progress row) but before lane 0 committed the rest with the checkpoint. A delete
-        // applied twice would be a DeleteMissing conflict.
-        await TestServers.ExecuteAsync(h.Source, "DELETE FROM acc", db);
-        var end = await BidirectionalHarness.PositionAsync(h.Source);
-        var objects = await TaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
-        var plan = new TableApplyPlan(objects.Tables.Single(), ["id", "n"]);
-        var laneOne = Enumerable.Range(1, 40)
-            .Where(id => LaneRouter.LaneOf(plan, new RowChange(RowChangeKind.Delete, db, "acc", ["id", "n"], [(long)id, 1L], null, null), 2) == 1)
-            .ToList();
-        Assert.InRange(laneOne.Count, 5, 35); // the key hash spreads rows over both lanes
+        // Three source transactions on rows of their own. Pretend a worker crashed after lane 1 committed the second
+        // (its deletes and its progress row) but before lane 0 committed the others with the checkpoint. A delete applied
+        // twice would be a DeleteMissing conflict; an update applied twice would add 2 instead of 1.
+        await TestServers.ExecuteAsync(h.Source, "UPDATE acc SET n = n + 1 WHERE id <= 10", db);
+        await TestServers.ExecuteAsync(h.Source, "DELETE FROM acc WHERE id BETWEEN 11 AND 20", db);
+        var second = await BidirectionalHarness.PositionAsync(h.Source);
+        await TestServers.ExecuteAsync(h.Source, "UPDATE acc SET n = n + 1 WHERE id > 20", db);
+        var progress = System.Text.Json.JsonSerializer.Serialize(new { Until = Engine.Incremental.CheckpointPosition.Serialize(second), Applied = new[] { second.Key } });
         await TestServers.ExecuteAsync(h.Target, $"""
-            DELETE FROM acc WHERE id IN ({string.Join(",", laneOne)});
-            INSERT INTO oms.checkpoints (task, direction, position, transactions) VALUES ('{task.Name}', 'Forward/1of2', '{CheckpointPosition.Serialize(end).Replace("'", "''")}', 0);
+            DELETE FROM acc WHERE id BETWEEN 11 AND 20;
+            INSERT INTO oms.checkpoints (task, direction, position, applied, transactions) VALUES ('{task.Name}', 'Forward/lane1', '{checkpoint.Replace("'", "''")}', '{progress.Replace("\\", "\\\\").Replace("'", "''")}', 0);
             """, target);
 
         h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() =>
-            Convert.ToInt64(TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM acc", target).GetAwaiter().GetResult()) == 0,
-            TimeSpan.FromSeconds(60), "every row deleted on the target");
+        try
+        {
+            await EngineHarness.WaitUntilAsync(() =>
+                Convert.ToInt64(TestServers.ScalarAsync(h.Target, "SELECT SUM(n) FROM acc", target).GetAwaiter().GetResult()) == 60,
+                TimeSpan.FromSeconds(60), "both updates applied once on the target");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Worker log:\n{BidirectionalHarness.Log(h, task.Name, Direction.Forward)}", e);
+        }
         await Task.Delay(1500); // conflicts are logged just after the commit
         Assert.Empty(h.Service.Conflicts.List(task.Name));
+        Assert.Equal(30L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM acc", target)));
+        // The three transactions count once each, the one the lane committed included.
+        Assert.Equal(3L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
+            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'")));
     }
 }

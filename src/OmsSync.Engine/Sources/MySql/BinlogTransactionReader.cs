@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes.Spill;
 using OmsSync.Engine.Changes;
 using System.Runtime.CompilerServices;
 

@@ -1,9 +1,11 @@
-using OmsSync.Engine.Changes;
+using System.Text;
+using System.Text.Json;
 using Npgsql;
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema.Postgres;
-using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Sources.Postgres;
 
@@ -13,45 +15,61 @@ namespace OmsSync.Engine.Sources.Postgres;
 /// function and comparison means what it meant during the full copy. An update that crosses the filter becomes an
 /// insert or a delete, as from the binlog (<see cref="RowFilterEvaluator.Through"/>).
 /// </summary>
-internal static class PostgresRowFilter
+internal sealed class PostgresRowFilter(NpgsqlConnection source) : IRowFilter
 {
     private const int ImagesPerQuery = 500;
 
-    public static async Task<List<SourceChange>> FilterAsync(NpgsqlConnection source, IReadOnlyList<(SourceChange Change, SourceImages? Images)> changes,
-        IReadOnlyDictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
+    public async Task<RowChange?[]> ThroughAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
     {
-        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var group in changes.Where(c => c.Change is RowChange && Filter(tables, c.Change) is not null).GroupBy(c => Table(tables, c.Change)!))
+        var result = new RowChange?[changes.Count];
+        var images = new (string? Before, string? After)[changes.Count];
+        var verdicts = new Dictionary<(TaskTable, string), bool>();
+        for (var i = 0; i < changes.Count; i++)
         {
-            var images = group.SelectMany(c => new[] { c.Images?.Before, c.Images?.After }).OfType<string>().Distinct().ToList();
-            for (var start = 0; start < images.Count; start += ImagesPerQuery)
+            var (plan, change) = changes[i];
+            result[i] = change;
+            if (plan.Table.Mapping.RowFilter is null) continue;
+            images[i] = (Json(change, change.Before), Json(change, change.After));
+        }
+        foreach (var group in Enumerable.Range(0, changes.Count).Where(i => changes[i].Plan.Table.Mapping.RowFilter is not null).GroupBy(i => changes[i].Plan.Table))
+        {
+            var distinct = group.SelectMany(i => new[] { images[i].Before, images[i].After }).OfType<string>().Distinct().ToList();
+            for (var start = 0; start < distinct.Count; start += ImagesPerQuery)
             {
-                var slice = images.Skip(start).Take(ImagesPerQuery).ToList();
-                var results = await EvaluateAsync(source, group.Key, slice, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < slice.Count; i++) verdicts[$"{group.Key.Mapping.Source}|{slice[i]}"] = results[i];
+                var slice = distinct.Skip(start).Take(ImagesPerQuery).ToList();
+                var passed = await EvaluateAsync(group.Key, slice, cancellationToken).ConfigureAwait(false);
+                for (var k = 0; k < slice.Count; k++) verdicts[(group.Key, slice[k])] = passed[k];
+            }
+            foreach (var i in group)
+            {
+                var change = changes[i].Change;
+                bool Passes(string? image) => image is not null && verdicts[(group.Key, image)];
+                result[i] = RowFilterEvaluator.Through(change, change.Before is not null && Passes(images[i].Before), change.After is not null && Passes(images[i].After));
             }
         }
-        var kept = new List<SourceChange>(changes.Count);
-        foreach (var (change, images) in changes)
-        {
-            if (change is not RowChange row || Table(tables, change) is not { Mapping.RowFilter: not null } table)
-            {
-                kept.Add(change);
-                continue;
-            }
-            bool Passes(string? image) => image is not null && verdicts[$"{table.Mapping.Source}|{image}"];
-            if (RowFilterEvaluator.Through(row, row.Before is not null && Passes(images?.Before), row.After is not null && Passes(images?.After)) is { } passed)
-                kept.Add(passed);
-        }
-        return kept;
+        return result;
     }
 
-    private static TaskTable? Table(IReadOnlyDictionary<(string, string), TaskTable> tables, SourceChange change) =>
-        change is RowChange row ? tables.GetValueOrDefault((row.Database, row.Table)) : null;
+    /// <summary>An image as a JSON object of column to PostgreSQL text; a value that was not sent is left out.</summary>
+    private static string? Json(RowChange change, IReadOnlyList<object?>? image)
+    {
+        if (image is null) return null;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < image.Count; i++)
+            {
+                if (image[i] is ColumnNotLogged || change.ColumnNames[i] is not { } name) continue;
+                if (image[i] is string text) json.WriteString(name, text);
+                else json.WriteNull(name);
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
-    private static string? Filter(IReadOnlyDictionary<(string, string), TaskTable> tables, SourceChange change) => Table(tables, change)?.Mapping.RowFilter;
-
-    private static async Task<bool[]> EvaluateAsync(NpgsqlConnection source, TaskTable table, IReadOnlyList<string> images, CancellationToken cancellationToken)
+    private async Task<bool[]> EvaluateAsync(TaskTable table, IReadOnlyList<string> images, CancellationToken cancellationToken)
     {
         // The images are named after the table, so the filter's column names (qualified or not) resolve to them.
         var name = PostgresSyntax.QuoteIdentifier(table.Mapping.SourceTable);
@@ -66,4 +84,6 @@ internal static class PostgresRowFilter
             result[reader.GetInt64(0) - 1] = reader.GetBoolean(1);
         return result;
     }
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
 }

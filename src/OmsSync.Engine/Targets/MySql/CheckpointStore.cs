@@ -1,12 +1,10 @@
 using MySqlConnector;
 using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Targets.MySql;
-
-/// <summary>A parallel apply lane's progress (see CheckpointStore.WriteLaneAsync).</summary>
-public sealed record LaneCheckpoint(int Lane, int Lanes, BinlogPosition Position);
 
 /// <summary>A task direction's checkpoint in the target's `oms`.`checkpoints` table.</summary>
 public sealed record Checkpoint(BinlogPosition Position, BinlogPosition? CatchUpUntil, long Transactions, DateTimeOffset? SourceCommit);
@@ -81,37 +79,35 @@ internal static class CheckpointStore
     }
 
     /// <summary>
-    /// A parallel apply lane's progress: lane <paramref name="lane"/> of <paramref name="lanes"/> has applied its
-    /// rows of every source transaction up to <paramref name="position"/>. Written in the lane's own transaction;
-    /// the row also marks the lane's transactions for loop prevention (its direction column starts with the direction).
+    /// A parallel apply lane's part of a batch, written in the lane's own transaction: the checkpoint the batch built on,
+    /// and the source transactions the lane holds. The row also marks the lane's transaction for loop prevention (its
+    /// direction column starts with the direction).
     /// </summary>
-    public static async Task WriteLaneAsync(MySqlConnection target, MySqlTransaction transaction, string task, Direction direction, int lane, int lanes,
-        BinlogPosition position, CancellationToken cancellationToken)
+    public static async Task WriteLaneAsync(MySqlConnection target, MySqlTransaction transaction, string task, Direction direction, LaneProgress progress,
+        CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
-            "INSERT INTO `oms`.`checkpoints` (task, direction, position, transactions, updated_at) VALUES (@t, @d, @p, 0, UTC_TIMESTAMP(6)) " +
-            "ON DUPLICATE KEY UPDATE position = VALUES(position), updated_at = VALUES(updated_at)", target, transaction);
+            "INSERT INTO `oms`.`checkpoints` (task, direction, position, applied, transactions, updated_at) VALUES (@t, @d, @p, @a, 0, UTC_TIMESTAMP(6)) " +
+            "ON DUPLICATE KEY UPDATE position = VALUES(position), applied = VALUES(applied), updated_at = VALUES(updated_at)", target, transaction);
         command.Parameters.AddWithValue("@t", task);
-        command.Parameters.AddWithValue("@d", $"{direction}/{lane}of{lanes}");
-        command.Parameters.AddWithValue("@p", CheckpointPosition.Serialize(position));
+        command.Parameters.AddWithValue("@d", LaneRows.Direction(direction, progress.Lane));
+        command.Parameters.AddWithValue("@p", progress.BatchStart);
+        command.Parameters.AddWithValue("@a", LaneRows.Applied(progress));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lanes' progress rows of a task direction, read with a lock like the checkpoint itself.</summary>
-    public static async Task<IReadOnlyList<LaneCheckpoint>> ReadLanesAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LaneProgress>> ReadLanesAsync(MySqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(
-            "SELECT direction, position FROM `oms`.`checkpoints` WHERE task = @t AND direction LIKE @prefix FOR UPDATE", target);
+            "SELECT direction, position, applied FROM `oms`.`checkpoints` WHERE task = @t AND direction LIKE @prefix AND applied IS NOT NULL FOR UPDATE", target);
         command.Parameters.AddWithValue("@t", task);
         command.Parameters.AddWithValue("@prefix", direction + "/%");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var lanes = new List<LaneCheckpoint>();
+        var lanes = new List<LaneProgress>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var parts = reader.GetString(0)[(direction.ToString().Length + 1)..].Split("of");
-            if (parts.Length == 2 && int.TryParse(parts[0], out var lane) && int.TryParse(parts[1], out var count))
-                lanes.Add(new LaneCheckpoint(lane, count, CheckpointPosition.Parse(reader.GetString(1))));
-        }
+            if (LaneRows.Parse(direction, reader.GetString(0), reader.GetString(1), reader.GetString(2)) is { } lane)
+                lanes.Add(lane);
         return lanes;
     }
 

@@ -30,12 +30,14 @@ internal static class OmsControlSchema
                 catchup_until VARCHAR(4000) NULL,
                 source_commit DATETIME(6) NULL,
                 transactions  BIGINT NOT NULL DEFAULT 0,
+                applied       MEDIUMTEXT NULL,
                 updated_at    TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
                 PRIMARY KEY (task, direction)
             ) ENGINE=InnoDB CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
             """, connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await AddColumnIfMissingAsync(connection, "checkpoints", "catchup_until", "VARCHAR(4000) NULL AFTER position", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(connection, "checkpoints", "applied", "MEDIUMTEXT NULL AFTER transactions", cancellationToken).ConfigureAwait(false);
     }
 
     // Tables created by an earlier OmsSync gain the columns added since (MySQL has no ADD COLUMN IF NOT EXISTS).

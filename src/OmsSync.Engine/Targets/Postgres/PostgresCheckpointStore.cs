@@ -1,5 +1,5 @@
 using Npgsql;
-using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Targets.Postgres;
@@ -58,13 +58,35 @@ internal static class PostgresCheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Touches the direction's checkpoint row: a change of it marks the transaction as the direction's own.</summary>
-    public static async Task MarkAsync(NpgsqlConnection target, NpgsqlTransaction transaction, string task, Direction direction, CancellationToken cancellationToken)
+    /// <summary>A parallel apply lane's part of a batch, in the lane's own transaction (see <see cref="LaneRows"/>).</summary>
+    public static async Task WriteLaneAsync(NpgsqlConnection target, NpgsqlTransaction transaction, string task, Direction direction, LaneProgress progress,
+        CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("UPDATE oms.checkpoints SET updated_at = now() WHERE task = $1 AND direction = $2", target, transaction);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO oms.checkpoints (task, direction, position, applied, transactions, updated_at) VALUES ($1, $2, $3, $4, 0, now())
+            ON CONFLICT (task, direction) DO UPDATE SET position = EXCLUDED.position, applied = EXCLUDED.applied, updated_at = EXCLUDED.updated_at
+            """, target, transaction);
         command.Parameters.AddWithValue(task);
-        command.Parameters.AddWithValue(direction.ToString());
+        command.Parameters.AddWithValue(LaneRows.Direction(direction, progress.Lane));
+        command.Parameters.AddWithValue(progress.BatchStart);
+        command.Parameters.AddWithValue(LaneRows.Applied(progress));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lanes' progress rows of a task direction, read with a lock like the checkpoint itself.</summary>
+    public static async Task<IReadOnlyList<LaneProgress>> ReadLanesAsync(NpgsqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT direction, position, applied FROM oms.checkpoints WHERE task = $1 AND direction LIKE $2 || '%' AND applied IS NOT NULL FOR UPDATE", target);
+        command.Parameters.AddWithValue(task);
+        command.Parameters.AddWithValue(direction + "/");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var lanes = new List<LaneProgress>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (LaneRows.Parse(direction, reader.GetString(0), reader.GetString(1), reader.GetString(2)) is { } lane)
+                lanes.Add(lane);
+        return lanes;
     }
 
     public static async Task SetCatchUpAsync(NpgsqlConnection target, string task, Direction direction, string until, CancellationToken cancellationToken)
@@ -77,9 +99,10 @@ internal static class PostgresCheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the direction's checkpoint and its lanes' rows.</summary>
     public static async Task DeleteAsync(NpgsqlConnection target, string task, Direction direction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("DELETE FROM oms.checkpoints WHERE task = $1 AND direction = $2", target);
+        await using var command = new NpgsqlCommand("DELETE FROM oms.checkpoints WHERE task = $1 AND (direction = $2 OR direction LIKE $2 || '/%')", target);
         command.Parameters.AddWithValue(task);
         command.Parameters.AddWithValue(direction.ToString());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -33,9 +33,11 @@ internal static class PostgresControlSchema
                 catchup_until text NULL,
                 source_commit timestamp(6) NULL,
                 transactions  bigint NOT NULL DEFAULT 0,
+                applied       text NULL,
                 updated_at    timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (task, direction)
             );
+            ALTER TABLE oms.checkpoints ADD COLUMN IF NOT EXISTS applied text NULL;
             """, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

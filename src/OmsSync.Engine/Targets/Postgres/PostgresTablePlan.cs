@@ -1,3 +1,4 @@
+using OmsSync.Engine.Pipeline;
 using System.Text;
 using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes.Spill;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Sources.MySql.Events;

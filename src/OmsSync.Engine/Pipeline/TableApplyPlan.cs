@@ -2,7 +2,7 @@ using OmsSync.Engine.Schema;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// How row changes of one source table are written to its target table: which image positions feed which
@@ -10,9 +10,11 @@ namespace OmsSync.Engine.Incremental;
 /// </summary>
 internal sealed class TableApplyPlan
 {
-    public TableApplyPlan(TaskTable table, IReadOnlyList<string?> imageColumns)
+    /// <param name="missing">Columns the images this plan writes do not carry (left as they are on the target); null for none.</param>
+    public TableApplyPlan(TaskTable table, IReadOnlyList<string?> imageColumns, IReadOnlySet<string>? missing = null)
     {
         Table = table;
+        Missing = missing;
         var moving = FullLoad.MovingColumns.Of(table.Schema, table.Mapping);
         ColumnSchemas = moving;
         _imageColumns = imageColumns;
@@ -23,15 +25,27 @@ internal sealed class TableApplyPlan
             ? Columns
             : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
         Target = MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
-        CanSpread = LaneRouter.CanSpread(table.Schema);
-        LaneSeed = LaneRouter.Seed(Target);
         LaneKeyColumns = key is null ? [] : key.Columns
-            .Where(k => LaneRouter.HashesExactly(table.Schema.Column(k.Name)))
+            .Where(k => HashesExactly(table.Schema.Column(k.Name)))
             .Select(k => (IndexOf(imageColumns, k.Name), k.Name)).ToList();
+        UniqueKeys = table.Schema.Indexes
+            .Where(i => i.Kind is IndexKind.Primary or IndexKind.Unique && !ReferenceEquals(i, key))
+            .Select(i => (IReadOnlyList<int>)i.Columns
+                .Where(c => table.Schema.Columns.Any(s => string.Equals(s.Name, c.Name, StringComparison.OrdinalIgnoreCase)) && HashesExactly(table.Schema.Column(c.Name)))
+                .Select(c => TryIndexOf(imageColumns, c.Name)).Where(i => i >= 0).ToList())
+            .ToList();
         ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
     }
 
     private readonly IReadOnlyList<string?> _imageColumns;
+
+    /// <summary>Columns the images this plan writes do not carry; null for none.</summary>
+    public IReadOnlySet<string>? Missing { get; }
+
+    /// <summary>Whether rows with these image columns, lacking these, are written by this plan.</summary>
+    public bool Matches(IReadOnlyList<string?> imageColumns, IReadOnlySet<string>? missing) =>
+        (ReferenceEquals(imageColumns, _imageColumns) || imageColumns.SequenceEqual(_imageColumns))
+        && (missing is null ? Missing is null : Missing is not null && missing.SetEquals(Missing));
 
     public TaskTable Table { get; }
     /// <summary>The moving columns' definitions, in the order of <see cref="Columns"/>.</summary>
@@ -47,16 +61,27 @@ internal sealed class TableApplyPlan
     public IReadOnlyList<(string Name, int Index)> Columns { get; }
     public IReadOnlyList<(string Name, int Index)> KeyColumns { get; }
     public bool HasKey { get; }
-    /// <summary>Whether the table's changes may spread over parallel apply lanes (see <see cref="LaneRouter"/>).</summary>
-    public bool CanSpread { get; }
-    /// <summary>Where the table's lane hashes start (see <see cref="LaneRouter"/>).</summary>
-    public ulong LaneSeed { get; }
-    /// <summary>The key columns a lane is chosen by (image position, name).</summary>
+    /// <summary>The row key's columns whose stored value identifies the row byte for byte (image position, name): what write sets hash.</summary>
     public IReadOnlyList<(int Index, string Name)> LaneKeyColumns { get; }
+    /// <summary>The table's other unique keys, each as the image positions of its columns that hash exactly (empty: none does).</summary>
+    public IReadOnlyList<IReadOnlyList<int>> UniqueKeys { get; }
     public string Target { get; }
     public string ColumnList { get; }
     /// <summary>Tables without a key match a row by all its columns and touch one row at a time.</summary>
     public string Limit => HasKey ? "" : " LIMIT 1";
+
+    /// <summary>Key columns whose stored value identifies the row byte for byte (no case- or accent-insensitive collation).</summary>
+    private static bool HashesExactly(ColumnSchema column) =>
+        column.Collation is null || column.Collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase)
+        || column.DataType is not ("char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set");
+
+    private static int TryIndexOf(IReadOnlyList<string?> imageColumns, string name)
+    {
+        for (var i = 0; i < imageColumns.Count; i++)
+            if (string.Equals(imageColumns[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        return -1;
+    }
 
     private int IndexOf(IReadOnlyList<string?> imageColumns, string name)
     {

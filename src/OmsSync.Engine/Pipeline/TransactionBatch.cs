@@ -1,7 +1,7 @@
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Sources.MySql;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>Source transactions applied in one target transaction; disposing it releases their memory and spill files.</summary>
 internal sealed class TransactionBatch : List<SourceTransaction>, IDisposable

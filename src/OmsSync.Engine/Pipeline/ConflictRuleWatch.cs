@@ -3,7 +3,7 @@ using OmsSync.Engine.Model;
 using OmsSync.Engine.Rules;
 using OmsSync.Engine.State;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// The task's conflict rules as the state store holds them now: Set-OmsConflictPolicy changes them while

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
-namespace OmsSync.Engine.Sources.MySql.Spill;
+namespace OmsSync.Engine.Changes.Spill;
 
 /// <summary>
 /// A temporary file that the encoded rows of one large transaction are appended to, then read back at

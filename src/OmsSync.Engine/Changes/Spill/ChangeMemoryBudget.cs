@@ -1,7 +1,7 @@
-namespace OmsSync.Engine.Sources.MySql.Spill;
+namespace OmsSync.Engine.Changes.Spill;
 
 /// <summary>
-/// How many bytes of decoded row changes the transactions of one binlog reader may hold in memory at once,
+/// How many bytes of decoded row changes the transactions of one source reader may hold in memory at once,
 /// from the moment they are read until their consumer disposes them. Row changes that do not fit are spilled.
 /// Taken by the reading thread, given back by the applying one.
 /// </summary>

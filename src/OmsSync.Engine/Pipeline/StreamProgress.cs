@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// Counts what an incremental stream applies and reports it to the state store at most once a second (the first batch

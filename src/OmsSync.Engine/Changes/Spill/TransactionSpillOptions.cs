@@ -1,4 +1,4 @@
-namespace OmsSync.Engine.Sources.MySql;
+namespace OmsSync.Engine.Changes.Spill;
 
 /// <summary>
 /// Bounds the memory that assembled source transactions take: decoded row changes are held in memory up to

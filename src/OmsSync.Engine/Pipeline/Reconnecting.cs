@@ -1,7 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>Keeps an incremental stream running: a transient failure (a lost connection) is retried from the checkpoint, waiting longer each time up to 30 s.</summary>
 internal static class Reconnecting

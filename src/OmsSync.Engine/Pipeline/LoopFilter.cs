@@ -3,7 +3,7 @@ using OmsSync.Engine.Model;
 using OmsSync.Engine.Sources.MySql;
 using OmsSync.Engine.Targets.MySql;
 
-namespace OmsSync.Engine.Incremental;
+namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// Loop prevention for bidirectional tasks. Every transaction a direction applies also writes that

@@ -1,0 +1,215 @@
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Ddl;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Schema;
+using OmsSync.Engine.Schema.Postgres;
+using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.Sources.Postgres;
+using OmsSync.Engine.State;
+using OmsSync.Engine.Targets.MySql;
+using OmsSync.Engine.Targets.Postgres;
+
+namespace OmsSync.Engine.Pipeline;
+
+/// <summary>
+/// The one place that knows which kinds of server meet in a task direction: it composes each phase from the two
+/// providers (schema reader and writer, chunk source and target, change source and target) and the mapping between
+/// their types and values. A reverse direction is the same with the servers swapped and the table mapping turned around.
+/// </summary>
+internal sealed class Pairing
+{
+    private readonly StateStore _store;
+    private readonly MigrationTask _task;
+    private readonly DataSourceCatalog _catalog;
+    private readonly Action<string> _log;
+
+    public Pairing(StateStore store, MigrationTask task, Action<string> log)
+    {
+        _store = store;
+        _task = task;
+        _log = log;
+        _catalog = new DataSourceCatalog(store);
+    }
+
+    public DataSource Source => _catalog.Get(_task.Source);
+    public DataSource Target => _catalog.Get(_task.Target);
+
+    /// <summary>True when the task has PostgreSQL on either side.</summary>
+    public static bool HasPostgres(DataSourceCatalog catalog, MigrationTask task) =>
+        catalog.Get(task.Source).Kind == DataSourceKind.PostgreSql || catalog.Get(task.Target).Kind == DataSourceKind.PostgreSql;
+
+    /// <summary>Data verification compares MySQL-family servers' checksums; between MySQL and PostgreSQL it is not available yet.</summary>
+    public static OmsException VerificationNotSupported(string task) =>
+        new("VerificationNotSupported", OmsErrorKind.NotSupported, task,
+            $"Task '{task}' has PostgreSQL on one side, and data verification between MySQL and PostgreSQL is not available yet. " +
+            "Remove Verify from the task's -MigrationType with Set-OmsTask.");
+
+    /// <summary>Refuses what no pairing does.</summary>
+    public void Check()
+    {
+        if (Source.Kind == DataSourceKind.PostgreSql && Target.Kind == DataSourceKind.PostgreSql)
+            throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
+                $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Verify) && HasPostgres(_catalog, _task))
+            throw VerificationNotSupported(_task.Name);
+    }
+
+    private MySqlEndpoint MySql(DataSource source) => new(source, _catalog.GetPassword(source.Name));
+    private PostgresEndpoint Postgres(DataSource source) => new(source, _catalog.GetPassword(source.Name));
+
+    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
+    public async Task<TaskObjects> ResolveSourceAsync(CancellationToken cancellationToken) =>
+        await ResolveAsync(Source, cancellationToken).ConfigureAwait(false);
+
+    private async Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken)
+    {
+        if (source.Kind != DataSourceKind.PostgreSql)
+            return await TaskObjects.ResolveAsync(MySql(source), _task, cancellationToken).ConfigureAwait(false);
+        await using var connection = await Postgres(source).OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (server.Kind == DataSourceKind.PostgreSql)
+        {
+            await using var connection = await Postgres(server).OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await read(new PostgresSchemaReader(connection)).ConfigureAwait(false);
+        }
+        await using var mysql = await MySql(server).OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await read(new MySqlSchemaReader(mysql)).ConfigureAwait(false);
+    }
+
+    /// <summary>The forward direction's phases: the task's source to its target.</summary>
+    public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)
+    {
+        var (source, target) = (Source, Target);
+        var objects = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        var incremental = _task.MigrationTypes.HasFlag(MigrationTypes.Incremental);
+        if (source.Kind == DataSourceKind.PostgreSql)
+        {
+            // The MySQL side works on the tables as they are to be on MySQL; the copy reads them as they are on PostgreSQL.
+            var problems = new List<string>();
+            var shaped = MySqlShapes.Of(objects, target.Kind, problems);
+            if (problems.Count > 0)
+                throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
+                    string.Join(Environment.NewLine, problems));
+            var (postgres, mysql) = (Postgres(source), MySql(target));
+            return new DirectionPlan
+            {
+                Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
+                MigrateSchema = token => SchemaPhase.RunAsync(mysql, _task, shaped, token),
+                VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
+                CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
+                FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new MySqlChunkTarget(mysql, _task, lookup: null),
+                    _task, new RuntimeStore(_store), new ConflictLog(_store)),
+                Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, _task, Direction.Forward, _store, _log),
+                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), new PostgresToMySqlValues(objects.Tables), null, _task, Direction.Forward, _store, _log) : null,
+            };
+        }
+        if (target.Kind == DataSourceKind.PostgreSql)
+        {
+            var (mysql, postgres) = (MySql(source), Postgres(target));
+            return new DirectionPlan
+            {
+                Reading = objects.Tables, Shaped = objects, MigratesViews = false,
+                MigrateSchema = token => PostgresSchemaPhase.RunAsync(postgres, _task, objects, token),
+                VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
+                CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
+                FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task),
+                    _task, new RuntimeStore(_store), new ConflictLog(_store)),
+                Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, _catalog.GetPassword(source.Name), _task, Direction.Forward, _store, _log),
+                    new PostgresChangeTarget(postgres, _task.Name, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
+                    _task, Direction.Forward, _store, _log) : null,
+            };
+        }
+        var (from, to) = (MySql(source), MySql(target));
+        return new DirectionPlan
+        {
+            Reading = objects.Tables, Shaped = objects,
+            MigrateSchema = token => SchemaPhase.RunAsync(to, _task, objects, token),
+            VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
+            CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
+            FullLoad = () => new FullLoadRunner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
+            Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
+        };
+    }
+
+    /// <summary>
+    /// The forward pipeline of a task whose DDL is followed (between MySQL-family servers), built without reading the
+    /// source's present tables; null for pairings without DDL synchronization.
+    /// </summary>
+    public ChangePipeline? ResumeWithDdl() =>
+        Source.Kind.IsMySqlFamily() && Target.Kind.IsMySqlFamily() ? MySqlPipeline(Direction.Forward, Source, Target) : null;
+
+    private ChangePipeline MySqlPipeline(Direction direction, DataSource reader, DataSource writer)
+    {
+        var (from, to) = (MySql(reader), MySql(writer));
+        var password = _catalog.GetPassword(reader.Name);
+        return new ChangePipeline(new BinlogChangeSource(from, password, _task, direction, _store, _log), new MySqlChangeTarget(to, _task.Name, direction), null,
+            () => new MySqlDdlSync(_task, direction, _store, from, password, to, _log), _task, direction, _store, _log);
+    }
+
+    /// <summary>
+    /// The reverse direction of a bidirectional task: incremental only, from the task's target back to its source, on
+    /// the forward tables mapped back through the renames: read as the target has them, written as the source has them.
+    /// </summary>
+    public async Task<(ChangePipeline Pipeline, IReadOnlyList<TaskTable> Reading, IReadOnlyList<TaskTable> Writing)> ReverseAsync(CancellationToken cancellationToken)
+    {
+        var (source, target) = (Source, Target);
+        var forward = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        var reading = await WithSchemaAsync(target, reader => ReverseTablesAsync(reader, forward.Tables, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (target.Kind == DataSourceKind.PostgreSql)
+        {
+            // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot, in the source's own types.
+            var writing = forward.Tables.Select(Reversed).ToList();
+            var pipeline = new ChangePipeline(new PgOutputChangeSource(Postgres(target), _task, Direction.Reverse, _store, _log),
+                new MySqlChangeTarget(MySql(source), _task.Name, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
+            return (pipeline, reading, writing);
+        }
+        if (source.Kind == DataSourceKind.PostgreSql)
+        {
+            // The forward direction went PostgreSQL to MySQL: changes come back from the binlog into the PostgreSQL tables they came from.
+            var shapes = forward.Tables.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
+            var pipeline = new ChangePipeline(new BinlogChangeSource(MySql(target), _catalog.GetPassword(target.Name), _task, Direction.Reverse, _store, _log),
+                new PostgresChangeTarget(Postgres(source), _task.Name, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
+            return (pipeline, reading, reading);
+        }
+        return (MySqlPipeline(Direction.Reverse, target, source), reading, reading);
+    }
+
+    /// <summary>The forward tables seen from the other side: read on the target as it has them, written back to the source.</summary>
+    private async Task<IReadOnlyList<TaskTable>> ReverseTablesAsync(ISchemaSource target, IReadOnlyList<TaskTable> forward, CancellationToken cancellationToken)
+    {
+        var reversed = new List<TaskTable>();
+        foreach (var group in forward.GroupBy(t => t.Mapping.TargetDatabase))
+        {
+            var schemas = await target.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var table in group)
+            {
+                // The exact name first; a server that folds names' case (lower_case_table_names) reports them folded.
+                var schema = schemas.FirstOrDefault(s => s.Name == table.Mapping.TargetTable)
+                             ?? schemas.SingleOrDefault(s => string.Equals(s.Name, table.Mapping.TargetTable, StringComparison.OrdinalIgnoreCase));
+                if (schema is null)
+                    throw new OmsException("TargetTableMissing", OmsErrorKind.NotFound, table.Mapping.Target,
+                        $"Table '{table.Mapping.Target}' of task '{_task.Name}' is missing on the target, so the reverse direction cannot read it. Restore it, or remove the table from the task.");
+                reversed.Add(Reversed(table) with { Schema = schema });
+            }
+        }
+        return reversed;
+    }
+
+    /// <summary>A forward table with its mapping turned around: read where the forward direction writes, written where it reads.</summary>
+    private static TaskTable Reversed(TaskTable table)
+    {
+        var mapping = table.Mapping with
+        {
+            SourceDatabase = table.Mapping.TargetDatabase, SourceTable = table.Mapping.TargetTable,
+            TargetDatabase = table.Mapping.SourceDatabase, TargetTable = table.Mapping.SourceTable,
+        };
+        return new TaskTable(mapping, table.Schema, table.TargetOptions with { TargetDatabase = mapping.TargetDatabase, TargetTable = mapping.TargetTable });
+    }
+}

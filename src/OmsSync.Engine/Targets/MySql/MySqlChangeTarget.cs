@@ -1,0 +1,124 @@
+using MySqlConnector;
+using OmsSync.Engine.Changes;
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Incremental;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Pipeline;
+
+namespace OmsSync.Engine.Targets.MySql;
+
+/// <summary>
+/// A MySQL-family server as the target of a task direction's changes: <see cref="ChangeApplier"/> writes them,
+/// `oms`.`checkpoints` holds the checkpoint, and lanes apply independent transactions side by side at READ COMMITTED
+/// (so rows of different lanes do not wait on each other's gap locks).
+/// </summary>
+internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direction direction) : IChangeTarget
+{
+    private const int MaxLanes = 8;
+    // Lanes waiting on each other would wait until one gives up: make that quick while lanes run side by side.
+    private const string ParallelLockWaitSeconds = "3";
+
+    /// <summary>The target server, for work beside the applier (DDL synchronization).</summary>
+    public MySqlEndpoint Endpoint => target;
+
+    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
+        new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
+
+    public async Task<int> LanesAsync(ITargetSession first, int writeConcurrency, CancellationToken cancellationToken)
+    {
+        var count = Math.Clamp(writeConcurrency, 1, MaxLanes);
+        if (count == 1) return 1;
+        // A statement-based binlog on the target cannot log READ COMMITTED writes.
+        await using var command = new MySqlCommand("SELECT @@log_bin = 0 OR @@binlog_format <> 'STATEMENT'", ((Session)first).Connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) == 1 ? count : 1;
+    }
+
+    public bool IsTransient(Exception error) => error switch
+    {
+        // A lock wait or deadlock on the target (another session held the rows) is retried from the checkpoint.
+        MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
+            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
+            || m.InnerException is IOException or System.Net.Sockets.SocketException,
+        Errors.OmsException o => o.ErrorId == "ConnectionFailed",
+        IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
+        _ => false,
+    };
+
+    public bool IsLaneConflict(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock };
+
+    internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
+    {
+        private readonly ChangeApplier _applier = new(owner._task, owner._direction);
+        private bool _readCommitted;
+        private bool _shortLockWait;
+
+        public MySqlConnection Connection => connection;
+
+        public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => OmsControlSchema.EnsureAsync(connection, cancellationToken);
+
+        public Task<StoredCheckpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
+            CheckpointStore.ReadStoredAsync(connection, owner._task, owner._direction, cancellationToken);
+
+        public Task WriteStartAsync(string position, CancellationToken cancellationToken) =>
+            CheckpointStore.WriteAsync(connection, null, owner._task, owner._direction, position, null, 0, cancellationToken);
+
+        public Task SetCatchUpAsync(string until, CancellationToken cancellationToken) =>
+            CheckpointStore.SetCatchUpAsync(connection, owner._task, owner._direction, until, cancellationToken);
+
+        public Task<IReadOnlyList<LaneProgress>> ReadLanesAsync(CancellationToken cancellationToken) =>
+            CheckpointStore.ReadLanesAsync(connection, owner._task, owner._direction, cancellationToken);
+
+        public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
+        {
+            // Session settings go with BEGIN in one round trip; they stay until another transaction needs others.
+            var settings = "";
+            if (parallel && !_readCommitted) settings += "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;";
+            if (parallel != _shortLockWait) settings += $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")};";
+            if (settings.Length > 0)
+            {
+                await using var command = new MySqlCommand(settings, connection);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _readCommitted |= parallel;
+                _shortLockWait = parallel;
+            }
+            return new Write(this, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+        internal MySqlChangeTarget Owner => owner;
+        internal ChangeApplier Applier => _applier;
+    }
+
+    internal sealed class Write(Session session, MySqlTransaction transaction) : ITargetWrite
+    {
+        public MySqlConnection Connection => session.Connection;
+        public MySqlTransaction Transaction => transaction;
+
+        public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
+            CancellationToken cancellationToken) =>
+            session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, conflicts, cancellationToken);
+
+        public Task TruncateAsync(TableApplyPlan plan, CancellationToken cancellationToken) =>
+            ChangeApplier.ExecuteTextAsync(session.Connection, transaction, $"DELETE FROM {plan.Target}", cancellationToken);
+
+        public async Task CommitAsync(CheckpointWrite checkpoint, CancellationToken cancellationToken)
+        {
+            await CheckpointStore.WriteAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, checkpoint.Position,
+                checkpoint.SourceCommit, checkpoint.Transactions, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task CommitLaneAsync(LaneProgress progress, CancellationToken cancellationToken)
+        {
+            await CheckpointStore.WriteLaneAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, progress, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
+    }
+
+    private readonly string _task = task;
+    private readonly Direction _direction = direction;
+}
