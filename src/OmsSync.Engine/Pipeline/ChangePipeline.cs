@@ -571,6 +571,7 @@ internal sealed class ChangePipeline
             {
                 owner._log($"{statistics.Transactions:N0} transactions, {statistics.Rows:N0} rows applied in {statistics.Batches:N0} batches ({statistics.Spread:N0} over " +
                            $"{lanes.Count} lanes, {statistics.Unspread:N0} could not spread, {statistics.LockWaits:N0} fell back on lock waits); " +
+                           (owner._target.Statistics is { Length: > 0 } written ? written + "; " : "") +
                            $"{statistics.Waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {statistics.Applying.Elapsed.TotalSeconds:0.0} s applying");
                 statistics.LastLog = now;
             }

@@ -22,6 +22,9 @@ internal interface IChangeTarget
 
     /// <summary>Sessions applying side by side waited on each other's locks: the batch goes again in one lane.</summary>
     bool IsLaneConflict(Exception error);
+
+    /// <summary>What the target's own way of writing has done so far, for the worker log (empty when nothing to say).</summary>
+    string Statistics { get; }
 }
 
 internal interface ITargetSession : IAsyncDisposable

@@ -120,8 +120,8 @@ public sealed class BidirectionalTests
         Assert.InRange(auditA.ReverseMarked, 1, txnB);
         Assert.InRange(auditB.ForwardMarked, 1, txnA);
         // Both directions spread their writes over parallel lanes (WriteConcurrency 2): each lane keeps a progress row.
-        Assert.Equal(1L, await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/1of2'"));
-        Assert.Equal(1L, await TestServers.ScalarAsync(h.Source, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Reverse/1of2'"));
+        Assert.Equal(1L, await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'"));
+        Assert.Equal(1L, await TestServers.ScalarAsync(h.Source, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Reverse/lane1'"));
     }
 
     private const string ConflictTables = """

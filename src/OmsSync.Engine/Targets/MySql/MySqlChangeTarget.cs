@@ -45,6 +45,9 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
         _ => false,
     };
 
+    public string Statistics =>
+        $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check";
+
     public bool IsLaneConflict(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock };
 
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession

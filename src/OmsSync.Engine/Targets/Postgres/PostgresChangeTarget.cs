@@ -55,6 +55,8 @@ internal sealed class PostgresChangeTarget : IChangeTarget
         _ => false,
     };
 
+    public string Statistics => "";
+
     public bool IsLaneConflict(Exception error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable };
 
