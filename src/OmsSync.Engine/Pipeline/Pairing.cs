@@ -98,6 +98,7 @@ internal sealed class Pairing
                 throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                     string.Join(Environment.NewLine, problems));
             var (postgres, mysql) = (Postgres(source), MySql(target));
+            var values = new PostgresToMySqlValues(objects.Tables);
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
@@ -107,7 +108,8 @@ internal sealed class Pairing
                 FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new MySqlChunkTarget(mysql, _task, lookup: null),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, _task, Direction.Forward, _store, _log),
-                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), new PostgresToMySqlValues(objects.Tables), null, _task, Direction.Forward, _store, _log) : null,
+                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), values,
+                    () => new PostgresColumnSync(_task, Direction.Forward, _store, postgres, mysql, values, _log), _task, Direction.Forward, _store, _log) : null,
             };
         }
         if (target.Kind == DataSourceKind.PostgreSql)

@@ -56,6 +56,8 @@ internal sealed class PgOutputReader
                         break;
                     case RelationMessage r:
                         relations[r.RelationId] = new PostgresChangeList.Relation(r.Namespace, r.RelationName, r.Columns.Select(c => (string?)c.ColumnName).ToArray());
+                        // Sent before a table's first row in each session and whenever its columns change: the columns its rows have from here on.
+                        changes?.AddColumns(relations[r.RelationId]);
                         break;
                     case InsertMessage i:
                         await AddAsync(changes!, RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed class PostgresChangeList : IChangeList
 
     public int Count => _count;
     public int SpilledCount { get; private set; }
-    public bool ContainsDdl => false;
+    public bool ContainsDdl { get; private set; }
     public bool HasRowsOf(string database, string table) => _tables.Contains((database, table));
 
     public SourceChange this[int index] => index < _memory.Count ? _memory[index] : this.Skip(index).First();
@@ -64,8 +64,24 @@ internal sealed class PostgresChangeList : IChangeList
         if (++_pendingRows >= SegmentRows) Flush();
     }
 
-    // The kind byte of a TRUNCATE in the spill file, beside the row kinds.
+    /// <summary>The columns a table's rows arrive with from here on (a relation message inside the transaction).</summary>
+    public void AddColumns(Relation relation)
+    {
+        ContainsDdl = true;
+        _count++;
+        if (_file is null)
+        {
+            _memory.Add(new ColumnsChange(relation.Schema, relation.Table, relation.Columns));
+            return;
+        }
+        SpilledCount++;
+        Write(IndexOf(relation), Columns, null, null);
+        if (++_pendingRows >= SegmentRows) Flush();
+    }
+
+    // The kind bytes of a TRUNCATE and of a relation's columns in the spill file, beside the row kinds.
     private const RowChangeKind Truncate = (RowChangeKind)255;
+    private const RowChangeKind Columns = (RowChangeKind)254;
 
     private int IndexOf(Relation relation)
     {
@@ -173,6 +189,11 @@ internal sealed class PostgresChangeList : IChangeList
             if (kind == Truncate)
             {
                 rows.Add(new TruncateChange(relation.Schema, relation.Table));
+                continue;
+            }
+            if (kind == Columns)
+            {
+                rows.Add(new ColumnsChange(relation.Schema, relation.Table, relation.Columns));
                 continue;
             }
             rows.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null));

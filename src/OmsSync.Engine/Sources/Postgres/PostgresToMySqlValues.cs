@@ -19,6 +19,14 @@ internal sealed class PostgresToMySqlValues : IValueMapping
     public PostgresToMySqlValues(IEnumerable<TaskTable> postgres) =>
         _postgres = postgres.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
 
+    /// <summary>A table of the task changed shape on PostgreSQL: its values are read by its new columns' types from here on.</summary>
+    public void Reshape(TaskTable postgres)
+    {
+        _postgres[postgres.Mapping.Source] = postgres.Schema;
+        foreach (var plan in _converters.Keys.Where(p => p.Table.Mapping.Source == postgres.Mapping.Source).ToList())
+            _converters.Remove(plan);
+    }
+
     public RowChange Map(TableApplyPlan plan, RowChange change)
     {
         if (!_converters.TryGetValue(plan, out var converters))
