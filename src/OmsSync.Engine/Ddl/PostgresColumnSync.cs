@@ -93,9 +93,10 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
                 statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} ADD COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
                 what.Add($"added {name}");
             }
-            else if (!string.Equals(present.ColumnType, wanted.ColumnType, StringComparison.OrdinalIgnoreCase))
+            else if (!SchemaComparer.CanHold(SchemaComparer.NormalizeType(wanted.ColumnType), SchemaComparer.NormalizeType(present.ColumnType)))
             {
                 statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} MODIFY COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
+                // Only when the target's type cannot hold the new one: a wider column there keeps serving.
                 what.Add($"{name} is now {wanted.ColumnType} (was {present.ColumnType})");
             }
         }
@@ -114,7 +115,7 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
         }
         var record = new DdlRecord
         {
-            Task = task.Name, Direction = direction, StartPosition = transaction.StartPosition.Serialize(), EndPosition = transaction.EndPosition.Serialize(),
+            Task = task.Name, Direction = direction, StartPosition = transaction.StartPosition.Serialize(), Order = transaction.StartPosition.SortKey, EndPosition = transaction.EndPosition.Serialize(),
             Database = columns.Database, Table = table.Mapping.Source, TargetSql = statements.Count == 0 ? null : string.Join(";\n", statements),
             Statement = $"-- the columns of {table.Mapping.Source} changed on the source: {string.Join(", ", what.Concat(problems))}",
             Outcome = DdlOutcome.Applied,

@@ -34,14 +34,15 @@ internal sealed class ChangeApplier
 
     public ChangeApplier(string task, Direction direction) => _resolver = new ConflictResolver(task, direction);
 
+    /// <param name="parallel">Other lanes write beside this transaction (see <see cref="NetChangeWriter"/>).</param>
     public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
-        bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        bool idempotent, bool parallel, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return 0;
         if (idempotent)
             await ApplyIdempotentAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false);
         else
-            await ApplyStrictAsync(target, transaction, changes, conflicts, cancellationToken).ConfigureAwait(false);
+            await ApplyStrictAsync(target, transaction, changes, parallel, conflicts, cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
 
@@ -83,10 +84,10 @@ internal sealed class ChangeApplier
     }
 
     private async Task ApplyStrictAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool parallel, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         // Most chunks have no conflict: their net effect, written by multi-row statements, is checked as it goes.
-        if (await _net.TryApplyAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false)) return;
+        if (await _net.TryApplyAsync(target, transaction, changes, parallel, cancellationToken).ConfigureAwait(false)) return;
         var next = 0;
         var window = int.MaxValue;
         var sql = new StringBuilder();
@@ -167,7 +168,7 @@ internal sealed class ChangeApplier
     /// <summary>The strict statement for one change: a write that reports 0 rows when the target disagrees.</summary>
     private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change)
     {
-        var wholeBefore = plan.Rule.ChecksBeforeImage;
+        var wholeBefore = plan.Rule.ChecksBeforeImage && change.WholeBefore;
         switch (change.Kind)
         {
             case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;

@@ -75,7 +75,7 @@ internal sealed class ConflictResolver
                     break;
                 }
                 if (found.EqualsAfter) return null;
-                if (rule.ChecksBeforeImage && !found.EqualsBefore)
+                if (rule.ChecksBeforeImage && change.WholeBefore && !found.EqualsBefore)
                 {
                     type = ConflictType.UpdateStale;
                     applySource = Decide(rule, found);

@@ -82,6 +82,8 @@ internal sealed class PostgresChangeList : IChangeList
     // The kind bytes of a TRUNCATE and of a relation's columns in the spill file, beside the row kinds.
     private const RowChangeKind Truncate = (RowChangeKind)255;
     private const RowChangeKind Columns = (RowChangeKind)254;
+    // Set on a row's kind byte when its before-image is not the whole old row.
+    private const RowChangeKind PartBefore = (RowChangeKind)0x40;
 
     private int IndexOf(Relation relation)
     {
@@ -93,7 +95,8 @@ internal sealed class PostgresChangeList : IChangeList
         return index;
     }
 
-    public void Add(Relation relation, RowChangeKind kind, object?[]? before, object?[]? after)
+    /// <param name="wholeBefore">Whether the before-image is the whole old row (REPLICA IDENTITY FULL), not its key or nothing.</param>
+    public void Add(Relation relation, RowChangeKind kind, object?[]? before, object?[]? after, bool wholeBefore)
     {
         _tables.Add((relation.Schema, relation.Table));
         if (_file is null)
@@ -103,13 +106,13 @@ internal sealed class PostgresChangeList : IChangeList
             if (_charged + estimate <= _budget.LimitBytes / 2 && _budget.TryTake(estimate))
             {
                 _charged += estimate;
-                _memory.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null));
+                _memory.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null) { WholeBefore = wholeBefore });
                 _count++;
                 return;
             }
             _file = SpillFile.Create(_options.Directory);
         }
-        Write(IndexOf(relation), kind, before, after);
+        Write(IndexOf(relation), wholeBefore ? kind : kind | PartBefore, before, after);
         _count++;
         SpilledCount++;
         if (++_pendingRows >= SegmentRows) Flush();
@@ -196,7 +199,9 @@ internal sealed class PostgresChangeList : IChangeList
                 rows.Add(new ColumnsChange(relation.Schema, relation.Table, relation.Columns));
                 continue;
             }
-            rows.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null));
+            var whole = (kind & PartBefore) == 0;
+            kind &= ~PartBefore;
+            rows.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null) { WholeBefore = whole });
         }
         return rows;
     }

@@ -1,3 +1,4 @@
+using System.Data;
 using MySqlConnector;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Conflicts;
@@ -11,7 +12,7 @@ namespace OmsSync.Engine.Targets.MySql;
 /// <summary>
 /// A MySQL-family server as the target of a task direction's changes: <see cref="ChangeApplier"/> writes them,
 /// `oms`.`checkpoints` holds the checkpoint, and lanes apply independent transactions side by side at READ COMMITTED
-/// (so rows of different lanes do not wait on each other's gap locks).
+/// (so rows of different lanes do not wait on each other's gap locks, and their scans skip what other lanes hold).
 /// </summary>
 internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direction direction) : IChangeTarget
 {
@@ -53,7 +54,6 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
     {
         private readonly ChangeApplier _applier = new(owner._task, owner._direction);
-        private bool _readCommitted;
         private bool _shortLockWait;
 
         public MySqlConnection Connection => connection;
@@ -74,18 +74,16 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
 
         public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
         {
-            // Session settings go with BEGIN in one round trip; they stay until another transaction needs others.
-            var settings = "";
-            if (parallel && !_readCommitted) settings += "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;";
-            if (parallel != _shortLockWait) settings += $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")};";
-            if (settings.Length > 0)
+            // The lock wait setting goes with BEGIN in one round trip, and stays until a transaction needs the other.
+            if (parallel != _shortLockWait)
             {
-                await using var command = new MySqlCommand(settings, connection);
+                await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _readCommitted |= parallel;
                 _shortLockWait = parallel;
             }
-            return new Write(this, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+            var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
+                .ConfigureAwait(false);
+            return new Write(this, transaction, parallel);
         }
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
@@ -94,14 +92,14 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
         internal ChangeApplier Applier => _applier;
     }
 
-    internal sealed class Write(Session session, MySqlTransaction transaction) : ITargetWrite
+    internal sealed class Write(Session session, MySqlTransaction transaction, bool parallel) : ITargetWrite
     {
         public MySqlConnection Connection => session.Connection;
         public MySqlTransaction Transaction => transaction;
 
         public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
             CancellationToken cancellationToken) =>
-            session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, conflicts, cancellationToken);
+            session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, parallel, conflicts, cancellationToken);
 
         public Task TruncateAsync(TableApplyPlan plan, CancellationToken cancellationToken) =>
             ChangeApplier.ExecuteTextAsync(session.Connection, transaction, $"DELETE FROM {plan.Target}", cancellationToken);
