@@ -79,9 +79,13 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
         var arriving = columns.Columns.OfType<string>().Where(c => selected is null || selected.Contains(c, StringComparer.Ordinal)).ToList();
         var statements = new List<string>();
         var what = new List<string>();
+        var known = values.SchemaOf(table.Mapping.Source);
         foreach (var name in arriving)
         {
             var wanted = shape.Columns.FirstOrDefault(c => c.Name == name);
+            // A type counts as changed when PostgreSQL's changed since the worker read it, not merely because the target's differs.
+            var retyped = known.Columns.FirstOrDefault(c => c.Name == name) is { } before && postgres.Schema.Columns.FirstOrDefault(c => c.Name == name) is { } now
+                          && !string.Equals(before.ColumnType, now.ColumnType, StringComparison.Ordinal);
             var present = actual.Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
             if (wanted is null)
             {
@@ -93,7 +97,7 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
                 statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} ADD COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
                 what.Add($"added {name}");
             }
-            else if (!SchemaComparer.CanHold(SchemaComparer.NormalizeType(wanted.ColumnType), SchemaComparer.NormalizeType(present.ColumnType)))
+            else if (retyped && !SchemaComparer.Holds(wanted, present))
             {
                 statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} MODIFY COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
                 // Only when the target's type cannot hold the new one: a wider column there keeps serving.

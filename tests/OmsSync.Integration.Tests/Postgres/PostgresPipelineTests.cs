@@ -156,8 +156,19 @@ public sealed class PostgresPipelineTests
         }
         await WaitForAsync(h, task.Name, async () => await MySqlLongAsync(h, $"SELECT COUNT(*) FROM `{db}`.acc WHERE id = 202") == 1, "the row after the drop");
         Assert.Equal(0L, await MySqlLongAsync(h, $"SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'acc' AND COLUMN_NAME = 'note'"));
+
+        // A type the target's column cannot hold: widened there too.
+        await TestPostgres.ExecuteAsync($"ALTER TABLE {table} ALTER COLUMN n TYPE bigint; INSERT INTO {table} (id, n) VALUES (203, 5000000000)");
+        if (!synchronizeDdl)
+        {
+            await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status == TaskStatus.Suspended, TimeSpan.FromSeconds(60), "the task to pause");
+            Assert.Contains("MODIFY COLUMN `n` bigint", h.Service.Status(task.Name, Direction.Forward).Message);
+            await TestServers.ExecuteAsync(h.Target, "ALTER TABLE acc MODIFY COLUMN n bigint NOT NULL", db);
+            h.Service.StartWorker(task.Name, Direction.Forward);
+        }
+        await WaitForAsync(h, task.Name, async () => await MySqlLongAsync(h, $"SELECT n FROM `{db}`.acc WHERE id = 203") == 5000000000L, "the row of the wider type");
         var outcomes = h.Service.DdlLog.List(task.Name).Select(d => d.Outcome).ToList();
-        Assert.Equal(synchronizeDdl ? [Engine.Ddl.DdlOutcome.Applied, Engine.Ddl.DdlOutcome.Applied] : [Engine.Ddl.DdlOutcome.Paused, Engine.Ddl.DdlOutcome.Paused], outcomes);
+        Assert.Equal(Enumerable.Repeat(synchronizeDdl ? Engine.Ddl.DdlOutcome.Applied : Engine.Ddl.DdlOutcome.Paused, 3), outcomes);
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 

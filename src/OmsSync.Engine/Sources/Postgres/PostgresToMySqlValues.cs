@@ -19,6 +19,9 @@ internal sealed class PostgresToMySqlValues : IValueMapping
     public PostgresToMySqlValues(IEnumerable<TaskTable> postgres) =>
         _postgres = postgres.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
 
+    /// <summary>The table as the values are read by now (source name).</summary>
+    public TableSchema SchemaOf(string source) => _postgres[source];
+
     /// <summary>A table of the task changed shape on PostgreSQL: its values are read by its new columns' types from here on.</summary>
     public void Reshape(TaskTable postgres)
     {
