@@ -1,7 +1,7 @@
 @{
-    # The cmdlets load as a nested module so that PowerShell finds their help (en-US/*-Help.xml)
-    # beside the assembly in bin/module rather than beside this manifest.
-    NestedModules        = @('bin/module/OmsSync.PowerShell.dll')
+    # The build lays the module out as bin/modules/OmsSync: this manifest, the assembly, the worker,
+    # the format file and en-US (cmdlet help and about_OmsSync) side by side.
+    RootModule           = 'OmsSync.PowerShell.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '5d0b7c2e-8f7a-4f7e-9a51-3c1f2b6e4d90'
     Author               = 'OmsSync'
@@ -10,7 +10,7 @@
     Description          = 'Migration and bidirectional synchronization between MySQL-family databases and PostgreSQL: schema, full, incremental, conflicts, verification.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/OmsSync.Format.ps1xml')
+    FormatsToProcess     = @('OmsSync.Format.ps1xml')
     CmdletsToExport      = @(
         'New-OmsDataSource', 'Get-OmsDataSource', 'Set-OmsDataSource', 'Remove-OmsDataSource', 'Test-OmsDataSource',
         'New-OmsTask', 'Get-OmsTask', 'Set-OmsTask', 'Remove-OmsTask', 'Test-OmsTask',
