@@ -23,7 +23,15 @@ $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultPath
 if ($FullNameFilter) { $configuration.Filter.FullName = $FullNameFilter }
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $ResultPath)
-$result = Invoke-Pester -Configuration $configuration
+try {
+    $result = Invoke-Pester -Configuration $configuration
+} catch {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+}
+if (-not $result) {
+    'Pester: 0 passed, 1 failed'
+    exit 1
+}
 # Containers that failed to run (a syntax error, a failing BeforeAll outside any test) count as failures too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 "Pester: $($result.PassedCount) passed, $failed failed"

@@ -77,12 +77,13 @@ function New-TestDataSource([ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [s
 #>
 function Invoke-TestSql {
     param(
-        [Parameter(Mandatory, Position = 0)] [ValidateSet('MariaDbA', 'MariaDbB')] [string] $Server,
+        # MariaDbA, MariaDbB, or the host:port of a private server (Start-TestMariaDb).
+        [Parameter(Mandatory, Position = 0)] [string] $Server,
         [Parameter(Mandatory, Position = 1)] [string] $Sql,
         [string] $Database,
         [switch] $Scalar
     )
-    $address = Get-TestServer $Server
+    $address = if ($Server.Contains(':')) { $h, $p = $Server.Split(':'); [pscustomobject]@{ Server = $h; Port = [int] $p } } else { Get-TestServer $Server }
     $builder = [MySqlConnector.MySqlConnectionStringBuilder]::new()
     $builder.Server = $address.Server; $builder.Port = $address.Port; $builder.UserID = $script:User; $builder.Password = $script:Password
     $builder.Pooling = $false; $builder.AllowUserVariables = $true
@@ -93,6 +94,23 @@ function Invoke-TestSql {
         $command = [MySqlConnector.MySqlCommand]::new($Sql, $connection)
         if ($Scalar) { $value = $command.ExecuteScalar(); if ($value -is [DBNull]) { $null } else { $value } } else { $null = $command.ExecuteNonQuery() }
     } finally { $connection.Dispose() }
+}
+
+<#
+.SYNOPSIS
+    Starts a MariaDB server of the test's own with scripts/servers.sh (binlog on, the oms account); returns host:port.
+    Stop it with Stop-TestMariaDb.
+#>
+function Start-TestMariaDb([string] $Name, [int] $ServerId) {
+    $script = Join-Path $PSScriptRoot '../../scripts/servers.sh'
+    $port = bash $script free-port
+    $address = bash $script start-mariadb $Name $port $ServerId
+    if ($LASTEXITCODE -ne 0 -or -not $address) { throw "scripts/servers.sh could not start MariaDB '$Name'." }
+    "$address".Trim()
+}
+
+function Stop-TestMariaDb([string] $Name) {
+    bash (Join-Path $PSScriptRoot '../../scripts/servers.sh') stop $Name
 }
 
 <#
