@@ -198,6 +198,36 @@ function Remove-TestTask($Test) {
 
 <#
 .SYNOPSIS
+    A one-way migration into a target that already holds some of the rows, under -NonEmptyTarget Ignore: the
+    rows it kept are InsertExists conflicts. Returns the task (New-TestTask's object) after the copy.
+#>
+function New-TestConflictMigration([string] $Prefix = 'conf') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ``$db``.t VALUES (1, 'a'), (2, 'b'), (3, 'c')"
+    Invoke-TestSql MariaDbB "CREATE DATABASE ``${db}_t``; CREATE TABLE ``${db}_t``.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ``${db}_t``.t VALUES (2, 'mine'), (3, 'ours')"
+    $t = New-TestTask -Database $db -Options @{ NonEmptyTarget = 'Ignore' }
+    $done = Start-OmsForward $t.Task -Wait -Confirm:$false -WarningAction SilentlyContinue
+    if ("$($done.Status)" -ne 'Completed') { throw "The migration of $db did not complete: $($done.Message)" }
+    $t
+}
+
+<#
+.SYNOPSIS
+    Two tables (items with a key, tags without) migrated by a Schema,Full,Verify task; returns the task after the copy.
+#>
+function New-TestVerifiedMigration([string] $Prefix = 'ver') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(8,2)); " +
+        "INSERT INTO ``$db``.items SELECT seq, CONCAT('item ', seq), seq / 4 FROM ``$db``.seq_1_to_3000; " +
+        "CREATE TABLE ``$db``.tags (tag VARCHAR(10), n INT); INSERT INTO ``$db``.tags SELECT IF(seq % 2 = 0, 'even', 'odd'), seq % 5 FROM ``$db``.seq_1_to_200")
+    $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Verify'
+    $done = Start-OmsForward $t.Task -Wait -Confirm:$false
+    if ("$($done.Status)" -ne 'Completed') { throw "The migration of $db did not complete: $($done.Message)" }
+    $t
+}
+
+<#
+.SYNOPSIS
     A cmdlet's contract as pwsh sees it: its own parameters, sets, mandatory parameters per set, pipeline binding, ShouldProcess.
 #>
 function Get-CmdletContract([string] $Name) {
