@@ -21,6 +21,7 @@ public sealed class GetOmsConflictCommand : OmsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     [Parameter]

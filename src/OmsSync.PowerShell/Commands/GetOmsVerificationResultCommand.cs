@@ -24,6 +24,7 @@ public sealed class GetOmsVerificationResultCommand : OmsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Returns the differing rows instead of the per-table summaries.</summary>

@@ -35,6 +35,7 @@ public sealed class RepairOmsDifferenceCommand : OmsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Writes the correction SQL to this file instead of running it on the target.</summary>

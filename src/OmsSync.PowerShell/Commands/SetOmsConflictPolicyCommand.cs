@@ -27,6 +27,7 @@ public sealed class SetOmsConflictPolicyCommand : OmsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? Table { get; set; }
 
     /// <summary>The direction the policy is for; both when left out.</summary>

@@ -36,6 +36,7 @@ public sealed class StartOmsVerificationCommand : OmsCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Include { get; set; }
 
     [Parameter]
