@@ -12,6 +12,9 @@ param(
     [string[]] $FullNameFilter
 )
 $ErrorActionPreference = 'Stop'
+# Plain text everywhere, this pwsh and the ones the tests start: escape codes do not belong in the NUnit XML.
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 Import-Module (Resolve-Path -LiteralPath $PesterModule).Path
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path

@@ -115,6 +115,21 @@ function Stop-TestMariaDb([string] $Name) {
 
 <#
 .SYNOPSIS
+    Deletes what tasks of these names left in the oms schema of both MariaDB servers (checkpoints, chunk marks,
+    heartbeats), so that a later task of the same name starts afresh, as the help examples' tasks must.
+#>
+function Clear-TestTaskTrace([string[]] $Task) {
+    $names = ($Task | ForEach-Object { "'" + $_.Replace("'", "''") + "'" }) -join ', '
+    foreach ($server in 'MariaDbA', 'MariaDbB') {
+        $tables = Invoke-TestSql $server "SELECT GROUP_CONCAT(table_name) FROM information_schema.columns WHERE table_schema = 'oms' AND column_name = 'task'" -Scalar
+        foreach ($table in "$tables".Split(',', [StringSplitOptions]::RemoveEmptyEntries)) {
+            Invoke-TestSql $server "DELETE FROM oms.``$table`` WHERE task IN ($names)"
+        }
+    }
+}
+
+<#
+.SYNOPSIS
     Runs SQL on the PostgreSQL test server (database postgres); -Scalar returns the first column of the first row.
 #>
 function Invoke-TestPgSql {
