@@ -26,8 +26,9 @@ function New-TestHome {
 function Remove-TestHome([string] $Path) {
     if (-not $Path) { return }
     $env:OMSSYNC_HOME = $Path
-    Get-OmsTask -ErrorAction SilentlyContinue | Stop-OmsTask -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
     foreach ($task in Get-OmsTask -ErrorAction SilentlyContinue) { Stop-OmsVerification $task.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue }
+    # Removed, not only stopped: the home's supervisor would otherwise restart a failed task's worker, and leaves once it has none.
+    Get-OmsTask -ErrorAction SilentlyContinue | Remove-OmsTask -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
 }
 
