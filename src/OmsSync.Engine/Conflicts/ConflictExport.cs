@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace OmsSync.Engine.Conflicts;
 
-/// <summary>What a conflict export is written as.</summary>
-public enum ConflictFileFormat { Csv, Json }
-
 /// <summary>Writes conflict records as CSV (RFC 4180, every field quoted) or as a JSON array, one object per record.</summary>
 public static class ConflictExport
 {
