@@ -53,6 +53,7 @@ Describe 'Start-OmsVerification' {
         }
         It 'reports an unknown task (TaskNotFound) and verifies the next one piped' {
             $results = 'no-such-task', $t.Task | Start-OmsVerification -Include '*.tags' -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            @($e).Count | Should -Be 1 -Because ($e | Out-String)
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotFound,*'
             $results.Task | Should -Be $t.Task
         }
