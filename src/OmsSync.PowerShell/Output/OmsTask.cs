@@ -1,5 +1,5 @@
 using OmsSync.Engine.Model;
-using OmsSync.Engine.State;
+using OmsSync.Engine.Tasks;
 using TaskStatus = OmsSync.Engine.Model.TaskStatus;
 
 namespace OmsSync.PowerShell.Output;
@@ -10,8 +10,9 @@ namespace OmsSync.PowerShell.Output;
 /// </summary>
 public sealed class OmsTask
 {
-    internal OmsTask(MigrationTask task, TaskRuntime state, IReadOnlyList<OmsTableProgress> tables)
+    internal OmsTask(TaskDirectionState view)
     {
+        var (task, state) = (view.Task, view.Runtime);
         Name = task.Name;
         Direction = state.Direction;
         Source = state.Direction == Direction.Forward ? task.Source : task.Target;
@@ -33,7 +34,7 @@ public sealed class OmsTask
         Labels = task.Labels.ToArray();
         Include = task.Include.ToArray();
         Exclude = task.Exclude.ToArray();
-        Tables = tables.ToArray();
+        Tables = view.Tables.Select(t => new OmsTableProgress(t)).ToArray();
         Created = task.Created;
         ConflictRules = task.ConflictRules.ToArray();
         IncrementalDdl = task.IncrementalDdl;
