@@ -29,7 +29,8 @@ Describe 'Stop-OmsTask' {
                 Get-Process -Id $workerPid | Should -Not -BeNullOrEmpty
                 Stop-OmsTask $t.Task -Confirm:$false
                 "$((Get-OmsTask $t.Task).Status)" | Should -Be 'Stopped'
-                Get-Process -Id $workerPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                # The worker lets go of its task before its process has quite ended.
+                Wait-TestCondition -What 'the worker process to end' -Condition { -not (Get-Process -Id $workerPid -ErrorAction SilentlyContinue) }
                 Invoke-TestSql MariaDbA "INSERT INTO ``$db``.t VALUES (7)"
                 $null = Resume-OmsTask $t.Task -Confirm:$false
                 Wait-TestCondition -What 'the row written while stopped' -Condition { (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t" -Scalar) -eq 1 }
