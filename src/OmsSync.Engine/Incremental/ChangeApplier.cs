@@ -58,12 +58,18 @@ internal sealed class ChangeApplier
                     ChangeStatements.Replace(sql, plan, change.After!);
                     break;
                 case RowChangeKind.Delete:
-                    ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
+                    Cascading(sql, plan, change, () => ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false));
                     break;
                 default:
                     if (plan.HasKey)
                     {
-                        if (ChangeStatements.KeyChanged(plan, change))
+                        if (plan.Cascades(change))
+                        {
+                            // A key others reference moved: the update cascades, then the row is made exactly the source's.
+                            Cascading(sql, plan, change, () => ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore: false));
+                            sql.Append(";\n");
+                        }
+                        else if (ChangeStatements.KeyChanged(plan, change))
                         {
                             ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
                             sql.Append(";\n");
@@ -101,8 +107,7 @@ internal sealed class ChangeApplier
             sql.Clear().Append("SAVEPOINT oms_run;\n");
             while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars)
             {
-                StrictStatement(sql, changes[end].Plan, changes[end].Change);
-                sql.Append(";\n");
+                StrictStatement(sql, changes[end].Plan, changes[end].Change, ";\n");
                 end++;
             }
             long affected;
@@ -113,6 +118,7 @@ internal sealed class ChangeApplier
             catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
             {
                 affected = -1;
+                await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
             }
             if (affected == end - start)
             {
@@ -125,8 +131,7 @@ internal sealed class ChangeApplier
             sql.Clear().Append("SAVEPOINT oms_run;\n");
             for (var i = start; i < end; i++)
             {
-                StrictStatement(sql, changes[i].Plan, changes[i].Change);
-                sql.Append(";\nSELECT ROW_COUNT();\n");
+                StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
             }
             counts.Clear();
             var failed = false;
@@ -137,6 +142,7 @@ internal sealed class ChangeApplier
             catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
             {
                 failed = true; // the statement at counts.Count failed alone; nothing after it ran
+                await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
             }
             var suspect = counts.IndexOf(0);
             if (suspect < 0 && !failed)
@@ -152,8 +158,7 @@ internal sealed class ChangeApplier
                 sql.Clear();
                 for (var i = start; i < start + at; i++)
                 {
-                    StrictStatement(sql, changes[i].Plan, changes[i].Change);
-                    sql.Append(";\n");
+                    StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\n");
                 }
                 await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
             }
@@ -165,16 +170,49 @@ internal sealed class ChangeApplier
         }
     }
 
-    /// <summary>The strict statement for one change: a write that reports 0 rows when the target disagrees.</summary>
-    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change)
+    /// <summary>
+    /// The strict statement for one change, a write that reports 0 rows when the target disagrees, then <paramref name="after"/>
+    /// (its terminator, and the row count when asked for).
+    /// </summary>
+    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change, string after)
     {
         var wholeBefore = plan.Rule.ChecksBeforeImage && change.WholeBefore;
-        switch (change.Kind)
+        Cascading(sql, plan, change, () =>
         {
-            case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;
-            case RowChangeKind.Delete: ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore); break;
-            default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
-        }
+            switch (change.Kind)
+            {
+                case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;
+                case RowChangeKind.Delete: ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore); break;
+                default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
+            }
+        }, after);
+    }
+
+    // A run that failed inside a cascading statement left the foreign key checks on: off again, for what comes next.
+    private static async Task ResetChecksAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
+        int start, int end, CancellationToken cancellationToken)
+    {
+        for (var i = start; i < end; i++)
+            if (changes[i].Plan.Cascades(changes[i].Change))
+            {
+                await ExecuteTextAsync(target, transaction, "SET foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+    }
+
+    /// <summary>
+    /// A statement that deletes or re-keys a row other tables' rows reference with ON DELETE/UPDATE CASCADE or SET NULL,
+    /// when the source does not log what those actions changed (MariaDB, MySQL before 9.6): it runs with the target's
+    /// foreign key checks on, so the target's foreign keys do to its rows what the source's did. Every other write runs
+    /// with them off, so the order changes are written in never trips a foreign key.
+    /// </summary>
+    private static void Cascading(StringBuilder sql, TableApplyPlan plan, RowChange change, Action statement, string after = "")
+    {
+        var cascades = plan.Cascades(change);
+        if (cascades) sql.Append("SET foreign_key_checks = 1;\n");
+        statement();
+        sql.Append(after);
+        if (cascades) sql.Append(after.Length == 0 ? ";\nSET foreign_key_checks = 0" : "SET foreign_key_checks = 0;\n");
     }
 
     private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, List<long>? counts,

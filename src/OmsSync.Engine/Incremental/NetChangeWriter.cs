@@ -54,6 +54,9 @@ internal sealed class NetChangeWriter
             _skip--;
             return false;
         }
+        // A delete or key change whose foreign key actions the target performs must run alone, in its place.
+        foreach (var (plan, change) in changes)
+            if (plan.Cascades(change)) return false;
         var tables = Fold(changes);
         if (tables is null) return false;
         foreach (var plan in tables.Keys)

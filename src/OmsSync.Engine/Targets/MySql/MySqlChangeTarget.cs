@@ -23,8 +23,15 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
     /// <summary>The target server, for work beside the applier (DDL synchronization).</summary>
     public MySqlEndpoint Endpoint => target;
 
-    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
-        new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
+    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Changes are written with the foreign key checks off: the order they are written in never trips one, and the
+        // target's cascades act only where the applier asks for them (see ChangeApplier).
+        await using (var command = new MySqlCommand("SET SESSION foreign_key_checks = 0", connection))
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new Session(this, connection);
+    }
 
     public async Task<int> LanesAsync(ITargetSession first, int writeConcurrency, CancellationToken cancellationToken)
     {
