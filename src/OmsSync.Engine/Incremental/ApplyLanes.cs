@@ -44,13 +44,13 @@ internal sealed class ApplyLanes : IAsyncDisposable
     /// Opens the lanes beside the runner's target connection (lane 0). When no lane row is ahead of the
     /// checkpoint, all are history and are deleted; otherwise they are kept, and those ahead drive <see cref="AlreadyApplied"/>.
     /// </summary>
-    public static async Task<ApplyLanes> OpenAsync(MySqlEndpoint endpoint, MySqlConnection first, string task, Direction direction, int writeConcurrency,
+    public static async Task<ApplyLanes> OpenAsync(MySqlEndpoint endpoint, MySqlConnection first, MigrationTask task, Direction direction, int writeConcurrency,
         BinlogPosition checkpoint, CancellationToken cancellationToken)
     {
-        var lanes = await CheckpointStore.ReadLanesAsync(first, task, direction, cancellationToken).ConfigureAwait(false);
+        var lanes = await CheckpointStore.ReadLanesAsync(first, task.OmsKey, direction, cancellationToken).ConfigureAwait(false);
         var ahead = lanes.Where(l => CheckpointPosition.Compare(l.Position, checkpoint) > 0).ToList();
         if (ahead.Count == 0 && lanes.Count > 0)
-            await CheckpointStore.DeleteLanesAsync(first, task, direction, cancellationToken).ConfigureAwait(false);
+            await CheckpointStore.DeleteLanesAsync(first, task.OmsKey, direction, cancellationToken).ConfigureAwait(false);
         var count = Math.Clamp(writeConcurrency, 1, MaxLanes);
         if (count > 1 && !await CanReadCommittedAsync(first, cancellationToken).ConfigureAwait(false))
             count = 1; // statement-based binlog on the target: READ COMMITTED writes cannot be logged
@@ -73,7 +73,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
                 if (connections[i] is { } opened) await opened.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new ApplyLanes(connections, connections.Select(_ => new ChangeApplier(task, direction)).ToArray(), ahead);
+        return new ApplyLanes(connections, connections.Select(_ => new ChangeApplier(task.Name, direction)).ToArray(), ahead);
     }
 
     private static async Task<bool> CanReadCommittedAsync(MySqlConnection connection, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
     /// progress rows, then lane 0 with <paramref name="checkpoint"/>. False when lanes waited on each other
     /// and nothing was committed: apply the batch in one lane instead.
     /// </summary>
-    public async Task<bool> ApplyAsync(List<(TableApplyPlan, BinlogRowChange)>[] split, string task, Direction direction, BinlogPosition end,
+    public async Task<bool> ApplyAsync(List<(TableApplyPlan, BinlogRowChange)>[] split, string taskKey, Direction direction, BinlogPosition end,
         Func<MySqlConnection, MySqlTransaction, Task> checkpoint, Action<List<ConflictRecord>> record, CancellationToken cancellationToken)
     {
         var transactions = new MySqlTransaction?[Count];
@@ -147,7 +147,7 @@ internal sealed class ApplyLanes : IAsyncDisposable
             }
             await Task.WhenAll(Enumerable.Range(1, Count - 1).Where(lane => split[lane].Count > 0).Select(async lane =>
             {
-                await CheckpointStore.WriteLaneAsync(_connections[lane], transactions[lane]!, task, direction, lane, Count, end, cancellationToken).ConfigureAwait(false);
+                await CheckpointStore.WriteLaneAsync(_connections[lane], transactions[lane]!, taskKey, direction, lane, Count, end, cancellationToken).ConfigureAwait(false);
                 await transactions[lane]!.CommitAsync(cancellationToken).ConfigureAwait(false);
                 record(conflicts[lane]);
             })).ConfigureAwait(false);

@@ -43,7 +43,7 @@ public sealed class IncrementalRunner
 
     public IncrementalRunner(MySqlEndpoint source, string sourcePassword, MySqlEndpoint target, MigrationTask task, Direction direction,
         StateStore store, Action<string> log)
-        : this(source, sourcePassword, new MySqlTargetApplier(target, task.Name, direction), task, direction, store, log)
+        : this(source, sourcePassword, new MySqlTargetApplier(target, task, direction), task, direction, store, log)
     {
     }
 
@@ -114,7 +114,7 @@ public sealed class IncrementalRunner
     {
         var tables = taskTables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, stop.Token);
+        var heartbeat = SourceHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(1), _log, stop.Token);
         // Spill files of a worker that was killed: nothing will read them again.
         if (Directory.Exists(_spillDirectory)) Directory.Delete(_spillDirectory, recursive: true);
         try
@@ -203,7 +203,7 @@ public sealed class IncrementalRunner
         var rules = new TaskRules(_task);
         var planner = new DdlPlanner(rules, _task.IncrementalDdl, _task.OnlineDdlTool, _direction == Direction.Reverse);
         // Shapes are worked out on the forward direction's target, where OmsSync keeps its own database already.
-        var scratch = new SchemaScratch(_direction == Direction.Forward ? target : _source, _task.Name, _direction);
+        var scratch = new SchemaScratch(_direction == Direction.Forward ? target : _source, _task.OmsKey, _direction);
         return new DdlTracker(_task.Name, _direction, planner, rules, _task.IncrementalDdl && _direction == Direction.Forward, _history, scratch, _source, tables, _log);
     }
 
@@ -219,7 +219,7 @@ public sealed class IncrementalRunner
         var lastCheckpointWrite = TimeSpan.Zero;
         long rowsAtReport = 0, transactionsAtReport = 0;
         DateTimeOffset? lastCommit = checkpoint.SourceCommit;
-        var commitClock = new CommitClock(_task.Name);
+        var commitClock = new CommitClock(_task.OmsKey);
         TableApplyPlan? PlanOf(BinlogRowChange row)
         {
             if (!tables.TryGetValue((row.Database, row.Table), out var table)) return null;
@@ -276,7 +276,7 @@ public sealed class IncrementalRunner
                 lastCommit = commitClock.CommitTimeOf(transaction);
                 if (_startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
-                if (LoopFilter.AppliedByOtherDirection(transaction, _task.Name, _direction)) continue;
+                if (LoopFilter.AppliedByOtherDirection(transaction, _task.OmsKey, _direction)) continue;
                 if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<BinlogDdlChange>().Any(d => DdlTouches(d, tables))) pausing = transaction;
                 if (transaction.SpilledChanges > 0)
                     _log($"applying {transaction.Gtid ?? transaction.EndPosition.ToString()}: {transaction.Changes.Count:N0} changes, {transaction.SpilledChanges:N0} of them spilled to disk, in one target transaction");
@@ -324,8 +324,8 @@ public sealed class IncrementalRunner
                 (changes, rowFilter) = (all, null); // filtered already
                 var position = last.EndPosition;
                 var commit = lastCommit;
-                applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.Name, _direction, position,
-                    (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.Name, _direction, position, commit, counted.Count, cancellationToken),
+                applied = lanes.Split(all) is { } split && await lanes.ApplyAsync(split, _task.OmsKey, _direction, position,
+                    (connection, write) => CheckpointStore.WriteAsync(connection, write, _task.OmsKey, _direction, position, commit, counted.Count, cancellationToken),
                     _conflicts.Record, cancellationToken).ConfigureAwait(false);
                 if (!applied) unspread++;
                 if (applied)

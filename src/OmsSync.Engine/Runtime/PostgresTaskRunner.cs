@@ -143,7 +143,7 @@ internal sealed class PostgresTaskRunner
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
         {
             var runner = new IncrementalRunner(source, _catalog.GetPassword(source.Source.Name),
-                new PostgresTargetApplier(target, _task.Name, _direction, PostgresTargetApplier.Migrated(objects.Tables),
+                new PostgresTargetApplier(target, _task, _direction, PostgresTargetApplier.Migrated(objects.Tables),
                     bidirectional: _task.Topology == Topology.Bidirectional), _task, _direction, _store, _log);
             incremental = new IncrementalPhase(token => runner.EnsureStartAsync(objects.Tables, token), runner.MarkFullCopyEndAsync,
                 async token => await (await ReverseOutOfPostgresAsync(target, source, objects.Tables, token).ConfigureAwait(false)).EnsureStartAsync(token).ConfigureAwait(false),
@@ -222,7 +222,7 @@ internal sealed class PostgresTaskRunner
             await EnsureReverseStartedAsync(async token =>
             {
                 await using var connection = await source.OpenAsync(token).ConfigureAwait(false);
-                return await PostgresCheckpointStore.ExistsAsync(connection, _task.Name, Direction.Reverse, token).ConfigureAwait(false);
+                return await PostgresCheckpointStore.ExistsAsync(connection, _task.OmsKey, Direction.Reverse, token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             await runner.RunAsync(tables, cancellationToken).ConfigureAwait(false);
         }
@@ -260,7 +260,7 @@ internal sealed class PostgresTaskRunner
         await using (var connection = await mysql.OpenAsync(cancellationToken).ConfigureAwait(false))
             reading = await ReverseTablesAsync(new MySqlSchemaReader(connection), forward, cancellationToken).ConfigureAwait(false);
         var shapes = forward.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
-        var runner = new IncrementalRunner(mysql, _catalog.GetPassword(mysql.Source.Name), new PostgresTargetApplier(postgres, _task.Name, Direction.Reverse, shapes, bidirectional: true),
+        var runner = new IncrementalRunner(mysql, _catalog.GetPassword(mysql.Source.Name), new PostgresTargetApplier(postgres, _task, Direction.Reverse, shapes, bidirectional: true),
             _task, Direction.Reverse, _store, _log);
         return (runner, reading);
     }

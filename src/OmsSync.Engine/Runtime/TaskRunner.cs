@@ -149,7 +149,7 @@ public sealed class TaskRunner
         await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             await Targets.MySql.OmsControlSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (await Targets.MySql.CheckpointStore.ReadAsync(connection, _task.Name, Direction.Reverse, cancellationToken).ConfigureAwait(false) is null)
+            if (await Targets.MySql.CheckpointStore.ReadAsync(connection, _task.OmsKey, Direction.Reverse, cancellationToken).ConfigureAwait(false) is null)
                 throw new Errors.OmsException("ReverseNotReady", Errors.OmsErrorKind.InvalidState, _task.Name,
                     $"The reverse direction of task '{_task.Name}' has no start position yet: it is recorded when the forward direction enters its incremental phase. " +
                     "Wait for Get-OmsTask to show the forward direction in phase Incremental, then run Enable-OmsReverse.");

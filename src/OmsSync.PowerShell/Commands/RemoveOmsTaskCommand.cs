@@ -8,8 +8,9 @@ using OmsSync.PowerShell.Internal;
 namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
-/// Deletes tasks with their runtime state and conflict log. Refuses while a worker runs a task unless
-/// -Force, which stops the workers first. The databases are not touched.
+/// Deletes tasks with their runtime state and conflict log, and what each left in the `oms` control tables of its
+/// servers (a server that cannot be reached is named in a warning, with what stays there). Refuses while a worker
+/// runs a task unless -Force, which stops the workers first. The migrated databases are not touched.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -46,12 +47,18 @@ public sealed class RemoveOmsTaskCommand : PSCmdlet, IDisposable
                     continue;
                 }
                 var what = running.Count > 0 ? $"Stop the running worker(s) ({string.Join(", ", running)}) and remove task" : "Remove task";
+                what += $", deleting its rows in `oms` on '{task.Source}' and '{task.Target}'";
                 if (service.DataSources.Get(task.Source).Kind == DataSourceKind.PostgreSql)
                     what += $", dropping its replication slot and publication on '{task.Source}'";
                 if (!ShouldProcess($"{task.Name} ({task.Source} -> {task.Target})", what))
                     continue;
                 if (running.All(direction => StopWorker(task.Name, direction)) && ReleaseSource(task.Name))
+                {
+                    // Rows left behind cannot mislead a later task of the same name (they carry this incarnation's key): say what stays, and remove.
+                    foreach (var left in _session.Wait(token => service.ForgetOnServersAsync(task.Name, token)))
+                        WriteWarning($"Task '{task.Name}' left {left.What}: {left.Reason} Delete them when the server is back, or leave them: no other task reads them.");
                     service.Tasks.Remove(task.Name);
+                }
             }
             catch (OmsException e)
             {

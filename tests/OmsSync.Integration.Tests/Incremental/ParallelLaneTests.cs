@@ -43,7 +43,7 @@ public sealed class ParallelLaneTests
         Assert.InRange(laneOne.Count, 5, 35); // the key hash spreads rows over both lanes
         await TestServers.ExecuteAsync(h.Target, $"""
             DELETE FROM acc WHERE id IN ({string.Join(",", laneOne)});
-            INSERT INTO oms.checkpoints (task, direction, position, transactions) VALUES ('{task.Name}', 'Forward/1of2', '{CheckpointPosition.Serialize(end).Replace("'", "''")}', 0);
+            INSERT INTO oms.checkpoints (task, direction, position, transactions) VALUES ('{task.OmsKey}', 'Forward/1of2', '{CheckpointPosition.Serialize(end).Replace("'", "''")}', 0);
             """, target);
 
         h.Service.StartWorker(task.Name, Direction.Forward);

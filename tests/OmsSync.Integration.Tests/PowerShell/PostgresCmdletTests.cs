@@ -41,7 +41,8 @@ public sealed class PostgresCmdletTests(PowerShellSession ps) : IClassFixture<Po
         var task = PowerShellSession.Unique("t");
         ps.Run("param($T, $S, $G) New-OmsTask $T -Source $S -Target $G -Include 'public.*' -MigrationType Full,Incremental",
             new Hashtable { ["T"] = task, ["S"] = source, ["G"] = target });
-        var name = Engine.Sources.Postgres.ReplicationObjects.Name(task, Engine.Model.Direction.Forward);
+        var stored = (Engine.Model.MigrationTask)ps.Run("param($T) [OmsSync.Engine.Runtime.OmsService]::Open().Tasks.Get($T)", new Hashtable { ["T"] = task }).Single().BaseObject;
+        var name = Engine.Sources.Postgres.ReplicationObjects.Name(stored, Engine.Model.Direction.Forward);
         TestPostgres.ExecuteAsync($"CREATE PUBLICATION {name}").GetAwaiter().GetResult();
         TestPostgres.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{name}', 'pgoutput')").GetAwaiter().GetResult();
 

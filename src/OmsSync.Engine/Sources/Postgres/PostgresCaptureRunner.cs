@@ -57,7 +57,7 @@ internal sealed class PostgresCaptureRunner
         _log = log;
         _tables = tables;
         _shaped = shaped;
-        _name = ReplicationObjects.Name(task.Name, direction);
+        _name = ReplicationObjects.Name(task, direction);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ internal sealed class PostgresCaptureRunner
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        if (await CheckpointStore.ReadStoredAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
+        if (await CheckpointStore.ReadStoredAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false) is not null) return;
         if (_task.StartTimestamp is not null)
             _log("-StartTimestamp does not apply to a PostgreSQL source: reading starts where the replication slot is created");
         await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +97,7 @@ internal sealed class PostgresCaptureRunner
             "SELECT lsn FROM pg_create_logical_replication_slot($1, 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", source);
         slot.Parameters.AddWithValue(_name);
         var start = (NpgsqlLogSequenceNumber)(await slot.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        await CheckpointStore.WriteAsync(target, null, _task.Name, _direction, LsnPosition.Serialize(start), null, 0, cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.WriteAsync(target, null, _task.OmsKey, _direction, LsnPosition.Serialize(start), null, 0, cancellationToken).ConfigureAwait(false);
         _log($"incremental start recorded at {start} (replication slot and publication {_name})");
     }
 
@@ -106,7 +106,7 @@ internal sealed class PostgresCaptureRunner
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        return await CheckpointStore.ReadStoredAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false) is not null;
+        return await CheckpointStore.ReadStoredAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>After the full copy: changes committed up to the source's present WAL position are replayed idempotently.</summary>
@@ -119,13 +119,13 @@ internal sealed class PostgresCaptureRunner
         await using (var command = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()", source))
             end = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await CheckpointStore.SetCatchUpAsync(target, _task.Name, _direction, LsnPosition.Serialize(end), cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.SetCatchUpAsync(target, _task.OmsKey, _direction, LsnPosition.Serialize(end), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = PostgresHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, stop.Token);
+        var heartbeat = PostgresHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(3), _log, stop.Token);
         try
         {
             await Reconnecting.RunAsync(StreamAsync, IsTransient, _runtime, _task.Name, _direction, _log, stop.Token).ConfigureAwait(false);
@@ -140,7 +140,7 @@ internal sealed class PostgresCaptureRunner
     private async Task StreamAsync(CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var checkpoint = await CheckpointStore.ReadStoredAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false)
+        var checkpoint = await CheckpointStore.ReadStoredAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false)
             ?? throw new OmsException("CheckpointMissing", OmsErrorKind.InvalidState, _task.Name,
                 $"Task '{_task.Name}' has no incremental checkpoint on the target. Start it with Start-OmsForward, which records one.");
         var start = LsnPosition.Parse(checkpoint.Position);
@@ -253,7 +253,7 @@ internal sealed class PostgresCaptureRunner
                 foreach (var transaction in batch)
                 {
                     var pieced = piecedIsOther is not null;
-                    var other = piecedIsOther == true || transaction.Changes.Any(c => LoopFilter.IsMarkerOfOtherDirection(c, _task.Name, _direction));
+                    var other = piecedIsOther == true || transaction.Changes.Any(c => LoopFilter.IsMarkerOfOtherDirection(c, _task.OmsKey, _direction));
                     piecedIsOther = transaction.Continues ? other : null;
                     if (transaction.IsHeartbeat || other) continue;
                     own.Add(transaction);
@@ -286,7 +286,7 @@ internal sealed class PostgresCaptureRunner
                         progress.Applied(rows, 0, null);
                         continue;
                     }
-                    await CheckpointStore.WriteAsync(target, write.Transaction, _task.Name, _direction, LsnPosition.Serialize(last.End), write.LastCommit,
+                    await CheckpointStore.WriteAsync(target, write.Transaction, _task.OmsKey, _direction, LsnPosition.Serialize(last.End), write.LastCommit,
                         write.Transactions, cancellationToken).ConfigureAwait(false);
                     await write.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     await write.Transaction.DisposeAsync().ConfigureAwait(false);

@@ -8,9 +8,9 @@ using OmsSync.Engine.Sources.MySql;
 namespace OmsSync.Engine.Targets.MySql;
 
 /// <summary>A MySQL-family server as the target of incremental synchronization: <see cref="ChangeApplier"/>, parallel lanes and `oms`.`checkpoints`.</summary>
-internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Direction direction) : ITargetApplier
+internal sealed class MySqlTargetApplier(MySqlEndpoint target, MigrationTask task, Direction direction) : ITargetApplier
 {
-    private readonly ChangeApplier _applier = new(task, direction);
+    private readonly ChangeApplier _applier = new(task.Name, direction);
 
     public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
         new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
@@ -34,7 +34,7 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
             CheckpointStore.SetCatchUpAsync(connection, owner.TaskName, owner.Direction, until, cancellationToken);
 
         public async Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
-            await ApplyLanes.OpenAsync(owner.Endpoint, connection, owner.TaskName, owner.Direction, writeConcurrency, checkpoint, cancellationToken).ConfigureAwait(false);
+            await ApplyLanes.OpenAsync(owner.Endpoint, connection, owner.Task, owner.Direction, writeConcurrency, checkpoint, cancellationToken).ConfigureAwait(false);
 
         public async Task<ITargetWrite> BeginAsync(CancellationToken cancellationToken) =>
             new Write(owner, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
@@ -60,6 +60,8 @@ internal sealed class MySqlTargetApplier(MySqlEndpoint target, string task, Dire
         public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 
-    private string TaskName => task;
+    /// <summary>The key of the task's rows in `oms` (<see cref="MigrationTask.OmsKey"/>).</summary>
+    private string TaskName => task.OmsKey;
+    private MigrationTask Task => task;
     private Direction Direction => direction;
 }

@@ -16,14 +16,14 @@ namespace OmsSync.Engine.Targets.Postgres;
 internal sealed class PostgresTargetApplier : ITargetApplier
 {
     private readonly PostgresEndpoint _target;
-    private readonly string _task;
+    private readonly MigrationTask _task;
     private readonly Direction _direction;
     private readonly Dictionary<string, TableSchema> _shapes;
     private readonly bool _marksFirst;
 
     /// <param name="shapes">Each source table's (by "db.table") PostgreSQL table: the one schema migration makes, or the one found.</param>
     /// <param name="bidirectional">The task's other direction reads this database: every transaction starts with the direction's marker.</param>
-    public PostgresTargetApplier(PostgresEndpoint target, string task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes, bool bidirectional)
+    public PostgresTargetApplier(PostgresEndpoint target, MigrationTask task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes, bool bidirectional)
     {
         _target = target;
         _task = task;
@@ -40,7 +40,7 @@ internal sealed class PostgresTargetApplier : ITargetApplier
     {
         var connection = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var plans = new Dictionary<TableApplyPlan, PostgresTablePlan>(ReferenceEqualityComparer.Instance);
-        var applier = new PostgresChangeApplier(_task, _direction,
+        var applier = new PostgresChangeApplier(_task.Name, _direction,
             plan => plans.TryGetValue(plan, out var planned) ? planned : plans[plan] = new PostgresTablePlan(plan, _shapes[plan.Table.Mapping.Source]));
         return new Session(this, connection, applier);
     }
@@ -51,16 +51,16 @@ internal sealed class PostgresTargetApplier : ITargetApplier
 
         public async Task<Checkpoint?> ReadCheckpointAsync(CancellationToken cancellationToken)
         {
-            var stored = await PostgresCheckpointStore.ReadAsync(connection, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
+            var stored = await PostgresCheckpointStore.ReadAsync(connection, owner._task.OmsKey, owner._direction, cancellationToken).ConfigureAwait(false);
             return stored is null ? null : new Checkpoint(CheckpointPosition.Parse(stored.Position),
                 stored.CatchUpUntil is null ? null : CheckpointPosition.Parse(stored.CatchUpUntil), stored.Transactions, stored.SourceCommit);
         }
 
         public Task WriteStartAsync(BinlogPosition start, CancellationToken cancellationToken) =>
-            PostgresCheckpointStore.WriteAsync(connection, null, owner._task, owner._direction, CheckpointPosition.Serialize(start), null, 0, cancellationToken);
+            PostgresCheckpointStore.WriteAsync(connection, null, owner._task.OmsKey, owner._direction, CheckpointPosition.Serialize(start), null, 0, cancellationToken);
 
         public Task SetCatchUpAsync(BinlogPosition until, CancellationToken cancellationToken) =>
-            PostgresCheckpointStore.SetCatchUpAsync(connection, owner._task, owner._direction, CheckpointPosition.Serialize(until), cancellationToken);
+            PostgresCheckpointStore.SetCatchUpAsync(connection, owner._task.OmsKey, owner._direction, CheckpointPosition.Serialize(until), cancellationToken);
 
         public Task<ApplyLanes?> OpenLanesAsync(int writeConcurrency, BinlogPosition checkpoint, CancellationToken cancellationToken) =>
             Task.FromResult<ApplyLanes?>(null); // one lane: parallel lanes are a MySQL-family target's
@@ -70,7 +70,7 @@ internal sealed class PostgresTargetApplier : ITargetApplier
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             // The direction's marker leads the transaction, so the other direction, reading a large one in pieces, knows it from the first.
             if (owner._marksFirst)
-                await PostgresCheckpointStore.MarkAsync(connection, transaction, owner._task, owner._direction, cancellationToken).ConfigureAwait(false);
+                await PostgresCheckpointStore.MarkAsync(connection, transaction, owner._task.OmsKey, owner._direction, cancellationToken).ConfigureAwait(false);
             return new Write(owner, connection, applier, transaction);
         }
 
@@ -88,7 +88,7 @@ internal sealed class PostgresTargetApplier : ITargetApplier
 
         public async Task CommitAsync(BinlogPosition end, DateTimeOffset? sourceCommit, long transactions, CancellationToken cancellationToken)
         {
-            await PostgresCheckpointStore.WriteAsync(connection, transaction, owner._task, owner._direction, CheckpointPosition.Serialize(end), sourceCommit,
+            await PostgresCheckpointStore.WriteAsync(connection, transaction, owner._task.OmsKey, owner._direction, CheckpointPosition.Serialize(end), sourceCommit,
                 transactions, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
