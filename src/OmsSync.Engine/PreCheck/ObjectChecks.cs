@@ -24,10 +24,11 @@ public static class ObjectChecks
         }
         catch (OmsException e)
         {
-            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            results.Add(RuleChecks.Failed(e, task));
             return results;
         }
         results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        results.AddRange(RuleChecks.Unmatched(task, objects));
         if (objects.Tables.Count == 0 && objects.Views.Count == 0)
         {
             results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table or view on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
@@ -63,10 +64,12 @@ public static class ObjectChecks
 
     private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
     {
+        if (Rules.RowFilterCheck.Problem(filter, postgres: false) is { } problem)
+            return CheckResult.Fail("RowFilter", Rules.RowFilterCheck.Describe(table.Mapping.Source, filter, problem), table.Mapping.Source);
         try
         {
             await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await Connections.SingleStatement.For(command, carriesUserText: true).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
         }
         catch (MySqlException e)
@@ -89,7 +92,7 @@ public static class ObjectChecks
         try
         {
             await using var command = new MySqlCommand("SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1", target);
-            command.Parameters.AddWithValue("@t", task.Name);
+            command.Parameters.AddWithValue("@t", task.OmsKey);
             command.Parameters.AddWithValue("@s", mapping.Source);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }

@@ -51,10 +51,11 @@ public static class PostgresObjectChecks
         }
         catch (OmsException e)
         {
-            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            results.Add(RuleChecks.Failed(e, task));
             return results;
         }
         results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        results.AddRange(RuleChecks.Unmatched(task, objects));
         if (objects.Tables.Count == 0)
         {
             results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
@@ -110,14 +111,26 @@ public static class PostgresObjectChecks
 
     private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
     {
-        var from = source is NpgsqlConnection
+        var pg = source is NpgsqlConnection;
+        if (Rules.RowFilterCheck.Problem(filter, pg) is { } problem)
+            return CheckResult.Fail("RowFilter", Rules.RowFilterCheck.Describe(table.Mapping.Source, filter, problem), table.Mapping.Source);
+        var from = pg
             ? PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)
             : MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
         try
         {
-            await using var command = source.CreateCommand();
-            command.CommandText = $"SELECT 1 FROM {from} WHERE ({filter}) LIMIT 0";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var sql = $"SELECT 1 FROM {from} WHERE ({filter}) LIMIT 0";
+            if (source is NpgsqlConnection postgres)
+            {
+                await using var check = Connections.SingleStatement.For(new NpgsqlCommand(sql, postgres));
+                await Connections.PostgresReadOnly.RunAsync(postgres, transaction => { check.Transaction = transaction; return check.ExecuteNonQueryAsync(cancellationToken); },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var command = new MySqlCommand(sql, (MySqlConnection)source);
+                await Connections.SingleStatement.For(command, carriesUserText: true).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
             return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
         }
         catch (DbException e)
@@ -186,7 +199,7 @@ public static class PostgresObjectChecks
             : "SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1";
         var t = chunks.CreateParameter();
         t.ParameterName = pg ? "" : "@t";
-        t.Value = task.Name;
+        t.Value = task.OmsKey;
         var s = chunks.CreateParameter();
         s.ParameterName = pg ? "" : "@s";
         s.Value = mapping.Source;

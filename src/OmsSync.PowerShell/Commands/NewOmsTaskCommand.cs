@@ -121,6 +121,7 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
         var renames = options.Renames(Rename);
         var filters = options.RowFilters(RowFilter);
         var columns = options.Columns(Column);
+        options.CheckTables(include, exclude, filters, columns, service.DataSources.Find(Source)?.Kind == DataSourceKind.PostgreSql);
         if (Column is { Count: 0 })
             options.Fail("InvalidColumnValue", nameof(Column), "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
         var types = TaskSettings.CheckMigrationTypes(options, MigrationType, Topology);

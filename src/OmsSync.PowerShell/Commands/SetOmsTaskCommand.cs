@@ -122,6 +122,9 @@ public sealed class SetOmsTaskCommand : PSCmdlet, IDisposable
             if (bound.ContainsKey(nameof(Rename))) changed = changed with { Renames = options.Renames(Rename) };
             if (bound.ContainsKey(nameof(RowFilter))) changed = changed with { RowFilters = options.RowFilters(RowFilter) };
             if (bound.ContainsKey(nameof(Column))) changed = changed with { Columns = options.Columns(Column) };
+            if (objectChanges.Count > 0)
+                options.CheckTables(changed.Include, changed.Exclude, changed.RowFilters, changed.Columns,
+                    service.DataSources.Find(changed.Source)?.Kind == DataSourceKind.PostgreSql);
             if (bound.ContainsKey(nameof(MigrationType)))
                 changed = changed with { MigrationTypes = TaskSettings.CheckMigrationTypes(options, MigrationType ?? [], task.Topology) };
             if (bound.ContainsKey(nameof(StartTimestamp))) changed = changed with { StartTimestamp = TaskSettings.Timestamp(StartTimestamp) };

@@ -22,17 +22,17 @@ internal sealed class TaskOptions
     public void Fail(string errorId, string parameter, string message) =>
         _errors.Add(OmsErrors.InvalidArgument(errorId, parameter, _task, message));
 
-    /// <summary>Object patterns: `db.table`, wildcards allowed in either part (`shop.*`, `sales_*.order?`).</summary>
+    /// <summary>Object patterns: `db.table`, wildcards allowed in either part (`shop.*`, `sales_*.order?`), a part in back-quotes literal.</summary>
     public IReadOnlyList<string> Patterns(string parameter, string[]? values)
     {
         var list = new List<string>();
         foreach (var raw in values ?? [])
         {
             var value = raw?.Trim() ?? "";
-            var parts = value.Split('.');
-            if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
+            if (!Engine.Rules.ObjectPattern.IsTableRule(value))
                 Fail($"Invalid{parameter}Pattern", parameter,
-                    $"-{parameter} '{raw}' is not of the form 'database.table'. Name the table with its database, e.g. 'shop.orders', or all of a database's tables with 'shop.*'.");
+                    $"-{parameter} '{raw}' is not of the form 'database.table'. Name the table with its database, e.g. 'shop.orders', or all of a database's tables with 'shop.*'; " +
+                    "back-quote a name that holds a dot, a wildcard or a back-quote (doubled inside), e.g. '`my.db`.*'.");
             else
                 list.Add(value);
         }
@@ -86,6 +86,18 @@ internal sealed class TaskOptions
             result[key] = condition;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Each row filter is one condition on its table's columns (no statement separator, subquery, comment or variable),
+    /// and every -RowFilter and -Column key is a table the task's -Include and -Exclude select.
+    /// </summary>
+    public void CheckTables(IReadOnlyList<string> include, IReadOnlyList<string> exclude, IReadOnlyDictionary<string, string> filters,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> columns, bool postgresSource)
+    {
+        if (include.Count == 0) return; // the rules are wrong already: said elsewhere
+        foreach (var (_, errorId, message) in Engine.Rules.RowFilterCheck.ProblemsOf(include, exclude, filters, columns.Keys, postgresSource))
+            Fail(errorId, errorId.StartsWith("Column", StringComparison.Ordinal) ? "Column" : "RowFilter", message);
     }
 
     /// <summary>-Column: keys `db.table`, values the columns to migrate as string[] or a comma-separated string.</summary>
