@@ -186,9 +186,10 @@ public sealed class IncrementalRunner
             await using var lanes = await target.OpenLanesAsync(_task.WriteConcurrency, checkpoint.Position, failed.Token).ConfigureAwait(false);
             await ApplyLoopAsync(target, lanes, filterSource, tables, ddl, checkpoint, queue.Reader, failed.Token).ConfigureAwait(false);
         }
-        catch (ChannelClosedException e) when (e.InnerException is not null)
+        // The reader's failure arrives wrapped (ReadAsync) or as it was thrown (WaitToReadAsync).
+        catch (Exception e) when (!ReferenceEquals(Translate(e), e))
         {
-            throw Translate(e.InnerException);
+            throw Translate(e);
         }
         finally
         {
@@ -439,6 +440,7 @@ public sealed class IncrementalRunner
 
     private Exception Translate(Exception e) => e switch
     {
+        ChannelClosedException { InnerException: { } inner } => Translate(inner),
         BinlogServerException b when b.IsBinlogUnavailable => new OmsException("BinlogPurged", OmsErrorKind.InvalidState, _task.Name,
             $"The source no longer has the binlog the task's checkpoint points to ({b.ServerMessage}). Changes since then are lost to this task: " +
             "run a new full migration (Remove-OmsTask, then New-OmsTask with Full), and keep binlogs longer (expire_logs_days / binlog_expire_logs_seconds).", e),

@@ -20,8 +20,9 @@ public sealed class PrivateServers : IDisposable
             : Path.Combine(dir.FullName, "scripts", "servers.sh");
     }
 
-    public ServerAddress StartMariaDb(string name, int serverId) =>
-        Parse(Run("start-mariadb", name, FreePort().ToString(), serverId.ToString()));
+    /// <param name="binlog">False starts the server without a binlog.</param>
+    public ServerAddress StartMariaDb(string name, int serverId, bool binlog = true) =>
+        Parse(Run("start-mariadb", name, FreePort().ToString(), serverId.ToString(), binlog ? "binlog" : "nobinlog"));
 
     public ServerAddress Restart(string name) => Parse(Run("restart-mariadb", name));
 
