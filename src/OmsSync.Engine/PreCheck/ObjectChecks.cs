@@ -62,23 +62,10 @@ public static class ObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
-    {
-        if (Rules.RowFilterCheck.Problem(filter, postgres: false) is { } problem)
-            return CheckResult.Fail("RowFilter", Rules.RowFilterCheck.Describe(table.Mapping.Source, filter, problem), table.Mapping.Source);
-        try
-        {
-            await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
-            await Connections.SingleStatement.For(command, carriesUserText: true).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
-        }
-        catch (MySqlException e)
-        {
-            return CheckResult.Fail("RowFilter",
-                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
-                table.Mapping.Source);
-        }
-    }
+    private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken) =>
+        await SourceReadiness.RowFilterFailureAsync(source, table.Mapping, cancellationToken).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("RowFilter", failure, table.Mapping.Source)
+            : CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
 
     private static async Task<bool> HasRowsAsync(MySqlConnection target, TableMapping mapping, CancellationToken cancellationToken)
     {

@@ -109,37 +109,12 @@ public static class PostgresObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
-    {
-        var pg = source is NpgsqlConnection;
-        if (Rules.RowFilterCheck.Problem(filter, pg) is { } problem)
-            return CheckResult.Fail("RowFilter", Rules.RowFilterCheck.Describe(table.Mapping.Source, filter, problem), table.Mapping.Source);
-        var from = pg
-            ? PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)
-            : MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
-        try
-        {
-            var sql = $"SELECT 1 FROM {from} WHERE ({filter}) LIMIT 0";
-            if (source is NpgsqlConnection postgres)
-            {
-                await using var check = Connections.SingleStatement.For(new NpgsqlCommand(sql, postgres));
-                await Connections.PostgresReadOnly.RunAsync(postgres, transaction => { check.Transaction = transaction; return check.ExecuteNonQueryAsync(cancellationToken); },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await using var command = new MySqlCommand(sql, (MySqlConnection)source);
-                await Connections.SingleStatement.For(command, carriesUserText: true).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
-        }
-        catch (DbException e)
-        {
-            return CheckResult.Fail("RowFilter",
-                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
-                table.Mapping.Source);
-        }
-    }
+    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken) =>
+        await (source is NpgsqlConnection pg
+                ? SourceReadiness.RowFilterFailureAsync(pg, table.Mapping, cancellationToken)
+                : SourceReadiness.RowFilterFailureAsync((MySqlConnection)source, table.Mapping, cancellationToken)).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("RowFilter", failure, table.Mapping.Source)
+            : CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
 
     /// <summary>
     /// Per table: whether changes can be published with the before-images the task needs. A table without a primary

@@ -139,6 +139,7 @@ internal sealed class PostgresTaskRunner
     private async Task<Phases> IntoPostgresAsync(MySqlEndpoint source, PostgresEndpoint target, CancellationToken cancellationToken)
     {
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+        await PreCheck.SourceReadiness.EnsureAsync(source, _task, objects.Tables, cancellationToken).ConfigureAwait(false);
         IncrementalPhase? incremental = null;
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
         {
@@ -163,6 +164,7 @@ internal sealed class PostgresTaskRunner
         TaskObjects objects;
         await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
             objects = await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
+        await PreCheck.SourceReadiness.EnsureAsync(source, _task, objects.Tables, cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
         // The MySQL side of OmsSync works on the tables as they are to be on MySQL; the copy reads them as they are on PostgreSQL.
         var shaped = Sources.Postgres.MySqlShapes.Of(objects, target.Source.Kind, problems);

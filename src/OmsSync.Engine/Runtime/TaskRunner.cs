@@ -46,6 +46,7 @@ public sealed class TaskRunner
         if (await ResumeWithDdlAsync(catalog, runtime, source, target, cancellationToken).ConfigureAwait(false)) return;
         var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
         _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected");
+        await PreCheck.SourceReadiness.EnsureAsync(source, _task, objects.Tables, cancellationToken).ConfigureAwait(false);
 
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
         {

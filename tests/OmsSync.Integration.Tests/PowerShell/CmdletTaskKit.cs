@@ -70,11 +70,13 @@ public sealed record CmdletTask(PowerShellSession Ps, string Task, string Source
 
     public void Remove() => Run("Remove-OmsTask $T -Force -Confirm:$false -WarningAction SilentlyContinue; Remove-OmsDataSource $S, $G -Confirm:$false");
 
-    /// <summary>Removes the task and its data sources, then drops the test's databases on the suite's servers (source first, then target).</summary>
-    public async Task RemoveAsync(string sourceDatabase, string? targetDatabase = null)
+    /// <summary>Removes the task and its data sources, then drops the test's databases on the suite's servers (the target's is named like the source's unless given).</summary>
+    public async Task RemoveAsync(string? sourceDatabase, string? targetDatabase = null)
     {
         Remove();
-        await TestServers.ExecuteAsync(TestServers.MariaDbA, $"DROP DATABASE IF EXISTS `{sourceDatabase}`");
-        await TestServers.ExecuteAsync(TestServers.MariaDbB, $"DROP DATABASE IF EXISTS `{targetDatabase ?? sourceDatabase}`");
+        if (sourceDatabase is not null)
+            await TestServers.ExecuteAsync(TestServers.MariaDbA, $"DROP DATABASE IF EXISTS `{sourceDatabase}`");
+        if ((targetDatabase ?? sourceDatabase) is { } target)
+            await TestServers.ExecuteAsync(TestServers.MariaDbB, $"DROP DATABASE IF EXISTS `{target}`");
     }
 }

@@ -87,6 +87,8 @@ internal sealed class PostgresChunkSource : IChunkSource
         return ChunkPlanner.Between(boundaries);
     }
 
+    public Exception Translate(Exception error) => error is NpgsqlException n ? _endpoint.Translate(n) : error;
+
     public async Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken) =>
         new Reader(this, await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false));
 
