@@ -10,8 +10,9 @@ namespace OmsSync.Engine.Incremental;
 /// </summary>
 internal static class Reconnecting
 {
+    /// <param name="untilCancelled">Run the stream again when it ends (an incremental stream); false returns once it completes.</param>
     public static async Task RunAsync(Func<CancellationToken, Task> stream, Func<Exception, bool> isTransient, RuntimeStore runtime, string task, Direction direction,
-        Action<string> log, CancellationToken cancellationToken)
+        Action<string> log, CancellationToken cancellationToken, bool untilCancelled = true)
     {
         var backoff = TimeSpan.FromSeconds(1);
         while (true)
@@ -19,6 +20,7 @@ internal static class Reconnecting
             try
             {
                 await stream(cancellationToken).ConfigureAwait(false);
+                if (!untilCancelled) return;
             }
             catch (Exception e) when (isTransient(e) && !cancellationToken.IsCancellationRequested)
             {

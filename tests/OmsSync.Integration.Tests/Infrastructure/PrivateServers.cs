@@ -26,6 +26,14 @@ public sealed class PrivateServers : IDisposable
 
     public ServerAddress Restart(string name) => Parse(Run("restart-mariadb", name));
 
+    /// <summary>kill -9 the server (its data stays; <see cref="Restart"/> starts it again).</summary>
+    public void Kill(string name)
+    {
+        using var process = Process.GetProcessById(int.Parse(File.ReadAllText(Path.Combine(_root, name, "p.pid")).Trim()));
+        process.Kill();
+        process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
         try { Run("stop-all"); } catch (InvalidOperationException) { }

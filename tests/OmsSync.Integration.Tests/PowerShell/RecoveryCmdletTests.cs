@@ -11,12 +11,12 @@ namespace OmsSync.Integration.Tests.PowerShell;
 [Collection(PowerShellCollection.Name)]
 public sealed class RecoveryCmdletTests(PowerShellSession ps) : IClassFixture<PowerShellSession>
 {
-    /// <summary>A private source with app.t, and a running task copying it to the suite's second server, in its incremental phase.</summary>
-    private static async Task<(CmdletTask Task, string TargetDb)> StartAsync(PowerShellSession ps, ServerAddress source)
+    /// <summary>A private source with app.t, and a running task copying it to the target (the suite's second server), in its incremental phase.</summary>
+    private static async Task<(CmdletTask Task, string TargetDb)> StartAsync(PowerShellSession ps, ServerAddress source, ServerAddress? target = null)
     {
         await TestServers.ExecuteAsync(source, "CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO app.t VALUES (1, 1);");
         var targetDb = TestServers.UniqueName("recov");
-        var t = CmdletTask.Create(ps, "app.*", $"-Rename @{{ app = '{targetDb}' }} -MigrationType Schema,Full,Incremental", source: source);
+        var t = CmdletTask.Create(ps, "app.*", $"-Rename @{{ app = '{targetDb}' }} -MigrationType Schema,Full,Incremental", source: source, target: target);
         t.Run("$null = Start-OmsForward $T -Confirm:$false");
         t.WaitForPhase("Incremental");
         return (t, targetDb);
@@ -77,6 +77,35 @@ public sealed class RecoveryCmdletTests(PowerShellSession ps) : IClassFixture<Po
         finally
         {
             await t.RemoveAsync(null, targetDb);
+        }
+    }
+
+    [Fact]
+    public async Task AWorkerStartedWhileTheTargetIsDownWaitsForItInsteadOfFailingTheTask()
+    {
+        using var servers = new PrivateServers();
+        var source = servers.StartMariaDb("src", 714);
+        var target = servers.StartMariaDb("dst", 715);
+        var (t, targetDb) = await StartAsync(ps, source, target);
+        try
+        {
+            t.Run("Stop-OmsTask $T -Confirm:$false");
+            servers.Kill("dst");
+            t.Run("$null = Resume-OmsTask $T -Confirm:$false");
+            var waiting = t.WaitFor("the worker to wait for the target", s => s.Text("Message")?.StartsWith("Reconnecting") == true, seconds: 30);
+            Assert.Contains($"data source '{t.Target}'", waiting.Text("Message"));
+            await Task.Delay(3000);
+            Assert.Equal("Running", t.State().Text("Status"));
+
+            servers.Restart("dst");
+            await TestServers.ExecuteAsync(source, "INSERT INTO app.t VALUES (2, 2)");
+            t.WaitFor("the reconnect notice to go", s => s.Text("Message")?.StartsWith("Reconnecting") != true && s.Text("Phase") == "Incremental", seconds: 60);
+            await EngineHarness.WaitUntilAsync(() => Convert.ToInt64(TestServers.ScalarAsync(target, $"SELECT COUNT(*) FROM `{targetDb}`.t").Result) == 2,
+                TimeSpan.FromSeconds(60), "the row written while the target was down");
+        }
+        finally
+        {
+            t.Remove();
         }
     }
 
