@@ -3,7 +3,7 @@
 #   ./build.sh [build]        build the module (bin/module), the worker and the omssync host (bin/shell)
 #   ./build.sh test           start throwaway MariaDB and PostgreSQL servers, run every test, stop them
 #   ./build.sh demo           two throwaway MariaDB servers, a seeded schema, examples/*.ps1 through omssync
-#   ./build.sh bench NAME     run bench/NAME.sh (full-load, incremental, verify)
+#   ./build.sh bench NAME     run bench/NAME.sh (full-load, incremental, verify, pg-full-load, soak)
 #   ./build.sh shell ARGS...  run omssync (e.g. ./build.sh shell -File x.ps1, ./build.sh shell -Command '...')
 #   ./build.sh clean          remove build output
 set -euo pipefail
