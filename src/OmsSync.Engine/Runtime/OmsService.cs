@@ -131,13 +131,13 @@ public sealed class OmsService
         {
             await using var target = await PostgresEndpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
             await Targets.Postgres.PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             await using var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
             await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
         }
         new SchemaHistory(Store).Forget(definition.Name, Direction.Forward);
     }
@@ -157,13 +157,49 @@ public sealed class OmsService
             try
             {
                 await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition.Name, direction), cancellationToken).ConfigureAwait(false);
+                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition, direction), cancellationToken).ConfigureAwait(false);
             }
             catch (Npgsql.NpgsqlException e)
             {
                 throw endpoint.Translate(e);
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes what the task left in the `oms` control tables of both its servers (chunk marks, checkpoints, lane rows,
+    /// loop markers, DDL progress, heartbeats; DDL scratch databases), for its incarnation only. Returns, per server it
+    /// could not clean, what was left there and why; those rows are harmless to any later task (they carry this
+    /// incarnation's key) and may be deleted by hand.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskLeftover>> ForgetOnServersAsync(string task, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        var leftovers = new List<TaskLeftover>();
+        foreach (var name in new[] { definition.Source, definition.Target })
+        {
+            var source = DataSources.Get(name);
+            try
+            {
+                if (source.Kind == DataSourceKind.PostgreSql)
+                {
+                    await using var connection = await PostgresEndpoint(name).OpenAsync(cancellationToken).ConfigureAwait(false);
+                    await Targets.Postgres.PostgresControlSchema.ForgetAsync(connection, definition.OmsKey, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await using var connection = await Endpoint(name).OpenAsync(cancellationToken).ConfigureAwait(false);
+                    await Targets.MySql.OmsControlSchema.ForgetAsync(connection, definition.OmsKey,
+                        Enum.GetValues<Direction>().Select(d => Ddl.SchemaScratch.DatabaseName(definition.OmsKey, d)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is OmsException or System.Data.Common.DbException)
+            {
+                leftovers.Add(new TaskLeftover(source.Name,
+                    $"rows with task = '{definition.OmsKey}' in the `oms` tables of data source '{source.Name}' ({source.Endpoint})", e.Message));
+            }
+        }
+        return leftovers;
     }
 
     /// <summary>
@@ -184,15 +220,15 @@ public sealed class OmsService
         {
             await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
             await Targets.MySql.DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            var checkpoint = await Targets.MySql.CheckpointStore.ReadAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            var checkpoint = await Targets.MySql.CheckpointStore.ReadAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
             var start = Incremental.CheckpointPosition.Parse(paused.StartPosition);
             if (checkpoint is null || Incremental.CheckpointPosition.Compare(checkpoint.Position, start) > 0)
                 throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
                     $"Task '{definition.Name}' has moved past the DDL it was paused at ({paused.Statement}); there is nothing to skip.");
             await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.CheckpointStore.WriteAsync(target, transaction, definition.Name, Direction.Forward,
+            await Targets.MySql.CheckpointStore.WriteAsync(target, transaction, definition.OmsKey, Direction.Forward,
                 Incremental.CheckpointPosition.Parse(paused.EndPosition), null, 1, cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.DdlProgressStore.ClearAsync(target, transaction, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.DdlProgressStore.ClearAsync(target, transaction, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         var skipped = paused with { Outcome = Ddl.DdlOutcome.Skipped, Reason = $"Skipped with Skip-OmsDdl; it was paused because {paused.Reason}", Time = DateTimeOffset.UtcNow };
@@ -228,6 +264,9 @@ public sealed class OmsService
         return Status(definition.Name, direction);
     }
 }
+
+/// <summary>What removing a task left on a data source (<see cref="OmsService.ForgetOnServersAsync"/>), and why.</summary>
+public sealed record TaskLeftover(string DataSource, string What, string Reason);
 
 /// <summary>What a data source is to be checked for. ReverseTarget: a bidirectional task's source, written by the reverse direction.</summary>
 [Flags]

@@ -170,7 +170,7 @@ public sealed class ForeignKeyTests
         await IncrementalTests.WaitForEqualAsync(h, task.Name, db, target, [.. Tables, ("accounts", "id")]);
         // Groups of transactions did commit side by side.
         Assert.True(Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
-            $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction LIKE 'Forward/lane%'")) >= 1, "no lane but the first committed");
+            $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction LIKE 'Forward/lane%'")) >= 1, "no lane but the first committed");
     }
 
     private static async Task<bool> IsCaughtUpAsync(EngineHarness h, string db, string target) =>

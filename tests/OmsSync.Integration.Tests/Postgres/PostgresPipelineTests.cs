@@ -66,7 +66,7 @@ public sealed class PostgresPipelineTests
         await OneTransactionEachAsync(Enumerable.Range(1, 200).Select(i => $"UPDATE {TestPostgres.Quote(schema)}.acc SET n = n + {i} WHERE id = {i}"));
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForAsync(h, task.Name, async () => await MySqlLongAsync(h, $"SELECT SUM(n) FROM `{db}`.acc") == 200 * 201 / 2, "every update");
-        Assert.True(await MySqlLongAsync(h, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'") == 1,
+        Assert.True(await MySqlLongAsync(h, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward/lane1'") == 1,
             $"the second lane committed groups of transactions of its own:\n{Log(h, task.Name)}");
 
         // Ignore (the default) keeps the target's row; Overwrite, set while the worker runs, takes the source's.
@@ -194,7 +194,7 @@ public sealed class PostgresPipelineTests
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForAsync(h, task.Name, async () => Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT SUM(n) FROM {TestPostgres.Quote(schema)}.acc")) == 200 * 201 / 2,
             "every update");
-        Assert.Equal(1L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'")));
+        Assert.Equal(1L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward/lane1'")));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 }
