@@ -254,13 +254,15 @@ function Remove-TestDatabase([string] $Database) {
 function New-TestTask {
     param(
         [string] $Database, [string] $MigrationType = 'Schema,Full', [hashtable] $Options = @{}, [string] $Prefix = 'task',
+        # The object rules, in place of '<Database>.*'.
+        [string[]] $Include,
         # host:port of servers of the test's own (Start-TestMariaDb) in place of MariaDbA and MariaDbB.
         [string] $SourceAddress, [string] $TargetAddress
     )
     $source = if ($SourceAddress) { New-TestDataSource -Address $SourceAddress -Prefix 'src' } else { New-TestDataSource MariaDbA 'src' }
     $target = if ($TargetAddress) { New-TestDataSource -Address $TargetAddress -Prefix 'dst' } else { New-TestDataSource MariaDbB 'dst' }
     $name = New-TestName $Prefix
-    $include = if ($Database) { "$Database.*" } else { 'shop.*' }
+    $include = if ($Include) { $Include } elseif ($Database) { "$Database.*" } else { 'shop.*' }
     $rename = if ($Database) { @{ $Database = "${Database}_t" } } else { @{} }
     $null = New-OmsTask -Name $name -Source $source -Target $target -Include $include -Rename $rename -MigrationType ($MigrationType -split ',') @Options -Confirm:$false
     [pscustomobject]@{ Task = $name; Source = $source; Target = $target; Database = $Database; TargetDatabase = if ($Database) { "${Database}_t" } }
@@ -270,6 +272,33 @@ function Remove-TestTask($Test) {
     if (-not $Test) { return }
     Remove-OmsTask $Test.Task -Force -Confirm:$false -ErrorAction SilentlyContinue
     Remove-OmsDataSource $Test.Source, $Test.Target -Confirm:$false -ErrorAction SilentlyContinue
+}
+
+<#
+.SYNOPSIS
+    A source database on MariaDbA with orders (id, note: five rows, one note holding a semicolon) and victim (three
+    rows), the table a row filter that runs as SQL would drop; returns its name.
+#>
+function New-TestRowFilterDatabase([string] $Prefix = 'rf') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; CREATE TABLE ``$db``.orders (id INT PRIMARY KEY, note VARCHAR(20)); " +
+        "INSERT INTO ``$db``.orders VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'x;y'), (5, NULL); " +
+        "CREATE TABLE ``$db``.victim (id INT PRIMARY KEY); INSERT INTO ``$db``.victim VALUES (1), (2), (3)")
+    $db
+}
+
+<#
+.SYNOPSIS
+    Row filters on a MySQL-family source that are not one condition: Text ({0} stands for the source database, whose
+    victim table it would drop or read) and Reason, words of the message that refuses it.
+#>
+function Get-TestHostileRowFilter {
+    @{ Text = '1=1); DROP TABLE {0}.victim; SELECT (1'; Reason = 'closing parenthesis' }
+    @{ Text = 'id > 0; DROP TABLE {0}.victim'; Reason = 'statement separator' }
+    @{ Text = 'id IN (SELECT id FROM {0}.victim)'; Reason = 'subquery' }
+    @{ Text = 'id > 0 /*! ; DROP TABLE {0}.victim */'; Reason = 'comment' }
+    @{ Text = 'id > 0 -- ; DROP TABLE {0}.victim'; Reason = 'comment' }
+    @{ Text = 'id > @x'; Reason = 'variable' }
 }
 
 <#
