@@ -232,6 +232,36 @@ function Wait-TestTaskPhase([string] $Task, [string] $Direction = 'Forward', [st
 
 <#
 .SYNOPSIS
+    Waits until a task direction's state (Get-OmsTask) satisfies -Condition, which gets it as its argument, and returns
+    it; fails when the direction fails first (unless that is what the condition waits for) or after -Seconds.
+#>
+function Wait-TestTaskState {
+    param([Parameter(Mandatory)] [string] $Task, [Parameter(Mandatory)] [string] $What, [Parameter(Mandatory)] [scriptblock] $Condition,
+        [string] $Direction = 'Forward', [int] $Seconds = 90)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ($true) {
+        $state = Get-OmsTask $Task | Where-Object Direction -eq $Direction
+        if (& $Condition $state) { return $state }
+        if ("$($state.Status)" -eq 'Failed' -or [DateTime]::UtcNow -gt $deadline) {
+            throw "$Task ($Direction) while waiting for ${What}: $($state.Status) $($state.Phase) $($state.Message)"
+        }
+        Start-Sleep -Milliseconds 300
+    }
+}
+
+<#
+.SYNOPSIS
+    A Schema,Full,Incremental task from a database with t (id, v: one row) on -SourceAddress, a server of the test's
+    own, to <database>_t on MariaDbB (or -TargetAddress); returns New-TestTask's object, not started.
+#>
+function New-TestIncrementalTask([string] $SourceAddress, [string] $TargetAddress, [string] $Prefix = 'recov') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql $SourceAddress "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO ``$db``.t VALUES (1, 1)"
+    New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -SourceAddress $SourceAddress -TargetAddress $TargetAddress
+}
+
+<#
+.SYNOPSIS
     A source database on MariaDbA with a table items(id, name, price) of -Rows rows; returns its name.
 #>
 function New-TestSourceDatabase([string] $Prefix = 'pdb', [int] $Rows = 100) {
