@@ -26,9 +26,21 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVERS = os.environ["OMSSYNC_SERVERS"]
 HOME = os.environ["OMSSYNC_HOME"]
 MINUTES = float(sys.argv[1]) if len(sys.argv) > 1 else 6.0
+# A run shorter than the full six minutes does fewer of each fault (every kind at least once) and needs fewer kills.
+SCALE = min(1.0, MINUTES / 6.0)
 SEED = int(os.environ.get("SOAK_SEED", str(int(time.time()))))
 rng = random.Random(SEED)
 USER = ["-uoms", "-poms-test-pw"]
+
+
+def scaled(count):
+    """How many of something the full run does <count> of, in a run of MINUTES: at least one."""
+    return max(1, round(count * SCALE))
+
+
+# Worker kills each run must survive: 55 one-way and 25 bidirectional over six minutes (and longer runs), at least 10.
+ONE_WAY_KILLS = max(10, round(55 * SCALE))
+BIDIRECTIONAL_KILLS = max(10, round(25 * SCALE))
 
 
 def log(message):
@@ -96,8 +108,8 @@ def run(args, **kwargs):
 
 
 def omssync(script):
-    """Runs PowerShell through the omssync host; returns its output."""
-    result = subprocess.run(["dotnet", os.path.join(REPO, "bin/shell/omssync.dll"), "-NoProfile", "-Command", script],
+    """Runs PowerShell in the bundled pwsh (bin/pwsh, with OmsSync on its module path); returns its output."""
+    result = subprocess.run([os.path.join(REPO, "bin", "pwsh"), "-NoProfile", "-NonInteractive", "-Command", script],
                             capture_output=True, text=True, cwd=REPO)
     if result.returncode != 0:
         raise RuntimeError(f"omssync failed: {result.stdout}{result.stderr}")
@@ -328,11 +340,11 @@ def one_way(src, dst):
 
     # Schema and full copy: each new worker goes through its schema phase again; kill it there or in the copy, a
     # bounded number of times so that the copy ends.
-    while state("soak")["phase"] not in ("Incremental",) and kills.total < 16:
+    while state("soak")["phase"] not in ("Incremental",) and kills.total < scaled(16):
         s = wait_worker("soak", timeout=120)
         if s["phase"] == "Incremental":
             break
-        if kills.by_phase["schema"] < 4 and rng.random() < 0.5:
+        if kills.by_phase["schema"] < scaled(4) and rng.random() < 0.5:
             deadline = time.time() + 3
             while time.time() < deadline and state("soak")["phase"] in ("None", "PreCheck"):
                 time.sleep(0.002)
@@ -362,9 +374,10 @@ def one_way(src, dst):
     # come in a shuffled schedule, so each kind happens; plain kills fill the time left.
     ddl_steps = ["ADD COLUMN c{n} INT NOT NULL DEFAULT {n}", "ADD INDEX ix_a{n} (a)", "DROP INDEX ix_a{n}", "DROP COLUMN c{n}"]
     ddl_n = 0
-    schedule = ["large"] * 5 + ["ddl"] * 5 + ["kill-source", "kill-target"] * 2 + ["pause-source", "pause-target"] + ["worker"] * 16
+    schedule = (["large"] * scaled(5) + ["ddl"] * scaled(5) + ["kill-source", "kill-target"] * scaled(2) + ["pause-source", "pause-target"]
+                + ["worker"] * scaled(16))
     rng.shuffle(schedule)
-    while schedule or time.time() < end or kills.total < 55:
+    while schedule or time.time() < end or kills.total < ONE_WAY_KILLS:
         wait_worker("soak", want_phase="Incremental", timeout=300)
         action = schedule.pop() if schedule else "worker"
         if action == "worker":
@@ -424,9 +437,9 @@ def bidirectional(src, dst):
     load.sysbench(dst, "bidi_b", lambda: end - time.time())
     load.ledger(src, "bidi_x", "a", 1)
     load.ledger(dst, "bidi_x", "b", 2)
-    schedule = ["kill-source", "kill-target", "pause-source", "pause-target"] + ["worker"] * 20
+    schedule = ["kill-source", "kill-target", "pause-source", "pause-target"] + ["worker"] * scaled(20)
     rng.shuffle(schedule)
-    while schedule or time.time() < end or kills.total < 25:
+    while schedule or time.time() < end or kills.total < BIDIRECTIONAL_KILLS:
         direction = rng.choice(["Forward", "Reverse"])
         wait_worker("bidi", direction, want_phase="Incremental", timeout=300)
         action = schedule.pop() if schedule else "worker"
@@ -457,7 +470,7 @@ REGISTER = ""
 
 def main():
     global REGISTER
-    log(f"soak: {MINUTES} minutes of load, seed {SEED}")
+    log(f"soak: {MINUTES} minutes of load, seed {SEED}; at least {ONE_WAY_KILLS} worker kills one-way and {BIDIRECTIONAL_KILLS} bidirectional")
     src = Server("soak-src", 201)
     dst = Server("soak-dst", 202)
     REGISTER = f"""
@@ -473,7 +486,7 @@ def main():
         report(*result)
     for failure in FAILURES:
         print(f"task failure met (resumed): {failure}", flush=True)
-    bad = any(r[3] or r[4] for r in results) or any(r[1].total < (50 if r[0] == "one-way" else 20) for r in results) or FAILURES
+    bad = any(r[3] or r[4] for r in results) or any(r[1].total < (ONE_WAY_KILLS if r[0] == "one-way" else BIDIRECTIONAL_KILLS) for r in results) or FAILURES
     omssync("Get-OmsTask | Stop-OmsTask -Confirm:$false -WarningAction SilentlyContinue | Out-Null")
     sys.exit(1 if bad else 0)
 
