@@ -64,24 +64,11 @@ internal sealed class Pairing
     public async Task<TaskObjects> ResolveSourceAsync(CancellationToken cancellationToken) =>
         await ResolveAsync(Source, cancellationToken).ConfigureAwait(false);
 
-    private async Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken)
-    {
-        if (source.Kind != DataSourceKind.PostgreSql)
-            return await TaskObjects.ResolveAsync(MySql(source), _task, cancellationToken).ConfigureAwait(false);
-        await using var connection = await Postgres(source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken) =>
+        WithSchemaAsync(source, reader => TaskObjects.ResolveAsync(reader, _task, cancellationToken), cancellationToken);
 
-    private async Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken)
-    {
-        if (server.Kind == DataSourceKind.PostgreSql)
-        {
-            await using var connection = await Postgres(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await read(new PostgresSchemaReader(connection)).ConfigureAwait(false);
-        }
-        await using var mysql = await MySql(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await read(new MySqlSchemaReader(mysql)).ConfigureAwait(false);
-    }
+    private Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken) =>
+        Providers.For(server, _catalog.GetPassword(server.Name)).ReadSchemaAsync(read, cancellationToken);
 
     /// <summary>The forward direction's phases: the task's source to its target.</summary>
     public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)

@@ -49,28 +49,22 @@ public sealed class OmsService
         return new PostgresEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
     }
 
-    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
-    public async Task<TaskObjects> ResolveObjectsAsync(MigrationTask task, CancellationToken cancellationToken)
+    /// <summary>The data source as a server of its kind.</summary>
+    internal Pipeline.IProvider Provider(string dataSource)
     {
-        if (DataSources.Get(task.Source).Kind != DataSourceKind.PostgreSql)
-            return await TaskObjects.ResolveAsync(Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
-        await using var connection = await PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await TaskObjects.ResolveAsync(new Schema.Postgres.PostgresSchemaReader(connection), task, cancellationToken).ConfigureAwait(false);
+        var source = DataSources.Get(dataSource);
+        return Pipeline.Providers.For(source, DataSources.GetPassword(source.Name));
     }
+
+    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
+    public Task<TaskObjects> ResolveObjectsAsync(MigrationTask task, CancellationToken cancellationToken) =>
+        Provider(task.Source).ReadSchemaAsync(reader => TaskObjects.ResolveAsync(reader, task, cancellationToken), cancellationToken);
 
     /// <summary>Opens and closes one connection to the data source, whatever its kind; throws the connection's error.</summary>
-    public async Task ConnectAsync(string dataSource, CancellationToken cancellationToken)
-    {
-        if (DataSources.Get(dataSource).Kind == DataSourceKind.PostgreSql)
-            await (await PostgresEndpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        else
-            await (await Endpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-    }
+    public Task ConnectAsync(string dataSource, CancellationToken cancellationToken) => Provider(dataSource).ConnectAsync(cancellationToken);
 
     public Task<IReadOnlyList<CheckResult>> TestDataSourceAsync(string name, DataSourceRole role, CancellationToken cancellationToken) =>
-        DataSources.Get(name).Kind == DataSourceKind.PostgreSql
-            ? PostgresDataSourceChecks.RunAsync(PostgresEndpoint(name), role, cancellationToken)
-            : DataSourceChecks.RunAsync(Endpoint(name), role, cancellationToken);
+        Provider(name).TestAsync(role, cancellationToken);
 
     public Task<IReadOnlyList<CheckResult>> TestTaskAsync(string name, CancellationToken cancellationToken) =>
         TaskChecks.RunAsync(this, Tasks.Get(name), cancellationToken);
@@ -127,18 +121,7 @@ public sealed class OmsService
         if (IsWorkerAlive(definition.Name, Direction.Forward))
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' is running; suspend it before resetting its incremental start.");
-        if (DataSources.Get(definition.Target).Kind == DataSourceKind.PostgreSql)
-        {
-            await using var target = await PostgresEndpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.Postgres.PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
-        }
+        await Provider(definition.Target).ForgetCheckpointAsync(definition, Direction.Forward, cancellationToken).ConfigureAwait(false);
         new SchemaHistory(Store).Forget(definition.Name, Direction.Forward);
     }
 
@@ -150,20 +133,8 @@ public sealed class OmsService
     {
         var definition = Tasks.Get(task);
         foreach (var (direction, reader) in new[] { (Direction.Forward, definition.Source), (Direction.Reverse, definition.Target) })
-        {
-            if (DataSources.Get(reader).Kind != DataSourceKind.PostgreSql) continue;
-            if (direction == Direction.Reverse && definition.Topology != Topology.Bidirectional) continue;
-            var endpoint = PostgresEndpoint(reader);
-            try
-            {
-                await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition, direction), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Npgsql.NpgsqlException e)
-            {
-                throw endpoint.Translate(e);
-            }
-        }
+            if (direction == Direction.Forward || definition.Topology == Topology.Bidirectional)
+                await Provider(reader).ReleaseChangeSourceAsync(definition, direction, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -181,17 +152,7 @@ public sealed class OmsService
             var source = DataSources.Get(name);
             try
             {
-                if (source.Kind == DataSourceKind.PostgreSql)
-                {
-                    await using var connection = await PostgresEndpoint(name).OpenAsync(cancellationToken).ConfigureAwait(false);
-                    await Targets.Postgres.PostgresControlSchema.ForgetAsync(connection, definition.OmsKey, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await using var connection = await Endpoint(name).OpenAsync(cancellationToken).ConfigureAwait(false);
-                    await Targets.MySql.OmsControlSchema.ForgetAsync(connection, definition.OmsKey,
-                        Enum.GetValues<Direction>().Select(d => Ddl.SchemaScratch.DatabaseName(definition.OmsKey, d)), cancellationToken).ConfigureAwait(false);
-                }
+                await Provider(name).ForgetTaskAsync(definition, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OmsException or System.Data.Common.DbException)
             {
@@ -257,10 +218,14 @@ public sealed class OmsService
                 Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Suspended, message: "Suspended; no worker was running.", clearMessage: true);
             return Status(definition.Name, direction);
         }
+        var pid = Runtime.Get(definition.Name, direction).WorkerPid;
         Runtime.Request(definition.Name, direction, request);
         var deadline = DateTime.UtcNow + wait;
         while (DateTime.UtcNow < deadline && IsWorkerAlive(definition.Name, direction))
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        // The worker lets go of its task a moment before its process ends: the caller gets control back once it has.
+        if (!IsWorkerAlive(definition.Name, direction) && pid is { } worker)
+            await WorkerLauncher.WaitForExitAsync(worker, deadline - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
         return Status(definition.Name, direction);
     }
 }
