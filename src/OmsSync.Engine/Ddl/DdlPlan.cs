@@ -80,4 +80,7 @@ internal sealed class DdlPlan
         Concerns = true;
         Changes.Add(change);
     }
+
+    /// <summary>A shape to record for a table outside the task, which concerns neither the target nor the DDL log.</summary>
+    public void Track(TableChange change) => Changes.Add(change);
 }

@@ -89,7 +89,11 @@ internal sealed class DdlPlanner
                 FilterColumns(existing);
                 return;
             }
-            if (!Synchronize || !planner._rules.IsSelected(name.Item1, name.Item2)) return;
+            if (!Synchronize || !planner._rules.IsSelected(name.Item1, name.Item2))
+            {
+                TrackOutside(name, ShapeSource.Statement);
+                return;
+            }
             var mapping = planner._rules.MappingFor(name.Item1, name.Item2);
             _members[name] = mapping;
             plan.MembershipChanged = true;
@@ -122,7 +126,12 @@ internal sealed class DdlPlanner
             {
                 // ALTER TABLE outside ... RENAME TO a name under the rules: the table arrives with its rows.
                 if (renamedTo is { } arriving && Synchronize && planner._rules.IsSelected(arriving.Item1, arriving.Item2) && Shadow(arriving) is null)
+                {
                     Arrive(arriving, null);
+                    return;
+                }
+                TrackOutside(name, renamedTo is null ? ShapeSource.Statement : ShapeSource.Gone);
+                if (renamedTo is { } outside) TrackOutside(outside, ShapeSource.Statement);
                 return;
             }
             plan.TouchesMember = true;
@@ -226,7 +235,12 @@ internal sealed class DdlPlanner
                     continue;
                 }
                 if (Synchronize && planner._rules.IsSelected(to.Item1, to.Item2) && toShadow is null)
+                {
                     Arrive(to, null);
+                    continue;
+                }
+                TrackOutside(from, ShapeSource.Gone);
+                TrackOutside(to, ShapeSource.CopyOf, from);
             }
         }
 
@@ -256,6 +270,10 @@ internal sealed class DdlPlanner
                     plan.Subject ??= Qualified(name);
                     plan.Change(new TableChange(name, ShapeSource.Gone, null, false));
                     plan.Note = "the shadow tables of an online schema change tool are not synchronized";
+                }
+                else
+                {
+                    TrackOutside(name, ShapeSource.Gone);
                 }
             }
         }
@@ -315,6 +333,16 @@ internal sealed class DdlPlanner
                 plan.Concerns = true;
                 plan.Note = "the shadow tables of an online schema change tool are not synchronized";
             }
+        }
+
+        /// <summary>
+        /// Follows the shape of a table outside the task in one of the task's databases: a table of the task may later
+        /// be created LIKE it, when the source may have altered or dropped it already.
+        /// </summary>
+        private void TrackOutside((string Database, string Table) name, ShapeSource shape, (string, string)? copyFrom = null)
+        {
+            if (Synchronize && _members.Keys.Any(k => k.Item1 == name.Database))
+                plan.Track(new TableChange(name, shape, null, false, CopyFrom: copyFrom));
         }
 
         private void Run(DdlTableName name, TableMapping mapping)

@@ -59,7 +59,7 @@ internal sealed class DdlTracker
     public async ValueTask OnDdlAsync(string database, string statement, BinlogPosition end, CancellationToken cancellationToken)
     {
         var plan = _planner.Plan(statement, database, _members);
-        if (!plan.Concerns) return;
+        if (!plan.Concerns && plan.Changes.Count == 0) return;
         var file = CheckpointPosition.FileSequence(end.File);
         var known = new Dictionary<(string, string), TableSchema?>();
         var departed = new Dictionary<(string, string), TableSchema?>();

@@ -66,6 +66,25 @@ public sealed class DdlPlannerTests
     }
 
     [Fact]
+    public void TablesOutsideTheTaskInItsDatabasesAreFollowedWithoutConcerningTheTarget()
+    {
+        // A task table may later be created LIKE one of them, when the source may have altered or dropped it already.
+        var created = Plan("CREATE TABLE tmp_y (id INT PRIMARY KEY)");
+        Assert.False(created.Concerns);
+        var tracked = Assert.Single(created.Changes);
+        Assert.Equal((("shop", "tmp_y"), ShapeSource.Statement, false), (tracked.Source, tracked.Shape, tracked.Member));
+        Assert.Equal(ShapeSource.Statement, Assert.Single(Plan("ALTER TABLE tmp_y ADD COLUMN v INT").Changes).Shape);
+        var renamed = Plan("RENAME TABLE tmp_y TO tmp_z");
+        Assert.Equal([ShapeSource.Gone, ShapeSource.CopyOf], renamed.Changes.Select(c => c.Shape));
+        Assert.Equal(("shop", "tmp_y"), renamed.Changes[1].CopyFrom);
+        Assert.Equal(ShapeSource.Gone, Assert.Single(Plan("DROP TABLE tmp_z").Changes).Shape);
+        Assert.All([created, renamed], p => Assert.Null(p.TargetSql));
+        // Databases without a task table, and tasks without DDL synchronization, are left alone.
+        Assert.Empty(Plan("CREATE TABLE other.x (id INT)").Changes);
+        Assert.Empty(Plan("CREATE TABLE tmp_y (id INT)", synchronize: false).Changes);
+    }
+
+    [Fact]
     public void WithoutDdlSynchronizationAStatementOnTheTaskPausesIt()
     {
         Assert.NotNull(Plan("ALTER TABLE orders ADD COLUMN x INT", synchronize: false).Unsupported);

@@ -37,6 +37,11 @@ internal sealed class TransactionAssembler : IDisposable
     private ulong? _commitMicroseconds;
     private uint _serverId;
     private bool _skipReplication;
+    // Where the open transaction's rows are decoded: its start, or past a DDL whose rows follow in the same group.
+    private BinlogPosition? _rowsSchemaAt;
+    // A DDL whose rows follow it in its group (MariaDB's CREATE ... SELECT), tracked when read rather than at the group's end.
+    private DdlChange? _ddlBeforeRows;
+    private readonly HashSet<DdlChange> _trackedEarly = new(ReferenceEqualityComparer.Instance);
     private BinlogPosition? _transactionStart;
     private BinlogChangeList _changes;
 
@@ -77,6 +82,7 @@ internal sealed class TransactionAssembler : IDisposable
         // Tables change shape only through DDL: decoding plans and schemas are renewed after one.
         foreach (var ddl in transaction.Changes.OfType<DdlChange>())
         {
+            if (_trackedEarly.Remove(ddl)) continue;
             _decoders.Clear();
             if (_schemas is not null)
                 await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, transaction.BinlogEnd(), cancellationToken).ConfigureAwait(false);
@@ -136,7 +142,22 @@ internal sealed class TransactionAssembler : IDisposable
                 }
                 return Advance(e);
             case QueryEvent query:
-                return Query(query);
+            {
+                var completed = Query(query);
+                if (_ddlBeforeRows is { } ddl)
+                {
+                    // The rows after it in this group have the shape it gives, which the source may no longer have.
+                    _ddlBeforeRows = null;
+                    _rowsSchemaAt = new BinlogPosition(_file, query.Header.NextPosition, GtidText(), _flavor);
+                    _decoders.Clear();
+                    if (_schemas is not null)
+                    {
+                        await _schemas.OnDdlAsync(ddl.Database, ddl.Statement, _rowsSchemaAt, cancellationToken).ConfigureAwait(false);
+                        _trackedEarly.Add(ddl);
+                    }
+                }
+                return completed;
+            }
             case XidEvent xid:
                 return _inTransaction ? Complete(xid.Header) : Advance(e);
             case XaPrepareEvent prepare:
@@ -206,9 +227,12 @@ internal sealed class TransactionAssembler : IDisposable
         // A statement outside BEGIN..COMMIT is a DDL; with MariaDB's non-standalone groups (CREATE ... SELECT)
         // the rows that follow belong to it and the group ends at its COMMIT.
         if (!_inTransaction) Begin(query.Header);
-        _changes.Add(new DdlChange(query.Database, query.Statement));
+        var ddl = new DdlChange(query.Database, query.Statement);
+        _changes.Add(ddl);
         var endsGroup = _flavor == BinlogServerFlavor.MySql || _pendingMariaDbGtid is null || _standalone;
-        return endsGroup ? Complete(query.Header) : null;
+        if (endsGroup) return Complete(query.Header);
+        _ddlBeforeRows = ddl;
+        return null;
     }
 
     private void Begin(BinlogEventHeader header)
@@ -220,6 +244,8 @@ internal sealed class TransactionAssembler : IDisposable
         _pendingMariaDbGtid = null;
         _pendingMySqlGtid = null;
         _commitMicroseconds = null;
+        _rowsSchemaAt = null;
+        _ddlBeforeRows = null;
         _serverId = header.ServerId;
         _skipReplication = (header.Flags & BinlogEventHeader.SkipReplicationFlag) != 0;
         _transactionStart = Boundary;
@@ -268,7 +294,7 @@ internal sealed class TransactionAssembler : IDisposable
         {
             TableSchema? schema = null;
             if (_schemas is not null)
-                schema = await _schemas.GetTableAsync(map.Database, map.Table, _transactionStart ?? Boundary, cancellationToken).ConfigureAwait(false);
+                schema = await _schemas.GetTableAsync(map.Database, map.Table, _rowsSchemaAt ?? _transactionStart ?? Boundary, cancellationToken).ConfigureAwait(false);
             decoder = new TableDecoder(map, RowColumn.Build(map, schema), schema);
             _decoders[key] = decoder;
         }

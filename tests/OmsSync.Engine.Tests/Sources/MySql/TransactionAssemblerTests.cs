@@ -74,6 +74,33 @@ public sealed class TransactionAssemblerTests
     }
 
     [Fact]
+    public async Task RowsAfterADdlInItsOwnGroupAreDecodedWithTheShapeItGives()
+    {
+        // MariaDB logs CREATE ... SELECT as one group: the CREATE, then its rows, then COMMIT. By the time the group is
+        // read, the source may have renamed or dropped the table, so the DDL must be tracked before its rows are decoded.
+        var schemas = new RecordingSchemas
+        {
+            Table = new TableSchema
+            {
+                Database = "shop", Name = "n3", Indexes = [],
+                Columns = [new ColumnSchema { Name = "id", Ordinal = 1, DataType = "bigint", ColumnType = "bigint(20)" }],
+            },
+        };
+        var assembler = new TransactionAssembler(BinlogServerFlavor.MariaDb, BinlogStartPosition.FromFile("f.000001", 4), schemas);
+        var read = await FeedAsync(assembler,
+            EventBytes.MariaDbGtid(0, 5, MariaDbGtidEvent.Ddl, nextPosition: 50),
+            EventBytes.Query("shop", "CREATE TABLE `n3` (`id` bigint(20))", nextPosition: 120),
+            EventBytes.TableMap(5, "shop", "n3", [8], [], nextPosition: 160),
+            EventBytes.Rows(BinlogEventType.WriteRowsV1, 5, 1, [0, .. BitConverter.GetBytes(7L)], nextPosition: 200),
+            EventBytes.Xid(1, 231));
+        var group = Assert.Single(read);
+        Assert.Equal(231, group.BinlogEnd().Position);
+        Assert.Equal(["ddl shop CREATE TABLE `n3` (`id` bigint(20)) at 120", "shape of shop.n3 at 120"], schemas.Calls);
+        var row = Assert.Single(group.Changes.OfType<RowChange>());
+        Assert.Equal(7L, row["id"]);
+    }
+
+    [Fact]
     public async Task StatementsInsideBeginCommitAreFlaggedNotTakenForDdl()
     {
         var assembler = new TransactionAssembler(BinlogServerFlavor.MySql, BinlogStartPosition.FromFile("f.000001", 4), null);
@@ -180,11 +207,17 @@ public sealed class TransactionAssemblerTests
         public TableSchema? Table { get; init; }
         public List<(string, string, long)> Ddls { get; } = [];
 
-        public ValueTask<TableSchema?> GetTableAsync(string database, string table, BinlogPosition position, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Table);
+        public List<string> Calls { get; } = [];
+
+        public ValueTask<TableSchema?> GetTableAsync(string database, string table, BinlogPosition position, CancellationToken cancellationToken)
+        {
+            Calls.Add($"shape of {database}.{table} at {position.Position}");
+            return ValueTask.FromResult(Table);
+        }
 
         public ValueTask OnDdlAsync(string database, string statement, BinlogPosition position, CancellationToken cancellationToken)
         {
+            Calls.Add($"ddl {database} {statement} at {position.Position}");
             Ddls.Add((database, statement, position.Position));
             return ValueTask.CompletedTask;
         }
