@@ -342,8 +342,15 @@ internal sealed class ChangePipeline
                 if (transaction.IsHeartbeat) continue;
                 _lastCommit = transaction.CommitTime;
                 if (owner._startTimestamp is { } from && transaction.CommitTime < from) continue;
-                // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
-                if (LoopFilter.AppliedByOtherDirection(transaction, Task.Name, Direction)) continue;
+                // Written by the other direction: dropped whole, and it does not count as a transaction of ours; only its
+                // deletes of NewerWins tables come back, to the side they came from.
+                if (LoopFilter.AppliedByOtherDirection(transaction, Task.Name, Direction))
+                {
+                    if (!checkpoint.InCatchUp(transaction) && LoopFilter.EchoesOf(transaction.Changes, Echoed) is { } echoes)
+                        counted.Add(new SourceTransaction(transaction.Id, echoes, transaction.CommitTime, transaction.StartPosition, transaction.EndPosition)
+                            { CommitPosition = transaction.CommitPosition });
+                    continue;
+                }
                 if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<DdlChange>().FirstOrDefault(d => owner._source.Concerns(d, tables)) is { } concerning)
                     // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
                     throw new TaskPausedException("DdlPaused", Task.Name,
@@ -558,6 +565,11 @@ internal sealed class ChangePipeline
             }
             return kept;
         }
+
+        // Whether a row change of the other direction's comes back (its table is under NewerWins), and whether it moves its row.
+        private bool? Echoed(RowChange row) =>
+            _plans!.For(row) is { Rule.Policy: ConflictPolicy.NewerWins, HasKey: true } plan
+                ? row.Kind == RowChangeKind.Update && ChangeStatements.KeyChanged(plan, row) : null;
 
         private RowChange Map(TableApplyPlan plan, RowChange row) => owner._mapping is null ? row : owner._mapping.Map(plan, row);
 

@@ -35,7 +35,15 @@ internal sealed class TableApplyPlan
                 .Select(c => TryIndexOf(imageColumns, c.Name)).Where(i => i >= 0).ToList())
             .ToList();
         ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
+        OtherUniqueKeys = table.Schema.Indexes
+            .Where(i => i.Kind is IndexKind.Primary or IndexKind.Unique && !ReferenceEquals(i, key)
+                        && i.Columns.All(c => c.PrefixLength is null && moving.Any(m => string.Equals(m.Name, c.Name, StringComparison.OrdinalIgnoreCase))))
+            .Select(i => (IReadOnlyList<(string Name, int Index)>)i.Columns.Select(c => (c.Name, IndexOf(imageColumns, c.Name))).ToList())
+            .ToList();
     }
+
+    /// <summary>The table's primary and unique keys besides the row key (whole columns the task moves), as (name, image position).</summary>
+    public IReadOnlyList<IReadOnlyList<(string Name, int Index)>> OtherUniqueKeys { get; }
 
     private readonly IReadOnlyList<string?> _imageColumns;
 

@@ -24,7 +24,7 @@ internal sealed class PostgresToMySqlValues : IValueMapping
         if (!_converters.TryGetValue(plan, out var converters))
             _converters[plan] = converters = Converters(plan, change.ColumnNames);
         return new RowChange(change.Kind, change.Database, change.Table, change.ColumnNames,
-            Convert(change.Before, converters), Convert(change.After, converters), change.Schema);
+            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { IsEcho = change.IsEcho };
     }
 
     private Func<string, object>?[] Converters(TableApplyPlan plan, IReadOnlyList<string?> names)

@@ -161,7 +161,7 @@ internal sealed class PostgresChangeApplier
             Task = _task,
             Direction = _direction,
             Table = plan.Source.Table.Mapping.Target,
-            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => ConflictResolver.Display(keyRow[k.Index]))),
+            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => DisplayForm.Text(keyRow[k.Index]))),
             Type = type,
             SourceBefore = change.Before is null ? null : RowJson(plan, change.Before),
             SourceAfter = change.After is null ? null : RowJson(plan, change.After),
@@ -171,5 +171,5 @@ internal sealed class PostgresChangeApplier
     }
 
     private static string RowJson(PostgresTablePlan plan, IReadOnlyList<object?> row) =>
-        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => ConflictResolver.Display(row[c.Index])));
+        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => DisplayForm.Text(row[c.Index])));
 }
