@@ -1,0 +1,80 @@
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Model;
+using OmsSync.Integration.Tests.FullLoad;
+using OmsSync.Integration.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+using static OmsSync.Integration.Tests.Bidirectional.BidirectionalHarness;
+
+namespace OmsSync.Integration.Tests.Bidirectional;
+
+/// <summary>NewerWins on two real MariaDB servers: both applications write the same rows at once, and both sides end equal.</summary>
+public sealed class NewerWinsTests(ITestOutputHelper output)
+{
+    /// <summary>How long both sides write; OMSSYNC_NEWERWINS_SECONDS changes it.</summary>
+    internal static TimeSpan LoadTime => TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("OMSSYNC_NEWERWINS_SECONDS"), out var s) ? s : 30);
+
+    internal static ConflictRule[] NewerWins => [new ConflictRule { Policy = ConflictPolicy.NewerWins, TimestampColumn = "ts" }];
+
+    /// <summary>The conflicts a task recorded, by direction and type, for the test's output.</summary>
+    internal static string Summary(EngineHarness h, string task)
+    {
+        var conflicts = h.Service.Conflicts.List(task);
+        return $"{conflicts.Count} conflicts: " + string.Join(", ", conflicts.GroupBy(c => $"{c.Direction} {c.Type} {c.Outcome}").OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"));
+    }
+
+    [Fact]
+    public async Task BothSidesWritingTheSameRowsForHalfAMinuteEndEqual()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "nwload", SameRowsLoad.Schema("hot", "DATETIME(6)") +
+            $"INSERT INTO hot SELECT seq, 0, NULL, 'A', '2024-01-01' FROM seq_1_to_{SameRowsLoad.Rows};");
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "nw-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, Topology = Topology.Bidirectional,
+            ConflictRules = NewerWins,
+        });
+        await StartBothAsync(h, task.Name);
+
+        await using var a = await TestServers.OpenMySqlAsync(h.Source, db);
+        await using var b = await TestServers.OpenMySqlAsync(h.Target, target);
+        var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', 1, SameRowsLoad.MariaDb), new SameRowsLoad(b, "hot", 'B', 2, SameRowsLoad.MariaDb));
+        await Task.WhenAll(loadA.RunAsync(LoadTime, perSecond: 300), loadB.RunAsync(LoadTime, perSecond: 300));
+        output.WriteLine($"{loadA.Writes} writes on A ({loadA.Refused} refused), {loadB.Writes} on B ({loadB.Refused} refused) in {LoadTime.TotalSeconds:0} s");
+
+        await WaitForSettledAsync(h, task.Name, () => TableSnapshot.ReadAsync(h.Source, db, "hot", "id"), () => TableSnapshot.ReadAsync(h.Target, target, "hot", "id"));
+        output.WriteLine(Summary(h, task.Name));
+        Assert.Contains(h.Service.Conflicts.List(task.Name), c => c.Type == ConflictType.UpdateStale);
+    }
+
+    /// <summary>
+    /// Waits until the two sides read the same and stay so while both directions have nothing left to apply, then
+    /// compares them row by row (the assertion shows the rows that differ).
+    /// </summary>
+    internal static async Task WaitForSettledAsync(EngineHarness h, string task, Func<Task<List<string>>> left, Func<Task<List<string>>> right)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        var equalSince = (DateTime?)null;
+        while (true)
+        {
+            foreach (var direction in new[] { Direction.Forward, Direction.Reverse })
+                if (h.Service.Status(task, direction).Status is TaskStatus.Failed)
+                    throw new InvalidOperationException($"{direction} failed: {h.Service.Status(task, direction).Message}\n{Log(h, task, direction)}");
+            var (l, r) = (await left(), await right());
+            var equal = l.SequenceEqual(r);
+            equalSince = equal ? equalSince ?? DateTime.UtcNow : null;
+            if (equalSince is { } since && DateTime.UtcNow - since > TimeSpan.FromSeconds(5)) return;
+            if (DateTime.UtcNow > deadline)
+            {
+                var differing = l.Except(r).Select(x => "A only: " + x).Concat(r.Except(l).Select(x => "B only: " + x)).Take(40);
+                Assert.Fail($"The sides differ:\n{string.Join("\n", differing)}\nforward log:\n{Log(h, task, Direction.Forward)}\nreverse log:\n{Log(h, task, Direction.Reverse)}");
+            }
+            await Task.Delay(500);
+        }
+    }
+}
