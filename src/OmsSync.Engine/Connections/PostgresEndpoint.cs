@@ -40,6 +40,8 @@ public sealed class PostgresEndpoint
             MaxPoolSize = maxPoolSize ?? 32,
             // A dropped connection is noticed within a minute even when the server is silent.
             TcpKeepAlive = true,
+            // A statement of a batch that breaks a key names itself, so the change applier knows which change it was.
+            IncludeFailedBatchedCommand = true,
         };
         _connectionString = builder.ConnectionString;
     }
