@@ -33,7 +33,7 @@ public sealed class ModuleSmokeTests(PowerShellSession ps) : IClassFixture<Power
         ["Export-OmsConflict"] = ["Path", "Name", "InputObject", "Format", "NoClobber"],
         ["Start-OmsVerification"] = ["Name", "Include", "Mode", "Since", "AsJob", "Wait"],
         ["Get-OmsVerificationResult"] = ["Name", "Table", "Detail"],
-        ["Repair-OmsDifference"] = ["InputObject", "Name", "Table", "Script", "PassThru"],
+        ["Repair-OmsDifference"] = ["InputObject", "Name", "Table", "Direction", "Script", "PassThru"],
         ["Stop-OmsVerification"] = ["Name", "PassThru"],
         ["Get-OmsDdl"] = ["Name", "Direction", "Outcome"],
         ["Skip-OmsDdl"] = ["Name", "PassThru"],
