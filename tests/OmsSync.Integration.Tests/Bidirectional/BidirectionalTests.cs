@@ -18,15 +18,6 @@ public sealed class BidirectionalTests
         CREATE TABLE pairs (a INT NOT NULL, b VARCHAR(10) NOT NULL, val INT NOT NULL, PRIMARY KEY (a, b));
         """;
 
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, IReadOnlyList<ConflictRule>? rules = null) => h.AddTask(new MigrationTask
-    {
-        Name = "bidi-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
-        Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-        MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
-        Topology = Topology.Bidirectional,
-        ConflictRules = rules ?? [],
-    });
-
     /// <summary>
     /// One side's application: each transaction updates one of its own accounts, inserts a note, and every
     /// third deletes an older note of its own and upserts a pair. Returns the transactions and rows written.

@@ -32,13 +32,7 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
             $"INSERT INTO hot SELECT seq, 0, NULL, 'A', '2024-01-01' FROM seq_1_to_{SameRowsLoad.Rows};");
         var target = db + "_t";
         h.Track(h.Target, target);
-        var task = h.AddTask(new MigrationTask
-        {
-            Name = "nw-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
-            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, Topology = Topology.Bidirectional,
-            ConflictRules = NewerWins,
-        });
+        var task = NewTask(h, db, target, NewerWins, "nw");
         await StartBothAsync(h, task.Name);
 
         await using var a = await TestServers.OpenMySqlAsync(h.Source, db);

@@ -23,13 +23,7 @@ public sealed class RepairDirectionTests
             "CREATE TABLE acct (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL); INSERT INTO acct SELECT seq, 'init' FROM seq_1_to_20;");
         var target = db + "_t";
         h.Track(h.Target, target);
-        var task = h.AddTask(new MigrationTask
-        {
-            Name = "repdir-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
-            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, Topology = Topology.Bidirectional,
-            ConflictRules = [new ConflictRule { Policy = ConflictPolicy.Overwrite }],
-        });
+        var task = NewTask(h, db, target, [new ConflictRule { Policy = ConflictPolicy.Overwrite }], "repdir");
         await StartBothAsync(h, task.Name);
 
         // Round 1: rows 1-5 changed on both sides and swapped; the source is made equal to the target.
