@@ -21,6 +21,14 @@ public sealed class PostgresEndpoint
 
     private readonly string _connectionString;
 
+    /// <summary>The server's clock (microseconds), for measuring the skew between two servers.</summary>
+    public static async Task<DateTimeOffset> ReadClockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
+        var now = (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+    }
+
     public PostgresEndpoint(DataSource source, string password, int? maxPoolSize = null)
     {
         Source = source;

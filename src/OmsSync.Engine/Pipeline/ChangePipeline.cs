@@ -263,6 +263,7 @@ internal sealed class ChangePipeline
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;
+        private TimeSpan? _lastClockRead;
         private string _stored = checkpoint.Position.Serialize();
         private DateTimeOffset? _lastCommit = checkpoint.SourceCommit;
 
@@ -286,6 +287,7 @@ internal sealed class ChangePipeline
                 statistics.Applying.Stop();
                 Report(batch, queue.Count == 0);
                 if (reload) throw new TablesChangedException();
+                await MeasureClocksAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -572,6 +574,17 @@ internal sealed class ChangePipeline
                 ? row.Kind == RowChangeKind.Update && ChangeStatements.KeyChanged(plan, row) : null;
 
         private RowChange Map(TableApplyPlan plan, RowChange row) => owner._mapping is null ? row : owner._mapping.Map(plan, row);
+
+        /// <summary>Every minute, the skew between the source's and the target's clocks (NewerWins compares times the two wrote).</summary>
+        private async Task MeasureClocksAsync(CancellationToken cancellationToken)
+        {
+            var now = _clock.Elapsed;
+            if (_lastClockRead is { } last && now - last < TimeSpan.FromMinutes(1)) return;
+            _lastClockRead = now;
+            var source = await owner._source.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+            var target = await session.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+            owner._runtime.SetClockSkew(Task.Name, Direction, target - source);
+        }
 
         private void Report(TransactionBatch batch, bool queueEmpty)
         {

@@ -24,7 +24,7 @@ internal static class TaskStates
         var tables = direction == Direction.Forward
             ? service.Runtime.TableProgress(task.Name).Select(p => new OmsTableProgress(p)).ToList()
             : [];
-        return new OmsTask(task, state, tables);
+        return new OmsTask(task, state, tables, service.Conflicts.PerMinute(task.Name, direction, OmsTask.ConflictWindow));
     }
 
     /// <summary>The directions a cmdlet acts on: the one named, or else Forward and a Reverse that has been started.</summary>

@@ -10,7 +10,10 @@ namespace OmsSync.PowerShell.Output;
 /// </summary>
 public sealed class OmsTask
 {
-    internal OmsTask(MigrationTask task, TaskRuntime state, IReadOnlyList<OmsTableProgress> tables)
+    /// <summary>The span <see cref="ConflictsPerMinute"/> averages over.</summary>
+    internal static readonly TimeSpan ConflictWindow = TimeSpan.FromMinutes(5);
+
+    internal OmsTask(MigrationTask task, TaskRuntime state, IReadOnlyList<OmsTableProgress> tables, IReadOnlyDictionary<Engine.Conflicts.ConflictType, double> conflictsPerMinute)
     {
         Name = task.Name;
         Direction = state.Direction;
@@ -38,6 +41,8 @@ public sealed class OmsTask
         ConflictRules = task.ConflictRules.ToArray();
         IncrementalDdl = task.IncrementalDdl;
         OnlineDdlTool = task.OnlineDdlTool;
+        ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
+        ConflictsPerMinute = conflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
     }
 
     public string Name { get; }
@@ -71,6 +76,15 @@ public sealed class OmsTask
     public DateTimeOffset Created { get; }
     /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
     public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
+
+    /// <summary>
+    /// The target server's clock minus the source server's, as the worker measured it (every minute while it applies
+    /// changes). NewerWins compares times the two servers wrote: a side whose clock runs ahead wins more than its share.
+    /// </summary>
+    public TimeSpan? ClockSkew { get; }
+
+    /// <summary>Conflicts this direction met per minute over the last five minutes, by type (InsertExists, UpdateStale, ...).</summary>
+    public IReadOnlyDictionary<string, double> ConflictsPerMinute { get; }
 
     /// <summary>Whether the forward direction applies the source's DDL to the target.</summary>
     public bool IncrementalDdl { get; }

@@ -120,6 +120,10 @@ public sealed class BidirectionalCmdletTests(PowerShellSession ps) : IClassFixtu
             Assert.All(conflicts, c => Assert.Equal("InsertExists", c.Text("Type")));
             Assert.All(conflicts, c => Assert.Equal("KeptTarget", c.Text("Outcome")));
             Assert.Contains("\"v\":\"b\"", conflicts[0].Text("TargetRow"));
+            // Get-OmsTask counts them per minute (over five), per direction and type, beside the skew between the servers' clocks.
+            var rates = ps.Run("param($T) Get-OmsTask $T | ForEach-Object { [string]::Format([cultureinfo]::InvariantCulture, '{0} {1} {2}', $_.Direction, " +
+                               "$_.ConflictsPerMinute['InsertExists'], [math]::Abs($_.ClockSkew.TotalSeconds) -lt 1) }", new Hashtable { ["T"] = t.Task });
+            Assert.Equal(["Forward 0.2 True", "Reverse 0.2 True"], rates.Select(r => r.ToString()).Order());
 
             // Export before resolving: CSV and JSON carry every record.
             var csv = Path.Combine(ps.Home, t.Task + ".csv");

@@ -60,6 +60,9 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
 
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => OmsControlSchema.EnsureAsync(connection, cancellationToken);
 
+        public Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken) =>
+            ClockSkew.OffsetAsync(token => MySqlEndpoint.ReadClockAsync(connection, token), cancellationToken);
+
         public Task<StoredCheckpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
             CheckpointStore.ReadStoredAsync(connection, owner._task, owner._direction, cancellationToken);
 

@@ -64,6 +64,9 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     {
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => PostgresControlSchema.EnsureAsync(connection, cancellationToken);
 
+        public Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken) =>
+            ClockSkew.OffsetAsync(token => PostgresEndpoint.ReadClockAsync(connection, token), cancellationToken);
+
         public Task<StoredCheckpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
             PostgresCheckpointStore.ReadAsync(connection, owner._task, owner._direction, cancellationToken);
 
