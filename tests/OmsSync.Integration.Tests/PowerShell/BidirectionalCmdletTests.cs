@@ -88,6 +88,9 @@ public sealed class BidirectionalCmdletTests(PowerShellSession ps) : IClassFixtu
             Assert.Equal(["ConflictTableNotFound"], errors.ErrorIds);
             errors = ps.Invoke("param($T) Set-OmsConflictPolicy $T NewerWins -TimestampColumn nope", new Hashtable { ["T"] = t.Task });
             Assert.Equal(["TimestampColumnNotFound"], errors.ErrorIds);
+            errors = ps.Invoke("param($T) Set-OmsConflictPolicy $T NewerWins -TimestampColumn v", new Hashtable { ["T"] = t.Task });
+            Assert.Equal(["TimestampColumnType"], errors.ErrorIds);
+            Assert.Contains("is varchar", errors.Errors[0].Exception.Message);
 
             ps.Run("param($T) Start-OmsForward $T -Wait", new Hashtable { ["T"] = t.Task });
             WaitFor(t.Task, "Forward", "Incremental");
