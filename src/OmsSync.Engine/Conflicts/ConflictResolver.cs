@@ -117,7 +117,8 @@ public sealed class ConflictResolver
     private async Task<(IReadOnlyList<HeldRow> Holders, bool Blocked)> ClaimAsync(IConflictRows rows, ConflictRule rule, IReadOnlyList<object?> after,
         VersionStamp stamp, bool arriving, string? moving, CancellationToken cancellationToken)
     {
-        if (!rows.HasOtherUniqueKeys) return ([], false);
+        // Only a row that is written, or under NewerWins claims its values either way, has any business with the holders.
+        if (!rows.HasOtherUniqueKeys || !arriving && rule.Policy != ConflictPolicy.NewerWins) return ([], false);
         var holders = (await rows.HoldersAsync(after, cancellationToken).ConfigureAwait(false)).Where(h => h.Where != moving).ToList();
         var taken = holders.Where(h => ConflictDecision.Takes(rule, _direction, stamp, h.Stamp)).ToList();
         var blocked = taken.Count < holders.Count;

@@ -40,7 +40,7 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
             || m.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId == "ConnectionFailed",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };

@@ -1,7 +1,6 @@
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Incremental;
