@@ -9,7 +9,7 @@ using static OmsSync.Integration.Tests.Bidirectional.BidirectionalHarness;
 
 namespace OmsSync.Integration.Tests.Bidirectional;
 
-/// <summary>NewerWins on two real MariaDB servers: both applications write the same rows at once, and both sides end equal.</summary>
+/// <summary>NewerWins on two real MariaDB servers: both applications write the same rows at once, workers are killed on the way, and both sides end equal.</summary>
 public sealed class NewerWinsTests(ITestOutputHelper output)
 {
     /// <summary>How long both sides write; OMSSYNC_NEWERWINS_SECONDS changes it.</summary>
@@ -38,12 +38,23 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
         await using var a = await TestServers.OpenMySqlAsync(h.Source, db);
         await using var b = await TestServers.OpenMySqlAsync(h.Target, target);
         var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', 1, SameRowsLoad.MariaDb), new SameRowsLoad(b, "hot", 'B', 2, SameRowsLoad.MariaDb));
-        await Task.WhenAll(loadA.RunAsync(LoadTime, perSecond: 300), loadB.RunAsync(LoadTime, perSecond: 300));
+        await Task.WhenAll(loadA.RunAsync(LoadTime, perSecond: 300), loadB.RunAsync(LoadTime, perSecond: 300), KillEachWorkerOnceAsync(h, task.Name));
         output.WriteLine($"{loadA.Writes} writes on A ({loadA.Refused} refused), {loadB.Writes} on B ({loadB.Refused} refused) in {LoadTime.TotalSeconds:0} s");
 
         await WaitForSettledAsync(h, task.Name, () => TableSnapshot.ReadAsync(h.Source, db, "hot", "id"), () => TableSnapshot.ReadAsync(h.Target, target, "hot", "id"));
         output.WriteLine(Summary(h, task.Name));
         Assert.Contains(h.Service.Conflicts.List(task.Name), c => c.Type == ConflictType.UpdateStale);
+    }
+
+    /// <summary>A third and two thirds into the load, each direction's worker is killed -9; the supervisor starts a new one.</summary>
+    internal static async Task KillEachWorkerOnceAsync(EngineHarness h, string task)
+    {
+        foreach (var direction in new[] { Direction.Forward, Direction.Reverse })
+        {
+            await Task.Delay(LoadTime / 3);
+            await WaitForIncrementalAsync(h, task, direction, restarting: true);
+            EngineHarness.KillAndReap(h.Service.Runtime.Get(task, direction).WorkerPid!.Value);
+        }
     }
 
     /// <summary>
@@ -54,11 +65,21 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
         var equalSince = (DateTime?)null;
+        var failedSince = new Dictionary<Direction, DateTime>();
         while (true)
         {
+            // A killed worker shows as Failed until the supervisor has started a new one.
             foreach (var direction in new[] { Direction.Forward, Direction.Reverse })
-                if (h.Service.Status(task, direction).Status is TaskStatus.Failed)
+            {
+                if (h.Service.Status(task, direction).Status is not TaskStatus.Failed)
+                {
+                    failedSince.Remove(direction);
+                    continue;
+                }
+                failedSince.TryAdd(direction, DateTime.UtcNow);
+                if (DateTime.UtcNow - failedSince[direction] > TimeSpan.FromSeconds(30))
                     throw new InvalidOperationException($"{direction} failed: {h.Service.Status(task, direction).Message}\n{Log(h, task, direction)}");
+            }
             var (l, r) = (await left(), await right());
             var equal = l.SequenceEqual(r);
             equalSince = equal ? equalSince ?? DateTime.UtcNow : null;

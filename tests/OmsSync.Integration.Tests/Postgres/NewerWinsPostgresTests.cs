@@ -8,7 +8,7 @@ using static OmsSync.Integration.Tests.Bidirectional.BidirectionalHarness;
 
 namespace OmsSync.Integration.Tests.Postgres;
 
-/// <summary>NewerWins between MariaDB and PostgreSQL (REPLICA IDENTITY FULL): both applications write the same rows at once, and both sides end equal.</summary>
+/// <summary>NewerWins between MariaDB and PostgreSQL (REPLICA IDENTITY FULL): both applications write the same rows at once, workers are killed on the way, and both sides end equal.</summary>
 public sealed class NewerWinsPostgresTests(ITestOutputHelper output)
 {
     [Fact]
@@ -38,7 +38,8 @@ public sealed class NewerWinsPostgresTests(ITestOutputHelper output)
         await using (var utc = new MySqlCommand("SET time_zone = '+00:00'", a)) await utc.ExecuteNonQueryAsync();
         await using var b = await TestPostgres.OpenAsync();
         var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', 3, SameRowsLoad.MariaDb), new SameRowsLoad(b, hot, 'B', 4, SameRowsLoad.Postgres));
-        await Task.WhenAll(loadA.RunAsync(NewerWinsTests.LoadTime, perSecond: 150), loadB.RunAsync(NewerWinsTests.LoadTime, perSecond: 150));
+        await Task.WhenAll(loadA.RunAsync(NewerWinsTests.LoadTime, perSecond: 150), loadB.RunAsync(NewerWinsTests.LoadTime, perSecond: 150),
+            NewerWinsTests.KillEachWorkerOnceAsync(h, task.Name));
         output.WriteLine($"{loadA.Writes} writes on MariaDB ({loadA.Refused} refused), {loadB.Writes} on PostgreSQL ({loadB.Refused} refused) in {NewerWinsTests.LoadTime.TotalSeconds:0} s");
 
         await NewerWinsTests.WaitForSettledAsync(h, task.Name,
