@@ -22,21 +22,23 @@ function Invoke-Native([string] $File, [string[]] $Arguments) {
 
 function Invoke-Build {
     Invoke-Native dotnet @('build', 'OmsSync.sln', '-c', $configuration, '-nologo', '-v', 'quiet', '-clp:ErrorsOnly')
-    Invoke-Native dotnet @('publish', 'src/OmsSync.PowerShell', '-c', $configuration, '-o', 'bin/module', '--no-build', '-nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('publish', 'src/OmsSync.Worker', '-c', $configuration, '-o', 'bin/module', '--no-build', '-nologo', '-v', 'quiet')
+    # The module's folder as pwsh expects it under a PSModulePath entry: bin/modules/OmsSync/OmsSync.psd1.
+    Invoke-Native dotnet @('publish', 'src/OmsSync.PowerShell', '-c', $configuration, '-o', 'bin/modules/OmsSync', '--no-build', '-nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', 'src/OmsSync.Worker', '-c', $configuration, '-o', 'bin/modules/OmsSync', '--no-build', '-nologo', '-v', 'quiet')
     Invoke-Native dotnet @('publish', 'src/OmsSync.Shell', '-c', $configuration, '-o', 'bin/shell', '--no-build', '-nologo', '-v', 'quiet')
-    # about_ topics are looked up beside the manifest, which sits at the repository root.
-    New-Item -ItemType Directory -Force en-US | Out-Null
-    Copy-Item module/en-US/about_*.help.txt en-US/
+    Copy-Item src/OmsSync.Shell/pwsh bin/pwsh
+    if (-not $IsWindows) { Invoke-Native chmod @('755', 'bin/pwsh') }
 }
 
 switch ($Command) {
     'build' { Invoke-Build }
     'clean' { Remove-Item -Recurse -Force -ErrorAction SilentlyContinue bin, src/*/bin, src/*/obj, tests/*/bin, tests/*/obj }
     'shell' {
-        if (-not (Test-Path bin/shell/omssync.dll)) { Invoke-Build }
-        if (-not $env:OMSSYNC_MODULE) { $env:OMSSYNC_MODULE = Join-Path $PSScriptRoot 'OmsSync.psd1' }
-        Invoke-Native dotnet (@('bin/shell/omssync.dll') + $Arguments)
+        if (-not (Test-Path bin/shell/pwsh.dll)) { Invoke-Build }
+        # The bundled pwsh, with OmsSync's folder first on PSModulePath (what bin/pwsh does on Linux and macOS).
+        $env:PSModulePath = (Join-Path $PSScriptRoot 'bin/modules') + [IO.Path]::PathSeparator + $env:PSModulePath
+        & dotnet (@('bin/shell/pwsh.dll') + $Arguments)
+        exit $LASTEXITCODE
     }
     default {
         # Servers are started by bash scripts; hand over to build.sh for the same behaviour everywhere.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # OmsSync build entry point; build.ps1 offers the same subcommands.
-#   ./build.sh [build]        build the module (bin/module), the worker and the omssync host (bin/shell)
-#   ./build.sh test           start throwaway MariaDB and PostgreSQL servers, run every test, stop them
-#   ./build.sh demo           two throwaway MariaDB servers, a seeded schema, examples/*.ps1 through omssync
+#   ./build.sh [build]        build the module with its worker (bin/modules/OmsSync) and the bundled pwsh (bin/pwsh)
+#   ./build.sh test           start throwaway MariaDB and PostgreSQL servers, run xunit and Pester, stop them
+#   ./build.sh demo           two throwaway MariaDB servers, a seeded schema, examples/*.ps1 in the bundled pwsh
 #   ./build.sh bench NAME     run bench/NAME.sh (full-load, incremental, verify)
-#   ./build.sh shell ARGS...  run omssync (e.g. ./build.sh shell -File x.ps1, ./build.sh shell -Command '...')
+#   ./build.sh shell ARGS...  run the bundled pwsh with OmsSync importable (./build.sh shell -File x.ps1, -Command '...')
 #   ./build.sh clean          remove build output
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,13 +12,16 @@ REPO=$(pwd)
 CONFIG=${CONFIGURATION:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+MODULE_DIR=bin/modules/OmsSync
+PESTER_DIR=tests/pester/bin/$CONFIG/net10.0
+
 build() {
   dotnet build OmsSync.sln -c "$CONFIG" -nologo -v quiet -clp:ErrorsOnly
-  dotnet publish src/OmsSync.PowerShell -c "$CONFIG" -o bin/module --no-build -nologo -v quiet
-  dotnet publish src/OmsSync.Worker -c "$CONFIG" -o bin/module --no-build -nologo -v quiet
+  # The module's folder as pwsh expects it under a PSModulePath entry: bin/modules/OmsSync/OmsSync.psd1.
+  dotnet publish src/OmsSync.PowerShell -c "$CONFIG" -o "$MODULE_DIR" --no-build -nologo -v quiet
+  dotnet publish src/OmsSync.Worker -c "$CONFIG" -o "$MODULE_DIR" --no-build -nologo -v quiet
   dotnet publish src/OmsSync.Shell -c "$CONFIG" -o bin/shell --no-build -nologo -v quiet
-  # about_ topics are looked up beside the manifest, which sits at the repository root.
-  mkdir -p en-US && cp module/en-US/about_*.help.txt en-US/
+  install -m 755 src/OmsSync.Shell/pwsh bin/pwsh
 }
 
 free_port() { scripts/servers.sh free-port; }
@@ -43,21 +46,29 @@ run_tests() {
   build
   start_servers
   export OMSSYNC_HOME=${OMSSYNC_HOME:-$(mktemp -d /tmp/omssync-home.XXXXXX)}
-  export OMSSYNC_MODULE="$REPO/OmsSync.psd1"
-  local log status=0
+  local log xunit_status=0 pester_status=0
   log=$(mktemp)
-  dotnet test OmsSync.sln -c "$CONFIG" --no-build -nologo 2>&1 | tee "$log" || status=$?
-  local passed failed
-  passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-  failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  dotnet test OmsSync.sln -c "$CONFIG" --no-build -nologo 2>&1 | tee "$log" || xunit_status=$?
+  local xunit_passed xunit_failed
+  xunit_passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  xunit_failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  # Pester in the bundled pwsh; its NUnit XML goes under bin/test-results.
+  bin/pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-PesterSuite.ps1 \
+    -PesterModule "$PESTER_DIR/Pester/Pester.psd1" -ResultPath bin/test-results/pester.xml 2>&1 | tee "$log" || pester_status=$?
+  local pester_passed pester_failed
+  pester_passed=$(sed -nE 's/^Pester: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log" | tail -1)
+  pester_failed=$(sed -nE 's/^Pester: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log" | tail -1)
   rm -f "$log"
-  echo "${passed:-0} passed, ${failed:-0} failed"
-  if [ "$status" -ne 0 ] || [ "${failed:-0}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then return 1; fi
+  if [ -z "$pester_passed" ]; then pester_passed=0; pester_failed=1; echo "Pester did not report its counts" >&2; fi
+  echo "(xunit: $xunit_passed passed, $xunit_failed failed; Pester: $pester_passed passed, $pester_failed failed)"
+  echo "$((xunit_passed + pester_passed)) passed, $((xunit_failed + pester_failed)) failed"
+  if [ "$xunit_status" -ne 0 ] || [ "$pester_status" -ne 0 ] || [ $((xunit_failed + pester_failed)) -ne 0 ] ||
+     [ "$xunit_passed" -eq 0 ] || [ "$pester_passed" -eq 0 ]; then return 1; fi
 }
 
 run_shell() {
-  [ -f bin/shell/omssync.dll ] || build
-  OMSSYNC_MODULE=${OMSSYNC_MODULE:-$REPO/OmsSync.psd1} dotnet bin/shell/omssync.dll "$@"
+  [ -x bin/pwsh ] && [ -f "$MODULE_DIR/OmsSync.psd1" ] || build >&2
+  bin/pwsh "$@"
 }
 
 run_demo() {
@@ -68,7 +79,7 @@ run_demo() {
   for script in examples/demo.ps1 examples/bidirectional.ps1; do
     [ -f "$script" ] || continue
     echo "== $script"
-    run_shell -File "$script" -Source "$OMSSYNC_TEST_MARIADB_A" -Target "$OMSSYNC_TEST_MARIADB_B"
+    run_shell -NoProfile -File "$script" -Source "$OMSSYNC_TEST_MARIADB_A" -Target "$OMSSYNC_TEST_MARIADB_B"
   done
 }
 

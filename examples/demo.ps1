@@ -5,7 +5,7 @@
 .EXAMPLE
     ./build.sh demo
 .EXAMPLE
-    omssync -File examples/demo.ps1 -Source 127.0.0.1:3306 -Target 127.0.0.1:3307 -User oms -Password secret
+    bin/pwsh -File examples/demo.ps1 -Source 127.0.0.1:3306 -Target 127.0.0.1:3307
 #>
 param(
     [Parameter(Mandatory)] [string] $Source,

@@ -1,3 +1,1 @@
-using OmsSync.Shell;
-
-return ShellApplication.Run(args);
+return Microsoft.PowerShell.UnmanagedPSEntry.Start(args, args.Length);

@@ -6,7 +6,7 @@ namespace OmsSync.Engine.Changes;
 /// </summary>
 public interface IChangeList : IReadOnlyList<SourceChange>, IDisposable
 {
-    /// <summary>True when a DDL statement is among the changes.</summary>
+    /// <summary>True when a DDL statement or a change of a table's columns is among the changes.</summary>
     bool ContainsDdl { get; }
 
     /// <summary>How many of the changes wait in the spill file rather than in memory.</summary>

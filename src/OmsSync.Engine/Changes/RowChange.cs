@@ -29,6 +29,12 @@ public sealed class RowChange : SourceChange
     public IReadOnlyList<object?>? Before { get; }
     /// <summary>The row after the change (inserts and updates).</summary>
     public IReadOnlyList<object?>? After { get; }
+    /// <summary>
+    /// Whether <see cref="Before"/> is the whole row as it was; false when the source sent only its key, or nothing because
+    /// the key did not change (PostgreSQL without REPLICA IDENTITY FULL), so the after-image stands in for it.
+    /// </summary>
+    public bool WholeBefore { get; init; } = true;
+
     /// <summary>The schema the values were decoded with, when the provider supplied one.</summary>
     public TableSchema? Schema { get; }
     /// <summary>

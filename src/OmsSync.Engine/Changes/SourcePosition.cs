@@ -13,6 +13,9 @@ public abstract record SourcePosition : IComparable<SourcePosition>
     /// <summary>A short text that tells this position from every other of the same source (a binlog file and offset, an LSN).</summary>
     public virtual string Key => Serialize();
 
+    /// <summary>Two numbers that order positions of one source as the stream does, for stores that sort by them.</summary>
+    public abstract (long Major, long Minor) SortKey { get; }
+
     /// <summary>Negative when this position comes before <paramref name="other"/> in the source's stream.</summary>
     public abstract int CompareTo(SourcePosition? other);
 

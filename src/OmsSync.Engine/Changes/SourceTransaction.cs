@@ -17,14 +17,14 @@ public sealed class SourceTransaction : IDisposable
         EndPosition = endPosition;
         CommitPosition = endPosition;
         IsHeartbeat = isHeartbeat;
-        ContainsDdl = changes is IChangeList list ? list.ContainsDdl : changes.Any(c => c is DdlChange);
+        ContainsDdl = changes is IChangeList list ? list.ContainsDdl : changes.Any(c => c is DdlChange or ColumnsChange);
     }
 
     /// <summary>The source's name for it: a GTID ("domain-server-sequence" on MariaDB, "uuid:number" on MySQL) or a PostgreSQL xid; null when the source has none.</summary>
     public string? Id { get; }
     /// <summary>The changes in order; for a large transaction partly read back from disk as it is enumerated.</summary>
     public IReadOnlyList<SourceChange> Changes { get; }
-    /// <summary>True when a DDL statement is among the changes (known without reading the changes).</summary>
+    /// <summary>True when a DDL statement or a change of a table's columns is among the changes (known without reading the changes).</summary>
     public bool ContainsDdl { get; }
     /// <summary>True when rows of the table are among the changes (read without reading spilled rows back).</summary>
     public bool HasRowsOf(string database, string table) => Changes is IChangeList list

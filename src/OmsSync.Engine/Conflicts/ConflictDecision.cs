@@ -48,8 +48,10 @@ public static class ConflictDecision
     /// </summary>
     /// <param name="arriving">The change's version: its after-image's timestamp, or its before-image's for a delete.</param>
     /// <param name="echo">The delete is the other direction's, coming back (see <see cref="Pipeline.LoopFilter"/>): it is no conflict where nothing is left to delete.</param>
-    public static Verdict AtKey(ConflictRule rule, Direction direction, RowChangeKind kind, bool echo, Held held, VersionStamp arriving)
+    /// <param name="wholeBefore">The change's before-image is the whole row (see <see cref="RowChange.WholeBefore"/>): only then is a row that differs from it stale.</param>
+    public static Verdict AtKey(ConflictRule rule, Direction direction, RowChangeKind kind, bool echo, Held held, VersionStamp arriving, bool wholeBefore = true)
     {
+        var stale = rule.ChecksBeforeImage && wholeBefore;
         var policy = rule.Policy;
         bool Wins(bool isDelete) => policy switch
         {
@@ -66,14 +68,14 @@ public static class ConflictDecision
                 if (!held.Present)
                     // Nothing to delete either way; the outcome names the policy's choice.
                     return echo ? new Verdict(null, false) : new Verdict(ConflictType.DeleteMissing, policy != ConflictPolicy.Ignore);
-                if (held.EqualsBefore || !rule.ChecksBeforeImage) return new Verdict(null, true);
+                if (held.EqualsBefore || !stale) return new Verdict(null, true);
                 return new Verdict(ConflictType.UpdateStale, Wins(isDelete: true));
             default:
                 if (!held.Present)
                     // NewerWins: nothing held is older than any row (see the remarks).
                     return new Verdict(ConflictType.UpdateMissing, policy != ConflictPolicy.Ignore);
                 if (held.EqualsAfter) return new Verdict(null, false);
-                if (rule.ChecksBeforeImage && !held.EqualsBefore) return new Verdict(ConflictType.UpdateStale, Wins(isDelete: false));
+                if (stale && !held.EqualsBefore) return new Verdict(ConflictType.UpdateStale, Wins(isDelete: false));
                 return new Verdict(null, true);
         }
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MySqlConnector;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Operations;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
 
@@ -22,6 +23,15 @@ public sealed class ConflictResolution
     private readonly OmsService _service;
 
     public ConflictResolution(OmsService service) => _service = service;
+
+    /// <summary>Plans settling one logged conflict; a conflict resolved already is refused when it runs.</summary>
+    public PlannedOperation<ConflictRecord> PlanResolve(long id, ConflictAction action)
+    {
+        var record = _service.Conflicts.Get(id);
+        return new PlannedOperation<ConflictRecord>($"conflict {id}: {record.Type} on {record.Table} {record.Key} ({record.Task}, {record.Direction})",
+            action == ConflictAction.ApplySource ? "Apply the source row to the target" : "Keep the target row",
+            (_, cancellationToken) => ResolveAsync(id, action, cancellationToken));
+    }
 
     public async Task<ConflictRecord> ResolveAsync(long id, ConflictAction action, CancellationToken cancellationToken)
     {

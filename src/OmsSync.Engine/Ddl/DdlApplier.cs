@@ -113,7 +113,7 @@ internal sealed class DdlApplier
         var plan = _planner.Plan(ddl.Statement, ddl.Database, members);
         var record = new DdlRecord
         {
-            Task = _task.Name, Direction = _direction, StartPosition = CheckpointPosition.Serialize(transaction.BinlogStart()),
+            Task = _task.Name, Direction = _direction, StartPosition = CheckpointPosition.Serialize(transaction.BinlogStart()), Order = transaction.StartPosition.SortKey,
             EndPosition = CheckpointPosition.Serialize(transaction.BinlogEnd()), Database = ddl.Database, Statement = ddl.Statement,
             Table = plan.Subject, Outcome = DdlOutcome.Applied,
         };

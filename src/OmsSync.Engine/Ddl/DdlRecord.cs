@@ -25,9 +25,11 @@ public sealed record DdlRecord
     public long Id { get; init; }
     public required string Task { get; init; }
     public required Direction Direction { get; init; }
-    /// <summary>The binlog position before the DDL (checkpoint form).</summary>
+    /// <summary>The source position before the DDL (checkpoint form).</summary>
     public required string StartPosition { get; init; }
-    /// <summary>The binlog position after the DDL.</summary>
+    /// <summary>How the start position sorts among the task's others (<see cref="Changes.SourcePosition.SortKey"/>).</summary>
+    public required (long Major, long Minor) Order { get; init; }
+    /// <summary>The source position after the DDL.</summary>
     public required string EndPosition { get; init; }
     /// <summary>The session's default database on the source.</summary>
     public required string Database { get; init; }

@@ -43,14 +43,15 @@ internal sealed class ChangeApplier
             conflicts.Add(conflict);
     }
 
+    /// <param name="parallel">Other lanes write beside this transaction (see <see cref="NetChangeWriter"/>).</param>
     public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
-        bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        bool idempotent, bool parallel, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         if (changes.Count == 0) return 0;
         if (idempotent)
             await ApplyIdempotentAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false);
         else
-            await ApplyStrictAsync(target, transaction, changes, conflicts, cancellationToken).ConfigureAwait(false);
+            await ApplyStrictAsync(target, transaction, changes, parallel, conflicts, cancellationToken).ConfigureAwait(false);
         return changes.Count;
     }
 
@@ -66,12 +67,18 @@ internal sealed class ChangeApplier
                     ChangeStatements.Replace(sql, plan, change.After!);
                     break;
                 case RowChangeKind.Delete:
-                    ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
+                    Cascading(sql, plan, change, () => ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false));
                     break;
                 default:
                     if (plan.HasKey)
                     {
-                        if (ChangeStatements.KeyChanged(plan, change))
+                        if (plan.Cascades(change))
+                        {
+                            // A key others reference moved: the update cascades, then the row is made exactly the source's.
+                            Cascading(sql, plan, change, () => ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore: false));
+                            sql.Append(";\n");
+                        }
+                        else if (ChangeStatements.KeyChanged(plan, change))
                         {
                             ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
                             sql.Append(";\n");
@@ -92,10 +99,10 @@ internal sealed class ChangeApplier
     }
 
     private async Task ApplyStrictAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool parallel, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
         // Most chunks have no conflict: their net effect, written by multi-row statements, is checked as it goes.
-        if (await _net.TryApplyAsync(target, transaction, changes, cancellationToken).ConfigureAwait(false)) return;
+        if (await _net.TryApplyAsync(target, transaction, changes, parallel, cancellationToken).ConfigureAwait(false)) return;
         var next = 0;
         var window = int.MaxValue;
         var sql = new StringBuilder();
@@ -116,8 +123,7 @@ internal sealed class ChangeApplier
             sql.Clear().Append("SAVEPOINT oms_run;\n");
             while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars && !changes[end].Change.IsEcho)
             {
-                StrictStatement(sql, changes[end].Plan, changes[end].Change);
-                sql.Append(";\n");
+                StrictStatement(sql, changes[end].Plan, changes[end].Change, ";\n");
                 end++;
             }
             long affected;
@@ -128,6 +134,7 @@ internal sealed class ChangeApplier
             catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
             {
                 affected = -1;
+                await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
             }
             if (affected == end - start)
             {
@@ -140,8 +147,7 @@ internal sealed class ChangeApplier
             sql.Clear().Append("SAVEPOINT oms_run;\n");
             for (var i = start; i < end; i++)
             {
-                StrictStatement(sql, changes[i].Plan, changes[i].Change);
-                sql.Append(";\nSELECT ROW_COUNT();\n");
+                StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
             }
             counts.Clear();
             var failed = false;
@@ -152,6 +158,7 @@ internal sealed class ChangeApplier
             catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
             {
                 failed = true; // the statement at counts.Count failed alone; nothing after it ran
+                await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
             }
             var suspect = counts.IndexOf(0);
             if (suspect < 0 && !failed)
@@ -167,8 +174,7 @@ internal sealed class ChangeApplier
                 sql.Clear();
                 for (var i = start; i < start + at; i++)
                 {
-                    StrictStatement(sql, changes[i].Plan, changes[i].Change);
-                    sql.Append(";\n");
+                    StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\n");
                 }
                 await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
             }
@@ -179,16 +185,49 @@ internal sealed class ChangeApplier
         }
     }
 
-    /// <summary>The strict statement for one change: a write that reports 0 rows when the target disagrees.</summary>
-    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change)
+    /// <summary>
+    /// The strict statement for one change, a write that reports 0 rows when the target disagrees, then <paramref name="after"/>
+    /// (its terminator, and the row count when asked for).
+    /// </summary>
+    private static void StrictStatement(StringBuilder sql, TableApplyPlan plan, RowChange change, string after)
     {
-        var wholeBefore = plan.Rule.ChecksBeforeImage;
-        switch (change.Kind)
+        var wholeBefore = plan.Rule.ChecksBeforeImage && change.WholeBefore;
+        Cascading(sql, plan, change, () =>
         {
-            case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;
-            case RowChangeKind.Delete: ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore); break;
-            default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
-        }
+            switch (change.Kind)
+            {
+                case RowChangeKind.Insert: ChangeStatements.Insert(sql, plan, change.After!); break;
+                case RowChangeKind.Delete: ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore); break;
+                default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
+            }
+        }, after);
+    }
+
+    // A run that failed inside a cascading statement left the foreign key checks on: off again, for what comes next.
+    private static async Task ResetChecksAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
+        int start, int end, CancellationToken cancellationToken)
+    {
+        for (var i = start; i < end; i++)
+            if (changes[i].Plan.Cascades(changes[i].Change))
+            {
+                await ExecuteTextAsync(target, transaction, "SET foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+    }
+
+    /// <summary>
+    /// A statement that deletes or re-keys a row other tables' rows reference with ON DELETE/UPDATE CASCADE or SET NULL,
+    /// when the source does not log what those actions changed (MariaDB, MySQL before 9.6): it runs with the target's
+    /// foreign key checks on, so the target's foreign keys do to its rows what the source's did. Every other write runs
+    /// with them off, so the order changes are written in never trips a foreign key.
+    /// </summary>
+    private static void Cascading(StringBuilder sql, TableApplyPlan plan, RowChange change, Action statement, string after = "")
+    {
+        var cascades = plan.Cascades(change);
+        if (cascades) sql.Append("SET foreign_key_checks = 1;\n");
+        statement();
+        sql.Append(after);
+        if (cascades) sql.Append(after.Length == 0 ? ";\nSET foreign_key_checks = 0" : "SET foreign_key_checks = 0;\n");
     }
 
     private static async Task ExecuteAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, List<long>? counts,

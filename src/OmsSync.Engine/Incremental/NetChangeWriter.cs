@@ -1,5 +1,6 @@
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MySqlConnector;
 using OmsSync.Engine.Schema;
@@ -31,8 +32,9 @@ internal sealed class NetChangeWriter
     private const int MaxCommandChars = 4 << 20;
     private const int MaxSkip = 64;
 
-    // Per plan (a new plan comes with every schema change): whether the target's only unique key is the row key (none, without a key).
-    private readonly Dictionary<TableApplyPlan, bool> _targetKeyChecked = new(ReferenceEqualityComparer.Instance);
+    // Per plan (a new plan comes with every schema change): the target's index of the row key when it is its only unique key
+    // ("" without a key and without unique keys), or null when the fast way does not qualify.
+    private readonly Dictionary<TableApplyPlan, string?> _targetKeyChecked = new(ReferenceEqualityComparer.Instance);
     private int _skip;
     private int _skipAfterFailure = 1;
     private static long _written, _declined;
@@ -41,8 +43,9 @@ internal sealed class NetChangeWriter
     public static (long Written, long Declined) Counts => (Interlocked.Read(ref _written), Interlocked.Read(ref _declined));
 
     /// <summary>Writes the changes' net effect and returns true, or leaves the target untouched and returns false.</summary>
+    /// <param name="parallel">Other lanes write other rows of the same tables at the same time (see <see cref="Checks"/>).</param>
     public async Task<bool> TryApplyAsync(MySqlConnection target, MySqlTransaction transaction,
-        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)
+        IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool parallel, CancellationToken cancellationToken)
     {
         if (changes.Count < MinChanges) return false;
         if (_skip > 0)
@@ -51,16 +54,20 @@ internal sealed class NetChangeWriter
             _skip--;
             return false;
         }
+        // A delete or key change whose foreign key actions the target performs must run alone, in its place.
+        foreach (var (plan, change) in changes)
+            if (plan.Cascades(change)) return false;
         var tables = Fold(changes);
         if (tables is null) return false;
         foreach (var plan in tables.Keys)
-            if (!await TargetKeyIsOnlyUniqueAsync(target, transaction, plan, cancellationToken).ConfigureAwait(false))
+            if (await TargetKeyIndexAsync(target, transaction, plan, cancellationToken).ConfigureAwait(false) is null)
                 return false;
 
         // The savepoint goes with the first statements: no round trip of its own.
         var statements = new List<(string Sql, long? Expected)> { ("SAVEPOINT oms_net", null) };
-        foreach (var (plan, rows) in tables) Checks(statements, plan, rows);
-        foreach (var (plan, rows) in tables) Deletes(statements, plan, rows);
+        var skipLocked = parallel && SupportsSkipLocked(target);
+        foreach (var (plan, rows) in tables) Checks(statements, plan, _targetKeyChecked[plan]!, rows, skipLocked);
+        foreach (var (plan, rows) in tables) Deletes(statements, plan, rows, skipLocked);
         foreach (var (plan, rows) in tables) Upserts(statements, plan, rows);
         foreach (var (plan, rows) in tables) Inserts(statements, plan, rows);
 
@@ -179,7 +186,7 @@ internal sealed class NetChangeWriter
         return key.ToString();
     }
 
-    private async Task<bool> TargetKeyIsOnlyUniqueAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, CancellationToken cancellationToken)
+    private async Task<string?> TargetKeyIndexAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, CancellationToken cancellationToken)
     {
         if (_targetKeyChecked.TryGetValue(plan, out var known)) return known;
         await using var command = new MySqlCommand(
@@ -195,26 +202,60 @@ internal sealed class NetChangeWriter
                 if (!indexes.TryGetValue(name, out var columns)) indexes[name] = columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 columns.Add(reader.GetString(1));
             }
-        var only = plan.HasKey
-            ? indexes.Count == 1 && indexes.Values.Single().SetEquals(plan.KeyColumns.Select(k => k.Name))
-            : indexes.Count == 0;
-        _targetKeyChecked[plan] = only;
-        return only;
+        var index = plan.HasKey
+            ? indexes.Count == 1 && indexes.Values.Single().SetEquals(plan.KeyColumns.Select(k => k.Name)) ? indexes.Keys.Single() : null
+            : indexes.Count == 0 ? "" : null;
+        _targetKeyChecked[plan] = index;
+        return index;
     }
 
     // Rows that must be there and stay: counted under a lock, so they are still there when upserted.
     // Rows that must not be there and end absent: counted, expecting none.
-    private static void Checks(List<(string, long?)> statements, TableApplyPlan plan, Dictionary<string, NetRow> rows)
+    // Beside other lanes, a count over many keys of a small table is read by scanning the key's index, and a locking scan
+    // would wait for the rows other lanes hold (never ours: lanes write disjoint rows). So there it skips locked rows, and
+    // locks the rows to delete too: a row of ours that someone else holds makes the count short, and the chunk goes
+    // change by change, which waits for it properly.
+    private static void Checks(List<(string, long?)> statements, TableApplyPlan plan, string keyIndex, Dictionary<string, NetRow> rows, bool skipLocked)
     {
-        KeyedStatements(statements, plan, rows.Values.Where(r => r.ExistedBefore && r.Final is not null && !r.Recreated).ToList(),
-            "SELECT COUNT(*) FROM ", " FOR UPDATE", rowCount: false, expectNone: false);
+        var hint = keyIndex.Length == 0 ? "" : $" FORCE INDEX ({MySqlSyntax.QuoteIdentifier(keyIndex)})";
+        KeyedStatements(statements, plan, rows.Values.Where(r => r.ExistedBefore && (skipLocked || r.Final is not null && !r.Recreated)).ToList(),
+            "SELECT COUNT(*) FROM ", skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE", rowCount: false, expectNone: false, hint);
         KeyedStatements(statements, plan, rows.Values.Where(r => !r.ExistedBefore && r.Final is null).ToList(),
             "SELECT COUNT(*) FROM ", "", rowCount: false, expectNone: true);
     }
 
-    private static void Deletes(List<(string, long?)> statements, TableApplyPlan plan, Dictionary<string, NetRow> rows) =>
-        KeyedStatements(statements, plan, rows.Values.Where(r => r.ExistedBefore && (r.Final is null || r.Recreated)).ToList(),
-            "DELETE FROM ", "", rowCount: true, expectNone: false);
+    private static void Deletes(List<(string, long?)> statements, TableApplyPlan plan, Dictionary<string, NetRow> rows, bool locked)
+    {
+        var gone = rows.Values.Where(r => r.ExistedBefore && (r.Final is null || r.Recreated)).ToList();
+        if (!locked)
+        {
+            KeyedStatements(statements, plan, gone, "DELETE FROM ", "", rowCount: true, expectNone: false);
+            return;
+        }
+        // Locked by the check already: one point delete each, which no other lane's rows can hold up.
+        foreach (var row in gone)
+        {
+            var sql = new StringBuilder("DELETE FROM ").Append(plan.Target).Append(" WHERE ");
+            ChangeStatements.KeyCondition(sql, plan, row.KeyImage);
+            statements.Add((sql.ToString(), null));
+        }
+    }
+
+    private static readonly ConditionalWeakTable<MySqlConnection, object> SkipLockedServers = new();
+
+    /// <summary>SELECT ... SKIP LOCKED: MariaDB 10.6 and MySQL 8.0 on.</summary>
+    private static bool SupportsSkipLocked(MySqlConnection connection)
+    {
+        if (SkipLockedServers.TryGetValue(connection, out var known)) return (bool)known;
+        var text = connection.ServerVersion;
+        var mariaDb = text.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+        if (text.StartsWith("5.5.5-", StringComparison.Ordinal)) text = text[6..];
+        var end = 0;
+        while (end < text.Length && (char.IsAsciiDigit(text[end]) || text[end] == '.')) end++;
+        var supported = Version.TryParse(text[..end], out var version) && version >= (mariaDb ? new Version(10, 6) : new Version(8, 0, 1));
+        SkipLockedServers.AddOrUpdate(connection, supported);
+        return supported;
+    }
 
     private static void Upserts(List<(string, long?)> statements, TableApplyPlan plan, Dictionary<string, NetRow> rows)
     {
@@ -235,7 +276,7 @@ internal sealed class NetChangeWriter
     /// its ROW_COUNT(). The count must be the slice's size, or zero with <paramref name="expectNone"/>.
     /// </summary>
     private static void KeyedStatements(List<(string, long?)> statements, TableApplyPlan plan, List<NetRow> rows, string head, string tail,
-        bool rowCount, bool expectNone)
+        bool rowCount, bool expectNone, string hint = "")
     {
         var sql = new StringBuilder();
         var inSlice = 0;
@@ -250,7 +291,7 @@ internal sealed class NetChangeWriter
         }
         foreach (var row in rows)
         {
-            sql.Append(inSlice == 0 ? head + plan.Target + " WHERE (" : " OR ").Append('(');
+            sql.Append(inSlice == 0 ? head + plan.Target + hint + " WHERE (" : " OR ").Append('(');
             ChangeStatements.KeyCondition(sql, plan, row.KeyImage);
             sql.Append(')');
             inSlice++;

@@ -64,7 +64,7 @@ internal static class RowFilterEvaluator
         };
         if (kind is null) return null;
         return kind == change.Kind ? change : new RowChange(kind.Value, change.Database, change.Table, change.ColumnNames,
-            kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema);
+            kind == RowChangeKind.Insert ? null : change.Before, kind == RowChangeKind.Delete ? null : change.After, change.Schema) { WholeBefore = change.WholeBefore };
     }
 
     private static async Task<bool[]> EvaluateAsync(MySqlConnection source, string filter, IReadOnlyList<string?> names,

@@ -16,6 +16,8 @@ public sealed class TableSchema
     public string? ExtraOptions { get; init; }
     /// <summary>CHECK constraints; a column-level one (MariaDB's implicit json_valid for JSON columns, for instance) names its column.</summary>
     public IReadOnlyList<CheckConstraint> Checks { get; init; } = [];
+    /// <summary>The foreign keys this table's rows hold (references to other tables' keys, or to its own).</summary>
+    public IReadOnlyList<ForeignKeySchema> ForeignKeys { get; init; } = [];
 
     public IndexSchema? PrimaryKey => Indexes.FirstOrDefault(i => i.Kind == IndexKind.Primary);
 
@@ -70,6 +72,35 @@ public sealed class IndexSchema
 public sealed record CheckConstraint(string Name, string Expression, string? Column = null);
 
 public sealed record IndexColumn(string Name, int? PrefixLength, bool Descending = false);
+
+/// <summary>What a foreign key does to the rows that reference a row when that row's key is deleted or changed.</summary>
+public enum ForeignKeyAction { NoAction, Restrict, Cascade, SetNull, SetDefault }
+
+/// <summary>A foreign key: its columns, the table and columns they reference (in order), and its actions.</summary>
+public sealed record ForeignKeySchema(string Name, IReadOnlyList<string> Columns, string ReferencedDatabase, string ReferencedTable,
+    IReadOnlyList<string> ReferencedColumns, ForeignKeyAction OnDelete, ForeignKeyAction OnUpdate)
+{
+    public string ReferencedQualifiedName => $"{ReferencedDatabase}.{ReferencedTable}";
+
+    /// <summary>The action as SQL spells it (CASCADE, SET NULL, NO ACTION, ...), and back.</summary>
+    public static string Sql(ForeignKeyAction action) => action switch
+    {
+        ForeignKeyAction.Cascade => "CASCADE",
+        ForeignKeyAction.SetNull => "SET NULL",
+        ForeignKeyAction.SetDefault => "SET DEFAULT",
+        ForeignKeyAction.Restrict => "RESTRICT",
+        _ => "NO ACTION",
+    };
+
+    public static ForeignKeyAction Parse(string? rule) => rule?.ToUpperInvariant() switch
+    {
+        "CASCADE" => ForeignKeyAction.Cascade,
+        "SET NULL" => ForeignKeyAction.SetNull,
+        "SET DEFAULT" => ForeignKeyAction.SetDefault,
+        "RESTRICT" => ForeignKeyAction.Restrict,
+        _ => ForeignKeyAction.NoAction,
+    };
+}
 
 public sealed class ViewSchema
 {

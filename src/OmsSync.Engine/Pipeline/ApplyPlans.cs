@@ -51,7 +51,7 @@ internal sealed class ApplyPlans
             if (plan.Matches(change.ColumnNames, missing)) return plan;
         if (missing is not null)
             table = table with { Mapping = table.Mapping with { Columns = MovingColumnNames(table).Where(c => !missing.Contains(c)).ToList() } };
-        var made = new TableApplyPlan(table, change.ColumnNames, missing) { Rule = Rule(table) };
+        var made = new TableApplyPlan(table, change.ColumnNames, missing) { Rule = Rule(table), Links = Links(table, change.ColumnNames), Cascading = Cascading(table) };
         plans.Add(made);
         return made;
     }
@@ -62,10 +62,58 @@ internal sealed class ApplyPlans
         if (!_tables.TryGetValue((database, name), out var table)) return null;
         if (_plans.TryGetValue((database, name), out var plans) && plans.FirstOrDefault(p => p.Missing is null) is { } plan) return plan;
         var columns = table.Schema.Columns.Select(c => (string?)c.Name).ToList();
-        var made = new TableApplyPlan(table, columns, null) { Rule = Rule(table) };
+        var made = new TableApplyPlan(table, columns, null) { Rule = Rule(table), Links = Links(table, columns), Cascading = Cascading(table) };
         if (!_plans.TryGetValue((database, name), out plans)) _plans[(database, name)] = plans = [];
         plans.Add(made);
         return made;
+    }
+
+    /// <summary>
+    /// What the target's foreign keys must do for this table's deletes and key changes, when the source does not log what
+    /// its own did; nothing when it does (its cascaded rows arrive as changes of their own).
+    /// </summary>
+    private Cascade Cascading(TaskTable table)
+    {
+        if (_source.LogsCascades) return Cascade.None;
+        static bool Acts(ForeignKeyAction action) => action is ForeignKeyAction.Cascade or ForeignKeyAction.SetNull or ForeignKeyAction.SetDefault;
+        var acting = ChildrenOf(table).Where(c => Acts(c.Key.OnDelete) || Acts(c.Key.OnUpdate)).ToList();
+        if (acting.Count == 0) return Cascade.None;
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<TaskTable>(acting.Select(c => c.Child));
+        while (pending.TryDequeue(out var child))
+            if (reached.Add($"{child.Mapping.TargetDatabase}.{child.Mapping.TargetTable}"))
+                foreach (var (grandchild, _) in ChildrenOf(child)) pending.Enqueue(grandchild);
+        return new Cascade(acting.Any(c => Acts(c.Key.OnDelete)),
+            acting.Where(c => Acts(c.Key.OnUpdate)).SelectMany(c => c.Key.ReferencedColumns).ToHashSet(StringComparer.OrdinalIgnoreCase), reached);
+    }
+
+    private IEnumerable<(TaskTable Child, ForeignKeySchema Key)> ChildrenOf(TaskTable parent) =>
+        _tables.Values.SelectMany(t => t.Schema.ForeignKeys
+            .Where(f => f.ReferencedDatabase == parent.Mapping.SourceDatabase && f.ReferencedTable == parent.Mapping.SourceTable)
+            .Select(f => (t, f)));
+
+    /// <summary>The keys foreign keys between the task's tables link this one by: as a child, and as a parent.</summary>
+    private List<KeyLink> Links(TaskTable table, IReadOnlyList<string?> image)
+    {
+        var links = new List<KeyLink>();
+        foreach (var fk in table.Schema.ForeignKeys)
+            if (_tables.TryGetValue((fk.ReferencedDatabase, fk.ReferencedTable), out var parent))
+                links.Add(Link(parent, fk, table.Schema, fk.Columns, image));
+        foreach (var child in _tables.Values)
+            foreach (var fk in child.Schema.ForeignKeys.Where(f => f.ReferencedDatabase == table.Mapping.SourceDatabase && f.ReferencedTable == table.Mapping.SourceTable))
+                if (Link(table, fk, child.Schema, fk.ReferencedColumns, image) is var link && links.All(l => l.Name != link.Name))
+                    links.Add(link);
+        return links;
+    }
+
+    // The link of a foreign key, with the values taken from this table's image by the named columns.
+    private static KeyLink Link(TaskTable parent, ForeignKeySchema fk, TableSchema child, IReadOnlyList<string> columns, IReadOnlyList<string?> image)
+    {
+        var name = $"{parent.Mapping.TargetDatabase}.{parent.Mapping.TargetTable}|{string.Join(",", fk.ReferencedColumns.Select(c => c.ToLowerInvariant()))}";
+        var exact = fk.Columns.All(c => TableApplyPlan.HashesExactly(child.Columns.FirstOrDefault(s => string.Equals(s.Name, c, StringComparison.OrdinalIgnoreCase))))
+                    && fk.ReferencedColumns.All(c => TableApplyPlan.HashesExactly(parent.Schema.Columns.FirstOrDefault(s => string.Equals(s.Name, c, StringComparison.OrdinalIgnoreCase))));
+        var positions = columns.Select(c => image.ToList().FindIndex(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase))).ToList();
+        return new KeyLink(name, positions, exact && positions.All(p => p >= 0));
     }
 
     private Conflicts.ConflictRule Rule(TaskTable table)

@@ -18,6 +18,7 @@ internal sealed class DirectionPlan
     public required Func<CancellationToken, Task> MigrateSchema { get; init; }
     public required Func<CancellationToken, Task> VerifyTarget { get; init; }
     public required Func<CancellationToken, Task> CreateDeferredIndexes { get; init; }
+    public required Func<CancellationToken, Task> CreateForeignKeys { get; init; }
     public required Func<FullLoadRunner> FullLoad { get; init; }
 
     /// <summary>The incremental pipeline of the direction, when the task has incremental synchronization.</summary>

@@ -12,6 +12,12 @@ internal interface IChangeSource
     /// <summary>Whether transactions committed before the task's -StartTimestamp can be read and skipped (a binlog keeps them; a new replication slot does not).</summary>
     bool StartsAtTimestamp { get; }
 
+    /// <summary>
+    /// Whether the stream carries the rows a foreign key's actions (CASCADE, SET NULL) changed: PostgreSQL's and MySQL 9.6+'s
+    /// do; MariaDB's and older MySQL's log only the row that set them off. Known once a stream is open.
+    /// </summary>
+    bool LogsCascades { get; }
+
     /// <summary>Parses a position this kind of source wrote into a checkpoint.</summary>
     SourcePosition ParsePosition(string text);
 

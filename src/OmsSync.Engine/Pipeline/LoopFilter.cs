@@ -54,7 +54,8 @@ internal static class LoopFilter
         {
             if (change is not RowChange { Before: { } before } row || row.Kind == RowChangeKind.Insert || echoes(row) is not { } moves) continue;
             if (row.Kind == RowChangeKind.Update && !moves) continue;
-            (back ??= []).Add(new RowChange(RowChangeKind.Delete, row.Database, row.Table, row.ColumnNames, before, null, row.Schema) { IsEcho = true });
+            (back ??= []).Add(new RowChange(RowChangeKind.Delete, row.Database, row.Table, row.ColumnNames, before, null, row.Schema)
+                { IsEcho = true, WholeBefore = row.WholeBefore });
         }
         return back;
     }

@@ -98,16 +98,19 @@ internal sealed class Pairing
                 throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                     string.Join(Environment.NewLine, problems));
             var (postgres, mysql) = (Postgres(source), MySql(target));
+            var values = new PostgresToMySqlValues(objects.Tables);
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
                 MigrateSchema = token => SchemaPhase.RunAsync(mysql, _task, shaped, token),
                 VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
                 CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
+                CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(mysql, shaped, token),
                 FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new MySqlChunkTarget(mysql, _task, lookup: null),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, _task, Direction.Forward, _store, _log),
-                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), new PostgresToMySqlValues(objects.Tables), null, _task, Direction.Forward, _store, _log) : null,
+                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), values,
+                    () => new PostgresColumnSync(_task, Direction.Forward, _store, postgres, mysql, values, _log), _task, Direction.Forward, _store, _log) : null,
             };
         }
         if (target.Kind == DataSourceKind.PostgreSql)
@@ -119,6 +122,7 @@ internal sealed class Pairing
                 MigrateSchema = token => PostgresSchemaPhase.RunAsync(postgres, _task, objects, token),
                 VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
                 CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
+                CreateForeignKeys = token => PostgresSchemaPhase.CreateForeignKeysAsync(postgres, objects, token),
                 FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, _catalog.GetPassword(source.Name), _task, Direction.Forward, _store, _log),
@@ -133,6 +137,7 @@ internal sealed class Pairing
             MigrateSchema = token => SchemaPhase.RunAsync(to, _task, objects, token),
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
+            CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(to, objects, token),
             FullLoad = () => new FullLoadRunner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
             Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
         };

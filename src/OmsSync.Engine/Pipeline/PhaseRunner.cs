@@ -70,9 +70,15 @@ public sealed class PhaseRunner
                 await plan.CreateDeferredIndexes(cancellationToken).ConfigureAwait(false);
                 _log("secondary indexes built");
             }
-            if (incremental is not null)
-                await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
         }
+        // The source's foreign keys come once the rows are in, before any change is applied.
+        if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
+        {
+            await plan.CreateForeignKeys(cancellationToken).ConfigureAwait(false);
+            _log("foreign keys created");
+        }
+        if (incremental is not null && _task.MigrationTypes.HasFlag(MigrationTypes.Full))
+            await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
 
         var verify = _task.MigrationTypes.HasFlag(MigrationTypes.Verify);
         if (verify && incremental is null)

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Changes;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
@@ -80,14 +81,36 @@ internal sealed class TableApplyPlan
     public IReadOnlyList<(int Index, string Name)> LaneKeyColumns { get; }
     /// <summary>The table's other unique keys, each as the image positions of its columns that hash exactly (empty: none does).</summary>
     public IReadOnlyList<IReadOnlyList<int>> UniqueKeys { get; }
+
+    /// <summary>
+    /// The keys foreign keys link this table by, as write-set elements name them: the parent keys its rows reference, and
+    /// its own keys that rows of other task tables reference (set by <see cref="ApplyPlans"/>, which knows every table).
+    /// </summary>
+    public IReadOnlyList<KeyLink> Links { get; init; } = [];
+
+    /// <summary>
+    /// What the target's foreign keys must do when this table's rows go or their referenced keys change, because the
+    /// source does not log what its own did (MariaDB, MySQL before 9.6): whether deletes cascade, which columns' changes
+    /// cascade, and every table such actions may change (directly or further down). Empty when nothing cascades.
+    /// </summary>
+    public Cascade Cascading { get; init; } = Cascade.None;
+
+    /// <summary>True for a change whose foreign key actions the target must perform (see <see cref="Cascading"/>).</summary>
+    public bool Cascades(RowChange change) => Cascading.Tables.Count > 0 && change.Kind switch
+    {
+        RowChangeKind.Delete => Cascading.OnDelete,
+        RowChangeKind.Update => Cascading.OnUpdate.Count > 0 && change.Before is { } before && change.After is { } after
+                                && Columns.Any(c => Cascading.OnUpdate.Contains(c.Name) && !Equals(before[c.Index], after[c.Index])),
+        _ => false,
+    };
     public string Target { get; }
     public string ColumnList { get; }
     /// <summary>Tables without a key match a row by all its columns and touch one row at a time.</summary>
     public string Limit => HasKey ? "" : " LIMIT 1";
 
     /// <summary>Key columns whose stored value identifies the row byte for byte (no case- or accent-insensitive collation).</summary>
-    private static bool HashesExactly(ColumnSchema column) =>
-        column.Collation is null || column.Collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase)
+    internal static bool HashesExactly(ColumnSchema? column) =>
+        column is null || column.Collation is null || column.Collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase)
         || column.DataType is not ("char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "enum" or "set");
 
     private static int TryIndexOf(IReadOnlyList<string?> imageColumns, string name)

@@ -8,11 +8,13 @@ namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// Splits a batch of whole source transactions into groups that can commit side by side: two transactions share a
-/// group when their write sets meet (the row keys and unique keys their rows had or took on, as MySQL's WRITESET
-/// dependency tracking records them), so every transaction that depends on another is applied after it, in source
-/// order, in the same target transaction. A transaction is never split.
+/// group when their write sets meet (the row keys and unique keys their rows had or took on, and the parent keys their
+/// foreign keys reference, as MySQL's WRITESET dependency tracking records them), so every transaction that depends on
+/// another is applied after it, in source order, in the same target transaction. A transaction is never split.
 /// </summary>
 /// <remarks>
+/// A delete or key change whose foreign key actions the target performs (a cascade the source did not log) changes rows
+/// no image names: its transaction joins every transaction of the batch that touches a table those actions may reach.
 /// Write-set elements are hashes; a collision only joins two groups, never separates dependent transactions. A key
 /// column whose collation makes different bytes equal is left out of the hash (coarser, still safe); a table without
 /// a key, or a unique key none of whose columns hash exactly, puts every transaction that touches the table together.
@@ -29,10 +31,20 @@ internal static class TransactionGroups
         for (var i = 0; i < parent.Length; i++) parent[i] = i;
         var owner = new Dictionary<ulong, int>();
         var elements = new List<ulong>();
+        // The tables the batch's cascades may reach, which every transaction touching them must meet.
+        var reached = transactions.SelectMany(t => t).Where(c => c.Plan.Cascades(c.Change)).SelectMany(c => c.Plan.Cascading.Tables).ToHashSet(StringComparer.Ordinal);
         for (var t = 0; t < transactions.Count; t++)
         {
             elements.Clear();
-            foreach (var (plan, change) in transactions[t]) WriteSet(plan, change, elements);
+            foreach (var (plan, change) in transactions[t])
+            {
+                WriteSet(plan, change, elements);
+                if (reached.Count == 0) continue;
+                var name = $"{plan.Table.Mapping.TargetDatabase}.{plan.Table.Mapping.TargetTable}";
+                if (reached.Contains(name)) elements.Add(Fnv(Seed, "cascade " + name));
+                if (plan.Cascades(change))
+                    foreach (var table in plan.Cascading.Tables) elements.Add(Fnv(Seed, "cascade " + table));
+            }
             foreach (var element in elements)
             {
                 if (owner.TryGetValue(element, out var other)) Union(parent, t, other);
@@ -71,6 +83,14 @@ internal static class TransactionGroups
     internal static void WriteSet(TableApplyPlan plan, RowChange change, List<ulong> elements)
     {
         var table = Fnv(Seed, plan.Target);
+        foreach (var link in plan.Links)
+            foreach (var image in new[] { change.Before, change.After })
+            {
+                if (image is null) continue;
+                var name = Fnv(Seed, "link " + link.Name);
+                if (!link.Exact) elements.Add(name);
+                else if (Hash(name, 0, link.Columns, image, nullsMeet: false) is { } hash) elements.Add(hash);
+            }
         if (!plan.HasKey || plan.LaneKeyColumns.Count == 0)
         {
             elements.Add(table);
@@ -79,23 +99,23 @@ internal static class TransactionGroups
         foreach (var image in new[] { change.Before, change.After })
         {
             if (image is null) continue;
-            elements.Add(Hash(table, 0, plan.LaneKeyColumns.Select(k => k.Index), image)!.Value);
+            elements.Add(Hash(table, 0, plan.LaneKeyColumns.Select(k => k.Index), image, nullsMeet: true)!.Value);
             for (var u = 0; u < plan.UniqueKeys.Count; u++)
             {
                 var unique = plan.UniqueKeys[u];
                 if (unique.Count == 0) elements.Add(Fnv(table, $"unique {u}"));
-                else if (Hash(table, u + 1, unique, image) is { } hash) elements.Add(hash);
+                else if (Hash(table, u + 1, unique, image, nullsMeet: false) is { } hash) elements.Add(hash);
             }
         }
     }
 
-    // Null when a value is NULL: NULLs never collide in a unique key.
-    private static ulong? Hash(ulong table, int key, IEnumerable<int> columns, IReadOnlyList<object?> image)
+    // Null when a value is NULL and NULLs do not meet: they never collide in a unique key, nor reference a parent.
+    private static ulong? Hash(ulong table, int key, IEnumerable<int> columns, IReadOnlyList<object?> image, bool nullsMeet)
     {
         var hash = Fnv(table, key.ToString(CultureInfo.InvariantCulture));
         foreach (var index in columns)
         {
-            if (image[index] is not { } value) return key == 0 ? Fnv(hash, "\0null") : null;
+            if (image[index] is not { } value) return nullsMeet ? Fnv(hash, "\0null") : null;
             hash = Fnv(hash, Canonical(value));
         }
         return hash;

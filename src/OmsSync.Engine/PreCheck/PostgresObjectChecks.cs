@@ -1,8 +1,10 @@
 using System.Data.Common;
 using MySqlConnector;
 using Npgsql;
+using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Rules;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Schema.Postgres;
@@ -30,11 +32,13 @@ public static class PostgresObjectChecks
         }
         if (task.MigrationTypes.HasFlag(MigrationTypes.Verify))
             results.Add(CheckResult.Fail("MigrationTypes", Pipeline.Pairing.VerificationNotSupported(task.Name).Message, task.Name));
-        // A before-image from PostgreSQL holds only the key unless REPLICA IDENTITY FULL, and the PostgreSQL applier judges no stale rows.
-        foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
-            results.Add(CheckResult.Fail("ConflictPolicy",
-                $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} is not available between MySQL and PostgreSQL, " +
-                "which take Ignore and Overwrite. Change it with Set-OmsConflictPolicy.", task.Name));
+        // Stale rows are judged by comparing whole before-images: a PostgreSQL target does not judge them yet, and a PostgreSQL
+        // source sends them only for tables with REPLICA IDENTITY FULL (checked with the tables below).
+        if (targetKind == DataSourceKind.PostgreSql)
+            foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
+                results.Add(CheckResult.Fail("ConflictPolicy",
+                    $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} is not available into PostgreSQL, " +
+                    "which takes Ignore and Overwrite. Change it with Set-OmsConflictPolicy.", task.Name));
         await using DbConnection source = sourceKind == DataSourceKind.PostgreSql
             ? await service.PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false)
             : await service.Endpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +84,7 @@ public static class PostgresObjectChecks
         }
 
         var incrementalSource = task.MigrationTypes.HasFlag(MigrationTypes.Incremental) && source is NpgsqlConnection;
-        var identities = incrementalSource ? await PublishingAsync((NpgsqlConnection)source, objects, cancellationToken).ConfigureAwait(false) : null;
+        var identities = incrementalSource ? await PublishingAsync((NpgsqlConnection)source, task, objects, cancellationToken).ConfigureAwait(false) : null;
         foreach (var table in shaped.Tables)
         {
             var name = table.Mapping.Source;
@@ -132,7 +136,7 @@ public static class PostgresObjectChecks
     /// Per table: whether changes can be published with the before-images the task needs. A table without a primary
     /// key and without REPLICA IDENTITY FULL would make UPDATE and DELETE fail on the source once it is published.
     /// </summary>
-    private static async Task<Dictionary<string, List<CheckResult>>> PublishingAsync(NpgsqlConnection source, TaskObjects objects, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, List<CheckResult>>> PublishingAsync(NpgsqlConnection source, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT c.relreplident::text, EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisprimary),
@@ -151,10 +155,17 @@ public static class PostgresObjectChecks
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var (identity, primaryKey, owner, select) = (reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3));
             var list = results[name] = [];
+            var rule = ConflictRule.Resolve(task.ConflictRules, Direction.Forward, new ObjectName(table.Mapping.SourceDatabase, table.Mapping.SourceTable),
+                new ObjectName(table.Mapping.TargetDatabase, table.Mapping.TargetTable));
             if (table.Mapping.RowFilter is not null && identity != "f")
                 list.Add(CheckResult.Fail("ReplicaIdentity",
                     $"Table '{name}' has a row filter, and whether an update or delete crosses it can only be told from whole before-images. " +
                     $"Run ALTER TABLE {quoted} REPLICA IDENTITY FULL.", name));
+            else if (rule.ChecksBeforeImage && identity != "f")
+                list.Add(CheckResult.Fail("ReplicaIdentity",
+                    $"Table '{name}' has conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")}, which compares the target row with the " +
+                    $"source's whole before-image, and PostgreSQL sends that only with REPLICA IDENTITY FULL. Run ALTER TABLE {quoted} REPLICA IDENTITY FULL, " +
+                    "or choose Ignore or Overwrite with Set-OmsConflictPolicy.", name));
             else list.Add(identity switch
             {
                 "f" => CheckResult.Pass("ReplicaIdentity", $"Table '{name}' has REPLICA IDENTITY FULL: changes carry whole before-images.", name),

@@ -70,6 +70,36 @@ public static class SchemaPhase
         })).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the source's foreign keys between the task's tables on the target, once its rows are in: after the copy, so
+    /// the load is not slowed by a check per row, and before changes are applied, so the target holds them from then on.
+    /// They are added without checking the rows already there (the copy and the changes made during it are not consistent
+    /// until the catch-up ends); keys present already are kept. A foreign key to a table outside the task is left out.
+    /// </summary>
+    public static async Task CreateForeignKeysAsync(MySqlEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SET SESSION foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+        foreach (var table in objects.Tables)
+        {
+            var expected = TargetSchema.For(table.Schema, table.TargetOptions);
+            if (expected.ForeignKeys.Count == 0) continue;
+            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await using (var command = new MySqlCommand(
+                "SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = @db AND TABLE_NAME = @t", connection))
+            {
+                command.Parameters.AddWithValue("@db", table.Mapping.TargetDatabase);
+                command.Parameters.AddWithValue("@t", table.Mapping.TargetTable);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) present.Add(reader.GetString(0));
+            }
+            foreach (var fk in expected.ForeignKeys.Where(f => !present.Contains(f.Name)))
+                if (objects.Mapping.TargetOf(new ObjectName(fk.ReferencedDatabase, fk.ReferencedTable)) is { } parent)
+                    await ExecuteAsync(connection, MySqlDdlWriter.AddForeignKey(table.Mapping.TargetDatabase, table.Mapping.TargetTable, fk, parent.Database, parent.Name),
+                        cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Returns the target tables that exist already; throws, naming every problem, when any table cannot be migrated.</summary>
     private static async Task<HashSet<string>> CheckTargetAsync(MySqlConnection connection, DataSourceKind targetKind, TaskObjects objects,
         bool requireExisting, CancellationToken cancellationToken)

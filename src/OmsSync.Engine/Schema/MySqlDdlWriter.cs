@@ -73,6 +73,13 @@ public static class MySqlDdlWriter
             .ToList();
     }
 
+    /// <summary>ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY, referencing the parent under its target name.</summary>
+    public static string AddForeignKey(string database, string table, ForeignKeySchema fk, string parentDatabase, string parentTable) =>
+        $"ALTER TABLE {MySqlSyntax.QuoteQualified(database, table)} ADD CONSTRAINT {MySqlSyntax.QuoteIdentifier(fk.Name)} " +
+        $"FOREIGN KEY ({string.Join(", ", fk.Columns.Select(MySqlSyntax.QuoteIdentifier))}) " +
+        $"REFERENCES {MySqlSyntax.QuoteQualified(parentDatabase, parentTable)} ({string.Join(", ", fk.ReferencedColumns.Select(MySqlSyntax.QuoteIdentifier))}) " +
+        $"ON DELETE {ForeignKeySchema.Sql(fk.OnDelete)} ON UPDATE {ForeignKeySchema.Sql(fk.OnUpdate)}";
+
     /// <summary>ALTER TABLE ... ADD COLUMN for one column, e.g. to tell a user how to repair a target table.</summary>
     public static string AddColumn(string database, string table, ColumnSchema column) =>
         $"ALTER TABLE {MySqlSyntax.QuoteQualified(database, table)} ADD COLUMN {ColumnDefinition(column)}";

@@ -126,6 +126,7 @@ public sealed class MySqlSchemaReader : ISchemaSource
         var columns = await ReadColumnsAsync(database, options, cancellationToken).ConfigureAwait(false);
         var indexes = await ReadIndexesAsync(database, options, cancellationToken).ConfigureAwait(false);
         var checks = await ReadChecksAsync(database, options, cancellationToken).ConfigureAwait(false);
+        var foreignKeys = await ReadForeignKeysAsync(database, options, cancellationToken).ConfigureAwait(false);
 
         var result = new List<TableSchema>(options.Count);
         foreach (var (name, o) in options.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -146,6 +147,7 @@ public sealed class MySqlSchemaReader : ISchemaSource
                 Columns = columns.GetValueOrDefault(name) ?? [],
                 Indexes = indexes.GetValueOrDefault(name) ?? [],
                 Checks = checks.GetValueOrDefault(name) ?? [],
+                ForeignKeys = foreignKeys.GetValueOrDefault(name) ?? [],
                 Engine = o.Engine,
                 Collation = o.Collation,
                 Charset = CharsetOfCollation(o.Collation),
@@ -365,6 +367,34 @@ public sealed class MySqlSchemaReader : ISchemaSource
         catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownTable or MySqlErrorCode.BadFieldError)
         {
             // information_schema.CHECK_CONSTRAINTS does not exist on this server.
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<string, List<ForeignKeySchema>>> ReadForeignKeysAsync(string database, Dictionary<string, TableOptions> tables,
+        CancellationToken cancellationToken)
+    {
+        const string sql =
+            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, " +
+            "r.DELETE_RULE, r.UPDATE_RULE FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r " +
+            "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME " +
+            "WHERE k.TABLE_SCHEMA = @db AND k.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+        var columns = new Dictionary<(string Table, string Name), (List<string> Columns, List<string> Referenced, string Database, string Table, string OnDelete, string OnUpdate)>();
+        await foreach (var row in QueryAsync(sql, database, cancellationToken))
+        {
+            var table = row.String(0)!;
+            if (!tables.ContainsKey(table)) continue;
+            var key = (table, row.String(1)!);
+            if (!columns.TryGetValue(key, out var fk))
+                columns[key] = fk = ([], [], row.String(3)!, row.String(4)!, row.String(6)!, row.String(7)!);
+            fk.Columns.Add(row.String(2)!);
+            fk.Referenced.Add(row.String(5)!);
+        }
+        var result = new Dictionary<string, List<ForeignKeySchema>>(StringComparer.Ordinal);
+        foreach (var ((table, name), fk) in columns)
+        {
+            if (!result.TryGetValue(table, out var list)) result[table] = list = [];
+            list.Add(new ForeignKeySchema(name, fk.Columns, fk.Database, fk.Table, fk.Referenced, ForeignKeySchema.Parse(fk.OnDelete), ForeignKeySchema.Parse(fk.OnUpdate)));
         }
         return result;
     }

@@ -64,6 +64,16 @@ public static partial class SchemaComparer
         return differences;
     }
 
+    /// <summary>
+    /// True when a target column of type <paramref name="have"/> keeps every value of one of type <paramref name="want"/>:
+    /// the same type, a wider one, or LONGTEXT for JSON (MariaDB's JSON is a LONGTEXT with a json_valid check).
+    /// </summary>
+    public static bool Holds(ColumnSchema want, ColumnSchema have)
+    {
+        var (wantType, haveType) = (NormalizeType(want.ColumnType), NormalizeType(have.ColumnType));
+        return wantType == haveType || wantType == "json" && haveType == "longtext" || CanHold(wantType, haveType);
+    }
+
     private static ColumnSchema? Find(TableSchema table, string name) =>
         table.Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 

@@ -34,6 +34,8 @@ public static class TargetSchema
             Columns = columns,
             Indexes = indexes,
             Checks = checks,
+            // Foreign keys keep the source's names of the tables they reference; the writer maps them through the task's renames.
+            ForeignKeys = source.ForeignKeys.Where(f => f.Columns.All(c => columns.Any(k => string.Equals(k.Name, c, StringComparison.OrdinalIgnoreCase)))).ToList(),
             Engine = source.Engine,
             Charset = source.Charset,
             Collation = source.Collation,

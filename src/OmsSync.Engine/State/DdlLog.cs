@@ -15,14 +15,13 @@ public sealed class DdlLog
     /// <summary>Records the entry, replacing the one recorded for the same position before (a DDL read again after a restart).</summary>
     public void Record(DdlRecord record)
     {
-        var start = CheckpointPosition.Parse(record.StartPosition);
         _store.Execute(
             """
             INSERT OR REPLACE INTO ddl_log(task, direction, file_seq, position, start_position, end_position, database_name, statement,
                 table_name, target_sql, outcome, reason, time)
             VALUES ($task, $dir, $f, $p, $start, $end, $db, $stmt, $table, $sql, $outcome, $reason, $time)
             """,
-            ("$task", record.Task), ("$dir", record.Direction.ToString()), ("$f", CheckpointPosition.FileSequence(start.File)), ("$p", start.Position),
+            ("$task", record.Task), ("$dir", record.Direction.ToString()), ("$f", record.Order.Major), ("$p", record.Order.Minor),
             ("$start", record.StartPosition), ("$end", record.EndPosition), ("$db", record.Database), ("$stmt", record.Statement),
             ("$table", record.Table), ("$sql", record.TargetSql), ("$outcome", record.Outcome.ToString()), ("$reason", record.Reason),
             ("$time", record.Time.ToString("O")));
@@ -64,6 +63,7 @@ public sealed class DdlLog
         Task = r.GetString(r.GetOrdinal("task")),
         Direction = Enum.Parse<Direction>(r.GetString(r.GetOrdinal("direction"))),
         StartPosition = r.GetString(r.GetOrdinal("start_position")),
+        Order = (r.GetInt64(r.GetOrdinal("file_seq")), r.GetInt64(r.GetOrdinal("position"))),
         EndPosition = r.GetString(r.GetOrdinal("end_position")),
         Database = r.GetString(r.GetOrdinal("database_name")),
         Statement = r.GetString(r.GetOrdinal("statement")),

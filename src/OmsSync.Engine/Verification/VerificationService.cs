@@ -29,6 +29,10 @@ public sealed class VerificationService
         if (since is not null && mode != VerificationMode.Incremental)
             throw new OmsException("InvalidSince", OmsErrorKind.InvalidArgument, definition.Name,
                 "-Since says from when changed rows are verified, which only -Mode Incremental does. Add -Mode Incremental or leave -Since out.");
+        // A worker that has written its final word is on its way out: give it a moment to let go of its lock.
+        var exiting = Runs.LatestRun(definition.Name) is { Status: not Model.TaskStatus.Running };
+        for (var waited = 0; exiting && waited < 100 && IsRunning(definition.Name); waited++)
+            Thread.Sleep(100);
         if (IsRunning(definition.Name) || Runs.LatestRun(definition.Name) is { } last && IsLaunching(last))
             throw new OmsException("VerificationRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"A verification of task '{definition.Name}' is running. Watch it with Get-OmsVerificationResult, or stop it with Stop-OmsVerification.");

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -11,10 +10,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Reads the conflict log: writes that found the target different from what the source saw.</summary>
 [Cmdlet(VerbsCommon.Get, "OmsConflict")]
 [OutputType(typeof(OmsConflict))]
-public sealed class GetOmsConflictCommand : PSCmdlet, IDisposable
+public sealed class GetOmsConflictCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -24,6 +21,7 @@ public sealed class GetOmsConflictCommand : PSCmdlet, IDisposable
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     [Parameter]
@@ -40,28 +38,16 @@ public sealed class GetOmsConflictCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var service = _session.Service;
-        try
-        {
-            var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
-                missing => WriteError(OmsErrors.From(Engine.State.TaskCatalog.NotFound(missing), missing)));
-            var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
-            var since = TaskSettings.Timestamp(Since);
-            foreach (var task in tasks)
-                foreach (var record in service.Conflicts.List(task.Name, Direction, since, Unresolved))
-                {
-                    if (tables is not null && !tables.Any(p => p.IsMatch(record.Table))) continue;
-                    if (Type is { Length: > 0 } && !Type.Contains(record.Type)) continue;
-                    WriteObject(new OmsConflict(record));
-                }
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name?.FirstOrDefault()));
-        }
+        var tasks = NameFilter.Select(Service.Tasks.List(), t => t.Name, Name,
+            missing => WriteEngineError(Engine.State.TaskCatalog.NotFound(missing), missing));
+        var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+        var since = Timestamps.From(Since);
+        foreach (var task in tasks)
+            Try(task.Name, () =>
+            {
+                foreach (var record in Service.Conflicts.List(task.Name, Direction, since, Unresolved))
+                    if ((tables is null || tables.Any(p => p.IsMatch(record.Table))) && (Type is not { Length: > 0 } || Type.Contains(record.Type)))
+                        WriteObject(new OmsConflict(record));
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

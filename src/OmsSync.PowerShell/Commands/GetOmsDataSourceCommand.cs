@@ -9,25 +9,19 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Lists registered data sources, all or those whose names match -Name.</summary>
 [Cmdlet(VerbsCommon.Get, "OmsDataSource")]
 [OutputType(typeof(OmsDataSource))]
-public sealed class GetOmsDataSourceCommand : PSCmdlet, IDisposable
+public sealed class GetOmsDataSourceCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DataSourceNameCompleter))]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Try(null, () =>
     {
-        var sources = NameFilter.Select(_session.Service.DataSources.List(), s => s.Name, Name,
-            missing => WriteError(OmsErrors.From(DataSourceCatalog.NotFound(missing), missing)));
+        var sources = NameFilter.Select(Service.DataSources.List(), s => s.Name, Name,
+            missing => WriteEngineError(DataSourceCatalog.NotFound(missing), missing));
         foreach (var source in sources)
             WriteObject(new OmsDataSource(source));
-    }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
+    });
 }

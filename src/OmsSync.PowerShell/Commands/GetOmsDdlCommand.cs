@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OmsSync.Engine.Ddl;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -11,10 +10,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Reads a task's DDL log: the DDL statements it met and what became of each (applied, paused, skipped ...).</summary>
 [Cmdlet(VerbsCommon.Get, "OmsDdl")]
 [OutputType(typeof(OmsDdl))]
-public sealed class GetOmsDdlCommand : PSCmdlet, IDisposable
+public sealed class GetOmsDdlCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -29,23 +26,14 @@ public sealed class GetOmsDdlCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var service = _session.Service;
-        try
-        {
-            var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
-                missing => WriteError(OmsErrors.From(Engine.State.TaskCatalog.NotFound(missing), missing)));
-            foreach (var task in tasks)
-                foreach (var record in service.DdlLog.List(task.Name, Direction))
+        var tasks = NameFilter.Select(Service.Tasks.List(), t => t.Name, Name,
+            missing => WriteEngineError(Engine.State.TaskCatalog.NotFound(missing), missing));
+        foreach (var task in tasks)
+            Try(task.Name, () =>
+            {
+                foreach (var record in Service.DdlLog.List(task.Name, Direction))
                     if (Outcome is not { Length: > 0 } || Outcome.Contains(record.Outcome))
                         WriteObject(new OmsDdl(record));
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name?.FirstOrDefault()));
-        }
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

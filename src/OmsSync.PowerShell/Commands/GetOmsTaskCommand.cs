@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.State;
+using OmsSync.Engine.Tasks;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
 using OmsSync.PowerShell.Output;
@@ -13,10 +13,8 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "OmsTask")]
 [OutputType(typeof(OmsTask))]
-public sealed class GetOmsTaskCommand : PSCmdlet, IDisposable
+public sealed class GetOmsTaskCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -31,28 +29,11 @@ public sealed class GetOmsTaskCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var service = _session.Service;
-        var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
-            missing => WriteError(OmsErrors.From(TaskCatalog.NotFound(missing), missing)));
+        var tasks = NameFilter.Select(Service.Tasks.List(), t => t.Name, Name, missing => WriteEngineError(TaskCatalog.NotFound(missing), missing));
         var labels = (Label ?? []).Select(l => new WildcardPattern(l, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var task in tasks)
-        {
-            if (labels.Count > 0 && !task.Labels.Any(l => labels.Any(p => p.IsMatch(l))))
-                continue;
-            try
-            {
-                // Read every direction before writing any: a downstream Remove-OmsTask may delete the task.
-                WriteObject(TaskStates.Directions(service, task).ToList(), enumerateCollection: true);
-            }
-            catch (OmsException e)
-            {
-                // Removed between listing and reading: say so and go on with the others.
-                WriteError(OmsErrors.From(e, task.Name));
-            }
-        }
+        var states = new TaskService(Service);
+        foreach (var task in tasks.Where(t => labels.Count == 0 || t.Labels.Any(l => labels.Any(p => p.IsMatch(l)))))
+            // Every direction is read before any is written: a downstream Remove-OmsTask may delete the task.
+            Try(task.Name, () => WriteObject(states.Directions(task).Select(s => new OmsTask(s)).ToList(), enumerateCollection: true));
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Verification;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -13,10 +12,8 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "OmsVerificationResult")]
 [OutputType(typeof(OmsVerificationResult), typeof(OmsVerificationDifference))]
-public sealed class GetOmsVerificationResultCommand : PSCmdlet, IDisposable
+public sealed class GetOmsVerificationResultCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -27,6 +24,7 @@ public sealed class GetOmsVerificationResultCommand : PSCmdlet, IDisposable
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Returns the differing rows instead of the per-table summaries.</summary>
@@ -35,35 +33,20 @@ public sealed class GetOmsVerificationResultCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var service = _session.Service;
-        var runs = new Engine.State.VerificationStore(service.Store);
+        var verification = new VerificationService(Service);
         var tables = Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
         bool Wanted(string source, string target) => tables is null || tables.Any(p => p.IsMatch(source) || p.IsMatch(target));
-        try
-        {
-            var tasks = NameFilter.Select(service.Tasks.List(), t => t.Name, Name,
-                missing => WriteError(OmsErrors.From(Engine.State.TaskCatalog.NotFound(missing), missing)));
-            foreach (var task in tasks)
+        var tasks = NameFilter.Select(Service.Tasks.List(), t => t.Name, Name,
+            missing => WriteEngineError(Engine.State.TaskCatalog.NotFound(missing), missing));
+        foreach (var task in tasks)
+            Try(task.Name, () =>
             {
                 if (Detail)
-                {
-                    var found = runs.OpenDifferences(task.Name).Where(d => Wanted(d.SourceTable, d.TargetTable)).Select(d => new OmsVerificationDifference(task.Name, d)).ToList();
-                    WriteObject(found, enumerateCollection: true);
-                    continue;
-                }
-                var verification = new VerificationService(service);
-                var latest = runs.LatestTables(task.Name).Where(r => Wanted(r.Table.SourceTable, r.Table.TargetTable))
-                    .Select(r => new OmsVerificationResult(verification.Status(r.Run.Id), r.Table)).ToList();
-                WriteObject(latest, enumerateCollection: true);
-            }
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name?.FirstOrDefault()));
-        }
+                    WriteObject(verification.Runs.OpenDifferences(task.Name).Where(d => Wanted(d.SourceTable, d.TargetTable))
+                        .Select(d => new OmsVerificationDifference(task.Name, d)).ToList(), enumerateCollection: true);
+                else
+                    WriteObject(verification.Runs.LatestTables(task.Name).Where(r => Wanted(r.Table.SourceTable, r.Table.TargetTable))
+                        .Select(r => new OmsVerificationResult(verification.Status(r.Run.Id), r.Table)).ToList(), enumerateCollection: true);
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

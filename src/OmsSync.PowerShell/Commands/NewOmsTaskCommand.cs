@@ -1,8 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.State;
+using OmsSync.Engine.Tasks;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
 using OmsSync.PowerShell.Output;
@@ -15,10 +14,8 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(OmsTask))]
-public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
+public sealed class NewOmsTaskCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string Name { get; set; } = "";
@@ -102,53 +99,19 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
     [Parameter]
     public OnlineDdlTool OnlineDdlTool { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Try(Name, () =>
     {
-        var options = new TaskOptions(Name);
-        if (Names.CheckTaskName(Name) is { } invalid)
-            options.Add(invalid);
-
-        var service = _session.Service;
-        CheckDataSource(options, nameof(Source), Source, service.DataSources);
-        CheckDataSource(options, nameof(Target), Target, service.DataSources);
-        if (!string.IsNullOrWhiteSpace(Source) && string.Equals(Source, Target, StringComparison.OrdinalIgnoreCase))
-            options.Fail("SameSourceAndTarget", "Target", $"-Source and -Target are both '{Source}'. A task moves data between two data sources: give -Target another one.");
-
-        var include = options.Patterns(nameof(Include), Include);
-        if (Include.Length == 0)
-            options.Fail("InvalidIncludePattern", nameof(Include), "-Include is empty. Name the objects to migrate, e.g. -Include 'shop.*' or -Include 'shop.orders','shop.customers'.");
-        var exclude = options.Patterns(nameof(Exclude), Exclude);
-        var renames = options.Renames(Rename);
-        var filters = options.RowFilters(RowFilter);
-        var columns = options.Columns(Column);
-        if (Column is { Count: 0 })
-            options.Fail("InvalidColumnValue", nameof(Column), "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
-        var types = TaskSettings.CheckMigrationTypes(options, MigrationType, Topology);
-        TaskSettings.CheckLimits(options, MyInvocation.BoundParameters, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency);
-        TaskSettings.CheckStartTimestamp(options, types, StartTimestamp);
-        TaskSettings.CheckDdl(options, types, IncrementalDdl, OnlineDdlTool, [service.DataSources.Find(Source), service.DataSources.Find(Target)]);
-        var conflictRule = new Engine.Conflicts.ConflictRule { Policy = ConflictPolicy, TimestampColumn = TimestampColumn };
-        if (Engine.Conflicts.ConflictRuleCheck.CheckShape(conflictRule) is { } conflictProblem)
-            options.Fail("InvalidConflictPolicy", TimestampColumn is null ? nameof(TimestampColumn) : nameof(ConflictPolicy), conflictProblem);
-
-        if (options.Errors.Count > 0)
-        {
-            foreach (var error in options.Errors)
-                WriteError(error);
-            return;
-        }
-
-        var task = new MigrationTask
+        var request = new NewTaskRequest
         {
             Name = Name,
-            Source = service.DataSources.Get(Source).Name,
-            Target = service.DataSources.Get(Target).Name,
-            Include = include,
-            Exclude = exclude,
-            Renames = renames,
-            RowFilters = filters,
-            Columns = columns,
-            MigrationTypes = types,
+            Source = Source,
+            Target = Target,
+            Include = Include,
+            Exclude = Exclude,
+            Renames = Maps.From(Rename),
+            RowFilters = Maps.From(RowFilter),
+            Columns = Maps.From(Column),
+            MigrationTypes = MigrationType,
             Topology = Topology,
             NonEmptyTarget = NonEmptyTarget,
             IndexMigration = IndexMigration,
@@ -157,35 +120,14 @@ public sealed class NewOmsTaskCommand : PSCmdlet, IDisposable
             ReadConcurrency = ReadConcurrency,
             WriteConcurrency = WriteConcurrency,
             AutoRestart = AutoRestart,
-            Labels = TaskSettings.Labels(Label),
-            StartTimestamp = TaskSettings.Timestamp(StartTimestamp),
-            ConflictRules = ConflictPolicy == Engine.Conflicts.ConflictPolicy.Ignore ? [] : [conflictRule],
+            Labels = Label,
+            StartTimestamp = Timestamps.From(StartTimestamp),
+            ConflictPolicy = ConflictPolicy,
+            TimestampColumn = TimestampColumn,
             IncrementalDdl = IncrementalDdl,
             OnlineDdlTool = OnlineDdlTool,
         };
-        if (!ShouldProcess($"{Name} ({task.Source} -> {task.Target}, {types})", "Create task"))
-            return;
-        try
-        {
-            service.Tasks.Add(task);
-            WriteObject(TaskStates.Describe(service, service.Tasks.Get(Name), Direction.Forward));
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name));
-        }
-    }
-
-    private static void CheckDataSource(TaskOptions options, string parameter, string name, DataSourceCatalog catalog)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-            options.Fail($"Invalid{parameter}", parameter, $"-{parameter} is empty. Give the name of a registered data source (Get-OmsDataSource lists them).");
-        else if (catalog.Find(name) is null)
-            options.Add(OmsErrors.NotFound("DataSourceNotFound", name,
-                $"-{parameter}: data source '{name}' does not exist. List the registered ones with Get-OmsDataSource, or register it with New-OmsDataSource."));
-    }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
+        if (Perform(new TaskService(Service).PlanCreate(request), out var created))
+            WriteObject(new OmsTask(created));
+    });
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
+using OmsSync.Engine.DataSources;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
 
@@ -8,10 +8,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Unregisters data sources; refuses while a task uses one.</summary>
 [Cmdlet(VerbsCommon.Remove, "OmsDataSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveOmsDataSourceCommand : PSCmdlet, IDisposable
+public sealed class RemoveOmsDataSourceCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DataSourceNameCompleter))]
@@ -20,22 +18,6 @@ public sealed class RemoveOmsDataSourceCommand : PSCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         foreach (var name in Name)
-        {
-            try
-            {
-                var source = _session.Service.DataSources.Get(name);
-                if (!ShouldProcess($"{source.Name} ({source.Kind} {source.User}@{source.Endpoint})", "Remove data source"))
-                    continue;
-                _session.Service.DataSources.Remove(source.Name);
-            }
-            catch (OmsException e)
-            {
-                WriteError(OmsErrors.From(e, name));
-            }
-        }
+            Try(name, () => Perform(new DataSourceService(Service).PlanRemove(name), out _));
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

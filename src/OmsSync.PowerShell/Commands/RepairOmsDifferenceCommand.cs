@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
-using OmsSync.Engine.Model;
 using OmsSync.Engine.Verification;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -18,12 +16,11 @@ namespace OmsSync.PowerShell.Commands;
 [Cmdlet(VerbsDiagnostic.Repair, "OmsDifference", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = ByObjectSet)]
 [OutputType(typeof(OmsVerificationDifference))]
-public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
+public sealed class RepairOmsDifferenceCommand : OmsCmdlet
 {
     public const string ByNameSet = "ByName";
     public const string ByObjectSet = "ByObject";
 
-    private readonly CmdletSession _session = new();
     private readonly List<OmsVerificationDifference> _differences = [];
     private readonly HashSet<long> _seen = [];
 
@@ -40,11 +37,12 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Forward makes the target's rows equal to the source's; Reverse makes the source's equal to the target's.</summary>
     [Parameter]
-    public Direction Direction { get; set; } = Direction.Forward;
+    public Engine.Model.Direction Direction { get; set; } = Engine.Model.Direction.Forward;
 
     /// <summary>Writes the correction SQL to this file instead of running it on the side it corrects.</summary>
     [Parameter]
@@ -59,24 +57,20 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        try
+        Try(Name, () =>
         {
             IEnumerable<OmsVerificationDifference> found = [InputObject!];
             if (ParameterSetName != ByObjectSet)
             {
-                var task = _session.Service.Tasks.Get(Name).Name;
-                found = new Engine.State.VerificationStore(_session.Service.Store).OpenDifferences(task).Select(d => new OmsVerificationDifference(task, d));
+                var task = Service.Tasks.Get(Name).Name;
+                found = new Engine.State.VerificationStore(Service.Store).OpenDifferences(task).Select(d => new OmsVerificationDifference(task, d));
             }
             _tables ??= Table?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
             var tables = _tables;
             foreach (var difference in found)
                 if ((tables is null || tables.Any(p => p.IsMatch(difference.SourceTable) || p.IsMatch(difference.Table))) && _seen.Add(difference.Id))
                     _differences.Add(difference);
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name));
-        }
+        });
     }
 
     // Differences are gathered first: a table's rows are repaired together, in one target transaction.
@@ -85,36 +79,28 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
         var scripts = new List<(DifferenceRepairer Repairer, IReadOnlyList<TableRepair> Repairs)>();
         foreach (var task in _differences.GroupBy(d => d.Task, StringComparer.OrdinalIgnoreCase))
         {
-            try
+            Try(task.Key, () =>
             {
-                var repairer = new DifferenceRepairer(_session.Service.Store, _session.Service.Tasks.Get(task.Key), Direction);
-                var repairs = _session.Wait(token => repairer.PlanAsync(task.Select(d => d.Record).ToList(), token));
+                var repairer = new DifferenceRepairer(Service.Store, Service.Tasks.Get(task.Key), Direction);
+                var repairs = Await(token => repairer.PlanAsync(task.Select(d => d.Record).ToList(), token));
                 if (Script is not null)
                 {
                     scripts.Add((repairer, repairs));
-                    continue;
+                    return;
                 }
                 foreach (var repair in repairs)
                 {
                     var ids = repair.DifferenceIds.ToHashSet();
                     var rows = task.Where(d => ids.Contains(d.Id)).ToList();
-                    var (written, from) = Direction == Direction.Forward ? (repair.TargetTable, "source") : (repair.SourceTable, "target");
+                    var (written, from) = Direction == Engine.Model.Direction.Forward ? (repair.TargetTable, "source") : (repair.SourceTable, "target");
                     if (!ShouldProcess($"{rows.Count} row(s) of {written} on '{repairer.Written.Name}'", $"Make the rows equal to the {from}'s"))
                         continue;
-                    _session.Wait(async token => { await repairer.ApplyAsync(repair, token); return true; });
+                    Await(async token => { await repairer.ApplyAsync(repair, token); return true; });
                     WriteVerbose($"{written}: {repair.Statements.Count} statement(s) applied for {rows.Count} difference(s).");
                     if (PassThru)
                         WriteObject(rows.Select(r => r.AsRepaired()).ToList(), enumerateCollection: true);
                 }
-            }
-            catch (OmsException e)
-            {
-                WriteError(OmsErrors.From(e, task.Key));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            });
         }
         if (Script is not null && scripts.Count > 0)
             WriteScript(scripts);
@@ -140,8 +126,4 @@ public sealed class RepairOmsDifferenceCommand : PSCmdlet, IDisposable
         if (PassThru)
             WriteObject(_differences, enumerateCollection: true);
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Errors;
 using OmsSync.PowerShell.Internal;
 using OmsSync.PowerShell.Output;
 
@@ -12,12 +11,10 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "OmsConflict", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
 [OutputType(typeof(OmsConflict))]
-public sealed class ResolveOmsConflictCommand : PSCmdlet, IDisposable
+public sealed class ResolveOmsConflictCommand : OmsCmdlet
 {
     private const string ObjectSet = "InputObject";
     private const string IdSet = "Id";
-
-    private readonly CmdletSession _session = new();
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
     public OmsConflict[] InputObject { get; set; } = [];
@@ -33,33 +30,12 @@ public sealed class ResolveOmsConflictCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var ids = ParameterSetName == IdSet ? Id : InputObject.Select(c => c.Id).ToArray();
-        var service = _session.Service;
-        foreach (var id in ids)
-        {
-            try
+        var resolution = new ConflictResolution(Service);
+        foreach (var id in ParameterSetName == IdSet ? Id : InputObject.Select(c => c.Id).ToArray())
+            Try(id, () =>
             {
-                var record = service.Conflicts.Get(id);
-                var description = $"conflict {id}: {record.Type} on {record.Table} {record.Key} ({record.Task}, {record.Direction})";
-                var what = Action == ConflictAction.ApplySource ? "Apply the source row to the target" : "Keep the target row";
-                if (!ShouldProcess(description, what))
-                    continue;
-                var resolved = _session.Wait(token => new ConflictResolution(service).ResolveAsync(id, Action, token));
-                if (PassThru)
+                if (Perform(resolution.PlanResolve(id, Action), out var resolved) && PassThru)
                     WriteObject(new OmsConflict(resolved));
-            }
-            catch (OmsException e)
-            {
-                WriteError(OmsErrors.From(e, id));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Tasks;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
 
@@ -13,10 +13,8 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OmsConflictPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ConflictRule))]
-public sealed class SetOmsConflictPolicyCommand : PSCmdlet, IDisposable
+public sealed class SetOmsConflictPolicyCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskNameCompleter))]
@@ -29,6 +27,7 @@ public sealed class SetOmsConflictPolicyCommand : PSCmdlet, IDisposable
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? Table { get; set; }
 
     /// <summary>The direction the policy is for; both when left out.</summary>
@@ -46,36 +45,11 @@ public sealed class SetOmsConflictPolicyCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Try(Name, () =>
     {
-        var service = _session.Service;
-        try
-        {
-            var task = service.Tasks.Get(Name);
-            var rule = new ConflictRule { Table = Table, Direction = Direction, Policy = Policy, TimestampColumn = TimestampColumn, DetectStale = DetectStale };
-            if (ConflictRuleCheck.CheckShape(rule) is { } problem)
-            {
-                WriteError(OmsErrors.InvalidArgument("InvalidConflictPolicy", Policy == ConflictPolicy.NewerWins ? nameof(TimestampColumn) : nameof(Policy), task.Name, problem));
-                return;
-            }
-            _session.Wait(async token => { await ConflictRuleCheck.CheckAgainstTablesAsync(service, task, rule, token).ConfigureAwait(false); return 0; });
-            if (!ShouldProcess($"{task.Name}: {rule}", "Set conflict policy"))
-                return;
-            var current = service.Tasks.Get(task.Name);
-            service.Tasks.Update(current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
-            if (PassThru)
-                WriteObject(rule);
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
+        var rule = new ConflictRule { Table = Table, Direction = Direction, Policy = Policy, TimestampColumn = TimestampColumn, DetectStale = DetectStale };
+        var plan = Await(token => new TaskControl(Service).PlanSetConflictPolicyAsync(Name, rule, token));
+        if (Perform(plan, out var set) && PassThru)
+            WriteObject(set);
+    });
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Verification;
 using OmsSync.PowerShell.Completion;
@@ -19,14 +18,13 @@ namespace OmsSync.PowerShell.Commands;
     DefaultParameterSetName = AsJobSet)]
 [OutputType(typeof(OmsWorkerJob), ParameterSetName = [AsJobSet])]
 [OutputType(typeof(OmsVerificationResult), ParameterSetName = [WaitSet])]
-public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
+public sealed class StartOmsVerificationCommand : OmsCmdlet
 {
     public const string AsJobSet = "AsJob";
     public const string WaitSet = "Wait";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
-    private readonly CmdletSession _session = new();
     private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -38,6 +36,7 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Include { get; set; }
 
     [Parameter]
@@ -56,16 +55,15 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         if (!_done.Add(Name)) return; // one object per direction may arrive for the same task
-        var verification = new VerificationService(_session.Service);
-        MigrationTask task;
-        try
+        var verification = new VerificationService(Service);
+        Try(Name, () =>
         {
-            task = _session.Service.Tasks.Get(Name);
+            var task = Service.Tasks.Get(Name);
             if (!ShouldProcess($"{task.Name} ({task.Source} -> {task.Target}, {Mode})", "Start verification"))
                 return;
-            var since = TaskSettings.Timestamp(Since);
+            var since = Timestamps.From(Since);
             var (run, pid) = verification.Start(task.Name, Mode, Include ?? [], since);
-            WriteVerbose($"Verification run {run.Id} of task '{task.Name}' runs in worker process {pid}; its log is {_session.Service.Home.VerificationLog(task.Name)}.");
+            WriteVerbose($"Verification run {run.Id} of task '{task.Name}' runs in worker process {pid}; its log is {Service.Home.VerificationLog(task.Name)}.");
             if (ParameterSetName == WaitSet)
                 WaitForRun(verification, task.Name, run.Id);
             else
@@ -75,15 +73,7 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
                 JobRepository.Add(job);
                 WriteObject(job);
             }
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name));
-        }
-        catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            WriteError(OmsErrors.Unexpected(e, "WorkerStartFailed", Name));
-        }
+        });
     }
 
     private void WaitForRun(VerificationService verification, string task, long runId)
@@ -100,7 +90,7 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
                     WriteProgress(record);
                 shown.Restart();
             }
-            if (!_session.Pause(PollInterval))
+            if (!Pause(PollInterval))
                 return; // Ctrl+C: the worker goes on in the background.
             run = verification.Status(runId);
         }
@@ -111,8 +101,4 @@ public sealed class StartOmsVerificationCommand : PSCmdlet, IDisposable
                 "VerificationFailed", ErrorCategory.OperationStopped, task));
         WriteObject(VerificationFollower.Results(verification, runId), enumerateCollection: true);
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

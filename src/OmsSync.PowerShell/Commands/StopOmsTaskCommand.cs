@@ -10,7 +10,4 @@ namespace OmsSync.PowerShell.Commands;
 public sealed class StopOmsTaskCommand : WorkerRequestCommandBase
 {
     private protected override WorkerRequest Request => WorkerRequest.Stop;
-    private protected override string Action => "Stop task";
-    private protected override string NoWorkerOutcome => "it is marked Stopped unless it completed.";
-    private protected override string Done => "stopped";
 }

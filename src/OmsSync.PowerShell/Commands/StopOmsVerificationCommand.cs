@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.Engine.Verification;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -11,11 +10,9 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Stops a task's running verification (an incremental one runs until stopped); what it found so far stays.</summary>
 [Cmdlet(VerbsLifecycle.Stop, "OmsVerification", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(OmsVerificationResult))]
-public sealed class StopOmsVerificationCommand : PSCmdlet, IDisposable
+public sealed class StopOmsVerificationCommand : OmsCmdlet
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
-    private readonly CmdletSession _session = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskNameCompleter))]
@@ -26,13 +23,13 @@ public sealed class StopOmsVerificationCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var verification = new VerificationService(_session.Service);
-        try
+        var verification = new VerificationService(Service);
+        Try(Name, () =>
         {
-            var task = _session.Service.Tasks.Get(Name);
+            var task = Service.Tasks.Get(Name);
             if (!ShouldProcess(task.Name, "Stop verification"))
                 return;
-            var run = _session.Wait(token => verification.StopAsync(task.Name, StopWait, token));
+            var run = Await(token => verification.StopAsync(task.Name, StopWait, token));
             if (run is null)
             {
                 WriteWarning($"Task '{task.Name}' has no verification running.");
@@ -42,17 +39,6 @@ public sealed class StopOmsVerificationCommand : PSCmdlet, IDisposable
                 WriteWarning($"The verification of task '{task.Name}' has not stopped within {StopWait.TotalSeconds:0} s; it will at its next safe point.");
             if (PassThru)
                 WriteObject(VerificationFollower.Results(verification, run.Id), enumerateCollection: true);
-        }
-        catch (OmsException e)
-        {
-            WriteError(OmsErrors.From(e, Name));
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

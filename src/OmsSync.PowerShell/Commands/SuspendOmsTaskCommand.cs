@@ -10,7 +10,4 @@ namespace OmsSync.PowerShell.Commands;
 public sealed class SuspendOmsTaskCommand : WorkerRequestCommandBase
 {
     private protected override WorkerRequest Request => WorkerRequest.Suspend;
-    private protected override string Action => "Suspend task";
-    private protected override string NoWorkerOutcome => "a failed task is marked Suspended, other states stay as they are.";
-    private protected override string Done => "suspended";
 }

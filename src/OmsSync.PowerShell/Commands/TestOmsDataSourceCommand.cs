@@ -1,6 +1,5 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
-using OmsSync.Engine.PreCheck;
+using OmsSync.Engine.DataSources;
 using OmsSync.Engine.Runtime;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -14,10 +13,8 @@ namespace OmsSync.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "OmsDataSource")]
 [OutputType(typeof(OmsCheck))]
-public sealed class TestOmsDataSourceCommand : PSCmdlet, IDisposable
+public sealed class TestOmsDataSourceCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DataSourceNameCompleter))]
@@ -32,36 +29,14 @@ public sealed class TestOmsDataSourceCommand : PSCmdlet, IDisposable
     {
         var role = (Role ?? []).Aggregate(DataSourceRole.Any, (all, r) => all | Enum.Parse<DataSourceRole>(r, ignoreCase: true));
         foreach (var name in Name)
-        {
-            try
+            Try(name, () =>
             {
-                // Connect once first: a refused connection is an error with a stable id (AuthenticationFailed,
-                // ConnectionFailed) besides the failed Connectivity check, so scripts can branch on it.
-                try
-                {
-                    _session.Wait(async token =>
-                    {
-                        await _session.Service.ConnectAsync(name, token).ConfigureAwait(false);
-                        return true;
-                    });
-                }
-                catch (OmsException refused)
-                {
-                    WriteObject(new OmsCheck(CheckResult.Fail("Connectivity", refused.Message, name), name));
-                    WriteError(OmsErrors.From(refused, name));
-                    continue;
-                }
-                foreach (var check in _session.Wait(token => _session.Service.TestDataSourceAsync(name, role, token)))
+                var (checks, refused) = Await(token => new DataSourceService(Service).TestAsync(name, role, token));
+                foreach (var check in checks)
                     WriteObject(new OmsCheck(check, name));
-            }
-            catch (OmsException e)
-            {
-                WriteError(OmsErrors.From(e, name));
-            }
-        }
+                // A refused connection also gets a stable id (AuthenticationFailed, ConnectionFailed) that scripts can branch on.
+                if (refused is not null)
+                    WriteEngineError(refused, name);
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

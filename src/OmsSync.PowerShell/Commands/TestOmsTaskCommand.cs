@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OmsSync.Engine.Errors;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
 using OmsSync.PowerShell.Output;
@@ -9,9 +8,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>Runs a task's pre-checks: both data sources for their roles, then the task's objects and options.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "OmsTask")]
 [OutputType(typeof(OmsCheck))]
-public sealed class TestOmsTaskCommand : PSCmdlet, IDisposable
+public sealed class TestOmsTaskCommand : OmsCmdlet
 {
-    private readonly CmdletSession _session = new();
     private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -21,26 +19,11 @@ public sealed class TestOmsTaskCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        foreach (var name in Name)
-        {
-            if (!_done.Add(name)) continue;
-            try
+        foreach (var name in Name.Where(_done.Add))
+            Try(name, () =>
             {
-                foreach (var check in _session.Wait(token => _session.Service.TestTaskAsync(name, token)))
+                foreach (var check in Await(token => Service.TestTaskAsync(name, token)))
                     WriteObject(new OmsCheck(check, name));
-            }
-            catch (OmsException e)
-            {
-                WriteError(OmsErrors.From(e, name));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            });
     }
-
-    protected override void StopProcessing() => _session.Cancel();
-
-    public void Dispose() => _session.Dispose();
 }

@@ -5,9 +5,6 @@ namespace OmsSync.PowerShell.Internal;
 /// <summary>Matches names against -Name patterns the way Get-* cmdlets do: wildcards filter, plain names must exist.</summary>
 internal static class NameFilter
 {
-    /// <summary>Characters that make a name a wildcard pattern; object names may not contain them.</summary>
-    public static readonly char[] WildcardCharacters = ['*', '?', '[', ']'];
-
     /// <summary>
     /// Returns the items whose name matches any pattern, in catalog order, each once; reports the plain
     /// names (no wildcard) that matched nothing through <paramref name="missing"/>.
@@ -35,6 +32,4 @@ internal static class NameFilter
         // Catalog order (by name), whatever the order of the patterns.
         return all.Where(chosen.Contains).ToList();
     }
-
-    public static bool HasWildcard(string name) => name.IndexOfAny(WildcardCharacters) >= 0;
 }

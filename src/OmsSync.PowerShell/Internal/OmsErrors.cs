@@ -5,24 +5,15 @@ namespace OmsSync.PowerShell.Internal;
 
 /// <summary>
 /// Turns engine errors into ErrorRecords: the engine's stable id becomes the record's id, its kind an
-/// ErrorCategory, its target the record's target object. Messages already say what to do.
+/// ErrorCategory, the object at fault the record's target. Messages already say what to do.
 /// </summary>
 internal static class OmsErrors
 {
-    public static ErrorRecord From(OmsException exception, object? target = null) =>
-        new(exception, exception.ErrorId, Category(exception.Kind), target ?? exception.Target);
+    /// <summary><paramref name="input"/> is what the cmdlet was working on, the target when the error names none.</summary>
+    public static ErrorRecord From(OmsException exception, object? input = null) =>
+        new(exception, exception.ErrorId, Category(exception.Kind), exception.Target ?? input);
 
-    /// <summary>An error the module itself raises: a parameter that cannot be accepted, with the fix in the message.</summary>
-    public static ErrorRecord InvalidArgument(string errorId, string parameter, object? target, string message) =>
-        new(new PSArgumentException(message, parameter), errorId, ErrorCategory.InvalidArgument, target);
-
-    public static ErrorRecord InvalidState(string errorId, object? target, string message) =>
-        new(new PSInvalidOperationException(message), errorId, ErrorCategory.InvalidOperation, target);
-
-    public static ErrorRecord NotFound(string errorId, object? target, string message) =>
-        new(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target);
-
-    /// <summary>Anything else the engine let through: still an ErrorRecord with a stable id, never a bare exception.</summary>
+    /// <summary>Anything else a background job meets: still an ErrorRecord with a stable id, never a bare exception.</summary>
     public static ErrorRecord Unexpected(Exception exception, string errorId, object? target) => exception switch
     {
         OmsException oms => From(oms, target),

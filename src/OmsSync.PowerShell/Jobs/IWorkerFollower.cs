@@ -1,7 +1,8 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
-using OmsSync.PowerShell.Internal;
+using OmsSync.Engine.Tasks;
+using OmsSync.PowerShell.Output;
 
 namespace OmsSync.PowerShell.Jobs;
 
@@ -30,5 +31,5 @@ internal sealed class TaskWorkerFollower(OmsService service, string task, Direct
     public void Stop(TimeSpan wait) =>
         service.RequestAsync(task, direction, WorkerRequest.Stop, wait, CancellationToken.None).GetAwaiter().GetResult();
 
-    public IEnumerable<object> Describe() => [TaskStates.Describe(service, service.Tasks.Get(task), direction)];
+    public IEnumerable<object> Describe() => [new OmsTask(new TaskService(service).Describe(service.Tasks.Get(task), direction))];
 }

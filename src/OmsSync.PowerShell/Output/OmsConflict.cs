@@ -8,6 +8,7 @@ public sealed class OmsConflict
 {
     internal OmsConflict(ConflictRecord record)
     {
+        Record = record;
         Id = record.Id;
         Task = record.Task;
         Direction = record.Direction;
@@ -23,6 +24,8 @@ public sealed class OmsConflict
         Resolved = record.Resolved;
         Resolution = record.Resolution;
     }
+
+    internal ConflictRecord Record { get; }
 
     public long Id { get; }
     /// <summary>The task's name; also binds to -Name of the task cmdlets down the pipeline.</summary>

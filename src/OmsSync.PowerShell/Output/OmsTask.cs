@@ -1,5 +1,5 @@
 using OmsSync.Engine.Model;
-using OmsSync.Engine.State;
+using OmsSync.Engine.Tasks;
 using TaskStatus = OmsSync.Engine.Model.TaskStatus;
 
 namespace OmsSync.PowerShell.Output;
@@ -10,11 +10,9 @@ namespace OmsSync.PowerShell.Output;
 /// </summary>
 public sealed class OmsTask
 {
-    /// <summary>The span <see cref="ConflictsPerMinute"/> averages over.</summary>
-    internal static readonly TimeSpan ConflictWindow = TimeSpan.FromMinutes(5);
-
-    internal OmsTask(MigrationTask task, TaskRuntime state, IReadOnlyList<OmsTableProgress> tables, IReadOnlyDictionary<Engine.Conflicts.ConflictType, double> conflictsPerMinute)
+    internal OmsTask(TaskDirectionState view)
     {
+        var (task, state) = (view.Task, view.Runtime);
         Name = task.Name;
         Direction = state.Direction;
         Source = state.Direction == Direction.Forward ? task.Source : task.Target;
@@ -36,13 +34,13 @@ public sealed class OmsTask
         Labels = task.Labels.ToArray();
         Include = task.Include.ToArray();
         Exclude = task.Exclude.ToArray();
-        Tables = tables.ToArray();
+        Tables = view.Tables.Select(t => new OmsTableProgress(t)).ToArray();
         Created = task.Created;
         ConflictRules = task.ConflictRules.ToArray();
         IncrementalDdl = task.IncrementalDdl;
         OnlineDdlTool = task.OnlineDdlTool;
         ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
-        ConflictsPerMinute = conflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
+        ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
     }
 
     public string Name { get; }

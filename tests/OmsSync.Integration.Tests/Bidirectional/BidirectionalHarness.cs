@@ -73,6 +73,25 @@ internal static class BidirectionalHarness
         return new BinlogPosition(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), null, BinlogServerFlavor.MariaDb);
     }
 
+    /// <summary>
+    /// Where a transaction ends in a MariaDB binlog, found by its GTID after <paramref name="from"/>: the end of the event
+    /// that commits it. Other tests write to the same server, so the server's present position is not that end.
+    /// </summary>
+    public static async Task<BinlogPosition> EndOfAsync(ServerAddress server, string gtid, BinlogPosition from)
+    {
+        await using var connection = await TestServers.OpenMySqlAsync(server);
+        await using var command = new MySqlCommand($"SHOW BINLOG EVENTS IN '{from.File}' FROM {from.Position}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var inside = false;
+        while (await reader.ReadAsync())
+        {
+            var (type, info, end) = (reader.GetString(2), reader.GetString(5), Convert.ToInt64(reader.GetValue(4)));
+            if (type == "Gtid") inside = info.EndsWith("GTID " + gtid, StringComparison.Ordinal);
+            else if (inside && type is "Xid" or "Query" && (type == "Xid" || info == "COMMIT")) return new BinlogPosition(from.File, end, null, BinlogServerFlavor.MariaDb);
+        }
+        throw new InvalidOperationException($"Transaction {gtid} was not found in {from.File} after {from.Position}.");
+    }
+
     /// <summary>What a server's binlog holds for one database between two positions, sorted by who wrote it.</summary>
     public sealed record Audit(int UnmarkedTransactions, long UnmarkedRows, int ForwardMarked, long ForwardRows, int ReverseMarked, long ReverseRows);
 

@@ -76,13 +76,15 @@ internal static class DdlTestKit
             var state = h.Service.Status(task, Direction.Forward);
             if (DateTime.UtcNow > deadline || state.Status is TaskStatus.Failed or TaskStatus.Suspended)
             {
-                Console.Error.WriteLine($"worker log of {task}:\n{Log(h, task)}");
+                var differences = new List<string>();
                 foreach (var (source, copy, order) in tables)
                 {
-                    Assert.Equal(await ShapeAsync(h.Source, db, source), await ShapeAsync(h.Target, target, copy));
-                    Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, source, order), await TableSnapshot.ReadAsync(h.Target, target, copy, order));
+                    if (await ShapeAsync(h.Source, db, source) != await ShapeAsync(h.Target, target, copy)) differences.Add($"{source}: shapes differ");
+                    var (rows, copied) = (await TableSnapshot.ReadAsync(h.Source, db, source, order), await TableSnapshot.ReadAsync(h.Target, target, copy, order));
+                    if (!rows.SequenceEqual(copied))
+                        differences.Add($"{source}: source has {string.Join(" ", rows.Except(copied).Take(5))}, target {string.Join(" ", copied.Except(rows).Take(5))}");
                 }
-                Assert.Fail($"not the same; task {state.Status}: {state.Message}");
+                Assert.Fail($"not the same ({string.Join("; ", differences)}); task {state.Status}: {state.Message}\nworker log of {task}:\n{Log(h, task)}");
             }
             await Task.Delay(250);
         }

@@ -31,9 +31,15 @@ public sealed class ParallelLaneTests
         // Three source transactions on rows of their own. Pretend a worker crashed after lane 1 committed the second
         // (its deletes and its progress row) but before lane 0 committed the others with the checkpoint. A delete applied
         // twice would be a DeleteMissing conflict; an update applied twice would add 2 instead of 1.
+        var before = await BidirectionalHarness.PositionAsync(h.Source);
         await TestServers.ExecuteAsync(h.Source, "UPDATE acc SET n = n + 1 WHERE id <= 10", db);
-        await TestServers.ExecuteAsync(h.Source, "DELETE FROM acc WHERE id BETWEEN 11 AND 20", db);
-        var second = await BidirectionalHarness.PositionAsync(h.Source);
+        string gtid;
+        await using (var session = await TestServers.OpenMySqlAsync(h.Source, db))
+        {
+            await new MySqlConnector.MySqlCommand("DELETE FROM acc WHERE id BETWEEN 11 AND 20", session).ExecuteNonQueryAsync();
+            gtid = (string)(await new MySqlConnector.MySqlCommand("SELECT @@last_gtid", session).ExecuteScalarAsync())!;
+        }
+        var second = await BidirectionalHarness.EndOfAsync(h.Source, gtid, before);
         await TestServers.ExecuteAsync(h.Source, "UPDATE acc SET n = n + 1 WHERE id > 20", db);
         var progress = System.Text.Json.JsonSerializer.Serialize(new { Until = Engine.Incremental.CheckpointPosition.Serialize(second), Applied = new[] { second.Key } });
         await TestServers.ExecuteAsync(h.Target, $"""

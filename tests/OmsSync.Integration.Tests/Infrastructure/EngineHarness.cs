@@ -45,9 +45,9 @@ public sealed class EngineHarness : IAsyncDisposable
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMSSYNC_WORKER"))) return;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmsSync.psd1")))
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmsSync.sln")))
             dir = dir.Parent;
-        var worker = dir is null ? null : Path.Combine(dir.FullName, "bin", "module", "OmsSync.Worker.dll");
+        var worker = dir is null ? null : Path.Combine(dir.FullName, "bin", "modules", "OmsSync", "OmsSync.Worker.dll");
         if (worker is null || !File.Exists(worker))
             throw new InvalidOperationException("The worker is not built: run ./build.sh (or ./build.sh test) first.");
         Environment.SetEnvironmentVariable("OMSSYNC_WORKER", worker);

@@ -14,9 +14,9 @@ public sealed class PrivateServers : IDisposable
     public PrivateServers()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmsSync.psd1")))
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmsSync.sln")))
             dir = dir.Parent;
-        _script = dir is null ? throw new InvalidOperationException("The repository root (OmsSync.psd1) was not found above the test assembly.")
+        _script = dir is null ? throw new InvalidOperationException("The repository root (OmsSync.sln) was not found above the test assembly.")
             : Path.Combine(dir.FullName, "scripts", "servers.sh");
     }
 

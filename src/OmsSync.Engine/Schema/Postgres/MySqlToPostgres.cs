@@ -44,6 +44,7 @@ public static partial class MySqlToPostgres
             Name = mysql.Name,
             Columns = columns,
             Indexes = indexes,
+            ForeignKeys = mysql.ForeignKeys.Where(f => f.Columns.All(kept.Contains)).ToList(),
             Comment = mysql.Comment,
             AutoIncrement = mysql.AutoIncrement,
         };

@@ -39,6 +39,16 @@ public static class PostgresDdlWriter
         return statements;
     }
 
+    /// <summary>
+    /// ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY, referencing the parent under its target name: deferred to commit, so
+    /// rows written in a transaction's order never trip it midway, and NOT VALID, so rows already copied are not read again.
+    /// </summary>
+    public static string AddForeignKey(string schema, string table, ForeignKeySchema fk, string parentSchema, string parentTable) =>
+        $"ALTER TABLE {PostgresSyntax.QuoteQualified(schema, table)} ADD CONSTRAINT {PostgresSyntax.QuoteIdentifier(PostgresSyntax.DerivedName(table, fk.Name))} " +
+        $"FOREIGN KEY ({string.Join(", ", fk.Columns.Select(PostgresSyntax.QuoteIdentifier))}) " +
+        $"REFERENCES {PostgresSyntax.QuoteQualified(parentSchema, parentTable)} ({string.Join(", ", fk.ReferencedColumns.Select(PostgresSyntax.QuoteIdentifier))}) " +
+        $"ON DELETE {ForeignKeySchema.Sql(fk.OnDelete)} ON UPDATE {ForeignKeySchema.Sql(fk.OnUpdate)} DEFERRABLE INITIALLY DEFERRED NOT VALID";
+
     public static string CreateIndex(TableSchema table, IndexSchema index) =>
         $"CREATE {(index.Kind == IndexKind.Unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {PostgresSyntax.QuoteIdentifier(index.Name)} " +
         $"ON {PostgresSyntax.QuoteQualified(table.Database, table.Name)} ({Columns(index)})";

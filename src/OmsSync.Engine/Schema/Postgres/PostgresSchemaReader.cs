@@ -66,12 +66,14 @@ public sealed class PostgresSchemaReader : ISchemaSource
         if (comments.Count == 0) return [];
         var columns = await ReadColumnsAsync(database, comments, cancellationToken).ConfigureAwait(false);
         var indexes = await ReadIndexesAsync(database, comments, cancellationToken).ConfigureAwait(false);
+        var foreignKeys = await ReadForeignKeysAsync(database, comments, cancellationToken).ConfigureAwait(false);
         return comments.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new TableSchema
         {
             Database = database,
             Name = p.Key,
             Columns = columns.GetValueOrDefault(p.Key) ?? [],
             Indexes = indexes.GetValueOrDefault(p.Key) ?? [],
+            ForeignKeys = foreignKeys.GetValueOrDefault(p.Key) ?? [],
             Comment = p.Value,
         }).ToList();
     }
@@ -154,6 +156,39 @@ public sealed class PostgresSchemaReader : ISchemaSource
             };
             if (!result.TryGetValue(table, out var list)) result[table] = list = [];
             list.Add(index);
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<string, List<ForeignKeySchema>>> ReadForeignKeysAsync(string database, Dictionary<string, string?> tables,
+        CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT c.relname, k.conname, rn.nspname, r.relname,
+                   ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.ord),
+                   ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY u(attnum, ord) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
+                   k.confdeltype, k.confupdtype
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
+            WHERE k.contype = 'f' AND n.nspname = $1 AND NOT c.relispartition
+            ORDER BY c.relname, k.conname
+            """;
+        static ForeignKeyAction Action(char code) => code switch
+        {
+            'c' => ForeignKeyAction.Cascade,
+            'n' => ForeignKeyAction.SetNull,
+            'd' => ForeignKeyAction.SetDefault,
+            'r' => ForeignKeyAction.Restrict,
+            _ => ForeignKeyAction.NoAction,
+        };
+        var result = new Dictionary<string, List<ForeignKeySchema>>(StringComparer.Ordinal);
+        await foreach (var row in QueryAsync(sql, database, cancellationToken))
+        {
+            var table = row.GetString(0);
+            if (!tables.ContainsKey(table)) continue;
+            if (!result.TryGetValue(table, out var list)) result[table] = list = [];
+            list.Add(new ForeignKeySchema(row.GetString(1), row.GetFieldValue<string[]>(4), row.GetString(2), row.GetString(3), row.GetFieldValue<string[]>(5),
+                Action(row.GetChar(6)), Action(row.GetChar(7))));
         }
         return result;
     }

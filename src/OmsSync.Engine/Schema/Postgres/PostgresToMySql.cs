@@ -64,6 +64,7 @@ public static partial class PostgresToMySql
             Indexes = pg.Indexes.Where(i => i.Columns.All(c => kept.Contains(c.Name)))
                 .Select(i => new IndexSchema { Name = i.Kind == IndexKind.Primary ? "PRIMARY" : Shorten(i.Name), Kind = i.Kind, Columns = i.Columns, Comment = i.Comment })
                 .ToList(),
+            ForeignKeys = pg.ForeignKeys.Where(f => f.Columns.All(kept.Contains)).ToList(),
             Engine = "InnoDB",
             Charset = Charset,
             Collation = Collation,

@@ -42,6 +42,9 @@ internal sealed class BinlogChangeSource : IChangeSource
 
     private BinlogConnectionOptions ReplicaOptions() => BinlogConnectionOptions.ForTask(_source.Source, _password, $"{_task.Name}/{_direction}");
 
+    // MySQL 9.6 moved foreign key actions into the SQL layer, which logs their rows; InnoDB's own actions are not logged.
+    public bool LogsCascades { get; private set; }
+
     public SourcePosition ParsePosition(string text) => CheckpointPosition.Parse(text);
 
     public async Task<SourcePosition> RecordStartAsync(IReadOnlyList<TaskTable> tables, bool copyFollows, CancellationToken cancellationToken)
@@ -63,8 +66,12 @@ internal sealed class BinlogChangeSource : IChangeSource
     public async Task<SourcePosition> CurrentPositionAsync(CancellationToken cancellationToken) =>
         await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
 
-    public Task<IChangeStream> OpenAsync(SourcePosition from, IReadOnlyDictionary<(string, string), TaskTable> tables, IDdlSync? ddl, CancellationToken cancellationToken)
+    public async Task<IChangeStream> OpenAsync(SourcePosition from, IReadOnlyDictionary<(string, string), TaskTable> tables, IDdlSync? ddl, CancellationToken cancellationToken)
     {
+        await using (var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
+            LogsCascades = !connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase)
+                           && Version.TryParse(new string(connection.ServerVersion.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()), out var version)
+                           && version >= new Version(9, 6);
         _log($"reading the binlog from {from}");
         var options = ReplicaOptions();
         var reader = new BinlogTransactionReader(options,
@@ -73,7 +80,7 @@ internal sealed class BinlogChangeSource : IChangeSource
             (database, table) => (ddl?.Includes(database, table) ?? tables.ContainsKey((database, table)))
                 || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
-        return Task.FromResult<IChangeStream>(new Stream(reader, (BinlogPosition)from, new CommitClock(_task.Name)));
+        return new Stream(reader, (BinlogPosition)from, new CommitClock(_task.Name));
     }
 
     private sealed class Stream(BinlogTransactionReader reader, BinlogPosition from, CommitClock clock) : IChangeStream

@@ -14,6 +14,8 @@ public sealed record BinlogPosition(string File, long Position, string? Gtids, B
 
     public override string Key => $"{File}:{Position}";
 
+    public override (long Major, long Minor) SortKey => (Incremental.CheckpointPosition.FileSequence(File), Position);
+
     public override int CompareTo(SourcePosition? other) => other is BinlogPosition binlog
         ? Incremental.CheckpointPosition.Compare(this, binlog)
         : throw new ArgumentException($"A binlog position cannot be compared with {other?.GetType().Name ?? "null"}.", nameof(other));

@@ -13,7 +13,11 @@ namespace OmsSync.Engine.Sources.Postgres;
 internal static class MySqlShapes
 {
     public static TaskObjects Of(TaskObjects postgres, DataSourceKind target, List<string> problems) =>
-        postgres.MapTables(table => PostgresToMySql.Map(Moving(table, problems), target, problems));
+        postgres.MapTables(table => Of(table, target, problems));
+
+    /// <summary>One table's MySQL shape.</summary>
+    public static TableSchema Of(TaskTable postgres, DataSourceKind target, List<string> problems) =>
+        PostgresToMySql.Map(Moving(postgres, problems), target, problems);
 
     // The column selection first, so a column left out of the task is not held against its table.
     private static TableSchema Moving(TaskTable table, List<string> problems)

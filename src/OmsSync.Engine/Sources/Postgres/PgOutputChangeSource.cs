@@ -41,6 +41,9 @@ internal sealed class PgOutputChangeSource : IChangeSource
     // A new replication slot starts at its creation: nothing older can be read.
     public bool StartsAtTimestamp => false;
 
+    // PostgreSQL's foreign key actions are ordinary row changes, decoded like any other.
+    public bool LogsCascades => true;
+
     public SourcePosition ParsePosition(string text) => PostgresPosition.Parse(text);
 
     /// <summary>Creates the task's publication and replication slot; the slot's consistent point is where reading starts.</summary>

@@ -56,24 +56,26 @@ internal sealed class PgOutputReader
                         break;
                     case RelationMessage r:
                         relations[r.RelationId] = new PostgresChangeList.Relation(r.Namespace, r.RelationName, r.Columns.Select(c => (string?)c.ColumnName).ToArray());
+                        // Sent before a table's first row in each session and whenever its columns change: the columns its rows have from here on.
+                        changes?.AddColumns(relations[r.RelationId]);
                         break;
                     case InsertMessage i:
-                        await AddAsync(changes!, RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, true, cancellationToken).ConfigureAwait(false);
                         break;
                     case FullUpdateMessage u:
-                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], u.OldRow, u.NewRow, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], u.OldRow, u.NewRow, true, cancellationToken).ConfigureAwait(false);
                         break;
                     case IndexUpdateMessage u:
-                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], u.Key, u.NewRow, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], u.Key, u.NewRow, false, cancellationToken).ConfigureAwait(false);
                         break;
                     case UpdateMessage u:
-                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], null, u.NewRow, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Update, relations[u.Relation.RelationId], null, u.NewRow, false, cancellationToken).ConfigureAwait(false);
                         break;
                     case FullDeleteMessage d:
-                        await AddAsync(changes!, RowChangeKind.Delete, relations[d.Relation.RelationId], d.OldRow, null, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Delete, relations[d.Relation.RelationId], d.OldRow, null, true, cancellationToken).ConfigureAwait(false);
                         break;
                     case KeyDeleteMessage d:
-                        await AddAsync(changes!, RowChangeKind.Delete, relations[d.Relation.RelationId], d.Key, null, cancellationToken).ConfigureAwait(false);
+                        await AddAsync(changes!, RowChangeKind.Delete, relations[d.Relation.RelationId], d.Key, null, false, cancellationToken).ConfigureAwait(false);
                         break;
                     case TruncateMessage t:
                         foreach (var r in t.Relations) changes!.AddTruncate(r.Namespace, r.RelationName);
@@ -104,7 +106,7 @@ internal sealed class PgOutputReader
     }
 
     private static async Task AddAsync(PostgresChangeList changes, RowChangeKind kind, PostgresChangeList.Relation relation, ReplicationTuple? before,
-        ReplicationTuple? after, CancellationToken cancellationToken)
+        ReplicationTuple? after, bool wholeBefore, CancellationToken cancellationToken)
     {
         var old = before is null ? null : await ValuesAsync(relation, before, cancellationToken).ConfigureAwait(false);
         var now = after is null ? null : await ValuesAsync(relation, after, cancellationToken).ConfigureAwait(false);
@@ -112,7 +114,7 @@ internal sealed class PgOutputReader
             for (var i = 0; i < now.Length; i++)
                 if (now[i] is ColumnNotLogged && old[i] is not ColumnNotLogged and not null)
                     now[i] = old[i];
-        changes.Add(relation, kind, old, now);
+        changes.Add(relation, kind, old, now, wholeBefore);
     }
 
     private static async Task<object?[]> ValuesAsync(PostgresChangeList.Relation relation, ReplicationTuple tuple, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ internal sealed class PostgresChangeList : IChangeList
 
     public int Count => _count;
     public int SpilledCount { get; private set; }
-    public bool ContainsDdl => false;
+    public bool ContainsDdl { get; private set; }
     public bool HasRowsOf(string database, string table) => _tables.Contains((database, table));
 
     public SourceChange this[int index] => index < _memory.Count ? _memory[index] : this.Skip(index).First();
@@ -64,8 +64,26 @@ internal sealed class PostgresChangeList : IChangeList
         if (++_pendingRows >= SegmentRows) Flush();
     }
 
-    // The kind byte of a TRUNCATE in the spill file, beside the row kinds.
+    /// <summary>The columns a table's rows arrive with from here on (a relation message inside the transaction).</summary>
+    public void AddColumns(Relation relation)
+    {
+        ContainsDdl = true;
+        _count++;
+        if (_file is null)
+        {
+            _memory.Add(new ColumnsChange(relation.Schema, relation.Table, relation.Columns));
+            return;
+        }
+        SpilledCount++;
+        Write(IndexOf(relation), Columns, null, null);
+        if (++_pendingRows >= SegmentRows) Flush();
+    }
+
+    // The kind bytes of a TRUNCATE and of a relation's columns in the spill file, beside the row kinds.
     private const RowChangeKind Truncate = (RowChangeKind)255;
+    private const RowChangeKind Columns = (RowChangeKind)254;
+    // Set on a row's kind byte when its before-image is not the whole old row.
+    private const RowChangeKind PartBefore = (RowChangeKind)0x40;
 
     private int IndexOf(Relation relation)
     {
@@ -77,7 +95,8 @@ internal sealed class PostgresChangeList : IChangeList
         return index;
     }
 
-    public void Add(Relation relation, RowChangeKind kind, object?[]? before, object?[]? after)
+    /// <param name="wholeBefore">Whether the before-image is the whole old row (REPLICA IDENTITY FULL), not its key or nothing.</param>
+    public void Add(Relation relation, RowChangeKind kind, object?[]? before, object?[]? after, bool wholeBefore)
     {
         _tables.Add((relation.Schema, relation.Table));
         if (_file is null)
@@ -87,13 +106,13 @@ internal sealed class PostgresChangeList : IChangeList
             if (_charged + estimate <= _budget.LimitBytes / 2 && _budget.TryTake(estimate))
             {
                 _charged += estimate;
-                _memory.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null));
+                _memory.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null) { WholeBefore = wholeBefore });
                 _count++;
                 return;
             }
             _file = SpillFile.Create(_options.Directory);
         }
-        Write(IndexOf(relation), kind, before, after);
+        Write(IndexOf(relation), wholeBefore ? kind : kind | PartBefore, before, after);
         _count++;
         SpilledCount++;
         if (++_pendingRows >= SegmentRows) Flush();
@@ -175,7 +194,14 @@ internal sealed class PostgresChangeList : IChangeList
                 rows.Add(new TruncateChange(relation.Schema, relation.Table));
                 continue;
             }
-            rows.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null));
+            if (kind == Columns)
+            {
+                rows.Add(new ColumnsChange(relation.Schema, relation.Table, relation.Columns));
+                continue;
+            }
+            var whole = (kind & PartBefore) == 0;
+            kind &= ~PartBefore;
+            rows.Add(new RowChange(kind, relation.Schema, relation.Table, relation.Columns, BeforeImage(kind, before, after), after, null) { WholeBefore = whole });
         }
         return rows;
     }

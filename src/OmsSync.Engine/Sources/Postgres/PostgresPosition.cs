@@ -13,6 +13,8 @@ internal sealed record PostgresPosition(NpgsqlLogSequenceNumber Lsn) : SourcePos
 
     public override string Key => Lsn.ToString();
 
+    public override (long Major, long Minor) SortKey => (0, (long)(ulong)Lsn);
+
     public override int CompareTo(SourcePosition? other) => other is PostgresPosition postgres
         ? Lsn.CompareTo(postgres.Lsn)
         : throw new ArgumentException($"A PostgreSQL position cannot be compared with {other?.GetType().Name ?? "null"}.", nameof(other));

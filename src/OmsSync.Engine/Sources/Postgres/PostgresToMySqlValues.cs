@@ -19,12 +19,23 @@ internal sealed class PostgresToMySqlValues : IValueMapping
     public PostgresToMySqlValues(IEnumerable<TaskTable> postgres) =>
         _postgres = postgres.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
 
+    /// <summary>The table as the values are read by now (source name).</summary>
+    public TableSchema SchemaOf(string source) => _postgres[source];
+
+    /// <summary>A table of the task changed shape on PostgreSQL: its values are read by its new columns' types from here on.</summary>
+    public void Reshape(TaskTable postgres)
+    {
+        _postgres[postgres.Mapping.Source] = postgres.Schema;
+        foreach (var plan in _converters.Keys.Where(p => p.Table.Mapping.Source == postgres.Mapping.Source).ToList())
+            _converters.Remove(plan);
+    }
+
     public RowChange Map(TableApplyPlan plan, RowChange change)
     {
         if (!_converters.TryGetValue(plan, out var converters))
             _converters[plan] = converters = Converters(plan, change.ColumnNames);
         return new RowChange(change.Kind, change.Database, change.Table, change.ColumnNames,
-            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { IsEcho = change.IsEcho };
+            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { WholeBefore = change.WholeBefore, IsEcho = change.IsEcho };
     }
 
     private Func<string, object>?[] Converters(TableApplyPlan plan, IReadOnlyList<string?> names)

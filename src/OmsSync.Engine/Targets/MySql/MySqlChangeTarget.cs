@@ -1,3 +1,4 @@
+using System.Data;
 using MySqlConnector;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Conflicts;
@@ -11,7 +12,7 @@ namespace OmsSync.Engine.Targets.MySql;
 /// <summary>
 /// A MySQL-family server as the target of a task direction's changes: <see cref="ChangeApplier"/> writes them,
 /// `oms`.`checkpoints` holds the checkpoint, and lanes apply independent transactions side by side at READ COMMITTED
-/// (so rows of different lanes do not wait on each other's gap locks).
+/// (so rows of different lanes do not wait on each other's gap locks, and their scans skip what other lanes hold).
 /// </summary>
 internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direction direction) : IChangeTarget
 {
@@ -22,8 +23,15 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
     /// <summary>The target server, for work beside the applier (DDL synchronization).</summary>
     public MySqlEndpoint Endpoint => target;
 
-    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken) =>
-        new Session(this, await target.OpenAsync(cancellationToken).ConfigureAwait(false));
+    public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Changes are written with the foreign key checks off: the order they are written in never trips one, and the
+        // target's cascades act only where the applier asks for them (see ChangeApplier).
+        await using (var command = new MySqlCommand("SET SESSION foreign_key_checks = 0", connection))
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new Session(this, connection);
+    }
 
     public async Task<int> LanesAsync(ITargetSession first, int writeConcurrency, CancellationToken cancellationToken)
     {
@@ -53,7 +61,6 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
     {
         private readonly ChangeApplier _applier = new(owner._task, owner._direction);
-        private bool _readCommitted;
         private bool _shortLockWait;
 
         public MySqlConnection Connection => connection;
@@ -77,18 +84,16 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
 
         public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
         {
-            // Session settings go with BEGIN in one round trip; they stay until another transaction needs others.
-            var settings = "";
-            if (parallel && !_readCommitted) settings += "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;";
-            if (parallel != _shortLockWait) settings += $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")};";
-            if (settings.Length > 0)
+            // The lock wait setting goes with BEGIN in one round trip, and stays until a transaction needs the other.
+            if (parallel != _shortLockWait)
             {
-                await using var command = new MySqlCommand(settings, connection);
+                await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _readCommitted |= parallel;
                 _shortLockWait = parallel;
             }
-            return new Write(this, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+            var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
+                .ConfigureAwait(false);
+            return new Write(this, transaction, parallel);
         }
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
@@ -97,14 +102,14 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
         internal ChangeApplier Applier => _applier;
     }
 
-    internal sealed class Write(Session session, MySqlTransaction transaction) : ITargetWrite
+    internal sealed class Write(Session session, MySqlTransaction transaction, bool parallel) : ITargetWrite
     {
         public MySqlConnection Connection => session.Connection;
         public MySqlTransaction Transaction => transaction;
 
         public Task<long> ApplyAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool idempotent, List<ConflictRecord> conflicts,
             CancellationToken cancellationToken) =>
-            session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, conflicts, cancellationToken);
+            session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, parallel, conflicts, cancellationToken);
 
         public Task TruncateAsync(TableApplyPlan plan, CancellationToken cancellationToken) =>
             ChangeApplier.ExecuteTextAsync(session.Connection, transaction, $"DELETE FROM {plan.Target}", cancellationToken);

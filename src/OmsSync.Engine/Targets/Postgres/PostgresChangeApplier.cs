@@ -120,7 +120,7 @@ internal sealed class PostgresChangeApplier
     /// <summary>A strict write: it changes exactly one row, or none when the target disagrees with the source (a conflict).</summary>
     private static string Strict(PostgresTablePlan plan, RowChange change)
     {
-        var wholeBefore = plan.Source.Rule.ChecksBeforeImage;
+        var wholeBefore = plan.Source.Rule.ChecksBeforeImage && change.WholeBefore;
         return change.Kind switch
         {
             RowChangeKind.Insert => Insert(plan, change.After!),

@@ -78,6 +78,31 @@ internal static class PostgresSchemaPhase
         await CheckTargetAsync(connection, objects, requireExisting: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the source's foreign keys between the task's tables on the target once its rows are in (see SchemaPhase):
+    /// deferrable to commit and not validated against the rows already there; keys present already are kept.
+    /// </summary>
+    public static async Task CreateForeignKeysAsync(PostgresEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var table in objects.Tables)
+        {
+            var shape = Expected(table, []);
+            if (shape.ForeignKeys.Count == 0) continue;
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            await using (var command = new NpgsqlCommand("SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'", connection))
+            {
+                command.Parameters.AddWithValue(PostgresSyntax.QuoteQualified(shape.Database, shape.Name));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) present.Add(reader.GetString(0));
+            }
+            foreach (var fk in shape.ForeignKeys.Where(f => !present.Contains(PostgresSyntax.DerivedName(shape.Name, f.Name))))
+                if (objects.Mapping.TargetOf(new Rules.ObjectName(fk.ReferencedDatabase, fk.ReferencedTable)) is { } parent)
+                    await ExecuteAsync(connection, PostgresDdlWriter.AddForeignKey(shape.Database, shape.Name, fk, parent.Database, parent.Name), cancellationToken)
+                        .ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Builds the ordinary indexes left out of CREATE TABLE (-IndexMigration AfterFull), several tables at once.</summary>
     public static async Task CreateDeferredIndexesAsync(PostgresEndpoint target, TaskObjects objects, int concurrency, CancellationToken cancellationToken)
     {

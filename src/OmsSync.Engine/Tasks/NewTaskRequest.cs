@@ -1,0 +1,35 @@
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Tasks;
+
+/// <summary>
+/// A task as the user asked for it, before any check: names as typed, object options as text, lists and
+/// maps (a map's values are text, or lists of text for -Column). <see cref="TaskService.PlanCreate"/> checks it.
+/// </summary>
+public sealed record NewTaskRequest
+{
+    public required string Name { get; init; }
+    public required string Source { get; init; }
+    public required string Target { get; init; }
+    public required IReadOnlyList<string> Include { get; init; }
+    public IReadOnlyList<string>? Exclude { get; init; }
+    public IReadOnlyDictionary<string, object?>? Renames { get; init; }
+    public IReadOnlyDictionary<string, object?>? RowFilters { get; init; }
+    public IReadOnlyDictionary<string, object?>? Columns { get; init; }
+    public required IReadOnlyList<MigrationTypes> MigrationTypes { get; init; }
+    public Topology Topology { get; init; } = Topology.OneWay;
+    public NonEmptyTargetAction NonEmptyTarget { get; init; } = NonEmptyTargetAction.Stop;
+    public IndexMigration IndexMigration { get; init; } = IndexMigration.WithSchema;
+    public long RowsPerSecond { get; init; }
+    public long BytesPerSecond { get; init; }
+    public int ReadConcurrency { get; init; } = 2;
+    public int WriteConcurrency { get; init; } = 2;
+    public bool AutoRestart { get; init; } = true;
+    public IReadOnlyList<string>? Labels { get; init; }
+    public DateTimeOffset? StartTimestamp { get; init; }
+    public ConflictPolicy ConflictPolicy { get; init; } = ConflictPolicy.Ignore;
+    public string? TimestampColumn { get; init; }
+    public bool IncrementalDdl { get; init; }
+    public OnlineDdlTool OnlineDdlTool { get; init; }
+}

@@ -1,0 +1,150 @@
+using System.Collections;
+using System.Globalization;
+using OmsSync.Engine.Errors;
+
+namespace OmsSync.Engine.Tasks;
+
+/// <summary>
+/// Reads and checks a task's object options (-Include, -Exclude, -Rename, -RowFilter, -Column) as the user gave
+/// them: text, lists and maps. Every problem is kept with the parameter and the fix in its message; the caller
+/// stores nothing unless <see cref="Problems"/> is empty.
+/// </summary>
+internal sealed class TaskOptionReader
+{
+    private static readonly char[] Wildcards = ['*', '?', '[', ']'];
+    private readonly List<OmsException> _problems = [];
+    private readonly string _task;
+
+    public TaskOptionReader(string task) => _task = task;
+
+    public IReadOnlyList<OmsException> Problems => _problems;
+
+    public void Add(OmsException problem) => _problems.Add(problem);
+
+    public void Fail(string errorId, string message) =>
+        _problems.Add(new OmsException(errorId, OmsErrorKind.InvalidArgument, _task, message));
+
+    /// <summary>Throws every problem found, at once.</summary>
+    public void ThrowIfAny()
+    {
+        if (_problems.Count == 1) throw _problems[0];
+        if (_problems.Count > 1) throw new InvalidOptionsException(_task, _problems);
+    }
+
+    public static bool HasWildcard(string name) => name.IndexOfAny(Wildcards) >= 0;
+
+    /// <summary>Object patterns: `db.table`, wildcards allowed in either part (`shop.*`, `sales_*.order?`).</summary>
+    public List<string> Patterns(string parameter, IEnumerable<string?>? values)
+    {
+        var list = new List<string>();
+        foreach (var raw in values ?? [])
+        {
+            var value = raw?.Trim() ?? "";
+            var parts = value.Split('.');
+            if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
+                Fail($"Invalid{parameter}Pattern",
+                    $"-{parameter} '{raw}' is not of the form 'database.table'. Name the table with its database, e.g. 'shop.orders', or all of a database's tables with 'shop.*'.");
+            else
+                list.Add(value);
+        }
+        return list;
+    }
+
+    /// <summary>-Rename: keys `db` (the database is renamed) or `db.table` (the table is), values the new names.</summary>
+    public Dictionary<string, string> Renames(IReadOnlyDictionary<string, object?>? map)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in Entries(map))
+        {
+            var isTable = key.Contains('.');
+            if (!WellFormedKey(key, allowDatabase: true))
+            {
+                Fail("InvalidRenameKey", $"-Rename key '{key}' is neither 'database' nor 'database.table'. Write @{{ 'shop' = 'shop_dr' }} to rename a database or @{{ 'shop.orders' = 'orders_2024' }} for a table.");
+                continue;
+            }
+            var name = Text(value);
+            var parts = name?.Split('.') ?? [];
+            var valid = name is not null && parts.All(p => p.Length > 0 && p.Trim() == p) && (isTable ? parts.Length <= 2 : parts.Length == 1);
+            if (!valid || HasWildcard(name!))
+            {
+                Fail("InvalidRenameValue", isTable
+                    ? $"-Rename '{key}' maps to '{name}'; give the target table name ('orders_2024') or 'database.table'."
+                    : $"-Rename '{key}' maps to '{name}'; give the target database name, without dots or wildcards.");
+                continue;
+            }
+            result[key] = name!;
+        }
+        return result;
+    }
+
+    /// <summary>-RowFilter: keys `db.table`, values a WHERE condition evaluated on the source.</summary>
+    public Dictionary<string, string> RowFilters(IReadOnlyDictionary<string, object?>? map)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in Entries(map))
+        {
+            if (!WellFormedKey(key, allowDatabase: false))
+            {
+                Fail("InvalidRowFilterKey", $"-RowFilter key '{key}' is not 'database.table'. Write @{{ 'shop.orders' = 'created >= ''2024-01-01''' }}.");
+                continue;
+            }
+            var condition = Text(value)?.Trim();
+            if (string.IsNullOrEmpty(condition))
+            {
+                Fail("InvalidRowFilterValue", $"-RowFilter '{key}' has an empty condition. Give a WHERE condition such as 'region = ''EU''', or leave the table out.");
+                continue;
+            }
+            result[key] = condition;
+        }
+        return result;
+    }
+
+    /// <summary>-Column: keys `db.table`, values the columns to migrate as a list or a comma-separated text.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Columns(IReadOnlyDictionary<string, object?>? map)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in Entries(map))
+        {
+            if (!WellFormedKey(key, allowDatabase: false))
+            {
+                Fail("InvalidColumnKey", $"-Column key '{key}' is not 'database.table'. Write @{{ 'shop.orders' = 'id', 'total' }}.");
+                continue;
+            }
+            var columns = ColumnList(value);
+            if (columns.Count == 0)
+            {
+                Fail("InvalidColumnValue", $"-Column '{key}' lists no columns. Give the columns to migrate ('id','total' or 'id,total'), or leave the table out to migrate every column.");
+                continue;
+            }
+            var duplicate = columns.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                Fail("InvalidColumnValue", $"-Column '{key}' names column '{duplicate.Key}' more than once. List each column once.");
+                continue;
+            }
+            result[key] = columns;
+        }
+        return result;
+    }
+
+    private static List<string> ColumnList(object? value)
+    {
+        IEnumerable<object?> items = value is string or null ? [value] : value is IEnumerable e ? e.Cast<object?>() : [value];
+        return items.SelectMany(i => (Text(i) ?? "").Split(','))
+            .Select(c => c.Trim())
+            .Where(c => c.Length > 0)
+            .ToList();
+    }
+
+    private static IEnumerable<(string Key, object? Value)> Entries(IReadOnlyDictionary<string, object?>? map) =>
+        (map ?? new Dictionary<string, object?>()).Select(e => (e.Key.Trim(), e.Value));
+
+    private static bool WellFormedKey(string key, bool allowDatabase)
+    {
+        var parts = key.Split('.');
+        if (parts.Any(p => p.Length == 0) || HasWildcard(key)) return false;
+        return parts.Length == 2 || (allowDatabase && parts.Length == 1);
+    }
+
+    private static string? Text(object? value) => value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,239 @@
+using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Operations;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
+using TaskStatus = OmsSync.Engine.Model.TaskStatus;
+
+namespace OmsSync.Engine.Tasks;
+
+/// <summary>
+/// Defining, changing, reading and removing tasks: every rule a task's definition follows is checked here,
+/// before anything is stored, whoever asks (the cmdlets, scripts, tests).
+/// </summary>
+public sealed class TaskService
+{
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+    private readonly OmsService _service;
+
+    public TaskService(OmsService service) => _service = service;
+
+    /// <summary>One direction of the task as it stands; per-table progress belongs to Forward, which runs the full copy.</summary>
+    public TaskDirectionState Describe(MigrationTask task, Direction direction) =>
+        new(task, _service.Status(task.Name, direction),
+            direction == Direction.Forward ? _service.Runtime.TableProgress(task.Name) : [],
+            _service.Conflicts.PerMinute(task.Name, direction, TaskDirectionState.ConflictWindow));
+
+    /// <summary>The directions to show: Forward always, Reverse once it has been started. Read whole, so a caller may remove the task next.</summary>
+    public IReadOnlyList<TaskDirectionState> Directions(MigrationTask task)
+    {
+        var states = new List<TaskDirectionState> { Describe(task, Direction.Forward) };
+        if (_service.Runtime.Get(task.Name, Direction.Reverse).Status != TaskStatus.Created)
+            states.Add(Describe(task, Direction.Reverse));
+        return states;
+    }
+
+    /// <summary>The directions an action applies to: the one named, or else Forward and a Reverse that has been started.</summary>
+    public IReadOnlyList<Direction> Targeted(string task, Direction? named)
+    {
+        if (named is { } only) return [only];
+        var name = _service.Tasks.Get(task).Name;
+        return _service.Runtime.Get(name, Direction.Reverse).Status != TaskStatus.Created
+            ? [Direction.Forward, Direction.Reverse]
+            : [Direction.Forward];
+    }
+
+    /// <summary>True while any direction of the task has a live worker.</summary>
+    public bool IsRunning(string task) => Enum.GetValues<Direction>().Any(d => _service.IsWorkerAlive(task, d));
+
+    /// <summary>True once any direction of the task has been started (its objects are then fixed).</summary>
+    public bool HasRun(string task) => _service.Runtime.List(task).Any(r => r.Status != TaskStatus.Created);
+
+    /// <summary>Checks a new task's every option (all problems at once) and plans storing it.</summary>
+    public PlannedOperation<TaskDirectionState> PlanCreate(NewTaskRequest request)
+    {
+        var options = new TaskOptionReader(request.Name);
+        if (TaskName.Check(request.Name) is { } invalid)
+            options.Add(invalid);
+        var source = FindDataSource(options, "Source", request.Source);
+        var target = FindDataSource(options, "Target", request.Target);
+        if (source is not null && string.Equals(source.Name, target?.Name, StringComparison.OrdinalIgnoreCase))
+            options.Fail("SameSourceAndTarget", $"-Source and -Target are both '{request.Source}'. A task moves data between two data sources: give -Target another one.");
+
+        var include = options.Patterns("Include", request.Include);
+        if (request.Include.Count == 0)
+            options.Fail("InvalidIncludePattern", "-Include is empty. Name the objects to migrate, e.g. -Include 'shop.*' or -Include 'shop.orders','shop.customers'.");
+        var exclude = options.Patterns("Exclude", request.Exclude);
+        var renames = options.Renames(request.Renames);
+        var filters = options.RowFilters(request.RowFilters);
+        var columns = options.Columns(request.Columns);
+        if (request.Columns is { Count: 0 })
+            options.Fail("InvalidColumnValue", "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
+        var types = TaskSettingChecks.CheckMigrationTypes(options, request.MigrationTypes, request.Topology);
+        TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, request.ReadConcurrency, request.WriteConcurrency);
+        TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
+        TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
+        var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
+        if (ConflictRuleCheck.CheckShape(conflictRule) is { } conflictProblem)
+            options.Fail("InvalidConflictPolicy", conflictProblem);
+        options.ThrowIfAny();
+
+        var task = new MigrationTask
+        {
+            Name = request.Name,
+            Source = source!.Name,
+            Target = target!.Name,
+            Include = include,
+            Exclude = exclude,
+            Renames = renames,
+            RowFilters = filters,
+            Columns = columns,
+            MigrationTypes = types,
+            Topology = request.Topology,
+            NonEmptyTarget = request.NonEmptyTarget,
+            IndexMigration = request.IndexMigration,
+            RowsPerSecond = request.RowsPerSecond,
+            BytesPerSecond = request.BytesPerSecond,
+            ReadConcurrency = request.ReadConcurrency,
+            WriteConcurrency = request.WriteConcurrency,
+            AutoRestart = request.AutoRestart,
+            Labels = TaskSettingChecks.Labels(request.Labels),
+            StartTimestamp = request.StartTimestamp,
+            ConflictRules = request.ConflictPolicy == ConflictPolicy.Ignore ? [] : [conflictRule],
+            IncrementalDdl = request.IncrementalDdl,
+            OnlineDdlTool = request.OnlineDdlTool,
+        };
+        return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
+        {
+            _service.Tasks.Add(task);
+            return Task.FromResult(Describe(_service.Tasks.Get(task.Name), Direction.Forward));
+        });
+    }
+
+    /// <summary>
+    /// Checks a change of a task's options and plans it; null when nothing is to change. Options change only while
+    /// no worker runs the task; its objects only while it has never run. On a task that has run, a new start
+    /// timestamp also resets where incremental reading begins (OMS ResetIncrStartTimestamp).
+    /// </summary>
+    public PlannedOperation<IReadOnlyList<TaskDirectionState>>? PlanChange(string name, TaskChangeRequest change)
+    {
+        var task = _service.Tasks.Get(name);
+        if (IsRunning(task.Name))
+            throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' is running; its options change only while no worker runs it. Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask.");
+        var hasRun = HasRun(task.Name);
+        var objectChanges = change.ObjectOptions();
+        if (objectChanges.Count > 0 && hasRun)
+            throw new OmsException("TaskHasRun", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' has run already, so its objects are fixed ({string.Join(", ", objectChanges.Select(p => "-" + p))} cannot change). " +
+                "Create a new task with New-OmsTask for other objects.");
+
+        var options = new TaskOptionReader(task.Name);
+        var changed = task;
+        if (change.Include is { } include)
+        {
+            if (include.Count == 0)
+                options.Fail("InvalidIncludePattern", "-Include is empty. Name the objects to migrate, e.g. -Include 'shop.*'.");
+            changed = changed with { Include = options.Patterns("Include", include) };
+        }
+        if (change.Exclude is { } exclude) changed = changed with { Exclude = options.Patterns("Exclude", exclude) };
+        if (change.Renames is { } renames) changed = changed with { Renames = options.Renames(renames) };
+        if (change.RowFilters is { } filters) changed = changed with { RowFilters = options.RowFilters(filters) };
+        if (change.Columns is { } columns) changed = changed with { Columns = options.Columns(columns) };
+        if (change.MigrationTypes is { } types)
+            changed = changed with { MigrationTypes = TaskSettingChecks.CheckMigrationTypes(options, types, task.Topology) };
+        if (change.StartTimestampGiven) changed = changed with { StartTimestamp = change.StartTimestamp };
+        if (change.StartTimestampGiven || change.MigrationTypes is not null)
+            TaskSettingChecks.CheckStartTimestamp(options, changed.MigrationTypes, changed.StartTimestamp);
+        TaskSettingChecks.CheckLimits(options, change.RowsPerSecond, change.BytesPerSecond, change.ReadConcurrency, change.WriteConcurrency);
+        changed = changed with
+        {
+            NonEmptyTarget = change.NonEmptyTarget ?? changed.NonEmptyTarget,
+            IndexMigration = change.IndexMigration ?? changed.IndexMigration,
+            RowsPerSecond = change.RowsPerSecond ?? changed.RowsPerSecond,
+            BytesPerSecond = change.BytesPerSecond ?? changed.BytesPerSecond,
+            ReadConcurrency = change.ReadConcurrency ?? changed.ReadConcurrency,
+            WriteConcurrency = change.WriteConcurrency ?? changed.WriteConcurrency,
+            AutoRestart = change.AutoRestart ?? changed.AutoRestart,
+            Labels = change.Labels is { } labels ? TaskSettingChecks.Labels(labels) : changed.Labels,
+            IncrementalDdl = change.IncrementalDdl ?? changed.IncrementalDdl,
+            OnlineDdlTool = change.OnlineDdlTool ?? changed.OnlineDdlTool,
+        };
+        if (change.IncrementalDdl is not null || change.OnlineDdlTool is not null || change.MigrationTypes is not null)
+            TaskSettingChecks.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
+                [_service.DataSources.Find(changed.Source), _service.DataSources.Find(changed.Target)]);
+        options.ThrowIfAny();
+
+        var given = change.Given();
+        if (given.Count == 0) return null;
+        return new PlannedOperation<IReadOnlyList<TaskDirectionState>>(task.Name, $"Change task ({string.Join(", ", given.Select(p => "-" + p))})",
+            async (_, cancellationToken) =>
+            {
+                _service.Tasks.Update(changed);
+                if (change.StartTimestampGiven && hasRun)
+                    await _service.ResetIncrementalStartAsync(task.Name, cancellationToken).ConfigureAwait(false);
+                return Directions(_service.Tasks.Get(task.Name));
+            });
+    }
+
+    /// <summary>
+    /// Plans removing a task with its runtime state and conflict log (the databases keep their data). A running
+    /// task is refused unless <paramref name="force"/>, which stops its workers first. A PostgreSQL source's
+    /// replication slot and publication go with it: a slot left behind would hold the source's WAL forever, so the
+    /// task stays when they cannot be dropped, unless <paramref name="force"/>.
+    /// </summary>
+    public PlannedOperation<bool> PlanRemove(string name, bool force)
+    {
+        var task = _service.Tasks.Get(name);
+        var running = Enum.GetValues<Direction>().Where(d => _service.IsWorkerAlive(task.Name, d)).ToList();
+        if (running.Count > 0 && !force)
+            throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' is running ({string.Join(", ", running)}). Stop it first with Stop-OmsTask, or add -Force to stop and remove it.");
+        var action = running.Count > 0 ? $"Stop the running worker(s) ({string.Join(", ", running)}) and remove task" : "Remove task";
+        if (_service.DataSources.Find(task.Source)?.Kind == DataSourceKind.PostgreSql)
+            action += $", dropping its replication slot and publication on '{task.Source}'";
+        return new PlannedOperation<bool>($"{task.Name} ({task.Source} -> {task.Target})", action, async (notes, cancellationToken) =>
+        {
+            foreach (var direction in running)
+                await StopWorkerAsync(task.Name, direction, notes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _service.ReleaseSourceAsync(task.Name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OmsException e)
+            {
+                var message = $"The replication slot and publication of task '{task.Name}' could not be dropped on its PostgreSQL source: {e.Message}";
+                if (!force)
+                    throw new OmsException("ReplicationSlotNotDropped", OmsErrorKind.InvalidState, task.Name,
+                        message + " The task was not removed. Make the source reachable and try again, or add -Force.", e);
+                notes.Warn(message + " The task is removed anyway (-Force): drop the slot yourself with pg_drop_replication_slot, or it keeps holding WAL.");
+            }
+            _service.Tasks.Remove(task.Name);
+            return true;
+        });
+    }
+
+    private async Task StopWorkerAsync(string task, Direction direction, OperationNotes notes, CancellationToken cancellationToken)
+    {
+        notes.Detail($"Stopping the {direction} worker of task '{task}'.");
+        var state = await _service.RequestAsync(task, direction, WorkerRequest.Stop, StopWait, cancellationToken).ConfigureAwait(false);
+        if (_service.IsWorkerAlive(task, direction))
+            throw new OmsException("TaskStopTimedOut", OmsErrorKind.InvalidState, task,
+                $"The {direction} worker of task '{task}' (pid {state.WorkerPid}) did not stop within {StopWait.TotalSeconds:0} s; the task was not removed. Try again, or end the process.");
+    }
+
+    private DataSource? FindDataSource(TaskOptionReader options, string parameter, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            options.Fail($"Invalid{parameter}", $"-{parameter} is empty. Give the name of a registered data source (Get-OmsDataSource lists them).");
+            return null;
+        }
+        var source = _service.DataSources.Find(name);
+        if (source is null)
+            options.Add(new OmsException("DataSourceNotFound", OmsErrorKind.NotFound, name,
+                $"-{parameter}: data source '{name}' does not exist. List the registered ones with Get-OmsDataSource, or register it with New-OmsDataSource."));
+        return source;
+    }
+}

@@ -1,0 +1,55 @@
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Tasks;
+
+/// <summary>Checks of the task settings that creating and changing a task share (numbers, phases, start time, DDL).</summary>
+internal static class TaskSettingChecks
+{
+    /// <summary>Each limit is checked when given (null: left as it is).</summary>
+    public static void CheckLimits(TaskOptionReader options, long? rowsPerSecond, long? bytesPerSecond, int? readConcurrency, int? writeConcurrency)
+    {
+        if (rowsPerSecond < 0)
+            options.Fail("InvalidRowsPerSecond", $"-RowsPerSecond is {rowsPerSecond}; give 0 (no limit) or a positive number of rows per second.");
+        if (bytesPerSecond < 0)
+            options.Fail("InvalidBytesPerSecond", $"-BytesPerSecond is {bytesPerSecond}; give 0 (no limit) or a positive number of bytes per second, e.g. 50MB.");
+        if (readConcurrency < 1)
+            options.Fail("InvalidReadConcurrency", $"-ReadConcurrency is {readConcurrency}; at least 1 reader is needed. Give 1 or more.");
+        if (writeConcurrency < 1)
+            options.Fail("InvalidWriteConcurrency", $"-WriteConcurrency is {writeConcurrency}; at least 1 writer is needed. Give 1 or more.");
+    }
+
+    public static MigrationTypes CheckMigrationTypes(TaskOptionReader options, IEnumerable<MigrationTypes> types, Topology topology)
+    {
+        var combined = types.Aggregate(MigrationTypes.None, (all, t) => all | t);
+        if (combined == MigrationTypes.None)
+            options.Fail("InvalidMigrationType", "-MigrationType names no phase. Give one or more of Schema, Full, Incremental, Verify, e.g. -MigrationType Schema,Full,Incremental.");
+        if (topology == Topology.Bidirectional && !combined.HasFlag(MigrationTypes.Incremental))
+            options.Fail("InvalidMigrationType", "A bidirectional task synchronizes changes both ways, which needs incremental synchronization. Add Incremental to -MigrationType, or use -Topology OneWay.");
+        return combined;
+    }
+
+    public static void CheckStartTimestamp(TaskOptionReader options, MigrationTypes types, DateTimeOffset? start)
+    {
+        if (start is null) return;
+        if (!types.HasFlag(MigrationTypes.Incremental))
+            options.Fail("InvalidStartTimestamp", "-StartTimestamp sets where incremental synchronization starts, but -MigrationType has no Incremental. Add Incremental or leave -StartTimestamp out.");
+        else if (types.HasFlag(MigrationTypes.Full))
+            options.Fail("InvalidStartTimestamp", "-StartTimestamp cannot go with Full migration: incremental synchronization then starts where the full copy began. Leave -StartTimestamp out, or drop Full from -MigrationType.");
+        else if (start.Value > DateTimeOffset.UtcNow)
+            options.Fail("InvalidStartTimestamp", $"-StartTimestamp {start.Value.LocalDateTime:O} lies in the future. Give a time the source's binlog still covers.");
+    }
+
+    /// <summary>DDL synchronization needs incremental synchronization between MySQL-family servers; an online DDL tool needs DDL synchronization.</summary>
+    public static void CheckDdl(TaskOptionReader options, MigrationTypes types, bool incrementalDdl, OnlineDdlTool tool, IEnumerable<DataSource?> servers)
+    {
+        if (incrementalDdl && !types.HasFlag(MigrationTypes.Incremental))
+            options.Fail("InvalidIncrementalDdl", "-IncrementalDdl synchronizes DDL during incremental synchronization, but -MigrationType has no Incremental. Add Incremental or leave -IncrementalDdl out.");
+        if (incrementalDdl && servers.FirstOrDefault(s => s is not null && !s.Kind.IsMySqlFamily()) is { } other)
+            options.Fail("InvalidIncrementalDdl", $"-IncrementalDdl synchronizes DDL between MySQL-family servers; data source '{other.Name}' is {other.Kind}. Leave -IncrementalDdl out for this task.");
+        if (tool != OnlineDdlTool.None && !incrementalDdl)
+            options.Fail("InvalidOnlineDdlTool", $"-OnlineDdlTool {tool} adapts DDL synchronization to the tool's table swap, but DDL synchronization is off. Add -IncrementalDdl, or leave -OnlineDdlTool out.");
+    }
+
+    public static IReadOnlyList<string> Labels(IEnumerable<string?>? labels) =>
+        (labels ?? []).Select(l => l?.Trim() ?? "").Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+}

@@ -1,0 +1,67 @@
+BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeAll {
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    Import-OmsSyncModule
+    $stateHome = New-TestHome
+}
+AfterAll { Remove-TestHome $stateHome }
+
+Describe 'Enable-OmsReverse' {
+    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+
+    Context 'refusals' -Tag Integration {
+        It 'refuses a one-way task (TaskNotBidirectional)' {
+            $t = New-TestTask
+            Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotBidirectional,*'
+            "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+            Remove-TestTask $t
+        }
+        It 'refuses while the forward direction is not in its incremental phase (ForwardNotIncremental)' {
+            $t = New-TestTask -MigrationType 'Schema,Full,Incremental' -Options @{ Topology = 'Bidirectional' }
+            Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'ForwardNotIncremental,*'
+            $e[0].Exception.Message | Should -BeLike '*incremental phase*'
+            Remove-TestTask $t
+        }
+    }
+
+    Context 'both directions of a bidirectional task' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName revbidi
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, v VARCHAR(20), ts DATETIME(6)); INSERT INTO ``$db``.items VALUES (1, 'one', NOW(6))"
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -Options @{ Topology = 'Bidirectional' }
+            $null = Start-OmsForward $t.Task -Wait -Confirm:$false
+            Wait-TestTaskPhase $t.Task
+        }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'starts nothing with -WhatIf' {
+            Enable-OmsReverse $t.Task -WhatIf
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
+        It 'refuses a NewerWins policy without a timestamp column' {
+            Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidConflictPolicy,*'
+        }
+        It 'starts the reverse direction, from target to source, with its conflict policy' {
+            $reverse = Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -TimestampColumn ts -PassThru -Confirm:$false
+            "$($reverse.Direction)" | Should -Be 'Reverse'
+            $reverse.Source | Should -Be $t.Target
+            Wait-TestTaskPhase $t.Task -Direction Reverse
+            Get-OmsTask $t.Task | Should -HaveCount 2
+            $rule = (Get-OmsTask $t.Task)[0].ConflictRules | Where-Object Direction -eq Reverse
+            "$($rule.Policy)" | Should -Be 'NewerWins'
+        }
+        It 'carries a change on each side to the other' {
+            Invoke-TestSql MariaDbB "INSERT INTO items VALUES (2, 'from target', NOW(6))" -Database $t.TargetDatabase
+            Invoke-TestSql MariaDbA "INSERT INTO items VALUES (3, 'from source', NOW(6))" -Database $db
+            Wait-TestCondition -What 'the target''s row on the source' -Condition { (Invoke-TestSql MariaDbA 'SELECT v FROM items WHERE id = 2' -Database $db -Scalar) -eq 'from target' }
+            Wait-TestCondition -What 'the source''s row on the target' -Condition { (Invoke-TestSql MariaDbB 'SELECT v FROM items WHERE id = 3' -Database $t.TargetDatabase -Scalar) -eq 'from source' }
+        }
+        It 'refuses to start the reverse direction twice (TaskAlreadyRunning)' {
+            Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskAlreadyRunning,*'
+        }
+    }
+}

@@ -1,0 +1,83 @@
+BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeAll {
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    Import-OmsSyncModule
+    $stateHome = New-TestHome
+}
+AfterAll { Remove-TestHome $stateHome }
+
+Describe 'Set-OmsTask' {
+    Test-CmdletContract Set-OmsTask -Parameters Name, Include, Exclude, Rename, RowFilter, Column, StartTimestamp, MigrationType, NonEmptyTarget,
+        IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, IncrementalDdl, OnlineDdlTool, PassThru `
+        -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+
+    Context 'changing options' -Tag Integration {
+        BeforeEach { $t = New-TestTask }
+        AfterEach { Remove-TestTask $t }
+
+        It 'changes limits, labels and objects of a task that never ran' {
+            $changed = Set-OmsTask $t.Task -RowsPerSecond 10 -Label x -Include 'shop.orders' -PassThru -Confirm:$false
+            $changed.Labels | Should -Be 'x'
+            $changed.Include | Should -Be 'shop.orders'
+        }
+        It 'changes nothing with -WhatIf' {
+            Set-OmsTask $t.Task -Label whatif -WhatIf
+            (Get-OmsTask $t.Task).Labels | Should -BeNullOrEmpty
+        }
+        It 'refuses a bad value (InvalidReadConcurrency) and keeps the task as it was' {
+            Set-OmsTask $t.Task -ReadConcurrency 0 -Label y -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReadConcurrency,*'
+            (Get-OmsTask $t.Task).Labels | Should -BeNullOrEmpty
+        }
+        It 'fixes the objects once the task has run (TaskHasRun), not its limits' {
+            Stop-OmsTask $t.Task -Confirm:$false -WarningAction SilentlyContinue
+            Set-OmsTask $t.Task -Include 'shop.*' -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskHasRun,*'
+            "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+            Set-OmsTask $t.Task -WriteConcurrency 4 -Label later -Confirm:$false
+            (Get-OmsTask $t.Task).Labels | Should -Be 'later'
+        }
+        It 'turns DDL synchronization off only together with the online DDL tool' {
+            Set-OmsTask $t.Task -MigrationType Full, Incremental -IncrementalDdl -OnlineDdlTool PtOsc -Confirm:$false
+            Set-OmsTask $t.Task -IncrementalDdl:$false -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidOnlineDdlTool,*'
+            $task = Set-OmsTask $t.Task -IncrementalDdl:$false -OnlineDdlTool None -PassThru -Confirm:$false
+            $task.IncrementalDdl | Should -BeFalse
+            "$($task.OnlineDdlTool)" | Should -Be 'None'
+        }
+        It 'reports an unknown task and goes on with the next piped name' {
+            'no-such-task', $t.Task | Set-OmsTask -Label piped -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotFound,*'
+            (Get-OmsTask $t.Task).Labels | Should -Be 'piped'
+        }
+    }
+
+    Context 'a new start timestamp on a task that has run' -Tag Integration {
+        BeforeAll {
+            # A server of its own keeps the binlog short: a timestamp start reads it from its first file.
+            $serverName = New-TestName tsreset
+            $ownServer = Start-TestMariaDb $serverName 611
+            $db = New-TestDatabaseName tsreset
+            Invoke-TestSql $ownServer "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY)"
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Incremental'
+            Set-OmsDataSource $t.Source -Port ([int] $ownServer.Split(':')[1]) -Confirm:$false
+        }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db; Stop-TestMariaDb $serverName }
+
+        It 'resets where incremental reading begins' {
+            $null = Start-OmsForward $t.Task -Wait -SkipPreCheck -Confirm:$false
+            Wait-TestTaskPhase $t.Task
+            Stop-OmsTask $t.Task -Confirm:$false
+            Invoke-TestSql $ownServer "INSERT INTO ``$db``.t VALUES (1)" # before the new start: skipped
+            Start-Sleep -Milliseconds 2100
+            $now = [datetime]::Now
+            $start = $now.AddTicks(-($now.Ticks % [timespan]::TicksPerSecond)) # binlog times are whole seconds
+            Invoke-TestSql $ownServer "INSERT INTO ``$db``.t VALUES (2)"
+            Set-OmsTask $t.Task -StartTimestamp $start -Confirm:$false
+            $null = Resume-OmsTask $t.Task -Confirm:$false
+            Wait-TestCondition -What 'the row written after the new start timestamp' -Condition {
+                (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t WHERE id = 2" -Scalar) -eq 1 }
+            Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t WHERE id = 1" -Scalar | Should -Be 0
+        }
+    }
+}

@@ -1,0 +1,99 @@
+BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeAll {
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    Import-OmsSyncModule
+    $stateHome = New-TestHome
+}
+AfterAll { Remove-TestHome $stateHome }
+
+Describe 'Start-OmsForward' {
+    Test-CmdletContract Start-OmsForward -Parameters Name, AsJob, Wait, SkipPreCheck -Sets AsJob, Wait `
+        -Mandatory ':Name', 'Wait:Wait' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+
+    Context 'as a job' -Tag Integration {
+        BeforeAll { $db = New-TestSourceDatabase fwdjob 5000; $t = New-TestTask -Database $db -Options @{ IndexMigration = 'AfterFull' } }
+        AfterAll { Get-Job -Name $t.Task -ErrorAction SilentlyContinue | Remove-Job -Force; Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'returns an OmsWorkerJob that Wait-Job and Receive-Job follow to the completed migration' {
+            $job = Get-OmsTask $t.Task | Start-OmsForward -Confirm:$false
+            $job.PSJobTypeName | Should -Be 'OmsWorkerJob'
+            $job.Name | Should -Be $t.Task
+            $job.WorkerPid | Should -BeGreaterThan 0
+            $null = Wait-Job $job -Timeout 120
+            "$($job.JobStateInfo.State)" | Should -Be 'Completed'
+            $received = Receive-Job $job
+            "$($received.Status)" | Should -Be 'Completed'
+            (Get-Job -Name $t.Task).Id | Should -Be $job.Id
+            Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 5000
+        }
+    }
+
+    Context 'with -Wait' -Tag Integration {
+        BeforeAll { $db = New-TestSourceDatabase fwdwait 3000; $t = New-TestTask -Database $db }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'writes progress while it waits and returns the completed task' {
+            $progress = [System.Collections.Generic.List[object]]::new()
+            $ps = [powershell]::Create()
+            try {
+                # A runspace of its own, to collect the progress records pwsh would draw.
+                $null = $ps.AddScript('param($Task) Import-Module OmsSync; Start-OmsForward $Task -Wait -Confirm:$false').AddArgument($t.Task)
+                $ps.Streams.Progress.add_DataAdded({ param($sender, $e) $progress.Add($sender[$e.Index]) })
+                $result = $ps.Invoke()
+                $ps.Streams.Error | Should -BeNullOrEmpty
+            } finally { $ps.Dispose() }
+            "$($result[0].Status)" | Should -Be 'Completed'
+            $result[0].Tables[0].RowsCopied | Should -Be 3000
+            $progress | Where-Object { $_.Activity -like "Task $($t.Task)*" } | Should -Not -BeNullOrEmpty
+            $progress | Where-Object { "$($_.RecordType)" -eq 'Completed' } | Should -Not -BeNullOrEmpty
+            Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 3000
+        }
+        It 'refuses a task whose worker runs (TaskAlreadyRunning)' {
+            $db2 = New-TestDatabaseName fwdtwice
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db2``; CREATE TABLE ``$db2``.t (id INT PRIMARY KEY)"
+            $t2 = New-TestTask -Database $db2 -MigrationType 'Schema,Full,Incremental'
+            try {
+                $null = Start-OmsForward $t2.Task -Wait -Confirm:$false
+                Start-OmsForward $t2.Task -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+                $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskAlreadyRunning,*'
+            } finally { Remove-TestTask $t2; Remove-TestDatabase $db2 }
+        }
+    }
+
+    Context 'refusals' -Tag Integration {
+        It 'starts nothing with -WhatIf' {
+            $t = New-TestTask
+            Start-OmsForward $t.Task -WhatIf -SkipPreCheck
+            "$((Get-OmsTask $t.Task).Status)" | Should -Be 'Created'
+            Remove-TestTask $t
+        }
+        It 'starts nothing when a pre-check fails (PreCheckFailed) and goes on with the next task' {
+            $bad = New-TestTask
+            Set-OmsDataSource $bad.Source -Port 1 -Confirm:$false
+            $db = New-TestSourceDatabase fwdnext 10
+            $good = New-TestTask -Database $db
+            $bad.Task, $good.Task | Start-OmsForward -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'PreCheckFailed,*'
+            $e[0].TargetObject | Should -Be $bad.Task
+            $e[0].Exception.Message | Should -BeLike '*Connectivity*'
+            "$((Get-OmsTask $bad.Task).Status)" | Should -Be 'Created'
+            "$((Get-OmsTask $good.Task).Status)" | Should -Be 'Completed'
+            Remove-TestTask $bad; Remove-TestTask $good; Remove-TestDatabase $db
+        }
+        It 'migrates MariaDB into PostgreSQL after a passing pre-check' {
+            $db = New-TestSourceDatabase fwdpg 3000
+            $source = New-TestDataSource MariaDbA my
+            $target = New-TestDataSource Postgres pg
+            $task = New-TestName t
+            try {
+                $null = New-OmsTask $task -Source $source -Target $target -Include "$db.*" -MigrationType Schema, Full
+                $done = Start-OmsForward $task -Wait -Confirm:$false
+                "$($done.Status)" | Should -Be 'Completed'
+                Invoke-TestPgSql "SELECT count(*) FROM `"$db`".items" -Scalar | Should -Be 3000
+            } finally {
+                Remove-OmsTask $task -Confirm:$false; Remove-OmsDataSource $source, $target -Confirm:$false
+                Remove-TestDatabase $db; Invoke-TestPgSql "DROP SCHEMA IF EXISTS `"$db`" CASCADE"
+            }
+        }
+    }
+}

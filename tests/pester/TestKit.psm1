@@ -1,0 +1,282 @@
+# What the Pester suites share: the module under test, throwaway state homes, the test servers that
+# ./build.sh test starts (scripts/servers.sh), SQL on them, unique names, and the cmdlet contract read back.
+
+$script:User = 'oms'
+# The throwaway account scripts/servers.sh creates on every test server.
+$script:Password = 'oms-test-pw'
+
+function Import-OmsSyncModule {
+    if (-not (Get-Module OmsSync)) { Import-Module OmsSync -ErrorAction Stop -Global }
+    $base = (Get-Module OmsSync).ModuleBase
+    # The module's own MySQL and PostgreSQL clients, for the tests' SQL.
+    Add-Type -Path (Join-Path $base 'MySqlConnector.dll'), (Join-Path $base 'Npgsql.dll')
+}
+
+<#
+.SYNOPSIS
+    A fresh $OMSSYNC_HOME for one test file; Remove-TestHome stops what the file left running and deletes it.
+#>
+function New-TestHome {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("omssync-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $path
+    $env:OMSSYNC_HOME = $path
+    $path
+}
+
+function Remove-TestHome([string] $Path) {
+    if (-not $Path) { return }
+    $env:OMSSYNC_HOME = $Path
+    foreach ($task in Get-OmsTask -ErrorAction SilentlyContinue) { Stop-OmsVerification $task.Name -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue }
+    # Removed, not only stopped: the home's supervisor would otherwise restart a failed task's worker, and leaves once it has none.
+    Get-OmsTask -ErrorAction SilentlyContinue | Remove-OmsTask -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function New-TestName([string] $Prefix) {
+    "$Prefix-" + [guid]::NewGuid().ToString('N').Substring(0, 12)
+}
+
+# Database names: letters, digits and underscores only.
+function New-TestDatabaseName([string] $Prefix) {
+    "${Prefix}_" + [guid]::NewGuid().ToString('N').Substring(0, 12)
+}
+
+function New-TestCredential([string] $User = $script:User, [string] $Password = $script:Password) {
+    [pscredential]::new($User, [Net.NetworkCredential]::new('', $Password).SecurePassword)
+}
+
+<#
+.SYNOPSIS
+    The address of a test server: MariaDbA, MariaDbB or Postgres. Fails loudly when it was not started.
+#>
+function Get-TestServer([ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [string] $Name) {
+    $variable = @{ MariaDbA = 'OMSSYNC_TEST_MARIADB_A'; MariaDbB = 'OMSSYNC_TEST_MARIADB_B'; Postgres = 'OMSSYNC_TEST_POSTGRES' }[$Name]
+    $value = [Environment]::GetEnvironmentVariable($variable)
+    if (-not $value) {
+        throw "$variable is not set: run the tests through './build.sh test', which starts the servers, or start one with scripts/servers.sh and set $variable=127.0.0.1:PORT."
+    }
+    $serverHost, $port = $value.Split(':')
+    [pscustomobject]@{ Name = $Name; Server = $serverHost; Port = [int] $port; Address = $value }
+}
+
+<#
+.SYNOPSIS
+    Registers a data source on a test server under a unique name and returns its name.
+#>
+function New-TestDataSource([ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [string] $Server, [string] $Prefix = 'ds', [string] $Password = $script:Password) {
+    $address = Get-TestServer $Server
+    $name = New-TestName $Prefix
+    $type = if ($Server -eq 'Postgres') { 'PostgreSql' } else { 'MariaDb' }
+    $database = if ($Server -eq 'Postgres') { 'postgres' } else { $null }
+    $null = New-OmsDataSource -Name $name -Type $type -Server $address.Server -Port $address.Port -Credential (New-TestCredential -Password $Password) -Database $database -Confirm:$false
+    $name
+}
+
+<#
+.SYNOPSIS
+    Runs SQL on a MariaDB test server; -Scalar returns the first column of the first row.
+#>
+function Invoke-TestSql {
+    param(
+        # MariaDbA, MariaDbB, or the host:port of a private server (Start-TestMariaDb).
+        [Parameter(Mandatory, Position = 0)] [string] $Server,
+        [Parameter(Mandatory, Position = 1)] [string] $Sql,
+        [string] $Database,
+        [switch] $Scalar
+    )
+    $address = if ($Server.Contains(':')) { $h, $p = $Server.Split(':'); [pscustomobject]@{ Server = $h; Port = [int] $p } } else { Get-TestServer $Server }
+    $builder = [MySqlConnector.MySqlConnectionStringBuilder]::new()
+    $builder.Server = $address.Server; $builder.Port = $address.Port; $builder.UserID = $script:User; $builder.Password = $script:Password
+    $builder.Pooling = $false; $builder.AllowUserVariables = $true
+    if ($Database) { $builder.Database = $Database }
+    $connection = [MySqlConnector.MySqlConnection]::new($builder.ConnectionString)
+    try {
+        $connection.Open()
+        $command = [MySqlConnector.MySqlCommand]::new($Sql, $connection)
+        if ($Scalar) { $value = $command.ExecuteScalar(); if ($value -is [DBNull]) { $null } else { $value } } else { $null = $command.ExecuteNonQuery() }
+    } finally { $connection.Dispose() }
+}
+
+<#
+.SYNOPSIS
+    Starts a MariaDB server of the test's own with scripts/servers.sh (binlog on, the oms account); returns host:port.
+    Stop it with Stop-TestMariaDb.
+#>
+function Start-TestMariaDb([string] $Name, [int] $ServerId) {
+    $script = Join-Path $PSScriptRoot '../../scripts/servers.sh'
+    $port = bash $script free-port
+    $address = bash $script start-mariadb $Name $port $ServerId
+    if ($LASTEXITCODE -ne 0 -or -not $address) { throw "scripts/servers.sh could not start MariaDB '$Name'." }
+    "$address".Trim()
+}
+
+function Stop-TestMariaDb([string] $Name) {
+    bash (Join-Path $PSScriptRoot '../../scripts/servers.sh') stop $Name
+}
+
+<#
+.SYNOPSIS
+    Deletes what tasks of these names left in the oms schema of both MariaDB servers (checkpoints, chunk marks,
+    heartbeats), so that a later task of the same name starts afresh, as the help examples' tasks must.
+#>
+function Clear-TestTaskTrace([string[]] $Task) {
+    $names = ($Task | ForEach-Object { "'" + $_.Replace("'", "''") + "'" }) -join ', '
+    foreach ($server in 'MariaDbA', 'MariaDbB') {
+        $tables = Invoke-TestSql $server "SELECT GROUP_CONCAT(table_name) FROM information_schema.columns WHERE table_schema = 'oms' AND column_name = 'task'" -Scalar
+        foreach ($table in "$tables".Split(',', [StringSplitOptions]::RemoveEmptyEntries)) {
+            Invoke-TestSql $server "DELETE FROM oms.``$table`` WHERE task IN ($names)"
+        }
+    }
+}
+
+<#
+.SYNOPSIS
+    Runs SQL on the PostgreSQL test server (database postgres); -Scalar returns the first column of the first row.
+#>
+function Invoke-TestPgSql {
+    param([Parameter(Mandatory, Position = 0)] [string] $Sql, [switch] $Scalar)
+    $address = Get-TestServer Postgres
+    $builder = [Npgsql.NpgsqlConnectionStringBuilder]::new()
+    $builder.Host = $address.Server; $builder.Port = $address.Port; $builder.Username = $script:User; $builder.Password = $script:Password
+    $builder.Database = 'postgres'; $builder.Pooling = $false
+    $connection = [Npgsql.NpgsqlConnection]::new($builder.ConnectionString)
+    try {
+        $connection.Open()
+        $command = [Npgsql.NpgsqlCommand]::new($Sql, $connection)
+        if ($Scalar) { $value = $command.ExecuteScalar(); if ($value -is [DBNull]) { $null } else { $value } } else { $null = $command.ExecuteNonQuery() }
+    } finally { $connection.Dispose() }
+}
+
+<#
+.SYNOPSIS
+    Polls a condition until it holds; fails with what it waited for (and what -Describe says) when it does not in time.
+#>
+function Wait-TestCondition {
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [Parameter(Mandatory)] [string] $What, [int] $Seconds = 90, [scriptblock] $Describe)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) {
+            $state = if ($Describe) { " State: " + ((& $Describe) | Out-String) } else { '' }
+            throw "Timed out after $Seconds s waiting for $What.$state"
+        }
+        Start-Sleep -Milliseconds 250
+    }
+}
+
+<#
+.SYNOPSIS
+    Waits until a task's direction runs in a phase (Status Running), failing early when it fails.
+#>
+function Wait-TestTaskPhase([string] $Task, [string] $Direction = 'Forward', [string] $Phase = 'Incremental', [string] $Status = 'Running') {
+    Wait-TestCondition -What "$Task ($Direction) to be $Status in phase $Phase" -Condition {
+        $state = Get-OmsTask $Task | Where-Object Direction -eq $Direction
+        if ($state.Status -eq 'Failed' -and $Status -ne 'Failed') { throw "Task $Task ($Direction) failed: $($state.Message)" }
+        $state.Status -eq $Status -and "$($state.Phase)" -eq $Phase
+    } -Describe { Get-OmsTask $Task | Format-List Direction, Status, Phase, Message }
+}
+
+<#
+.SYNOPSIS
+    A source database on MariaDbA with a table items(id, name, price) of -Rows rows; returns its name.
+#>
+function New-TestSourceDatabase([string] $Prefix = 'pdb', [int] $Rows = 100) {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, price DECIMAL(8,2), updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)); INSERT INTO ``$db``.items (id, name, price) SELECT seq, CONCAT('item ', seq), seq / 4 FROM ``$db``.seq_1_to_$Rows"
+    $db
+}
+
+function Remove-TestDatabase([string] $Database) {
+    if (-not $Database) { return }
+    Invoke-TestSql MariaDbA "DROP DATABASE IF EXISTS ``$Database``"
+    Invoke-TestSql MariaDbB "DROP DATABASE IF EXISTS ``$Database``; DROP DATABASE IF EXISTS ``${Database}_t``"
+}
+
+<#
+.SYNOPSIS
+    A task copying -Database on MariaDbA to <Database>_t on MariaDbB between two fresh data sources.
+#>
+function New-TestTask {
+    param([string] $Database, [string] $MigrationType = 'Schema,Full', [hashtable] $Options = @{}, [string] $Prefix = 'task')
+    $source = New-TestDataSource MariaDbA 'src'
+    $target = New-TestDataSource MariaDbB 'dst'
+    $name = New-TestName $Prefix
+    $include = if ($Database) { "$Database.*" } else { 'shop.*' }
+    $rename = if ($Database) { @{ $Database = "${Database}_t" } } else { @{} }
+    $null = New-OmsTask -Name $name -Source $source -Target $target -Include $include -Rename $rename -MigrationType ($MigrationType -split ',') @Options -Confirm:$false
+    [pscustomobject]@{ Task = $name; Source = $source; Target = $target; Database = $Database; TargetDatabase = if ($Database) { "${Database}_t" } }
+}
+
+function Remove-TestTask($Test) {
+    if (-not $Test) { return }
+    Remove-OmsTask $Test.Task -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Remove-OmsDataSource $Test.Source, $Test.Target -Confirm:$false -ErrorAction SilentlyContinue
+}
+
+<#
+.SYNOPSIS
+    A one-way migration into a target that already holds some of the rows, under -NonEmptyTarget Ignore: the
+    rows it kept are InsertExists conflicts. Returns the task (New-TestTask's object) after the copy.
+#>
+function New-TestConflictMigration([string] $Prefix = 'conf') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ``$db``.t VALUES (1, 'a'), (2, 'b'), (3, 'c')"
+    Invoke-TestSql MariaDbB "CREATE DATABASE ``${db}_t``; CREATE TABLE ``${db}_t``.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ``${db}_t``.t VALUES (2, 'mine'), (3, 'ours')"
+    $t = New-TestTask -Database $db -Options @{ NonEmptyTarget = 'Ignore' }
+    $done = Start-OmsForward $t.Task -Wait -Confirm:$false -WarningAction SilentlyContinue
+    if ("$($done.Status)" -ne 'Completed') { throw "The migration of $db did not complete: $($done.Message)" }
+    $t
+}
+
+<#
+.SYNOPSIS
+    Two tables (items with a key, tags without) migrated by a Schema,Full,Verify task; returns the task after the copy.
+#>
+function New-TestVerifiedMigration([string] $Prefix = 'ver') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(8,2)); " +
+        "INSERT INTO ``$db``.items SELECT seq, CONCAT('item ', seq), seq / 4 FROM ``$db``.seq_1_to_3000; " +
+        "CREATE TABLE ``$db``.tags (tag VARCHAR(10), n INT); INSERT INTO ``$db``.tags SELECT IF(seq % 2 = 0, 'even', 'odd'), seq % 5 FROM ``$db``.seq_1_to_200")
+    $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Verify'
+    $done = Start-OmsForward $t.Task -Wait -Confirm:$false
+    if ("$($done.Status)" -ne 'Completed') { throw "The migration of $db did not complete: $($done.Message)" }
+    $t
+}
+
+<#
+.SYNOPSIS
+    A cmdlet's contract as pwsh sees it: its own parameters, sets, mandatory parameters per set, pipeline binding, ShouldProcess.
+#>
+function Get-CmdletContract([string] $Name) {
+    $command = Get-Command $Name -ErrorAction Stop
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $own = $command.Parameters.Values | Where-Object Name -notin $common
+    $attributes = foreach ($parameter in $own) { foreach ($a in $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }) { [pscustomobject]@{ Name = $parameter.Name; Attribute = $a } } }
+    $cmdlet = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+    [pscustomobject]@{
+        Parameters     = @($own.Name | Sort-Object)
+        Sets           = @($command.ParameterSets.Name | Sort-Object)
+        DefaultSet     = $command.DefaultParameterSet
+        Mandatory      = @($attributes | Where-Object { $_.Attribute.Mandatory } | ForEach-Object { "$($_.Attribute.ParameterSetName -replace '^__AllParameterSets$'):$($_.Name)" } | Sort-Object -Unique)
+        ByValue        = @($attributes | Where-Object { $_.Attribute.ValueFromPipeline } | ForEach-Object Name | Sort-Object -Unique)
+        ByPropertyName = @($attributes | Where-Object { $_.Attribute.ValueFromPipelineByPropertyName } | ForEach-Object Name | Sort-Object -Unique)
+        ShouldProcess  = [bool] $cmdlet.SupportsShouldProcess
+        ConfirmImpact  = "$($cmdlet.ConfirmImpact)"
+    }
+}
+
+<#
+.SYNOPSIS
+    A cmdlet's help as Get-Help gives it: synopsis, example code, and parameters without a description.
+#>
+function Get-HelpSummary([string] $Name) {
+    $help = Get-Help $Name -Full
+    [pscustomobject]@{
+        Synopsis     = "$($help.Synopsis)".Trim()
+        Description  = ($help.description.Text -join ' ').Trim()
+        Examples     = @($help.examples.example | ForEach-Object { "$($_.code)".Trim() })
+        Undescribed  = @($help.parameters.parameter | Where-Object { -not ($_.description.Text -join '').Trim() } | ForEach-Object name)
+        Parameters   = @($help.parameters.parameter.name)
+    }
+}
+
+Export-ModuleMember -Function *-*
