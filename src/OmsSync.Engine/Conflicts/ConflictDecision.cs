@@ -3,19 +3,6 @@ using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Conflicts;
 
-/// <summary>What a target holds at the key a change names, as far as the decision needs it.</summary>
-/// <param name="Present">A row is there.</param>
-/// <param name="EqualsBefore">It equals the change's before-image in every moving column.</param>
-/// <param name="EqualsAfter">It equals the change's after-image in every moving column.</param>
-/// <param name="Stamp">Its NewerWins timestamp.</param>
-public readonly record struct Held(bool Present, bool EqualsBefore, bool EqualsAfter, VersionStamp Stamp)
-{
-    public static Held Nothing => default;
-}
-
-/// <summary>The decision at one key: the conflict met (null for none) and whether the change's effect is written there.</summary>
-public readonly record struct Verdict(ConflictType? Conflict, bool Apply);
-
 /// <summary>
 /// How a conflict rule decides, for every policy, as a pure function of what the change carries and what the target
 /// holds: the appliers of every kind of target and the convergence simulator call these and nothing else.

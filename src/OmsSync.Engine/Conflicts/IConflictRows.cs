@@ -1,13 +1,5 @@
 namespace OmsSync.Engine.Conflicts;
 
-/// <summary>A row found on the target, locked: how it compares with the change, its version, and how to name it again.</summary>
-/// <param name="Where">The target's condition that finds exactly this row (its key's values).</param>
-/// <param name="Json">The row as the conflict log shows it.</param>
-public sealed record HeldRow(bool EqualsBefore, bool EqualsAfter, VersionStamp Stamp, string Where, string Json)
-{
-    public Held AsHeld => new(true, EqualsBefore, EqualsAfter, Stamp);
-}
-
 /// <summary>
 /// The rows of one table on a target, inside the open target transaction: what <see cref="ConflictResolver"/> reads and
 /// writes. Each kind of target (and the convergence simulator) gives its own.
