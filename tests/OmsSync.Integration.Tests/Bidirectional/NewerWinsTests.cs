@@ -15,6 +15,9 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
     /// <summary>How long both sides write; OMSSYNC_NEWERWINS_SECONDS changes it.</summary>
     internal static TimeSpan LoadTime => TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("OMSSYNC_NEWERWINS_SECONDS"), out var s) ? s : 30);
 
+    /// <summary>How many rounds of writing and settling one task goes through; OMSSYNC_NEWERWINS_ROUNDS changes it.</summary>
+    private static int Rounds => int.TryParse(Environment.GetEnvironmentVariable("OMSSYNC_NEWERWINS_ROUNDS"), out var r) ? r : 1;
+
     internal static ConflictRule[] NewerWins => [new ConflictRule { Policy = ConflictPolicy.NewerWins, TimestampColumn = "ts" }];
 
     /// <summary>The conflicts a task recorded, by direction and type, for the test's output.</summary>
@@ -37,12 +40,15 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
 
         await using var a = await TestServers.OpenMySqlAsync(h.Source, db);
         await using var b = await TestServers.OpenMySqlAsync(h.Target, target);
-        var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', 1, SameRowsLoad.MariaDb), new SameRowsLoad(b, "hot", 'B', 2, SameRowsLoad.MariaDb));
-        await Task.WhenAll(loadA.RunAsync(LoadTime, perSecond: 300), loadB.RunAsync(LoadTime, perSecond: 300), KillEachWorkerOnceAsync(h, task.Name));
-        output.WriteLine($"{loadA.Writes} writes on A ({loadA.Refused} refused), {loadB.Writes} on B ({loadB.Refused} refused) in {LoadTime.TotalSeconds:0} s");
-
-        await WaitForSettledAsync(h, task.Name, () => TableSnapshot.ReadAsync(h.Source, db, "hot", "id"), () => TableSnapshot.ReadAsync(h.Target, target, "hot", "id"));
-        output.WriteLine(Summary(h, task.Name));
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var seed = Random.Shared.Next();
+            var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', seed, SameRowsLoad.MariaDb), new SameRowsLoad(b, "hot", 'B', seed + 1, SameRowsLoad.MariaDb));
+            await Task.WhenAll(loadA.RunAsync(LoadTime, perSecond: 300), loadB.RunAsync(LoadTime, perSecond: 300), KillEachWorkerOnceAsync(h, task.Name));
+            output.WriteLine($"round {round} (seed {seed}): {loadA.Writes} writes on A ({loadA.Refused} refused), {loadB.Writes} on B ({loadB.Refused} refused) in {LoadTime.TotalSeconds:0} s");
+            await WaitForSettledAsync(h, task.Name, () => TableSnapshot.ReadAsync(h.Source, db, "hot", "id"), () => TableSnapshot.ReadAsync(h.Target, target, "hot", "id"));
+            output.WriteLine(Summary(h, task.Name));
+        }
         Assert.Contains(h.Service.Conflicts.List(task.Name), c => c.Type == ConflictType.UpdateStale);
     }
 

@@ -37,10 +37,11 @@ public sealed class NewerWinsPostgresTests(ITestOutputHelper output)
         await using var a = await TestServers.OpenMySqlAsync(h.Source, db);
         await using (var utc = new MySqlCommand("SET time_zone = '+00:00'", a)) await utc.ExecuteNonQueryAsync();
         await using var b = await TestPostgres.OpenAsync();
-        var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', 3, SameRowsLoad.MariaDb), new SameRowsLoad(b, hot, 'B', 4, SameRowsLoad.Postgres));
+        var seed = Random.Shared.Next();
+        var (loadA, loadB) = (new SameRowsLoad(a, "hot", 'A', seed, SameRowsLoad.MariaDb), new SameRowsLoad(b, hot, 'B', seed + 1, SameRowsLoad.Postgres));
         await Task.WhenAll(loadA.RunAsync(NewerWinsTests.LoadTime, perSecond: 150), loadB.RunAsync(NewerWinsTests.LoadTime, perSecond: 150),
             NewerWinsTests.KillEachWorkerOnceAsync(h, task.Name));
-        output.WriteLine($"{loadA.Writes} writes on MariaDB ({loadA.Refused} refused), {loadB.Writes} on PostgreSQL ({loadB.Refused} refused) in {NewerWinsTests.LoadTime.TotalSeconds:0} s");
+        output.WriteLine($"seed {seed}: {loadA.Writes} writes on MariaDB ({loadA.Refused} refused), {loadB.Writes} on PostgreSQL ({loadB.Refused} refused) in {NewerWinsTests.LoadTime.TotalSeconds:0} s");
 
         await NewerWinsTests.WaitForSettledAsync(h, task.Name,
             () => MySqlRowsAsync(h.Source, db),
