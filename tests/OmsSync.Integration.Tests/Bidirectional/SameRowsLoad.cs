@@ -58,8 +58,8 @@ internal sealed class SameRowsLoad(DbConnection connection, string table, char s
                 }
             }
             Writes++;
-            var due = TimeSpan.FromSeconds((double)Writes / perSecond);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            var wait = TimeSpan.FromSeconds((double)Writes / perSecond) - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
         }
     }
 
