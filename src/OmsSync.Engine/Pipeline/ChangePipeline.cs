@@ -581,9 +581,17 @@ internal sealed class ChangePipeline
             var now = _clock.Elapsed;
             if (_lastClockRead is { } last && now - last < TimeSpan.FromMinutes(1)) return;
             _lastClockRead = now;
-            var source = await owner._source.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
-            var target = await session.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
-            owner._runtime.SetClockSkew(Task.Name, Direction, target - source);
+            try
+            {
+                var source = await owner._source.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+                var target = await session.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+                owner._runtime.SetClockSkew(Task.Name, Direction, target - source);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && owner.IsTransient(e))
+            {
+                // What the skew is matters to the DBA, not to applying: a server that did not answer is met again by the batch after.
+                owner._log($"the servers' clocks were not read: {e.Message}");
+            }
         }
 
         private void Report(TransactionBatch batch, bool queueEmpty)
