@@ -1,10 +1,9 @@
-# Shared pieces of the benchmarks: throwaway servers, timing, and running OmsSync through omssync.
+# Shared pieces of the benchmarks: throwaway servers, timing, and running OmsSync in the bundled pwsh (omssync).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 export OMSSYNC_SERVERS=${OMSSYNC_SERVERS:-$(mktemp -d /tmp/omssync-bench.XXXXXX)}
 export OMSSYNC_HOME=${OMSSYNC_HOME:-$(mktemp -d /tmp/omssync-bench-home.XXXXXX)}
-export OMSSYNC_MODULE="$REPO/OmsSync.psd1"
 USER_ARGS=(-uoms -poms-test-pw)
 
 free_port() { scripts/servers.sh free-port; }
@@ -37,7 +36,8 @@ timed() {
   echo "$end - $start" | awk '{printf "%.2f", $1 - $3}'
 }
 
-omssync() { dotnet "$REPO/bin/shell/omssync.dll" "$@"; }
+# The bundled pwsh, with bin/modules (OmsSync) on its module path.
+omssync() { "$REPO/bin/pwsh" -NoProfile -NonInteractive "$@"; }
 
 # PowerShell that registers the pair as data sources bsrc and bdst; call after start_pair.
 oms_register() {

@@ -1,4 +1,8 @@
-BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeDiscovery {
+    . $PSScriptRoot/CmdletContract.ps1
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    $hostileFilters = Get-TestHostileRowFilter
+}
 BeforeAll {
     Import-Module $PSScriptRoot/TestKit.psm1 -Force
     Import-OmsSyncModule
@@ -6,6 +10,12 @@ BeforeAll {
     $source = New-TestDataSource MariaDbA src
     $target = New-TestDataSource MariaDbB dst
     $base = @{ Source = $source; Target = $target; Include = 'shop.*'; MigrationType = 'Schema', 'Full' }
+    function Get-ErrorId($Records) { @($Records | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) }
+    # Rows of a task's incarnation in a table of the `oms` schema (none when the table is not there).
+    function Get-OmsRowCount([string] $Server, [string] $Table, [string] $Key) {
+        if (-not (Invoke-TestSql $Server "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'oms' AND table_name = '$Table'" -Scalar)) { return 0 }
+        Invoke-TestSql $Server "SELECT COUNT(*) FROM oms.``$Table`` WHERE task = '$Key'" -Scalar
+    }
 }
 AfterAll { Remove-TestHome $stateHome }
 
@@ -87,6 +97,128 @@ Describe 'New-OmsTask' {
             New-OmsTask $name @base -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskExists,*'
             "$($e[0].CategoryInfo.Category)" | Should -Be 'ResourceExists'
+        }
+    }
+
+    Context 'row filters that are not one condition' -Tag Integration {
+        It 'refuses <Text> as InvalidRowFilterValue (<Reason>), naming the table, and stores nothing' -ForEach $hostileFilters {
+            $db = New-TestRowFilterDatabase rfbad
+            try {
+                $name = New-TestName bad
+                New-OmsTask $name -Source $source -Target $target -Include "$db.orders" -MigrationType Full -RowFilter @{ "$db.orders" = $Text -f $db } `
+                    -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Get-ErrorId $e | Should -Be 'InvalidRowFilterValue'
+                $e[0].Exception.Message | Should -Match ([regex]::Escape("'$db.orders'"))
+                $e[0].Exception.Message | Should -Match $Reason
+                Get-OmsTask $name -ErrorVariable gone -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Get-ErrorId $gone | Should -Be 'TaskNotFound'
+                Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.victim" -Scalar | Should -Be 3
+            } finally { Remove-TestDatabase $db }
+        }
+    }
+
+    Context 'row filters on a PostgreSQL source' -Tag Integration {
+        BeforeAll {
+            $pgSource = New-TestDataSource Postgres pg
+            $myTarget = New-TestDataSource MariaDbB my
+        }
+        AfterAll { Remove-OmsDataSource $pgSource, $myTarget -Confirm:$false }
+
+        It 'refuses <Text> by the same rules (<Reason>) and runs nothing' -ForEach @(
+            @{ Text = 'id > 0; DROP TABLE {0}.victim'; Reason = 'statement separator' }
+            @{ Text = "query_to_xml('DROP TABLE {0}.victim', true, true, '') IS NOT NULL"; Reason = 'changes state' }
+            @{ Text = 'id > 0 --x'; Reason = 'comment' }
+            @{ Text = 'id::text = $$1$$'; Reason = 'dollar-quoted' }
+        ) {
+            $schema = New-TestDatabaseName rfpg
+            Invoke-TestPgSql "CREATE SCHEMA $schema; CREATE TABLE $schema.orders (id int PRIMARY KEY); CREATE TABLE $schema.victim (id int PRIMARY KEY); INSERT INTO $schema.victim VALUES (1);"
+            try {
+                $name = New-TestName t
+                New-OmsTask $name -Source $pgSource -Target $myTarget -Include "$schema.orders" -MigrationType Full -RowFilter @{ "$schema.orders" = $Text -f $schema } `
+                    -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Get-ErrorId $e | Should -Be 'InvalidRowFilterValue'
+                $e[0].Exception.Message | Should -Match $Reason
+                Invoke-TestPgSql "SELECT count(*) FROM $schema.victim" -Scalar | Should -Be 1
+            } finally { Invoke-TestPgSql "DROP SCHEMA IF EXISTS $schema CASCADE" }
+        }
+    }
+
+    Context 'row filters and columns on tables outside the task' -Tag Integration {
+        It 'refuses both (RowFilterTableNotInTask, ColumnTableNotInTask), naming the table and the parameter' {
+            $db = New-TestRowFilterDatabase rfout
+            try {
+                $name = New-TestName out
+                New-OmsTask $name -Source $source -Target $target -Include "$db.orders" -MigrationType Full -RowFilter @{ "$db.customers" = 'id > 1' } `
+                    -Column @{ "$db.items" = 'id' } -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                Get-ErrorId $e | Should -Be 'RowFilterTableNotInTask', 'ColumnTableNotInTask'
+                $e[0].Exception.Message | Should -Match ([regex]::Escape("'$db.customers'"))
+                # Each names the parameter at fault (the message opens with it) and is an invalid argument of this task.
+                $e[0].Exception.Message | Should -BeLike '-RowFilter *'
+                $e[1].Exception.Message | Should -BeLike '-Column *'
+                $e[1].Exception.Message | Should -Match ([regex]::Escape("'$db.items'"))
+                $e | ForEach-Object { "$($_.CategoryInfo.Category)" } | Should -Be 'InvalidArgument', 'InvalidArgument'
+                $e | ForEach-Object TargetObject | Should -Be $name, $name
+                Get-OmsTask $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            } finally { Remove-TestDatabase $db }
+        }
+    }
+
+    Context 'quoted names in -Include' -Tag Integration {
+        It 'says in its help how to quote a name holding a back-quote or a dot, and such a pattern selects that table' {
+            $help = (Get-Help New-OmsTask -Parameter Include).description.Text -join "`n"
+            $help | Should -Match 'back-quote'
+            $help | Should -Match ([regex]::Escape("'``my.db``.*'"))
+            $help | Should -Match 'doubled'
+
+            $db = New-TestDatabaseName q.d
+            Invoke-TestSql MariaDbA ('CREATE DATABASE `{0}`; CREATE TABLE `{0}`.`it``s` (id INT PRIMARY KEY); INSERT INTO `{0}`.`it``s` VALUES (1), (2)' -f $db)
+            $name = New-TestName quoted
+            try {
+                $null = New-OmsTask $name -Source $source -Target $target -Include ('`{0}`.`it``s`' -f $db) -MigrationType Schema, Full
+                $done = Start-OmsForward $name -Wait -Confirm:$false
+                "$($done.Status)" | Should -Be 'Completed'
+                Invoke-TestSql MariaDbB ('SELECT COUNT(*) FROM `{0}`.`it``s`' -f $db) -Scalar | Should -Be 2
+            } finally { Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue; Remove-TestDatabase $db }
+        }
+    }
+
+    Context 'a name used again' -Tag Integration {
+        It 'copies the tables again for a task created under a removed task''s name, whose rows in `oms` went with it' {
+            $db = New-TestSourceDatabase again 1000
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental'
+            $definition = @{ Source = $t.Source; Target = $t.Target; Include = "$db.*"; Rename = @{ $db = $t.TargetDatabase }; MigrationType = 'Schema', 'Full', 'Incremental' }
+            try {
+                $null = Start-OmsForward $t.Task -Confirm:$false
+                Wait-TestTaskPhase $t.Task
+                $key = (Get-TestStoredTask $t.Task).OmsKey
+                Remove-OmsTask $t.Task -Force -Confirm:$false -ErrorVariable e -WarningVariable w
+                $e | Should -BeNullOrEmpty
+                $w | Should -BeNullOrEmpty
+                # Nothing of the removed task stays in `oms`: chunk marks and checkpoints on the target, its heartbeat on the source.
+                Get-OmsRowCount MariaDbB full_chunks $key | Should -Be 0
+                Get-OmsRowCount MariaDbB checkpoints $key | Should -Be 0
+                Get-OmsRowCount MariaDbA heartbeat $key | Should -Be 0
+
+                Invoke-TestSql MariaDbB "DROP DATABASE ``$($t.TargetDatabase)``"
+                $null = New-OmsTask $t.Task @definition
+                (Get-TestStoredTask $t.Task).OmsKey | Should -Not -Be $key
+                $null = Start-OmsForward $t.Task -Confirm:$false
+                Wait-TestTaskPhase $t.Task
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 1000
+                # Done is what was copied this time.
+                $tables = (Get-OmsTask $t.Task).Tables
+                $tables | Should -HaveCount 1
+                $tables[0].Status | Should -Be 'Done'
+                $tables[0].RowsCopied | Should -Be 1000
+
+                # And changes flow from the new task's own start.
+                Invoke-TestSql MariaDbA "INSERT INTO ``$db``.items (id, name) VALUES (1001, 'late')"
+                Wait-TestCondition -What 'the row inserted after the copy' -Seconds 60 -Condition {
+                    (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar) -eq 1001 }
+            } finally {
+                Get-Job -Name $t.Task -ErrorAction SilentlyContinue | Remove-Job -Force
+                Remove-TestTask $t; Remove-TestDatabase $db
+            }
         }
     }
 }

@@ -39,6 +39,19 @@ Describe 'Remove-OmsTask' {
                 Get-Process -Id $workerPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             } finally { Remove-TestTask $t; Remove-TestDatabase $db }
         }
+        It 'removes a task whose target cannot be reached, with a warning naming the data source and what it left in `oms` there' {
+            $t = New-TestTask
+            Set-OmsDataSource $t.Target -Port 1 -Confirm:$false
+            Remove-OmsTask $t.Task -Confirm:$false -ErrorVariable e -WarningVariable w -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $e | Should -BeNullOrEmpty
+            $w | Should -HaveCount 1
+            "$($w[0].Message)" | Should -BeLike "*data source '$($t.Target)'*"
+            "$($w[0].Message)" | Should -Match ([regex]::Escape('`oms`'))
+            "$($w[0].Message)" | Should -BeLike '*Cannot reach*'
+            Get-OmsTask $t.Task -ErrorVariable gone -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            @($gone | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('TaskNotFound')
+            Remove-TestTask $t
+        }
         It 'removes the next piped name after one that does not exist' {
             $t = New-TestTask
             'no-such-task', $t.Task | Remove-OmsTask -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
@@ -54,9 +67,10 @@ Describe 'Remove-OmsTask' {
             $target = New-TestDataSource MariaDbB my
             $task = New-TestName t
             $null = New-OmsTask $task -Source $source -Target $target -Include 'public.*' -MigrationType Full, Incremental
-            # The name the engine gives the forward direction's slot and publication (its naming is internal).
+            # The name the engine gives the forward direction's slot and publication, from the task as stored (its
+            # incarnation is in the name); the naming is internal.
             $naming = [OmsSync.Engine.Model.Direction].Assembly.GetType('OmsSync.Engine.Sources.Postgres.ReplicationObjects')
-            $name = $naming.GetMethod('Name').Invoke($null, @($task, [OmsSync.Engine.Model.Direction]::Forward))
+            $name = $naming.GetMethod('Name').Invoke($null, @((Get-TestStoredTask $task), [OmsSync.Engine.Model.Direction]::Forward))
             Invoke-TestPgSql "CREATE PUBLICATION $name"
             Invoke-TestPgSql "SELECT pg_create_logical_replication_slot('$name', 'pgoutput')"
             Remove-OmsTask $task -WhatIf

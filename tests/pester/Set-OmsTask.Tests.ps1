@@ -1,8 +1,13 @@
-BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeDiscovery {
+    . $PSScriptRoot/CmdletContract.ps1
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    $hostileFilters = Get-TestHostileRowFilter
+}
 BeforeAll {
     Import-Module $PSScriptRoot/TestKit.psm1 -Force
     Import-OmsSyncModule
     $stateHome = New-TestHome
+    function Get-ErrorId($Records) { @($Records | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) }
 }
 AfterAll { Remove-TestHome $stateHome }
 
@@ -49,6 +54,31 @@ Describe 'Set-OmsTask' {
             'no-such-task', $t.Task | Set-OmsTask -Label piped -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotFound,*'
             (Get-OmsTask $t.Task).Labels | Should -Be 'piped'
+        }
+    }
+
+    Context 'row filters' -Tag Integration {
+        It 'refuses <Text> as InvalidRowFilterValue (<Reason>) and keeps the task as it was' -ForEach $hostileFilters {
+            $db = New-TestRowFilterDatabase rfbad
+            $t = New-TestTask -Database $db -Include "$db.orders"
+            try {
+                Set-OmsTask $t.Task -RowFilter @{ "$db.orders" = $Text -f $db } -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+                Get-ErrorId $e | Should -Be 'InvalidRowFilterValue'
+                $e[0].Exception.Message | Should -Match ([regex]::Escape("'$db.orders'"))
+                $e[0].Exception.Message | Should -Match $Reason
+                (Get-TestStoredTask $t.Task).RowFilters.Count | Should -Be 0
+                Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.victim" -Scalar | Should -Be 3
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
+        }
+        It 'refuses a filter on a table the task does not migrate (RowFilterTableNotInTask)' {
+            $db = New-TestRowFilterDatabase rfout
+            $t = New-TestTask -Database $db -Include "$db.orders"
+            try {
+                Set-OmsTask $t.Task -RowFilter @{ "$db.customers" = 'id > 1' } -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+                Get-ErrorId $e | Should -Be 'RowFilterTableNotInTask'
+                $e[0].Exception.Message | Should -Match ([regex]::Escape("'$db.customers'"))
+                (Get-TestStoredTask $t.Task).RowFilters.Count | Should -Be 0
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
         }
     }
 

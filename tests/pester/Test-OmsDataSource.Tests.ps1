@@ -38,6 +38,16 @@ Describe 'Test-OmsDataSource' {
             $e[0].TargetObject | Should -Be $closed
             ($checks | Where-Object { $_.Source -eq $good -and $_.Check -eq 'Connectivity' }).Status | Should -Be 'Pass'
         }
+        It 'says that a host name does not resolve (ConnectionFailed), not that the server does not answer' {
+            # A name the resolver refuses on this host without asking any server (tests reach nothing but loopback).
+            $name = New-TestName dns
+            $null = New-OmsDataSource $name -Type MariaDb -Server 'no!such-host.invalid' -Credential (New-TestCredential oms x)
+            try {
+                $null = Test-OmsDataSource $name -ErrorVariable e -ErrorAction SilentlyContinue
+                @($e | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be 'ConnectionFailed'
+                $e[0].Exception.Message | Should -Match ([regex]::Escape("the host name 'no!such-host.invalid' does not resolve"))
+            } finally { Remove-OmsDataSource $name -Confirm:$false }
+        }
     }
 
     Context 'PostgreSQL' -Tag Integration {

@@ -1,4 +1,8 @@
-BeforeDiscovery { . $PSScriptRoot/CmdletContract.ps1 }
+BeforeDiscovery {
+    . $PSScriptRoot/CmdletContract.ps1
+    Import-Module $PSScriptRoot/TestKit.psm1 -Force
+    $hostileFilters = Get-TestHostileRowFilter
+}
 BeforeAll {
     Import-Module $PSScriptRoot/TestKit.psm1 -Force
     Import-OmsSyncModule
@@ -41,6 +45,33 @@ Describe 'Test-OmsTask' {
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotFound,*'
             $checks.Source | Sort-Object -Unique | Should -Be $t.Task
             Remove-TestTask $t
+        }
+    }
+
+    Context 'row filters' -Tag Integration {
+        It 'fails the RowFilter check of a stored filter <Text> (<Reason>) and runs nothing on the source' -ForEach $hostileFilters {
+            $db = New-TestRowFilterDatabase rfbad
+            $t = New-TestTask -Database $db -Include "$db.orders"
+            try {
+                # A filter stored by other means (an older OmsSync, an edited state store): the pre-check refuses it too.
+                Set-TestStoredRowFilter $t.Task @{ "$db.orders" = $Text -f $db }
+                $check = @(Test-OmsTask $t.Task | Where-Object Check -eq RowFilter)
+                $check | Should -HaveCount 1
+                "$($check[0].Status)" | Should -Be 'Fail'
+                $check[0].Message | Should -Match $Reason
+                Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.victim" -Scalar | Should -Be 3
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
+        }
+        It 'fails the RowFilter check of a filter on a table the rules select but the source does not have' {
+            $db = New-TestRowFilterDatabase rfgone
+            $t = New-TestTask -Database $db -Include "$db.orders"
+            try {
+                Set-OmsTask $t.Task -Include "$db.*" -RowFilter @{ "$db.gone" = 'id > 1' } -Confirm:$false
+                $check = @(Test-OmsTask $t.Task | Where-Object Check -eq RowFilter)
+                $check | Should -HaveCount 1
+                "$($check[0].Status)" | Should -Be 'Fail'
+                $check[0].Message | Should -Match ([regex]::Escape("'$db.gone'"))
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
         }
     }
 }

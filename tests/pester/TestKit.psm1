@@ -63,12 +63,19 @@ function Get-TestServer([ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [strin
 .SYNOPSIS
     Registers a data source on a test server under a unique name and returns its name.
 #>
-function New-TestDataSource([ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [string] $Server, [string] $Prefix = 'ds', [string] $Password = $script:Password) {
-    $address = Get-TestServer $Server
+function New-TestDataSource {
+    param(
+        [ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [string] $Server,
+        [string] $Prefix = 'ds',
+        [string] $Password = $script:Password,
+        # The host:port of a MariaDB server of the test's own (Start-TestMariaDb), instead of -Server.
+        [string] $Address
+    )
+    $endpoint = if ($Address) { $h, $p = $Address.Split(':'); [pscustomobject]@{ Server = $h; Port = [int] $p } } else { Get-TestServer $Server }
     $name = New-TestName $Prefix
     $type = if ($Server -eq 'Postgres') { 'PostgreSql' } else { 'MariaDb' }
     $database = if ($Server -eq 'Postgres') { 'postgres' } else { $null }
-    $null = New-OmsDataSource -Name $name -Type $type -Server $address.Server -Port $address.Port -Credential (New-TestCredential -Password $Password) -Database $database -Confirm:$false
+    $null = New-OmsDataSource -Name $name -Type $type -Server $endpoint.Server -Port $endpoint.Port -Credential (New-TestCredential -Password $Password) -Database $database -Confirm:$false
     $name
 }
 
@@ -82,7 +89,9 @@ function Invoke-TestSql {
         [Parameter(Mandatory, Position = 0)] [string] $Server,
         [Parameter(Mandatory, Position = 1)] [string] $Sql,
         [string] $Database,
-        [switch] $Scalar
+        [switch] $Scalar,
+        # Returns the first column of every row.
+        [switch] $Column
     )
     $address = if ($Server.Contains(':')) { $h, $p = $Server.Split(':'); [pscustomobject]@{ Server = $h; Port = [int] $p } } else { Get-TestServer $Server }
     $builder = [MySqlConnector.MySqlConnectionStringBuilder]::new()
@@ -93,25 +102,71 @@ function Invoke-TestSql {
     try {
         $connection.Open()
         $command = [MySqlConnector.MySqlCommand]::new($Sql, $connection)
-        if ($Scalar) { $value = $command.ExecuteScalar(); if ($value -is [DBNull]) { $null } else { $value } } else { $null = $command.ExecuteNonQuery() }
+        if ($Scalar) { $value = $command.ExecuteScalar(); if ($value -is [DBNull]) { $null } else { $value } }
+        elseif ($Column) {
+            $reader = $command.ExecuteReader()
+            try { while ($reader.Read()) { if ($reader.IsDBNull(0)) { $null } else { $reader.GetValue(0) } } } finally { $reader.Dispose() }
+        }
+        else { $null = $command.ExecuteNonQuery() }
     } finally { $connection.Dispose() }
 }
 
 <#
 .SYNOPSIS
     Starts a MariaDB server of the test's own with scripts/servers.sh (binlog on, the oms account); returns host:port.
-    Stop it with Stop-TestMariaDb.
+    Stop it with Stop-TestMariaDb. -NoBinlog starts it without a binlog.
 #>
-function Start-TestMariaDb([string] $Name, [int] $ServerId) {
+function Start-TestMariaDb([string] $Name, [int] $ServerId, [switch] $NoBinlog) {
     $script = Join-Path $PSScriptRoot '../../scripts/servers.sh'
     $port = bash $script free-port
-    $address = bash $script start-mariadb $Name $port $ServerId
+    $address = bash $script start-mariadb $Name $port $ServerId $(if ($NoBinlog) { 'nobinlog' } else { 'binlog' })
     if ($LASTEXITCODE -ne 0 -or -not $address) { throw "scripts/servers.sh could not start MariaDB '$Name'." }
     "$address".Trim()
 }
 
-function Stop-TestMariaDb([string] $Name) {
-    bash (Join-Path $PSScriptRoot '../../scripts/servers.sh') stop $Name
+<#
+.SYNOPSIS
+    Stops a server of Start-TestMariaDb and deletes it; -Kill sends it SIGKILL instead and keeps its data, for
+    Restart-TestMariaDb to start it again.
+#>
+function Stop-TestMariaDb([string] $Name, [switch] $Kill) {
+    if (-not $Kill) {
+        bash (Join-Path $PSScriptRoot '../../scripts/servers.sh') stop $Name
+        return
+    }
+    $root = if ($env:OMSSYNC_SERVERS) { $env:OMSSYNC_SERVERS } else { '/tmp/omssync-servers' }
+    $pidFile = Join-Path $root "$Name/p.pid"
+    $process = Get-Process -Id ([int] (Get-Content -LiteralPath $pidFile)) -ErrorAction Stop
+    $process.Kill()
+    if (-not $process.WaitForExit(10000)) { throw "MariaDB '$Name' (pid $($process.Id)) outlived SIGKILL for 10 s." }
+    # A killed server leaves its pid file; the restart must not signal whatever process gets that pid next.
+    Remove-Item -LiteralPath $pidFile
+}
+
+<#
+.SYNOPSIS
+    Stops a server of Start-TestMariaDb (SIGTERM; a killed one is already down) and starts it again on its data and port.
+#>
+function Restart-TestMariaDb([string] $Name) {
+    $address = bash (Join-Path $PSScriptRoot '../../scripts/servers.sh') restart-mariadb $Name
+    if ($LASTEXITCODE -ne 0 -or -not $address) { throw "scripts/servers.sh could not restart MariaDB '$Name'." }
+    "$address".Trim()
+}
+
+<#
+.SYNOPSIS
+    Purges a MariaDB server's binlog up to and including -File. MariaDB keeps a file until its binlog checkpoint has
+    passed and while a dump thread still reads it, so this rotates and purges until the file is gone.
+#>
+function Clear-TestBinlog([string] $Server, [string] $File) {
+    Invoke-TestSql $Server 'FLUSH BINARY LOGS'
+    for ($attempt = 0; $attempt -lt 100; $attempt++) {
+        $current = Invoke-TestSql $Server 'SHOW MASTER STATUS' -Scalar
+        Invoke-TestSql $Server "PURGE BINARY LOGS TO '$current'"
+        if ((Invoke-TestSql $Server 'SHOW BINARY LOGS' -Column) -notcontains $File) { return }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "$Server kept $File through 10 s of PURGE BINARY LOGS."
 }
 
 <#
@@ -177,6 +232,36 @@ function Wait-TestTaskPhase([string] $Task, [string] $Direction = 'Forward', [st
 
 <#
 .SYNOPSIS
+    Waits until a task direction's state (Get-OmsTask) satisfies -Condition, which gets it as its argument, and returns
+    it; fails when the direction fails first (unless that is what the condition waits for) or after -Seconds.
+#>
+function Wait-TestTaskState {
+    param([Parameter(Mandatory)] [string] $Task, [Parameter(Mandatory)] [string] $What, [Parameter(Mandatory)] [scriptblock] $Condition,
+        [string] $Direction = 'Forward', [int] $Seconds = 90)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ($true) {
+        $state = Get-OmsTask $Task | Where-Object Direction -eq $Direction
+        if (& $Condition $state) { return $state }
+        if ("$($state.Status)" -eq 'Failed' -or [DateTime]::UtcNow -gt $deadline) {
+            throw "$Task ($Direction) while waiting for ${What}: $($state.Status) $($state.Phase) $($state.Message)"
+        }
+        Start-Sleep -Milliseconds 300
+    }
+}
+
+<#
+.SYNOPSIS
+    A Schema,Full,Incremental task from a database with t (id, v: one row) on -SourceAddress, a server of the test's
+    own, to <database>_t on MariaDbB (or -TargetAddress); returns New-TestTask's object, not started.
+#>
+function New-TestIncrementalTask([string] $SourceAddress, [string] $TargetAddress, [string] $Prefix = 'recov') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql $SourceAddress "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO ``$db``.t VALUES (1, 1)"
+    New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -SourceAddress $SourceAddress -TargetAddress $TargetAddress
+}
+
+<#
+.SYNOPSIS
     A source database on MariaDbA with a table items(id, name, price) of -Rows rows; returns its name.
 #>
 function New-TestSourceDatabase([string] $Prefix = 'pdb', [int] $Rows = 100) {
@@ -193,14 +278,21 @@ function Remove-TestDatabase([string] $Database) {
 
 <#
 .SYNOPSIS
-    A task copying -Database on MariaDbA to <Database>_t on MariaDbB between two fresh data sources.
+    A task copying -Database on MariaDbA (or -SourceAddress) to <Database>_t on MariaDbB (or -TargetAddress)
+    between two fresh data sources.
 #>
 function New-TestTask {
-    param([string] $Database, [string] $MigrationType = 'Schema,Full', [hashtable] $Options = @{}, [string] $Prefix = 'task')
-    $source = New-TestDataSource MariaDbA 'src'
-    $target = New-TestDataSource MariaDbB 'dst'
+    param(
+        [string] $Database, [string] $MigrationType = 'Schema,Full', [hashtable] $Options = @{}, [string] $Prefix = 'task',
+        # The object rules, in place of '<Database>.*'.
+        [string[]] $Include,
+        # host:port of servers of the test's own (Start-TestMariaDb) in place of MariaDbA and MariaDbB.
+        [string] $SourceAddress, [string] $TargetAddress
+    )
+    $source = if ($SourceAddress) { New-TestDataSource -Address $SourceAddress -Prefix 'src' } else { New-TestDataSource MariaDbA 'src' }
+    $target = if ($TargetAddress) { New-TestDataSource -Address $TargetAddress -Prefix 'dst' } else { New-TestDataSource MariaDbB 'dst' }
     $name = New-TestName $Prefix
-    $include = if ($Database) { "$Database.*" } else { 'shop.*' }
+    $include = if ($Include) { $Include } elseif ($Database) { "$Database.*" } else { 'shop.*' }
     $rename = if ($Database) { @{ $Database = "${Database}_t" } } else { @{} }
     $null = New-OmsTask -Name $name -Source $source -Target $target -Include $include -Rename $rename -MigrationType ($MigrationType -split ',') @Options -Confirm:$false
     [pscustomobject]@{ Task = $name; Source = $source; Target = $target; Database = $Database; TargetDatabase = if ($Database) { "${Database}_t" } }
@@ -210,6 +302,33 @@ function Remove-TestTask($Test) {
     if (-not $Test) { return }
     Remove-OmsTask $Test.Task -Force -Confirm:$false -ErrorAction SilentlyContinue
     Remove-OmsDataSource $Test.Source, $Test.Target -Confirm:$false -ErrorAction SilentlyContinue
+}
+
+<#
+.SYNOPSIS
+    A source database on MariaDbA with orders (id, note: five rows, one note holding a semicolon) and victim (three
+    rows), the table a row filter that runs as SQL would drop; returns its name.
+#>
+function New-TestRowFilterDatabase([string] $Prefix = 'rf') {
+    $db = New-TestDatabaseName $Prefix
+    Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; CREATE TABLE ``$db``.orders (id INT PRIMARY KEY, note VARCHAR(20)); " +
+        "INSERT INTO ``$db``.orders VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'x;y'), (5, NULL); " +
+        "CREATE TABLE ``$db``.victim (id INT PRIMARY KEY); INSERT INTO ``$db``.victim VALUES (1), (2), (3)")
+    $db
+}
+
+<#
+.SYNOPSIS
+    Row filters on a MySQL-family source that are not one condition: Text ({0} stands for the source database, whose
+    victim table it would drop or read) and Reason, words of the message that refuses it.
+#>
+function Get-TestHostileRowFilter {
+    @{ Text = '1=1); DROP TABLE {0}.victim; SELECT (1'; Reason = 'closing parenthesis' }
+    @{ Text = 'id > 0; DROP TABLE {0}.victim'; Reason = 'statement separator' }
+    @{ Text = 'id IN (SELECT id FROM {0}.victim)'; Reason = 'subquery' }
+    @{ Text = 'id > 0 /*! ; DROP TABLE {0}.victim */'; Reason = 'comment' }
+    @{ Text = 'id > 0 -- ; DROP TABLE {0}.victim'; Reason = 'comment' }
+    @{ Text = 'id > @x'; Reason = 'variable' }
 }
 
 <#
@@ -277,6 +396,38 @@ function Get-HelpSummary([string] $Name) {
         Undescribed  = @($help.parameters.parameter | Where-Object { -not ($_.description.Text -join '').Trim() } | ForEach-Object name)
         Parameters   = @($help.parameters.parameter.name)
     }
+}
+
+<#
+.SYNOPSIS
+    A task's definition as the state store holds it (OmsSync.Engine.Model.MigrationTask), with the id of its
+    incarnation and OmsKey, the key of its rows in the servers' `oms` tables.
+#>
+function Get-TestStoredTask([string] $Name) {
+    [OmsSync.Engine.Runtime.OmsService]::Open().Tasks.Get($Name)
+}
+
+<#
+.SYNOPSIS
+    Writes row filters straight into a task's stored definition, past the checks of New-OmsTask and Set-OmsTask:
+    a filter stored by other means (an older OmsSync, an edited state store), which the pre-check and the worker must refuse.
+#>
+function Set-TestStoredRowFilter([string] $Name, [hashtable] $RowFilter) {
+    $service = [OmsSync.Engine.Runtime.OmsService]::Open()
+    $filters = [System.Collections.Generic.Dictionary[string, string]]::new()
+    foreach ($key in $RowFilter.Keys) { $filters[$key] = $RowFilter[$key] }
+    $task = $service.Tasks.Get($Name)
+    $task.RowFilters = $filters
+    $service.Tasks.Update($task)
+}
+
+<#
+.SYNOPSIS
+    The text of a task direction's worker log ('' before a worker wrote it).
+#>
+function Get-TestWorkerLog([string] $Task, [string] $Direction = 'Forward') {
+    $path = [OmsSync.Engine.State.OmsHome]::Default().WorkerLog($Task, [OmsSync.Engine.Model.Direction] $Direction)
+    if (Test-Path -LiteralPath $path) { [IO.File]::ReadAllText($path) } else { '' }
 }
 
 Export-ModuleMember -Function *-*

@@ -346,7 +346,7 @@ internal sealed class ChangePipeline
                 if (owner._startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours; only its
                 // deletes of NewerWins tables come back, to the side they came from.
-                if (LoopFilter.AppliedByOtherDirection(transaction, Task.Name, Direction))
+                if (LoopFilter.AppliedByOtherDirection(transaction, Task.OmsKey, Direction))
                 {
                     if (!checkpoint.InCatchUp(transaction) && LoopFilter.EchoesOf(transaction.Changes, Echoed) is { } echoes)
                         counted.Add(new SourceTransaction(transaction.Id, echoes, transaction.CommitTime, transaction.StartPosition, transaction.EndPosition)

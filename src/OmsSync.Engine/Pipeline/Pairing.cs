@@ -64,24 +64,11 @@ internal sealed class Pairing
     public async Task<TaskObjects> ResolveSourceAsync(CancellationToken cancellationToken) =>
         await ResolveAsync(Source, cancellationToken).ConfigureAwait(false);
 
-    private async Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken)
-    {
-        if (source.Kind != DataSourceKind.PostgreSql)
-            return await TaskObjects.ResolveAsync(MySql(source), _task, cancellationToken).ConfigureAwait(false);
-        await using var connection = await Postgres(source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken) =>
+        WithSchemaAsync(source, reader => TaskObjects.ResolveAsync(reader, _task, cancellationToken), cancellationToken);
 
-    private async Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken)
-    {
-        if (server.Kind == DataSourceKind.PostgreSql)
-        {
-            await using var connection = await Postgres(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await read(new PostgresSchemaReader(connection)).ConfigureAwait(false);
-        }
-        await using var mysql = await MySql(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await read(new MySqlSchemaReader(mysql)).ConfigureAwait(false);
-    }
+    private Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken) =>
+        Providers.For(server, _catalog.GetPassword(server.Name)).ReadSchemaAsync(read, cancellationToken);
 
     /// <summary>The forward direction's phases: the task's source to its target.</summary>
     public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)
@@ -102,6 +89,7 @@ internal sealed class Pairing
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
+                CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(postgres, _task, objects.Tables, token),
                 MigrateSchema = token => SchemaPhase.RunAsync(mysql, _task, shaped, token),
                 VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
                 CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
@@ -109,7 +97,7 @@ internal sealed class Pairing
                 FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new MySqlChunkTarget(mysql, _task, lookup: null),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, _task, Direction.Forward, _store, _log),
-                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), values,
+                    new MySqlChangeTarget(mysql, _task, Direction.Forward), values,
                     () => new PostgresColumnSync(_task, Direction.Forward, _store, postgres, mysql, values, _log), _task, Direction.Forward, _store, _log) : null,
             };
         }
@@ -119,6 +107,7 @@ internal sealed class Pairing
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = objects, MigratesViews = false,
+                CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(mysql, _task, objects.Tables, token),
                 MigrateSchema = token => PostgresSchemaPhase.RunAsync(postgres, _task, objects, token),
                 VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
                 CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
@@ -126,7 +115,7 @@ internal sealed class Pairing
                 FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, _catalog.GetPassword(source.Name), _task, Direction.Forward, _store, _log),
-                    new PostgresChangeTarget(postgres, _task.Name, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
+                    new PostgresChangeTarget(postgres, _task, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
                     _task, Direction.Forward, _store, _log) : null,
             };
         }
@@ -134,6 +123,7 @@ internal sealed class Pairing
         return new DirectionPlan
         {
             Reading = objects.Tables, Shaped = objects,
+            CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(from, _task, objects.Tables, token),
             MigrateSchema = token => SchemaPhase.RunAsync(to, _task, objects, token),
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
@@ -154,7 +144,7 @@ internal sealed class Pairing
     {
         var (from, to) = (MySql(reader), MySql(writer));
         var password = _catalog.GetPassword(reader.Name);
-        return new ChangePipeline(new BinlogChangeSource(from, password, _task, direction, _store, _log), new MySqlChangeTarget(to, _task.Name, direction), null,
+        return new ChangePipeline(new BinlogChangeSource(from, password, _task, direction, _store, _log), new MySqlChangeTarget(to, _task, direction), null,
             () => new MySqlDdlSync(_task, direction, _store, from, password, to, _log), _task, direction, _store, _log);
     }
 
@@ -172,7 +162,7 @@ internal sealed class Pairing
             // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot, in the source's own types.
             var writing = forward.Tables.Select(Reversed).ToList();
             var pipeline = new ChangePipeline(new PgOutputChangeSource(Postgres(target), _task, Direction.Reverse, _store, _log),
-                new MySqlChangeTarget(MySql(source), _task.Name, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
+                new MySqlChangeTarget(MySql(source), _task, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, writing);
         }
         if (source.Kind == DataSourceKind.PostgreSql)
@@ -180,7 +170,7 @@ internal sealed class Pairing
             // The forward direction went PostgreSQL to MySQL: changes come back from the binlog into the PostgreSQL tables they came from.
             var shapes = forward.Tables.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
             var pipeline = new ChangePipeline(new BinlogChangeSource(MySql(target), _catalog.GetPassword(target.Name), _task, Direction.Reverse, _store, _log),
-                new PostgresChangeTarget(Postgres(source), _task.Name, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
+                new PostgresChangeTarget(Postgres(source), _task, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, reading);
         }
         return (MySqlPipeline(Direction.Reverse, target, source), reading, reading);

@@ -32,13 +32,14 @@ public static class PostgresObjectChecks
         }
         if (task.MigrationTypes.HasFlag(MigrationTypes.Verify))
             results.Add(CheckResult.Fail("MigrationTypes", Pipeline.Pairing.VerificationNotSupported(task.Name).Message, task.Name));
-        // Stale rows are judged by comparing whole before-images: a PostgreSQL target does not judge them yet, and a PostgreSQL
-        // source sends them only for tables with REPLICA IDENTITY FULL (checked with the tables below).
-        if (targetKind == DataSourceKind.PostgreSql)
-            foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
-                results.Add(CheckResult.Fail("ConflictPolicy",
-                    $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} is not available into PostgreSQL, " +
-                    "which takes Ignore and Overwrite. Change it with Set-OmsConflictPolicy.", task.Name));
+        // Stale rows are judged by comparing whole before-images, which a PostgreSQL source sends only for tables with REPLICA
+        // IDENTITY FULL (checked with the tables below); a bidirectional task's reverse direction reads the PostgreSQL target.
+        if (targetKind == DataSourceKind.PostgreSql && task.Topology == Topology.Bidirectional)
+            foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage && r.Direction != Direction.Forward))
+                results.Add(CheckResult.Warn("ConflictPolicy",
+                    $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} compares whole before-images " +
+                    "in the reverse direction too, which reads PostgreSQL: before Enable-OmsReverse, run ALTER TABLE ... REPLICA IDENTITY FULL on those tables of the target.",
+                    task.Name));
         await using DbConnection source = sourceKind == DataSourceKind.PostgreSql
             ? await service.PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false)
             : await service.Endpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -55,10 +56,11 @@ public static class PostgresObjectChecks
         }
         catch (OmsException e)
         {
-            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            results.Add(RuleChecks.Failed(e, task));
             return results;
         }
         results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        results.AddRange(RuleChecks.Unmatched(task, objects));
         if (objects.Tables.Count == 0)
         {
             results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
@@ -112,25 +114,12 @@ public static class PostgresObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
-    {
-        var from = source is NpgsqlConnection
-            ? PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)
-            : MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
-        try
-        {
-            await using var command = source.CreateCommand();
-            command.CommandText = $"SELECT 1 FROM {from} WHERE ({filter}) LIMIT 0";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
-        }
-        catch (DbException e)
-        {
-            return CheckResult.Fail("RowFilter",
-                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
-                table.Mapping.Source);
-        }
-    }
+    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken) =>
+        await (source is NpgsqlConnection pg
+                ? SourceReadiness.RowFilterFailureAsync(pg, table.Mapping, cancellationToken)
+                : SourceReadiness.RowFilterFailureAsync((MySqlConnection)source, table.Mapping, cancellationToken)).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("RowFilter", failure, table.Mapping.Source)
+            : CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
 
     /// <summary>
     /// Per table: whether changes can be published with the before-images the task needs. A table without a primary
@@ -197,7 +186,7 @@ public static class PostgresObjectChecks
             : "SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1";
         var t = chunks.CreateParameter();
         t.ParameterName = pg ? "" : "@t";
-        t.Value = task.Name;
+        t.Value = task.OmsKey;
         var s = chunks.CreateParameter();
         s.ParameterName = pg ? "" : "@s";
         s.Value = mapping.Source;

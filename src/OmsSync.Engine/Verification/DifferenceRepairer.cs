@@ -141,7 +141,7 @@ public sealed class DifferenceRepairer
             var conditions = batch.Select((k, n) => key.Equal(ChunkKey.Deserialize(k), command, $"k{n}_"));
             command.CommandText = $"SELECT {key.BoundarySelect}, {string.Join(", ", copy.Transfers.Select(t => t.SelectExpression))} FROM {plan.NameOf(_from)} " +
                                   $"WHERE ({string.Join(" OR ", conditions)}) AND {plan.Filter(_from)}";
-            await foreach (var (rowKey, row) in ReadAsync(command, key.Columns.Count, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
+            await foreach (var (rowKey, row) in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(_from)), key.Columns.Count, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
                 rows[rowKey] = row;
         }
         var statements = new List<string>();
@@ -166,7 +166,7 @@ public sealed class DifferenceRepairer
             await using var command = new MySqlCommand(
                 $"SELECT CAST({plan.HashOf(_from)} AS CHAR), {string.Join(", ", copy.Transfers.Select(t => t.SelectExpression))} FROM {plan.NameOf(_from)} " +
                 $"WHERE {plan.Filter(_from)} AND {plan.HashOf(_from)} IN ({string.Join(", ", missing)})", from);
-            await foreach (var (hash, row) in ReadAsync(command, 1, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
+            await foreach (var (hash, row) in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(_from)), 1, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
                 fromRows.TryAdd(ulong.Parse(ChunkKey.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), row);
         }
         foreach (var hash in hashes)
