@@ -7,7 +7,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Repair-OmsDifference' {
-    Test-CmdletContract Repair-OmsDifference -Parameters InputObject, Name, Table, Script, PassThru -Sets ByName, ByObject `
+    Test-CmdletContract Repair-OmsDifference -Parameters InputObject, Name, Table, Direction, Script, PassThru -Sets ByName, ByObject `
         -Mandatory 'ByName:Name', 'ByObject:InputObject' -ByValue InputObject, Name -ByPropertyName Name -ConfirmImpact High
 
     Context 'repairing' -Tag Integration {

@@ -22,6 +22,7 @@ Describe 'Set-OmsConflictPolicy' {
             @{ Arguments = @{ Policy = 'Overwrite'; TimestampColumn = 'updated_at' }; ErrorId = 'InvalidConflictPolicy' }
             @{ Arguments = @{ Policy = 'Overwrite'; Table = 'nomatch.*' }; ErrorId = 'ConflictTableNotFound' }
             @{ Arguments = @{ Policy = 'NewerWins'; TimestampColumn = 'nope' }; ErrorId = 'TimestampColumnNotFound' }
+            @{ Arguments = @{ Policy = 'NewerWins'; TimestampColumn = 'name' }; ErrorId = 'TimestampColumnType' }
         ) {
             Set-OmsConflictPolicy $t.Task @Arguments -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
@@ -66,6 +67,11 @@ Describe 'Set-OmsConflictPolicy' {
             $conflict.Outcome | Should -Be 'AppliedSource'
             "$($conflict.Policy)" | Should -Be 'Overwrite'
             (Get-OmsTask $t.Task).WorkerPid | Should -Be $workerPid
+        }
+        It 'is counted by Get-OmsTask per minute and type, beside the skew between the two servers'' clocks' {
+            $task = Get-OmsTask $t.Task
+            $task.ConflictsPerMinute['InsertExists'] | Should -Be 0.2 # one conflict over the last five minutes
+            [math]::Abs($task.ClockSkew.TotalSeconds) | Should -BeLessThan 1 # both test servers run on this machine's clock
         }
     }
 }

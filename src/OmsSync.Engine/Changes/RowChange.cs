@@ -37,6 +37,11 @@ public sealed class RowChange : SourceChange
 
     /// <summary>The schema the values were decoded with, when the provider supplied one.</summary>
     public TableSchema? Schema { get; }
+    /// <summary>
+    /// A delete the task's other direction applied on this source, coming back to the side it came from (NewerWins: how
+    /// a side learns the version of what it deleted itself; see Conflicts/README.md).
+    /// </summary>
+    public bool IsEcho { get; init; }
 
     public string QualifiedName => $"{Database}.{Table}";
 

@@ -38,5 +38,16 @@ public static class ConflictRuleCheck
             throw new OmsException("TimestampColumnNotFound", OmsErrorKind.InvalidArgument, column,
                 $"Timestamp column '{column}' is missing from {string.Join(", ", lacking.Take(5).Select(t => $"'{t}'"))}{(lacking.Count > 5 ? $" and {lacking.Count - 5} more" : "")} " +
                 "(or not moved by the task). Give the column those tables have, or narrow the rule with -Table.");
+        foreach (var table in matched)
+            if (UnfitTimestamp(table.Schema.Column(column)) is { } problem)
+                throw new OmsException("TimestampColumnType", OmsErrorKind.InvalidArgument, column, $"Timestamp column '{column}' of '{table.Mapping.Source}' {problem}");
     }
+
+    /// <summary>Why a column cannot order a NewerWins rule's versions, or null when it can: numbers, dates and date-times only.</summary>
+    public static string? UnfitTimestamp(Model.ColumnSchema column) => column.DataType switch
+    {
+        "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "decimal" or "numeric" or "float" or "double" or "real"
+            or "double precision" or "year" or "date" or "datetime" or "timestamp" or "timestamp without time zone" or "timestamp with time zone" => null,
+        var type => $"is {type}, and NewerWins compares numbers, dates and date-times (DATETIME(6), TIMESTAMP(6), BIGINT ...). Choose such a column with -TimestampColumn.",
+    };
 }

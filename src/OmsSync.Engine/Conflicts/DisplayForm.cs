@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using OmsSync.Engine.Model;
 
@@ -18,6 +19,27 @@ public static class DisplayForm
         "bit" => Kind.Bits,
         _ => Kind.Text,
     };
+
+    /// <summary>A decoded image value as the conflict log shows it: binary values in hex, BIT as b'...', the rest as text.</summary>
+    public static string? Text(object? value) => value switch
+    {
+        null => null,
+        byte[] bytes => "0x" + Convert.ToHexString(bytes),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        Sources.MySql.Values.MySqlGeometry g => "0x" + Convert.ToHexString(g.Bytes.Span),
+        Sources.MySql.Values.MySqlBit b => "b'" + Convert.ToString((long)b.Value, 2) + "'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    /// <summary>An image's moving columns as the conflict log shows a row: a JSON object of column to value.</summary>
+    internal static string RowJson(Pipeline.TableApplyPlan plan, IReadOnlyList<object?> image) =>
+        System.Text.Json.JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => Text(image[c.Index])));
+
+    /// <summary>An image's key as the conflict log shows it: a JSON object of key column to value.</summary>
+    internal static string KeyJson(Pipeline.TableApplyPlan plan, IReadOnlyList<object?> image) =>
+        System.Text.Json.JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => Text(image[k.Index])));
 
     /// <summary>Appends the literal for a value the conflict log shows as <paramref name="text"/>.</summary>
     public static void AppendLiteral(StringBuilder sql, ColumnSchema column, string? text)

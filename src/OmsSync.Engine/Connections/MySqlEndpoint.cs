@@ -12,6 +12,18 @@ public sealed class MySqlEndpoint
 {
     private readonly string _connectionString;
 
+    /// <summary>The server's clock (UTC, microseconds), for measuring the skew between two servers.</summary>
+    public static async Task<DateTimeOffset> ReadClockAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT UTC_TIMESTAMP(6)", connection);
+        var now = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
+        {
+            MySqlDateTime value => value.GetDateTime(), // sessions allow zero dates
+            var value => (DateTime)value!,
+        };
+        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+    }
+
     public MySqlEndpoint(DataSource source, string password, int? maxPoolSize = null)
     {
         Source = source;

@@ -21,6 +21,14 @@ public sealed class PostgresEndpoint
 
     private readonly string _connectionString;
 
+    /// <summary>The server's clock (microseconds), for measuring the skew between two servers.</summary>
+    public static async Task<DateTimeOffset> ReadClockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
+        var now = (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+    }
+
     public PostgresEndpoint(DataSource source, string password, int? maxPoolSize = null)
     {
         Source = source;
@@ -40,6 +48,8 @@ public sealed class PostgresEndpoint
             MaxPoolSize = maxPoolSize ?? 32,
             // A dropped connection is noticed within a minute even when the server is silent.
             TcpKeepAlive = true,
+            // A statement of a batch that breaks a key names itself, so the change applier knows which change it was.
+            IncludeFailedBatchedCommand = true,
         };
         _connectionString = builder.ConnectionString;
     }

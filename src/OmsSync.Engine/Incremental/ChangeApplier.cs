@@ -34,6 +34,15 @@ internal sealed class ChangeApplier
 
     public ChangeApplier(string task, Direction direction) => _resolver = new ConflictResolver(task, direction);
 
+    private async Task ResolveAsync(MySqlConnection target, MySqlTransaction transaction, TableApplyPlan plan, RowChange change, List<ConflictRecord> conflicts,
+        CancellationToken cancellationToken)
+    {
+        var rows = new MySqlConflictRows(target, transaction, plan);
+        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(plan, change);
+        if (await _resolver.ResolveAsync(rows, plan.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+            conflicts.Add(conflict);
+    }
+
     /// <param name="parallel">Other lanes write beside this transaction (see <see cref="NetChangeWriter"/>).</param>
     public async Task<long> ApplyAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
         bool idempotent, bool parallel, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
@@ -107,9 +116,16 @@ internal sealed class ChangeApplier
             // One optimistic run: changes [start, end). Without a conflict every strict statement changes
             // exactly one row, so the run's total of affected rows tells whether all went through.
             var start = next;
+            if (changes[start].Change.IsEcho)
+            {
+                // A delete coming back from the other direction mostly finds nothing left to delete: it is settled on its own.
+                await ResolveAsync(target, transaction, changes[start].Plan, changes[start].Change, conflicts, cancellationToken).ConfigureAwait(false);
+                next++;
+                continue;
+            }
             var end = start;
             sql.Clear().Append("SAVEPOINT oms_run;\n");
-            while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars)
+            while (end < changes.Count && end - start < window && sql.Length < MaxCommandChars && !changes[end].Change.IsEcho)
             {
                 StrictStatement(sql, changes[end].Plan, changes[end].Change, ";\n");
                 end++;
@@ -119,7 +135,7 @@ internal sealed class ChangeApplier
             {
                 affected = await ExecuteNonQueryAsync(target, transaction, sql, cancellationToken).ConfigureAwait(false);
             }
-            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
+            catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
             {
                 affected = -1;
                 await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
@@ -143,7 +159,7 @@ internal sealed class ChangeApplier
             {
                 await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
             }
-            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e))
+            catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
             {
                 failed = true; // the statement at counts.Count failed alone; nothing after it ran
                 await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
@@ -167,8 +183,7 @@ internal sealed class ChangeApplier
                 await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
             }
             var (plan, change) = changes[start + at];
-            if (await _resolver.ResolveAsync(target, transaction, plan, change, cancellationToken).ConfigureAwait(false) is { } conflict)
-                conflicts.Add(conflict);
+            await ResolveAsync(target, transaction, plan, change, conflicts, cancellationToken).ConfigureAwait(false);
             next = start + at + 1;
             window = WindowAfterConflict;
         }

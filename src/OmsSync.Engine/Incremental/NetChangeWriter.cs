@@ -353,7 +353,7 @@ internal sealed class NetChangeWriter
                 }
                 while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
             }
-            catch (MySqlException e) when (ConflictResolver.IsKeyCollision(e) || e.ErrorCode is MySqlErrorCode.RowIsReferenced2 or MySqlErrorCode.NoReferencedRow2
+            catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e) || e.ErrorCode is MySqlErrorCode.RowIsReferenced2 or MySqlErrorCode.NoReferencedRow2
                                                or MySqlErrorCode.RowIsReferenced or MySqlErrorCode.NoReferencedRow)
             {
                 return false; // a duplicate key, or a foreign key the new order of writes upset

@@ -263,6 +263,7 @@ internal sealed class ChangePipeline
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;
+        private TimeSpan? _lastClockRead;
         private string _stored = checkpoint.Position.Serialize();
         private DateTimeOffset? _lastCommit = checkpoint.SourceCommit;
 
@@ -286,6 +287,7 @@ internal sealed class ChangePipeline
                 statistics.Applying.Stop();
                 Report(batch, queue.Count == 0);
                 if (reload) throw new TablesChangedException();
+                await MeasureClocksAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -342,8 +344,15 @@ internal sealed class ChangePipeline
                 if (transaction.IsHeartbeat) continue;
                 _lastCommit = transaction.CommitTime;
                 if (owner._startTimestamp is { } from && transaction.CommitTime < from) continue;
-                // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
-                if (LoopFilter.AppliedByOtherDirection(transaction, Task.OmsKey, Direction)) continue;
+                // Written by the other direction: dropped whole, and it does not count as a transaction of ours; only its
+                // deletes of NewerWins tables come back, to the side they came from.
+                if (LoopFilter.AppliedByOtherDirection(transaction, Task.OmsKey, Direction))
+                {
+                    if (!checkpoint.InCatchUp(transaction) && LoopFilter.EchoesOf(transaction.Changes, Echoed) is { } echoes)
+                        counted.Add(new SourceTransaction(transaction.Id, echoes, transaction.CommitTime, transaction.StartPosition, transaction.EndPosition)
+                            { CommitPosition = transaction.CommitPosition });
+                    continue;
+                }
                 if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<DdlChange>().FirstOrDefault(d => owner._source.Concerns(d, tables)) is { } concerning)
                     // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
                     throw new TaskPausedException("DdlPaused", Task.Name,
@@ -559,7 +568,31 @@ internal sealed class ChangePipeline
             return kept;
         }
 
+        // Whether a row change of the other direction's comes back (its table is under NewerWins), and whether it moves its row.
+        private bool? Echoed(RowChange row) =>
+            _plans!.For(row) is { Rule.Policy: ConflictPolicy.NewerWins, HasKey: true } plan
+                ? row.Kind == RowChangeKind.Update && ChangeStatements.KeyChanged(plan, row) : null;
+
         private RowChange Map(TableApplyPlan plan, RowChange row) => owner._mapping is null ? row : owner._mapping.Map(plan, row);
+
+        /// <summary>Every minute, the skew between the source's and the target's clocks (NewerWins compares times the two wrote).</summary>
+        private async Task MeasureClocksAsync(CancellationToken cancellationToken)
+        {
+            var now = _clock.Elapsed;
+            if (_lastClockRead is { } last && now - last < TimeSpan.FromMinutes(1)) return;
+            _lastClockRead = now;
+            try
+            {
+                var source = await owner._source.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+                var target = await session.ClockOffsetAsync(cancellationToken).ConfigureAwait(false);
+                owner._runtime.SetClockSkew(Task.Name, Direction, target - source);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && owner.IsTransient(e))
+            {
+                // What the skew is matters to the DBA, not to applying: a server that did not answer is met again by the batch after.
+                owner._log($"the servers' clocks were not read: {e.Message}");
+            }
+        }
 
         private void Report(TransactionBatch batch, bool queueEmpty)
         {

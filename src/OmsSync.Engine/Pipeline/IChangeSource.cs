@@ -46,6 +46,9 @@ internal interface IChangeSource
     /// <summary>A session that evaluates row filters in the source's own SQL; null when no table has one.</summary>
     Task<IRowFilter?> OpenRowFilterAsync(IEnumerable<TaskTable> tables, CancellationToken cancellationToken);
 
+    /// <summary>The source server's clock minus this machine's (<see cref="ClockSkew"/>).</summary>
+    Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken);
+
     /// <summary>Keeps an idle stream moving (writes on the source that reach the stream), until cancelled.</summary>
     Task RunHeartbeatAsync(CancellationToken cancellationToken);
 

@@ -44,6 +44,9 @@ internal interface ITargetSession : IAsyncDisposable
     /// <summary>What lanes committed of a batch whose checkpoint did not follow (a crash between their commits).</summary>
     Task<IReadOnlyList<LaneProgress>> ReadLanesAsync(CancellationToken cancellationToken);
 
+    /// <summary>The target server's clock minus this machine's (<see cref="ClockSkew"/>).</summary>
+    Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken);
+
     /// <summary>Begins the target transaction that changes and a checkpoint (or a lane's progress) are written in.</summary>
     /// <param name="parallel">Other sessions write beside this one: lock waits must give up quickly.</param>
     Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken);

@@ -40,6 +40,26 @@ internal static class LoopFilter
                && image[directionAt]?.ToString() is { } marker && (marker == other || marker.StartsWith(other + "/", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// What of a transaction the other direction applied comes back all the same (NewerWins tables only): each row it
+    /// deleted, as a delete of the row as it was, and each row it moved to another key, as a delete at the old key. So the
+    /// side where a delete was made learns which version it removed, in log order, after everything the other side wrote
+    /// before it saw the delete (see Conflicts/README.md). Null when nothing comes back.
+    /// </summary>
+    /// <param name="echoes">For a row change: null when its table is not echoed, else whether an update moves its row to another key.</param>
+    public static List<SourceChange>? EchoesOf(IEnumerable<SourceChange> changes, Func<RowChange, bool?> echoes)
+    {
+        List<SourceChange>? back = null;
+        foreach (var change in changes)
+        {
+            if (change is not RowChange { Before: { } before } row || row.Kind == RowChangeKind.Insert || echoes(row) is not { } moves) continue;
+            if (row.Kind == RowChangeKind.Update && !moves) continue;
+            (back ??= []).Add(new RowChange(RowChangeKind.Delete, row.Database, row.Table, row.ColumnNames, before, null, row.Schema)
+                { IsEcho = true, WholeBefore = row.WholeBefore });
+        }
+        return back;
+    }
+
     private static int IndexOf(IReadOnlyList<string?> names, string name)
     {
         for (var i = 0; i < names.Count; i++)

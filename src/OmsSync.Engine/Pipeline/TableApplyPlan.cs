@@ -36,7 +36,15 @@ internal sealed class TableApplyPlan
                 .Select(c => TryIndexOf(imageColumns, c.Name)).Where(i => i >= 0).ToList())
             .ToList();
         ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
+        OtherUniqueKeys = table.Schema.Indexes
+            .Where(i => i.Kind is IndexKind.Primary or IndexKind.Unique && !ReferenceEquals(i, key)
+                        && i.Columns.All(c => c.PrefixLength is null && moving.Any(m => string.Equals(m.Name, c.Name, StringComparison.OrdinalIgnoreCase))))
+            .Select(i => (IReadOnlyList<(string Name, int Index)>)i.Columns.Select(c => (c.Name, IndexOf(imageColumns, c.Name))).ToList())
+            .ToList();
     }
+
+    /// <summary>The table's primary and unique keys besides the row key (whole columns the task moves), as (name, image position).</summary>
+    public IReadOnlyList<IReadOnlyList<(string Name, int Index)>> OtherUniqueKeys { get; }
 
     private readonly IReadOnlyList<string?> _imageColumns;
 
@@ -55,10 +63,17 @@ internal sealed class TableApplyPlan
     public Conflicts.ConflictRule Rule { get; set; } = Conflicts.ConflictRule.Default;
 
     /// <summary>The row image position of the rule's timestamp column (NewerWins).</summary>
-    public (string Name, int Index) TimestampColumn(string name) => (Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Name
-        ?? throw new Errors.OmsException("TimestampColumnNotFound", Errors.OmsErrorKind.InvalidArgument, Table.Mapping.Source,
-            $"The NewerWins conflict policy of '{Table.Mapping.Source}' names timestamp column '{name}', which the table does not have (or the task does not move). " +
-            "Correct it with Set-OmsConflictPolicy -TimestampColumn."), IndexOf(_imageColumns, name));
+    public (string Name, int Index) TimestampColumn(string name)
+    {
+        var found = Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Name
+            ?? throw new Errors.OmsException("TimestampColumnNotFound", Errors.OmsErrorKind.InvalidArgument, Table.Mapping.Source,
+                $"The NewerWins conflict policy of '{Table.Mapping.Source}' names timestamp column '{name}', which the table does not have (or the task does not move). " +
+                "Correct it with Set-OmsConflictPolicy -TimestampColumn.");
+        if (Conflicts.ConflictRuleCheck.UnfitTimestamp(Table.Schema.Column(found)) is { } problem)
+            throw new Errors.OmsException("TimestampColumnType", Errors.OmsErrorKind.InvalidArgument, Table.Mapping.Source,
+                $"The NewerWins conflict policy of '{Table.Mapping.Source}' names timestamp column '{found}', which {problem}");
+        return (found, IndexOf(_imageColumns, found));
+    }
     public IReadOnlyList<(string Name, int Index)> Columns { get; }
     public IReadOnlyList<(string Name, int Index)> KeyColumns { get; }
     public bool HasKey { get; }

@@ -32,13 +32,14 @@ public static class PostgresObjectChecks
         }
         if (task.MigrationTypes.HasFlag(MigrationTypes.Verify))
             results.Add(CheckResult.Fail("MigrationTypes", Pipeline.Pairing.VerificationNotSupported(task.Name).Message, task.Name));
-        // Stale rows are judged by comparing whole before-images: a PostgreSQL target does not judge them yet, and a PostgreSQL
-        // source sends them only for tables with REPLICA IDENTITY FULL (checked with the tables below).
-        if (targetKind == DataSourceKind.PostgreSql)
-            foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage))
-                results.Add(CheckResult.Fail("ConflictPolicy",
-                    $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} is not available into PostgreSQL, " +
-                    "which takes Ignore and Overwrite. Change it with Set-OmsConflictPolicy.", task.Name));
+        // Stale rows are judged by comparing whole before-images, which a PostgreSQL source sends only for tables with REPLICA
+        // IDENTITY FULL (checked with the tables below); a bidirectional task's reverse direction reads the PostgreSQL target.
+        if (targetKind == DataSourceKind.PostgreSql && task.Topology == Topology.Bidirectional)
+            foreach (var rule in task.ConflictRules.Where(r => r.ChecksBeforeImage && r.Direction != Direction.Forward))
+                results.Add(CheckResult.Warn("ConflictPolicy",
+                    $"Conflict policy {rule.Policy}{(rule.DetectStale ? " with stale-row detection" : "")} for {rule.Table ?? "all tables"} compares whole before-images " +
+                    "in the reverse direction too, which reads PostgreSQL: before Enable-OmsReverse, run ALTER TABLE ... REPLICA IDENTITY FULL on those tables of the target.",
+                    task.Name));
         await using DbConnection source = sourceKind == DataSourceKind.PostgreSql
             ? await service.PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false)
             : await service.Endpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -54,6 +54,15 @@ public sealed class ConflictLog
         return _store.Query(sql, Map, parameters.ToArray());
     }
 
+    /// <summary>How many conflicts a task direction met per minute, by type, over the window before now.</summary>
+    public IReadOnlyDictionary<ConflictType, double> PerMinute(string task, Direction direction, TimeSpan window)
+    {
+        var since = (DateTimeOffset.UtcNow - window).ToString("O");
+        return _store.Query("SELECT type, COUNT(*) FROM conflicts WHERE task = $task AND direction = $dir AND time >= $since GROUP BY type ORDER BY type",
+                r => (Type: Enum.Parse<ConflictType>(r.GetString(0)), Count: r.GetInt64(1)), ("$task", task), ("$dir", direction.ToString()), ("$since", since))
+            .ToDictionary(c => c.Type, c => Math.Round(c.Count / window.TotalMinutes, 1));
+    }
+
     public ConflictRecord Get(long id) =>
         _store.Query("SELECT * FROM conflicts WHERE id = $id", Map, ("$id", id)).SingleOrDefault()
         ?? throw Errors.OmsException.NotFound("Conflict", id.ToString(System.Globalization.CultureInfo.InvariantCulture),

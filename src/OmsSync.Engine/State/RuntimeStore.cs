@@ -74,6 +74,10 @@ public sealed class RuntimeStore
             ("$t", task), ("$d", direction.ToString()), ("$u", Now()), ("$pos", position), ("$lag", lagMs),
             ("$rows", rowsApplied), ("$rps", rowsPerSecond), ("$tps", txnPerSecond), ("$reconnecting", ReconnectingPrefix));
 
+    public void SetClockSkew(string task, Direction direction, TimeSpan skew) =>
+        _store.Execute("UPDATE task_runtime SET clock_skew_ms = $s WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", direction.ToString()), ("$s", (long)Math.Round(skew.TotalMilliseconds)));
+
     public void Request(string task, Direction direction, WorkerRequest? request) =>
         _store.Execute("UPDATE task_runtime SET request = $r, updated = $u WHERE task = $t AND direction = $d",
             ("$t", task), ("$d", direction.ToString()), ("$r", request?.ToString()), ("$u", Now()));
@@ -145,6 +149,7 @@ public sealed class RuntimeStore
         RowsPerSecond = r.GetDouble(r.GetOrdinal("rows_per_second")),
         TransactionsPerSecond = r.GetDouble(r.GetOrdinal("txn_per_second")),
         Updated = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated"))),
+        ClockSkewMilliseconds = r.IsDBNull(r.GetOrdinal("clock_skew_ms")) ? null : r.GetInt64(r.GetOrdinal("clock_skew_ms")),
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -172,6 +172,10 @@ internal static class StateSchema
             UNIQUE (task, direction, file_seq, position)
         );
         """,
+        // 5: the skew between a direction's two servers' clocks, as its worker measured it (NewerWins compares their times).
+        """
+        ALTER TABLE task_runtime ADD COLUMN clock_skew_ms INTEGER;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -21,6 +21,8 @@ public sealed record TaskRuntime
     public double RowsPerSecond { get; init; }
     public double TransactionsPerSecond { get; init; }
     public DateTimeOffset Updated { get; init; }
+    /// <summary>The target server's clock minus the source server's, as the worker last measured it.</summary>
+    public long? ClockSkewMilliseconds { get; init; }
 }
 
 public enum WorkerRequest { Suspend, Stop }

@@ -7,9 +7,11 @@ using OmsSync.PowerShell.Output;
 namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
-/// Makes the target equal to the source for rows a verification found different: differences from the
-/// pipeline (Get-OmsVerificationResult -Detail), or all open ones of a task. The source is read again now;
-/// rows it has are written to the target, rows it lacks are deleted there. -Script writes the SQL instead.
+/// Makes one side equal to the other for rows a verification found different: differences from the pipeline
+/// (Get-OmsVerificationResult -Detail), or all open ones of a task. -Direction Forward (the default) makes the target
+/// equal to the source, Reverse the source equal to the target (a bidirectional task whose sides both write). The side
+/// copied from is read again now; rows it has are written to the other side, rows it lacks are deleted there.
+/// -Script writes the SQL instead.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "OmsDifference", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = ByObjectSet)]
@@ -38,7 +40,11 @@ public sealed class RepairOmsDifferenceCommand : OmsCmdlet
     [ArgumentCompleter(typeof(TableNameCompleter))]
     public string[]? Table { get; set; }
 
-    /// <summary>Writes the correction SQL to this file instead of running it on the target.</summary>
+    /// <summary>Forward makes the target's rows equal to the source's; Reverse makes the source's equal to the target's.</summary>
+    [Parameter]
+    public Engine.Model.Direction Direction { get; set; } = Engine.Model.Direction.Forward;
+
+    /// <summary>Writes the correction SQL to this file instead of running it on the side it corrects.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Script { get; set; }
@@ -75,7 +81,7 @@ public sealed class RepairOmsDifferenceCommand : OmsCmdlet
         {
             Try(task.Key, () =>
             {
-                var repairer = new DifferenceRepairer(Service.Store, Service.Tasks.Get(task.Key));
+                var repairer = new DifferenceRepairer(Service.Store, Service.Tasks.Get(task.Key), Direction);
                 var repairs = Await(token => repairer.PlanAsync(task.Select(d => d.Record).ToList(), token));
                 if (Script is not null)
                 {
@@ -86,10 +92,11 @@ public sealed class RepairOmsDifferenceCommand : OmsCmdlet
                 {
                     var ids = repair.DifferenceIds.ToHashSet();
                     var rows = task.Where(d => ids.Contains(d.Id)).ToList();
-                    if (!ShouldProcess($"{rows.Count} row(s) of {repair.TargetTable} (from {repair.SourceTable}) on '{repairer.Target.Name}'", "Make the target rows equal to the source"))
+                    var (written, from) = Direction == Engine.Model.Direction.Forward ? (repair.TargetTable, "source") : (repair.SourceTable, "target");
+                    if (!ShouldProcess($"{rows.Count} row(s) of {written} on '{repairer.Written.Name}'", $"Make the rows equal to the {from}'s"))
                         continue;
                     Await(async token => { await repairer.ApplyAsync(repair, token); return true; });
-                    WriteVerbose($"{repair.TargetTable}: {repair.Statements.Count} statement(s) applied for {rows.Count} difference(s).");
+                    WriteVerbose($"{written}: {repair.Statements.Count} statement(s) applied for {rows.Count} difference(s).");
                     if (PassThru)
                         WriteObject(rows.Select(r => r.AsRepaired()).ToList(), enumerateCollection: true);
                 }

@@ -39,6 +39,8 @@ public sealed class OmsTask
         ConflictRules = task.ConflictRules.ToArray();
         IncrementalDdl = task.IncrementalDdl;
         OnlineDdlTool = task.OnlineDdlTool;
+        ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
+        ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
     }
 
     public string Name { get; }
@@ -72,6 +74,15 @@ public sealed class OmsTask
     public DateTimeOffset Created { get; }
     /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
     public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
+
+    /// <summary>
+    /// The target server's clock minus the source server's, as the worker measured it (every minute while it applies
+    /// changes). NewerWins compares times the two servers wrote: a side whose clock runs ahead wins more than its share.
+    /// </summary>
+    public TimeSpan? ClockSkew { get; }
+
+    /// <summary>Conflicts this direction met per minute over the last five minutes, by type (InsertExists, UpdateStale, ...).</summary>
+    public IReadOnlyDictionary<string, double> ConflictsPerMinute { get; }
 
     /// <summary>Whether the forward direction applies the source's DDL to the target.</summary>
     public bool IncrementalDdl { get; }

@@ -12,6 +12,17 @@ namespace OmsSync.Integration.Tests.Bidirectional;
 /// <summary>Helpers of the bidirectional tests: starting both directions, waiting for equality, and auditing a server's binlog.</summary>
 internal static class BidirectionalHarness
 {
+    /// <summary>A bidirectional task of every table of <paramref name="db"/> on the first server, renamed <paramref name="target"/> on the second, copied first.</summary>
+    public static MigrationTask NewTask(EngineHarness h, string db, string target, IReadOnlyList<Engine.Conflicts.ConflictRule>? rules = null, string prefix = "bidi") =>
+        h.AddTask(new MigrationTask
+        {
+            Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+            Topology = Topology.Bidirectional,
+            ConflictRules = rules ?? [],
+        });
+
     /// <param name="restarting">A worker was killed: its Failed status lasts until the supervisor starts a new one.</param>
     public static Task WaitForIncrementalAsync(EngineHarness h, string task, Direction direction, bool restarting = false) =>
         EngineHarness.WaitUntilAsync(() =>

@@ -18,15 +18,6 @@ public sealed class BidirectionalTests
         CREATE TABLE pairs (a INT NOT NULL, b VARCHAR(10) NOT NULL, val INT NOT NULL, PRIMARY KEY (a, b));
         """;
 
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, IReadOnlyList<ConflictRule>? rules = null) => h.AddTask(new MigrationTask
-    {
-        Name = "bidi-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
-        Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-        MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
-        Topology = Topology.Bidirectional,
-        ConflictRules = rules ?? [],
-    });
-
     /// <summary>
     /// One side's application: each transaction updates one of its own accounts, inserts a note, and every
     /// third deletes an older note of its own and upserts a pair. Returns the transactions and rows written.
@@ -200,9 +191,11 @@ public sealed class BidirectionalTests
             F("ovw_key") + " UpdateKeyConflict AppliedSource", R("ovw_key") + " InsertExists AppliedSource",
 
             F("nw_ins") + " InsertExists KeptTarget", R("nw_ins") + " InsertExists AppliedSource",
-            F("nw_updmiss") + " UpdateMissing KeptTarget", R("nw_updmiss") + " UpdateStale AppliedSource",
+            // NewerWins: A's update (t3) is newer than the version B deleted (t0), so it survives the delete on both sides;
+            // A's move to key 5 (t3) wins over B's insert there (t2).
+            F("nw_updmiss") + " UpdateMissing AppliedSource", R("nw_updmiss") + " UpdateStale KeptTarget",
             F("nw_del") + " DeleteMissing AppliedSource", R("nw_del") + " DeleteMissing AppliedSource",
-            F("nw_key") + " UpdateKeyConflict KeptTarget", R("nw_key") + " InsertExists KeptTarget",
+            F("nw_key") + " UpdateKeyConflict AppliedSource", R("nw_key") + " InsertExists KeptTarget",
             F("nw_stale") + " UpdateStale AppliedSource", R("nw_stale") + " UpdateStale KeptTarget",
         }.Order().ToList();
         List<string> Recorded() => h.Service.Conflicts.List(task.Name).Select(c => $"{c.Direction} {c.Table} {c.Type} {c.Outcome}").Order().ToList();
@@ -216,7 +209,7 @@ public sealed class BidirectionalTests
             ["ign_ins"] = ("1:a", "1:b"), ["ign_updmiss"] = ("", ""), ["ign_del"] = ("", ""), ["ign_key"] = ("5:a", "1:init 5:b"), ["ign_stale"] = ("1:b", "1:a"),
             ["stl_ins"] = ("1:a", "1:b"), ["stl_updmiss"] = ("1:a", ""), ["stl_del"] = ("", ""), ["stl_key"] = ("5:a", "1:init 5:b"), ["stl_stale"] = ("1:a", "1:b"),
             ["ovw_ins"] = ("1:b", "1:a"), ["ovw_updmiss"] = ("", "1:a"), ["ovw_del"] = ("", ""), ["ovw_key"] = ("5:b", "5:a"), ["ovw_stale"] = ("1:b", "1:a"),
-            ["nw_ins"] = ("1:b", "1:b"), ["nw_updmiss"] = ("", ""), ["nw_del"] = ("", ""), ["nw_key"] = ("5:a", "1:init 5:b"), ["nw_stale"] = ("1:a", "1:a"),
+            ["nw_ins"] = ("1:b", "1:b"), ["nw_updmiss"] = ("1:a", "1:a"), ["nw_del"] = ("", ""), ["nw_key"] = ("5:a", "5:a"), ["nw_stale"] = ("1:a", "1:a"),
         };
         foreach (var (table, (a, b)) in rows)
         {

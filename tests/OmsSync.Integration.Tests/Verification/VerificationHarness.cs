@@ -44,9 +44,9 @@ internal static class VerificationHarness
         return new Outcome(run, runs.Tables(id), runs.OpenDifferences(task.Name).Where(d => d.RunId == id).ToList());
     }
 
-    public static async Task RepairAsync(EngineHarness h, MigrationTask task, IReadOnlyList<VerificationDifference> differences)
+    public static async Task RepairAsync(EngineHarness h, MigrationTask task, IReadOnlyList<VerificationDifference> differences, Direction direction = Direction.Forward)
     {
-        var repairer = new DifferenceRepairer(h.Service.Store, task);
+        var repairer = new DifferenceRepairer(h.Service.Store, task, direction);
         foreach (var repair in await repairer.PlanAsync(differences, CancellationToken.None))
             await repairer.ApplyAsync(repair, CancellationToken.None);
     }

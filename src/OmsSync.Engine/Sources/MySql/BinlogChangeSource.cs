@@ -125,6 +125,12 @@ internal sealed class BinlogChangeSource : IChangeSource
             ? new MySqlRowFilter(await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
             : null;
 
+    public async Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ClockSkew.OffsetAsync(token => MySqlEndpoint.ReadClockAsync(connection, token), cancellationToken).ConfigureAwait(false);
+    }
+
     public Task RunHeartbeatAsync(CancellationToken cancellationToken) => SourceHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(1), _log, cancellationToken);
 
     public bool IsTransient(Exception error) => error switch

@@ -139,6 +139,12 @@ internal sealed class PgOutputChangeSource : IChangeSource
     public async Task<IRowFilter?> OpenRowFilterAsync(IEnumerable<TaskTable> tables, CancellationToken cancellationToken) =>
         tables.Any(t => t.Mapping.RowFilter is not null) ? new PostgresRowFilter(await _source.OpenAsync(cancellationToken).ConfigureAwait(false)) : null;
 
+    public async Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken)
+    {
+        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ClockSkew.OffsetAsync(token => PostgresEndpoint.ReadClockAsync(source, token), cancellationToken).ConfigureAwait(false);
+    }
+
     public Task RunHeartbeatAsync(CancellationToken cancellationToken) => PostgresHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(3), _log, cancellationToken);
 
     public bool IsTransient(Exception error) => error switch

@@ -35,7 +35,7 @@ internal sealed class PostgresToMySqlValues : IValueMapping
         if (!_converters.TryGetValue(plan, out var converters))
             _converters[plan] = converters = Converters(plan, change.ColumnNames);
         return new RowChange(change.Kind, change.Database, change.Table, change.ColumnNames,
-            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { WholeBefore = change.WholeBefore };
+            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { WholeBefore = change.WholeBefore, IsEcho = change.IsEcho };
     }
 
     private Func<string, object>?[] Converters(TableApplyPlan plan, IReadOnlyList<string?> names)

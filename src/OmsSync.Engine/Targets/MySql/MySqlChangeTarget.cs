@@ -48,7 +48,7 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
             || m.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId == "ConnectionFailed",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };
@@ -66,6 +66,9 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         public MySqlConnection Connection => connection;
 
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => OmsControlSchema.EnsureAsync(connection, cancellationToken);
+
+        public Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken) =>
+            ClockSkew.OffsetAsync(token => MySqlEndpoint.ReadClockAsync(connection, token), cancellationToken);
 
         public Task<StoredCheckpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
             CheckpointStore.ReadStoredAsync(connection, owner._task, owner._direction, cancellationToken);

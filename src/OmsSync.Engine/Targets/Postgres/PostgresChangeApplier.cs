@@ -1,7 +1,6 @@
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Incremental;
@@ -13,80 +12,147 @@ namespace OmsSync.Engine.Targets.Postgres;
 /// <summary>
 /// Writes the row changes of MySQL-family source transactions to PostgreSQL inside one open target transaction, in
 /// source order, as plain statements sent in batches (each statement's row count comes back on its own). While
-/// catching up on changes made during the full copy, writes are idempotent (INSERT ... ON CONFLICT DO UPDATE, DELETE);
-/// after that they are strict, and a write that changes no row is a conflict, recorded and handled by the policy.
+/// catching up on changes made during the full copy, writes are idempotent (INSERT ... ON CONFLICT DO UPDATE, DELETE).
+/// After that they are strict: a batch goes after a savepoint, and when a statement changes no row or breaks a key, the
+/// batch goes back to the savepoint, what preceded that statement is written again, and its change is settled on its own
+/// by <see cref="ConflictResolver"/>, against the row as it is at that point: conflicts are judged in source order.
 /// </summary>
 internal sealed class PostgresChangeApplier
 {
     private const int StatementsPerRoundTrip = 1_000;
+    // After a conflict, batches restart small and double while clean.
+    private const int WindowAfterConflict = 8;
 
-    private readonly string _task;
-    private readonly Direction _direction;
     private readonly Func<TableApplyPlan, PostgresTablePlan> _plan;
+    private readonly ConflictResolver _resolver;
 
     /// <param name="plan">The PostgreSQL plan of a source table's apply plan.</param>
     public PostgresChangeApplier(string task, Direction direction, Func<TableApplyPlan, PostgresTablePlan> plan)
     {
-        _task = task;
-        _direction = direction;
         _plan = plan;
+        _resolver = new ConflictResolver(task, direction);
     }
-
-    private enum StatementKind { Insert, Update, Delete, Other }
 
     public async Task ApplyAsync(NpgsqlConnection target, NpgsqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
         bool idempotent, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
     {
-        var batch = new List<(string Sql, PostgresTablePlan Plan, RowChange Change, StatementKind Kind)>();
-        foreach (var (source, change) in changes)
+        if (idempotent)
         {
-            var plan = _plan(source);
-            foreach (var (sql, kind) in Statements(plan, change, idempotent))
-                batch.Add((sql, plan, change, kind));
-            if (batch.Count >= StatementsPerRoundTrip)
-                await ExecuteAsync(target, transaction, batch, conflicts, cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in changes.Chunk(StatementsPerRoundTrip))
+                await ExecuteAsync(target, transaction, chunk.SelectMany(c => Idempotent(_plan(c.Plan), c.Change)).ToList(), cancellationToken).ConfigureAwait(false);
+            return;
         }
-        await ExecuteAsync(target, transaction, batch, conflicts, cancellationToken).ConfigureAwait(false);
+        var next = 0;
+        var window = StatementsPerRoundTrip;
+        while (next < changes.Count)
+        {
+            if (changes[next].Change.IsEcho)
+            {
+                // A delete coming back from the other direction mostly finds nothing left to delete: it is settled on its own.
+                await ResolveAsync(target, transaction, changes[next].Plan, changes[next].Change, conflicts, cancellationToken).ConfigureAwait(false);
+                next++;
+                continue;
+            }
+            var end = next;
+            var statements = new List<string> { "SAVEPOINT oms_run" };
+            while (end < changes.Count && end - next < window && !changes[end].Change.IsEcho)
+            {
+                statements.Add(Strict(_plan(changes[end].Plan), changes[end].Change));
+                end++;
+            }
+            var failed = await FirstFailedAsync(target, transaction, statements, cancellationToken).ConfigureAwait(false);
+            if (failed < 0)
+            {
+                next = end;
+                window = Math.Min(window * 2, StatementsPerRoundTrip);
+                continue;
+            }
+            await ExecuteAsync(target, transaction, ["ROLLBACK TO SAVEPOINT oms_run"], cancellationToken).ConfigureAwait(false);
+            if (failed > 0)
+            {
+                // What preceded the failing statement goes again (a run of its own); the failing one comes first in the next.
+                window = failed;
+                continue;
+            }
+            await ResolveAsync(target, transaction, changes[next].Plan, changes[next].Change, conflicts, cancellationToken).ConfigureAwait(false);
+            next++;
+            window = WindowAfterConflict;
+        }
     }
 
-    private async Task ExecuteAsync(NpgsqlConnection target, NpgsqlTransaction transaction,
-        List<(string Sql, PostgresTablePlan Plan, RowChange Change, StatementKind Kind)> statements, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
+    private async Task ResolveAsync(NpgsqlConnection target, NpgsqlTransaction transaction, TableApplyPlan source, RowChange change, List<ConflictRecord> conflicts,
+        CancellationToken cancellationToken)
+    {
+        var plan = _plan(source);
+        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(source, change);
+        if (await _resolver.ResolveAsync(new PostgresConflictRows(target, transaction, plan), source.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+            conflicts.Add(conflict);
+    }
+
+    /// <summary>The index (after the savepoint) of the first statement that changed no row or broke a key; -1 when all went through.</summary>
+    private static async Task<int> FirstFailedAsync(NpgsqlConnection target, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(target, transaction);
+        foreach (var statement in statements)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation && e.BatchCommand is { } failing)
+        {
+            return batch.BatchCommands.IndexOf(failing) - 1;
+        }
+        for (var i = 1; i < statements.Count; i++)
+            if (batch.BatchCommands[i].RecordsAffected == 0) return i - 1;
+        return -1;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection target, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
     {
         if (statements.Count == 0) return;
         await using var batch = new NpgsqlBatch(target, transaction);
         foreach (var statement in statements)
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.Sql));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < statements.Count; i++)
-            if (statements[i].Kind != StatementKind.Other && batch.BatchCommands[i].RecordsAffected == 0)
-                await HandleNoEffectAsync(target, transaction, statements[i].Plan, statements[i].Change, statements[i].Kind, conflicts, cancellationToken).ConfigureAwait(false);
-        statements.Clear();
     }
 
-    private static IEnumerable<(string Sql, StatementKind Kind)> Statements(PostgresTablePlan plan, RowChange change, bool idempotent)
+    /// <summary>A strict write: it changes exactly one row, or none when the target disagrees with the source (a conflict).</summary>
+    private static string Strict(PostgresTablePlan plan, RowChange change)
+    {
+        var wholeBefore = plan.Source.Rule.ChecksBeforeImage && change.WholeBefore;
+        return change.Kind switch
+        {
+            RowChangeKind.Insert => Insert(plan, change.After!),
+            RowChangeKind.Delete => Delete(plan, change.Before!, wholeBefore),
+            _ => Update(plan, change.Before!, change.After!, wholeBefore),
+        };
+    }
+
+    private static IEnumerable<string> Idempotent(PostgresTablePlan plan, RowChange change)
     {
         switch (change.Kind)
         {
             case RowChangeKind.Insert:
-                yield return idempotent ? (Upsert(plan, change.After!), StatementKind.Other) : (Insert(plan, change.After!), StatementKind.Insert);
+                yield return Upsert(plan, change.After!);
                 break;
             case RowChangeKind.Delete:
-                if (idempotent && plan.Source.Cascades(change))
-                    foreach (var child in ChildrenOfDeleted(plan, change.Before!)) yield return (child, StatementKind.Other);
-                yield return (Delete(plan, change.Before!), idempotent ? StatementKind.Other : StatementKind.Delete);
+                if (plan.Source.Cascades(change))
+                    foreach (var child in ChildrenOfDeleted(plan, change.Before!)) yield return child;
+                yield return Delete(plan, change.Before!, wholeBefore: false);
                 break;
             default:
-                if (idempotent && plan.HasKey)
+                if (plan.HasKey)
                 {
                     // A key others reference moved: the update cascades through the target's foreign keys (a delete would remove
                     // the rows that reference it); then the row is made exactly the source's.
-                    if (plan.Source.Cascades(change)) yield return (Update(plan, change.Before!, change.After!), StatementKind.Other);
-                    else if (ChangeStatements.KeyChanged(plan.Source, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
-                    yield return (Upsert(plan, change.After!), StatementKind.Other);
+                    if (plan.Source.Cascades(change)) yield return Update(plan, change.Before!, change.After!, wholeBefore: false);
+                    else if (ChangeStatements.KeyChanged(plan.Source, change)) yield return Delete(plan, change.Before!, wholeBefore: false);
+                    yield return Upsert(plan, change.After!);
                 }
                 else
                 {
-                    yield return (Update(plan, change.Before!, change.After!), idempotent ? StatementKind.Other : StatementKind.Update);
+                    yield return Update(plan, change.Before!, change.After!, wholeBefore: false);
                 }
                 break;
         }
@@ -147,7 +213,7 @@ internal sealed class PostgresChangeApplier
             : sql.Append(" DO UPDATE SET ").Append(string.Join(", ", others.Select(c => $"{c.Quoted} = EXCLUDED.{c.Quoted}")))).ToString();
     }
 
-    private static string Update(PostgresTablePlan plan, IReadOnlyList<object?> before, IReadOnlyList<object?> after)
+    private static string Update(PostgresTablePlan plan, IReadOnlyList<object?> before, IReadOnlyList<object?> after, bool wholeBefore)
     {
         var sql = new StringBuilder("UPDATE ").Append(plan.Target).Append(" SET ");
         for (var i = 0; i < plan.Columns.Count; i++)
@@ -156,50 +222,14 @@ internal sealed class PostgresChangeApplier
             sql.Append(plan.Columns[i].Quoted).Append(" = ");
             plan.Columns[i].Literals.Append(sql, after[plan.Columns[i].Index]);
         }
-        plan.Where(sql, before);
+        plan.Where(sql, before, wholeBefore);
         return sql.ToString();
     }
 
-    private static string Delete(PostgresTablePlan plan, IReadOnlyList<object?> before)
+    private static string Delete(PostgresTablePlan plan, IReadOnlyList<object?> before, bool wholeBefore)
     {
         var sql = new StringBuilder("DELETE FROM ").Append(plan.Target);
-        plan.Where(sql, before);
+        plan.Where(sql, before, wholeBefore);
         return sql.ToString();
     }
-
-    // A strict write changed no row: the target disagreed with the source. Record it and apply the policy.
-    private async Task HandleNoEffectAsync(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan, RowChange change,
-        StatementKind kind, List<ConflictRecord> conflicts, CancellationToken cancellationToken)
-    {
-        var type = kind switch
-        {
-            StatementKind.Insert => ConflictType.InsertExists,
-            StatementKind.Update => ConflictType.UpdateMissing,
-            _ => ConflictType.DeleteMissing,
-        };
-        var policy = plan.Source.Rule.Policy;
-        var outcome = "KeptTarget";
-        if (policy == ConflictPolicy.Overwrite && type is ConflictType.InsertExists or ConflictType.UpdateMissing && plan.HasKey)
-        {
-            await using var overwrite = new NpgsqlCommand(Upsert(plan, change.After!), target, transaction);
-            await overwrite.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            outcome = "AppliedSource";
-        }
-        var keyRow = kind == StatementKind.Insert ? change.After! : change.Before!;
-        conflicts.Add(new ConflictRecord
-        {
-            Task = _task,
-            Direction = _direction,
-            Table = plan.Source.Table.Mapping.Target,
-            Key = JsonSerializer.Serialize(plan.KeyColumns.ToDictionary(k => k.Name, k => ConflictResolver.Display(keyRow[k.Index]))),
-            Type = type,
-            SourceBefore = change.Before is null ? null : RowJson(plan, change.Before),
-            SourceAfter = change.After is null ? null : RowJson(plan, change.After),
-            Policy = policy,
-            Outcome = outcome,
-        });
-    }
-
-    private static string RowJson(PostgresTablePlan plan, IReadOnlyList<object?> row) =>
-        JsonSerializer.Serialize(plan.Columns.ToDictionary(c => c.Name, c => ConflictResolver.Display(row[c.Index])));
 }

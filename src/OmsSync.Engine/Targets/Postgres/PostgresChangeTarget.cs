@@ -53,7 +53,7 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     {
         PostgresException p => p.IsTransient || p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId == "ConnectionFailed",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };
@@ -66,6 +66,9 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     private sealed class Session(PostgresChangeTarget owner, NpgsqlConnection connection, PostgresChangeApplier applier) : ITargetSession
     {
         public Task EnsureControlSchemaAsync(CancellationToken cancellationToken) => PostgresControlSchema.EnsureAsync(connection, cancellationToken);
+
+        public Task<TimeSpan> ClockOffsetAsync(CancellationToken cancellationToken) =>
+            ClockSkew.OffsetAsync(token => PostgresEndpoint.ReadClockAsync(connection, token), cancellationToken);
 
         public Task<StoredCheckpoint?> ReadCheckpointAsync(CancellationToken cancellationToken) =>
             PostgresCheckpointStore.ReadAsync(connection, owner._task, owner._direction, cancellationToken);

@@ -11,10 +11,6 @@ internal sealed class PostgresTablePlan
 {
     public PostgresTablePlan(TableApplyPlan plan, TableSchema target)
     {
-        if (plan.Rule.ChecksBeforeImage)
-            throw new Errors.OmsException("ConflictPolicyNotSupported", Errors.OmsErrorKind.NotSupported, plan.Table.Mapping.Target,
-                $"Table '{plan.Table.Mapping.Target}' has conflict policy {plan.Rule.Policy}{(plan.Rule.DetectStale ? " with stale-row detection" : "")}; " +
-                "a PostgreSQL target takes Ignore and Overwrite. Change it with Set-OmsConflictPolicy.");
         Source = plan;
         Target = PostgresSyntax.QuoteQualified(target.Database, target.Name);
         Columns = plan.Columns.Select(c => Column(plan, target, c)).ToList();
@@ -60,13 +56,30 @@ internal sealed class PostgresTablePlan
         }
     }
 
-    /// <summary>WHERE for one row: by key, or (keyless) the first row that equals the image in every column.</summary>
-    public void Where(StringBuilder sql, IReadOnlyList<object?> row)
+    /// <summary>True when the row holds exactly this image in every moving column (NULL matches NULL; each type's own equality).</summary>
+    public void ImageCondition(StringBuilder sql, IReadOnlyList<object?> row)
+    {
+        sql.Append('(');
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (i > 0) sql.Append(" AND ");
+            sql.Append(Columns[i].Quoted).Append(" IS NOT DISTINCT FROM ");
+            Columns[i].Literals.Append(sql, row[Columns[i].Index]);
+        }
+        if (Columns.Count == 0) sql.Append("TRUE");
+        sql.Append(')');
+    }
+
+    /// <summary>WHERE for one row: by key, or (keyless) the first row that equals the image in every column; with <paramref name="wholeBefore"/> only while it still equals it.</summary>
+    public void Where(StringBuilder sql, IReadOnlyList<object?> row, bool wholeBefore = false)
     {
         sql.Append(" WHERE ");
         if (HasKey)
         {
             Match(sql, row);
+            if (!wholeBefore) return;
+            sql.Append(" AND ");
+            ImageCondition(sql, row);
             return;
         }
         sql.Append("ctid = (SELECT ctid FROM ").Append(Target).Append(" WHERE ");
