@@ -106,7 +106,7 @@ public static class SchemaPhase
     {
         var existing = await TargetReadiness.ReadExistingAsync(connection, objects, cancellationToken).ConfigureAwait(false);
         var problems = objects.Tables
-            .SelectMany(t => TargetReadiness.Check(t, existing.GetValueOrDefault(t.Mapping.Target), targetKind, schemaMigrated: !requireExisting))
+            .SelectMany(t => TargetReadiness.Check(t, existing.GetValueOrDefault(t.Mapping.Target), targetKind, schemaMigrated: !requireExisting, objects.Tables))
             .Select(f => f.Message).Distinct().ToList();
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
