@@ -3,6 +3,8 @@ using OmsSync.Engine.Ddl;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Objects;
+using OmsSync.Engine.Operations;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Schema.Postgres;
@@ -83,6 +85,32 @@ internal sealed class Pairing
         return await read(new MySqlSchemaReader(mysql)).ConfigureAwait(false);
     }
 
+    /// <summary>The forward direction's objects beyond tables, read from the task's source and made on its target.</summary>
+    public ObjectMigration Objects()
+    {
+        var (source, target) = (Source, Target);
+        IObjectSource reader = source.Kind == DataSourceKind.PostgreSql ? new PostgresObjectSource(Postgres(source)) : new MySqlObjectSource(MySql(source));
+        IObjectTarget writer = target.Kind == DataSourceKind.PostgreSql ? new PostgresObjectTarget(Postgres(target)) : new MySqlObjectTarget(MySql(target), _task);
+        return new ObjectMigration(reader, writer, _task);
+    }
+
+    /// <summary>Schema migration's share of the objects beyond tables, made at the moments <paramref name="migrate"/> asks for them.</summary>
+    private Func<CancellationToken, Task> WithObjects(ObjectMigration objects, TaskObjects tables,
+        Func<Func<bool, CancellationToken, Task>, Func<TableReference, TableReference?>, CancellationToken, Task> migrate) =>
+        async token =>
+        {
+            var plan = await objects.PlanAsync(tables, token).ConfigureAwait(false);
+            var notes = new OperationNotes();
+            try
+            {
+                await migrate((beforeTables, t) => objects.Target.CreateWithSchemaAsync(plan, beforeTables, notes, t), plan.Rename, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                notes.DrainTo(_log);
+            }
+        };
+
     /// <summary>The forward direction's phases: the task's source to its target.</summary>
     public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)
     {
@@ -101,8 +129,8 @@ internal sealed class Pairing
             var values = new PostgresToMySqlValues(objects.Tables);
             return new DirectionPlan
             {
-                Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
-                MigrateSchema = token => SchemaPhase.RunAsync(mysql, _task, shaped, token),
+                Reading = objects.Tables, Shaped = shaped, MigratesViews = false, Objects = Objects(),
+                MigrateSchema = WithObjects(Objects(), shaped, (made, rename, token) => SchemaPhase.RunAsync(mysql, _task, shaped, token, made, rename)),
                 VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
                 CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
                 CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(mysql, shaped, token),
@@ -118,8 +146,12 @@ internal sealed class Pairing
             var (mysql, postgres) = (MySql(source), Postgres(target));
             return new DirectionPlan
             {
-                Reading = objects.Tables, Shaped = objects, MigratesViews = false,
-                MigrateSchema = token => PostgresSchemaPhase.RunAsync(postgres, _task, objects, token),
+                Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = Objects(),
+                MigrateSchema = WithObjects(Objects(), objects, async (made, _, token) =>
+                {
+                    await PostgresSchemaPhase.RunAsync(postgres, _task, objects, token).ConfigureAwait(false);
+                    await made(false, token).ConfigureAwait(false);
+                }),
                 VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
                 CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
                 CreateForeignKeys = token => PostgresSchemaPhase.CreateForeignKeysAsync(postgres, objects, token),
@@ -133,8 +165,8 @@ internal sealed class Pairing
         var (from, to) = (MySql(source), MySql(target));
         return new DirectionPlan
         {
-            Reading = objects.Tables, Shaped = objects,
-            MigrateSchema = token => SchemaPhase.RunAsync(to, _task, objects, token),
+            Reading = objects.Tables, Shaped = objects, Objects = Objects(),
+            MigrateSchema = WithObjects(Objects(), objects, (made, rename, token) => SchemaPhase.RunAsync(to, _task, objects, token, made, rename)),
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
             CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(to, objects, token),

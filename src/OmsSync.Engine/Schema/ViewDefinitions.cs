@@ -23,6 +23,13 @@ public static class ViewDefinitions
     {
         var tokens = MySqlTokenizer.Tokenize(definition);
         var replacements = new Dictionary<int, string>();
+        // `db`.`f`(...): a stored function (or procedure) of a renamed database is called by its target name.
+        foreach (var (database, routine) in QualifiedCalls(tokens))
+            if (rename(new TableReference(tokens[database].IdentifierValue, tokens[routine].IdentifierValue)) is { } called)
+            {
+                replacements[database] = MySqlSyntax.QuoteIdentifier(called.Database);
+                replacements[routine] = MySqlSyntax.QuoteIdentifier(called.Name);
+            }
         foreach (var chain in Chains(tokens))
         {
             var p0 = tokens[chain.Parts[0]].IdentifierValue;
@@ -117,18 +124,19 @@ public static class ViewDefinitions
         while (i < tokens.Count)
         {
             var t = tokens[i];
-            if (!t.IsIdentifier || IsFunctionName(tokens, i))
+            var before = MySqlTokenizer.PreviousSignificant(tokens, i);
+            var afterTableKeyword = before >= 0 && tokens[before].Kind == MySqlTokenKind.Word && TableKeywords.Contains(tokens[before].Text);
+            // INSERT INTO t(a, b) in a stored program's body names a table, not a function.
+            if (!t.IsIdentifier || IsFunctionName(tokens, i) && !afterTableKeyword)
             {
                 i++;
                 continue;
             }
-            var before = MySqlTokenizer.PreviousSignificant(tokens, i);
             if (before >= 0 && tokens[before].IsSymbol("."))
             {
                 i++; // the tail of something that is not a chain start (e.g. after a number)
                 continue;
             }
-            var afterTableKeyword = before >= 0 && tokens[before].Kind == MySqlTokenKind.Word && TableKeywords.Contains(tokens[before].Text);
             var parts = new List<int> { i };
             var star = false;
             var j = i;
@@ -157,6 +165,21 @@ public static class ViewDefinitions
             }
             yield return new Chain(parts, star);
             i = j + 1;
+        }
+    }
+
+    /// <summary>The two name tokens of each `db`.`routine`( call.</summary>
+    private static IEnumerable<(int Database, int Routine)> QualifiedCalls(IReadOnlyList<MySqlToken> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!tokens[i].IsIdentifier || !IsFunctionName(tokens, i)) continue;
+            var dot = MySqlTokenizer.PreviousSignificant(tokens, i);
+            if (dot < 0 || !tokens[dot].IsSymbol(".")) continue;
+            var database = MySqlTokenizer.PreviousSignificant(tokens, dot);
+            if (database >= 0 && tokens[database].IsIdentifier
+                && (MySqlTokenizer.PreviousSignificant(tokens, database) is var before && (before < 0 || !tokens[before].IsSymbol("."))))
+                yield return (database, i);
         }
     }
 
