@@ -22,7 +22,8 @@ public sealed class TaskService
     /// <summary>One direction of the task as it stands; per-table progress belongs to Forward, which runs the full copy.</summary>
     public TaskDirectionState Describe(MigrationTask task, Direction direction) =>
         new(task, _service.Status(task.Name, direction),
-            direction == Direction.Forward ? _service.Runtime.TableProgress(task.Name) : []);
+            direction == Direction.Forward ? _service.Runtime.TableProgress(task.Name) : [],
+            direction == Direction.Forward ? new CutOver.CutOverService(_service).Status(task.Name) : null);
 
     /// <summary>The directions to show: Forward always, Reverse once it has been started. Read whole, so a caller may remove the task next.</summary>
     public IReadOnlyList<TaskDirectionState> Directions(MigrationTask task)
