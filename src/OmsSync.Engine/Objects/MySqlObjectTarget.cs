@@ -67,11 +67,12 @@ internal sealed class MySqlObjectTarget : IObjectTarget
         var triggers = plan.Of(StoredObjectKind.Trigger).ToList();
         foreach (var planned in triggers)
             await ExecuteAsync(connection, $"DROP TRIGGER IF EXISTS {MySqlSyntax.QuoteQualified(planned.TargetDatabase, planned.TargetName)}", cancellationToken).ConfigureAwait(false);
+        FaultPoints.Hit(_task.Name, "cutover-triggers-dropped");
         foreach (var planned in triggers.OrderBy(t => t.TargetTable).ThenBy(t => ((TriggerDefinition)t.Source).Order))
         {
             var trigger = (TriggerDefinition)planned.Source;
             await CreateAsync(connection, planned, trigger.Session, trigger.Database, replace: true,
-                keep => ProgramText.CreateTrigger(trigger, planned.TargetDatabase, planned.TargetTable!, keep, orReplace: false, plan.Rename), notes, cancellationToken).ConfigureAwait(false);
+                keep => ProgramText.CreateTrigger(trigger, planned.TargetDatabase, planned.TargetTable!, keep, orReplace: false, plan.Rename, plan.RenameRoutine), notes, cancellationToken).ConfigureAwait(false);
         }
         foreach (var planned in plan.Of(StoredObjectKind.Event))
         {
@@ -84,7 +85,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     {
         var routine = (RoutineDefinition)planned.Source;
         return CreateAsync(connection, planned, routine.Session, routine.Database, replace,
-            keep => ProgramText.Create(routine.CreateStatement, routine.Database, keep, replace && IsMariaDb, null, plan.Rename), notes, cancellationToken);
+            keep => ProgramText.Create(routine.CreateStatement, routine.Database, keep, replace && IsMariaDb, null, plan.Rename, plan.RenameRoutine), notes, cancellationToken);
     }
 
     private Task CreateEventAsync(MySqlConnection connection, ObjectPlan plan, PlannedObject planned, string status, bool replace, OperationNotes notes,
@@ -92,7 +93,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     {
         var e = (EventDefinition)planned.Source;
         return CreateAsync(connection, planned, e.Session, e.Database, replace,
-            keep => ProgramText.Create(e.CreateStatement, e.Database, keep, replace && IsMariaDb, status, plan.Rename), notes, cancellationToken);
+            keep => ProgramText.Create(e.CreateStatement, e.Database, keep, replace && IsMariaDb, status, plan.Rename, plan.RenameRoutine), notes, cancellationToken);
     }
 
     /// <summary>
@@ -225,7 +226,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     /// (system_versioning_insert_history), which then takes the table's name in one RENAME. Each step can be run again:
     /// a table that is versioned already only loses the leftover of a rebuild cut short.
     /// </summary>
-    private static async Task VersionAsync(MySqlConnection connection, TaskTable table, OperationNotes notes, CancellationToken cancellationToken)
+    private async Task VersionAsync(MySqlConnection connection, TaskTable table, OperationNotes notes, CancellationToken cancellationToken)
     {
         var (database, name) = (table.Mapping.TargetDatabase, table.Mapping.TargetTable);
         var suffix = Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..10].ToLowerInvariant();
@@ -247,6 +248,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
         var copied = await ExecuteAsync(connection, $"INSERT INTO {MySqlSyntax.QuoteQualified(database, shadow)} ({columns}) SELECT {columns} FROM {MySqlSyntax.QuoteQualified(database, name)}",
             cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SET SESSION system_versioning_insert_history = 0", cancellationToken).ConfigureAwait(false);
+        FaultPoints.Hit(_task.Name, "cutover-versioning-copied");
         await ExecuteAsync(connection, $"RENAME TABLE {MySqlSyntax.QuoteQualified(database, name)} TO {MySqlSyntax.QuoteQualified(database, previous)}, " +
                                        $"{MySqlSyntax.QuoteQualified(database, shadow)} TO {MySqlSyntax.QuoteQualified(database, name)}", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, drop, cancellationToken).ConfigureAwait(false);

@@ -13,17 +13,16 @@ namespace OmsSync.Engine.Objects;
 public sealed class ObjectPlan
 {
     private readonly ObjectMapping _tables;
-    // Sequences and routines a body may name, qualified: NEXTVAL(db.s), db.f(x), CALL db.p().
-    private readonly IReadOnlyDictionary<ObjectName, ObjectName> _named;
+    // Sequences a body may name like tables (NEXTVAL(db.s)), and routines it may call qualified (db.f(x), CALL db.p()).
+    private readonly IReadOnlyDictionary<ObjectName, ObjectName> _sequences, _routines;
 
     private ObjectPlan(IReadOnlyList<PlannedObject> moved, IReadOnlyList<LeftBehindObject> leftBehind, ObjectMapping tables)
     {
         Moved = moved;
         LeftBehind = leftBehind;
         _tables = tables;
-        _named = moved.Where(m => m.Source.Kind is StoredObjectKind.Sequence or StoredObjectKind.Function or StoredObjectKind.Procedure)
-            .GroupBy(m => new ObjectName(m.Source.Database, m.Source.Name))
-            .ToDictionary(g => g.Key, g => new ObjectName(g.First().TargetDatabase, g.First().TargetName));
+        _sequences = Names(moved.Where(m => m.Source.Kind == StoredObjectKind.Sequence));
+        _routines = Names(moved.Where(m => m.Source.Kind is StoredObjectKind.Function or StoredObjectKind.Procedure));
     }
 
     public IReadOnlyList<PlannedObject> Moved { get; }
@@ -31,13 +30,19 @@ public sealed class ObjectPlan
 
     public IEnumerable<PlannedObject> Of(StoredObjectKind kind) => Moved.Where(m => m.Source.Kind == kind);
 
-    /// <summary>A table, view, sequence or routine a view's or program's body names, under its target name; null when the task does not rename it.</summary>
-    public TableReference? Rename(TableReference source)
-    {
-        var name = new ObjectName(source.Database, source.Name);
-        var target = _tables.TargetOf(name) ?? _named.GetValueOrDefault(name);
-        return target is null || target == name ? null : new TableReference(target.Database, target.Name);
-    }
+    /// <summary>A table, view or sequence a view's or program's body names, under its target name; null when the task does not rename it.</summary>
+    public TableReference? Rename(TableReference source) => Renamed(source, _tables.TargetOf(Name(source)) ?? _sequences.GetValueOrDefault(Name(source)));
+
+    /// <summary>A routine a view's or program's body calls by a qualified name, under its target name; null when not renamed.</summary>
+    public TableReference? RenameRoutine(TableReference source) => Renamed(source, _routines.GetValueOrDefault(Name(source)));
+
+    private static ObjectName Name(TableReference reference) => new(reference.Database, reference.Name);
+
+    private static TableReference? Renamed(TableReference source, ObjectName? target) =>
+        target is null || target == Name(source) ? null : new TableReference(target.Database, target.Name);
+
+    private static Dictionary<ObjectName, ObjectName> Names(IEnumerable<PlannedObject> moved) =>
+        moved.GroupBy(m => new ObjectName(m.Source.Database, m.Source.Name)).ToDictionary(g => g.Key, g => new ObjectName(g.First().TargetDatabase, g.First().TargetName));
 
     /// <param name="found">The objects of the source databases the task's tables live in.</param>
     /// <param name="refusal">Why the target cannot hold an object, or null.</param>

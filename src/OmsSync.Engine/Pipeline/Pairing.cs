@@ -103,7 +103,7 @@ internal sealed class Pairing
             var notes = new OperationNotes();
             try
             {
-                await migrate((beforeTables, t) => objects.Target.CreateWithSchemaAsync(plan, beforeTables, notes, t), plan.Rename, token).ConfigureAwait(false);
+                await migrate((beforeTables, t) => objects.Target.CreateWithSchemaAsync(plan, beforeTables, notes, t), plan.RenameRoutine, token).ConfigureAwait(false);
             }
             finally
             {

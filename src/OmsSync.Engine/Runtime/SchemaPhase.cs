@@ -33,8 +33,8 @@ public static class SchemaPhase
             var mapped = objects.Views.First(v => v.View == view);
             var sql = MySqlDdlWriter.CreateView(view, mapped.Target.Database, mapped.Target.Name,
                 reference => objects.Mapping.TargetOf(new ObjectName(reference.Database, reference.Name)) is { } t
-                    ? new TableReference(t.Database, t.Name) : renameRoutine?.Invoke(reference),
-                orReplace: true);
+                    ? new TableReference(t.Database, t.Name) : null,
+                orReplace: true, renameRoutine);
             // Unqualified names a view leaves (its stored functions) resolve in the database it is created in.
             await ExecuteAsync(connection, "USE " + MySqlSyntax.QuoteIdentifier(mapped.Target.Database), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);

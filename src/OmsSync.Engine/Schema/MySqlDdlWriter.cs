@@ -126,10 +126,11 @@ public static class MySqlDdlWriter
     /// CREATE VIEW under the target name, with every reference to a renamed table or view rewritten through
     /// <paramref name="rename"/> (source name in, target name out, null for no change).
     /// </summary>
+    /// <param name="renameRoutine">The target name of a stored function the view calls by a qualified name, when renamed.</param>
     public static string CreateView(ViewSchema view, string targetDatabase, string targetName,
-        Func<TableReference, TableReference?>? rename = null, bool orReplace = false)
+        Func<TableReference, TableReference?>? rename = null, bool orReplace = false, Func<TableReference, TableReference?>? renameRoutine = null)
     {
-        var definition = rename is null ? view.Definition : ViewDefinitions.Rewrite(view.Definition, view.Database, rename);
+        var definition = rename is null ? view.Definition : ViewDefinitions.Rewrite(view.Definition, view.Database, rename, renameRoutine);
         var sb = new StringBuilder("CREATE ");
         if (orReplace) sb.Append("OR REPLACE ");
         if (view.SecurityType is "DEFINER" or "INVOKER") sb.Append("SQL SECURITY ").Append(view.SecurityType).Append(' ');

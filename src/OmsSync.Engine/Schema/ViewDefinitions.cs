@@ -19,13 +19,14 @@ public static class ViewDefinitions
     /// References are `db`.`t`, `db`.`t`.`col`, `db`.`t`.*, `t`.`col` and a bare table after FROM or JOIN;
     /// unqualified ones are resolved in <paramref name="defaultDatabase"/>.
     /// </summary>
-    public static string Rewrite(string definition, string defaultDatabase, Func<TableReference, TableReference?> rename)
+    /// <param name="renameRoutine">The same for stored functions and procedures called by a qualified name (`db`.`f`(...)).</param>
+    public static string Rewrite(string definition, string defaultDatabase, Func<TableReference, TableReference?> rename,
+        Func<TableReference, TableReference?>? renameRoutine = null)
     {
         var tokens = MySqlTokenizer.Tokenize(definition);
         var replacements = new Dictionary<int, string>();
-        // `db`.`f`(...): a stored function (or procedure) of a renamed database is called by its target name.
-        foreach (var (database, routine) in QualifiedCalls(tokens))
-            if (rename(new TableReference(tokens[database].IdentifierValue, tokens[routine].IdentifierValue)) is { } called)
+        foreach (var (database, routine) in renameRoutine is null ? [] : QualifiedCalls(tokens))
+            if (renameRoutine!(new TableReference(tokens[database].IdentifierValue, tokens[routine].IdentifierValue)) is { } called)
             {
                 replacements[database] = MySqlSyntax.QuoteIdentifier(called.Database);
                 replacements[routine] = MySqlSyntax.QuoteIdentifier(called.Name);
