@@ -85,7 +85,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     {
         var routine = (RoutineDefinition)planned.Source;
         return CreateAsync(connection, planned, routine.Session, routine.Database, replace,
-            keep => ProgramText.Create(routine.CreateStatement, routine.Database, keep, replace && IsMariaDb, null, plan.Rename, plan.RenameRoutine), notes, cancellationToken);
+            keep => ProgramText.Create(routine.CreateStatement, routine.Database, keep, replace && IsMariaDb, null, plan.Rename, plan.RenameRoutine, planned.TargetDatabase), notes, cancellationToken);
     }
 
     private Task CreateEventAsync(MySqlConnection connection, ObjectPlan plan, PlannedObject planned, string status, bool replace, OperationNotes notes,
@@ -93,7 +93,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     {
         var e = (EventDefinition)planned.Source;
         return CreateAsync(connection, planned, e.Session, e.Database, replace,
-            keep => ProgramText.Create(e.CreateStatement, e.Database, keep, replace && IsMariaDb, status, plan.Rename, plan.RenameRoutine), notes, cancellationToken);
+            keep => ProgramText.Create(e.CreateStatement, e.Database, keep, replace && IsMariaDb, status, plan.Rename, plan.RenameRoutine, planned.TargetDatabase), notes, cancellationToken);
     }
 
     /// <summary>

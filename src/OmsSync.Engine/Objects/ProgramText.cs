@@ -13,13 +13,14 @@ public static class ProgramText
     /// <summary>SHOW CREATE PROCEDURE/FUNCTION/EVENT's statement made ready for the target.</summary>
     /// <param name="eventStatus">ENABLE, DISABLE or DISABLE ON SLAVE for an event; null keeps the source's.</param>
     /// <param name="rename">Tables, views and sequences under their target names; <paramref name="renameRoutine"/> the routines a body calls.</param>
+    /// <param name="targetDatabase">Where the program is created: its bare names resolve there, and stay bare.</param>
     public static string Create(string statement, string database, bool keepDefiner, bool orReplace, string? eventStatus, Func<TableReference, TableReference?>? rename,
-        Func<TableReference, TableReference?>? renameRoutine = null)
+        Func<TableReference, TableReference?>? renameRoutine = null, string? targetDatabase = null)
     {
         var text = keepDefiner ? statement : WithoutDefiner(statement);
         if (orReplace) text = WithOrReplace(text);
         if (eventStatus is not null) text = WithEventStatus(text, eventStatus);
-        return rename is null ? text : ViewDefinitions.Rewrite(text, database, rename, renameRoutine);
+        return rename is null ? text : ViewDefinitions.Rewrite(text, database, rename, renameRoutine, targetDatabase ?? database);
     }
 
     /// <summary>CREATE TRIGGER on the table's target name, built from information_schema.TRIGGERS' parts.</summary>
@@ -32,7 +33,7 @@ public static class ProgramText
         sb.Append("TRIGGER ").Append(MySqlSyntax.QuoteQualified(targetDatabase, trigger.Name)).Append(' ')
           .Append(trigger.Timing).Append(' ').Append(trigger.Event).Append(" ON ").Append(MySqlSyntax.QuoteQualified(targetDatabase, targetTable))
           .Append(" FOR EACH ROW ")
-          .Append(rename is null ? trigger.Body : ViewDefinitions.Rewrite(trigger.Body, trigger.Database, rename, renameRoutine));
+          .Append(rename is null ? trigger.Body : ViewDefinitions.Rewrite(trigger.Body, trigger.Database, rename, renameRoutine, targetDatabase));
         return sb.ToString();
     }
 

@@ -20,8 +20,10 @@ public static class ViewDefinitions
     /// unqualified ones are resolved in <paramref name="defaultDatabase"/>.
     /// </summary>
     /// <param name="renameRoutine">The same for stored functions and procedures called by a qualified name (`db`.`f`(...)).</param>
+    /// <param name="home">The database a stored program is created in, where its unqualified names resolve: a bare name whose
+    /// target lies there stays bare (and untouched when its name stays too). Null for a view, whose names resolve in the session's.</param>
     public static string Rewrite(string definition, string defaultDatabase, Func<TableReference, TableReference?> rename,
-        Func<TableReference, TableReference?>? renameRoutine = null)
+        Func<TableReference, TableReference?>? renameRoutine = null, string? home = null)
     {
         var tokens = MySqlTokenizer.Tokenize(definition);
         var replacements = new Dictionary<int, string>();
@@ -48,6 +50,11 @@ public static class ViewDefinitions
             }
             if (rename(new TableReference(defaultDatabase, p0)) is { } renamed)
             {
+                if (renamed.Database == home)
+                {
+                    if (renamed.Name != p0) replacements[chain.Parts[0]] = MySqlSyntax.QuoteIdentifier(renamed.Name);
+                    continue;
+                }
                 // `t`.`col` and `t`.* keep naming the table alone; a bare table gets qualified, since
                 // unqualified names in CREATE VIEW resolve in the session's database.
                 replacements[chain.Parts[0]] = chain.Parts.Count == 1 && !chain.EndsWithStar

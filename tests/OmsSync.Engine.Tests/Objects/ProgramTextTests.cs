@@ -40,8 +40,10 @@ public sealed class ProgramTextTests
         TableReference? Rename(TableReference r) => r.Database == "shop" ? new TableReference("shop_v2", r.Name == "orders" ? "order_hist" : r.Name) : null;
         TableReference? RenameRoutine(TableReference r) => r.Database == "shop" ? new TableReference("shop_v2", r.Name) : null;
         var text = ProgramText.Create(Procedure + "; CALL shop.audit(1)", "shop", keepDefiner: false, orReplace: true, eventStatus: null, Rename, RenameRoutine);
-        Assert.Equal("CREATE OR REPLACE PROCEDURE `restock`(IN n INT)\nBEGIN INSERT INTO `shop_v2`.`stock`(qty) VALUES (n); UPDATE `shop_v2`.`order_hist` SET n = n; END; " +
-                     "CALL `shop_v2`.`audit`(1)", text);
+        // The procedure lives in shop_v2 too: a bare name stays bare, renamed only where its table is.
+        Assert.Equal("CREATE OR REPLACE PROCEDURE `restock`(IN n INT)\nBEGIN INSERT INTO stock(qty) VALUES (n); UPDATE `shop_v2`.`order_hist` SET n = n; END; " +
+                     "CALL `shop_v2`.`audit`(1)", ProgramText.Create(Procedure + "; CALL shop.audit(1)", "shop", false, true, null, Rename, RenameRoutine, "shop_v2"));
+        Assert.Contains("INSERT INTO `shop_v2`.`stock`(qty)", text);
     }
 
     [Fact]
