@@ -198,8 +198,10 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     private async Task CreateSequenceAsync(MySqlConnection connection, PlannedObject planned, SequenceDefinition s, CancellationToken cancellationToken)
     {
         var name = MySqlSyntax.QuoteQualified(planned.TargetDatabase, planned.TargetName);
+        // MariaDB keeps one value short of BIGINT's ends, where PostgreSQL's defaults lie.
+        var (minimum, maximum) = (Math.Max(s.Minimum, long.MinValue + 1), Math.Min(s.Maximum, long.MaxValue - 1));
         await ExecuteAsync(connection,
-            $"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {s.Start} MINVALUE {s.Minimum} MAXVALUE {s.Maximum} INCREMENT BY {s.Increment} " +
+            $"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {s.Start} MINVALUE {minimum} MAXVALUE {maximum} INCREMENT BY {s.Increment} " +
             (s.Cache > 0 ? $"CACHE {s.Cache}" : "NOCACHE") + (s.Cycle ? " CYCLE" : " NOCYCLE"), cancellationToken).ConfigureAwait(false);
         await SetSequenceAsync(connection, name, s, cancellationToken).ConfigureAwait(false);
     }
