@@ -63,6 +63,34 @@ public sealed class CutOverPostgresTests
     }
 
     [Fact]
+    public async Task TableFeaturesATargetCannotHoldAreRefusedByThePreCheckNamingTableAndFeature()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "cutfeat", """
+            CREATE TABLE history (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING;
+            CREATE TABLE hidden (id INT PRIMARY KEY, secret INT INVISIBLE DEFAULT 0);
+            """);
+        var toPostgres = h.AddTask(new MigrationTask
+        {
+            Name = "cutfeat-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.Postgres, AutoRestart = false,
+            Include = [$"{db}.*"], MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+        });
+        var checks = await h.Service.TestTaskAsync(toPostgres.Name, CancellationToken.None);
+        Assert.Contains(checks, c => c.Status == CheckStatus.Fail && c.Message.Contains($"`{db}`.`history` is system-versioned") && c.Message.Contains("PostgreSql cannot keep its history"));
+        Assert.Contains(checks, c => c.Status == CheckStatus.Fail && c.Message.Contains($"`{db}`.`hidden` has INVISIBLE column(s) `secret`"));
+        var bidirectional = h.AddTask(new MigrationTask
+        {
+            Name = "cutfeat-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName, AutoRestart = false,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = db + "_t" }, Topology = Topology.Bidirectional,
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+        });
+        checks = await h.Service.TestTaskAsync(bidirectional.Name, CancellationToken.None);
+        var refused = Assert.Single(checks, c => c.Status == CheckStatus.Fail);
+        Assert.Equal(("TableFeatures", $"{db}.history"), (refused.Check, refused.Target));
+        Assert.Contains("the reverse direction would write its rows through SQL", refused.Message);
+    }
+
+    [Fact]
     public async Task FromPostgresIdentitiesAndSequencesArriveAndFunctionsAndTriggersAreNamedAsLeftBehind()
     {
         await using var h = EngineHarness.Create();
