@@ -31,10 +31,10 @@ internal sealed class MySqlObjectTarget : IObjectTarget
 
     public string? Refusal(StoredObject source) => (source.Kind, Kind) switch
     {
-        (StoredObjectKind.Sequence, DataSourceKind.MySql or DataSourceKind.OceanBaseMySql) => $"{Kind} has no sequences.",
+        (StoredObjectKind.Sequence, DataSourceKind.MySql) => "MySQL has no sequences.",
+        (StoredObjectKind.Sequence, DataSourceKind.OceanBaseMySql) => "OceanBase's sequences are not MariaDB's (their options and SETVAL differ); create it on the target yourself.",
         (StoredObjectKind.Procedure or StoredObjectKind.Function or StoredObjectKind.Trigger or StoredObjectKind.Event, DataSourceKind.TiDb) =>
             "TiDB runs no stored programs (procedures, functions, triggers, events).",
-        (StoredObjectKind.Event, DataSourceKind.OceanBaseMySql) => "OceanBase's MySQL mode has no event scheduler.",
         (StoredObjectKind.Package, _) => "packages (MariaDB's Oracle mode) are not migrated; create them on the target yourself.",
         _ => null,
     };
