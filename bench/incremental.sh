@@ -40,7 +40,7 @@ target_seq=${final##*-}
 echo "backlog ends at GTID $final"
 
 seq_of() { sed -E 's/.*-([0-9]+).*/\1/' <<<"$1"; }
-oms_seq() { seq_of "$(sql "$DST_PORT" -N -e "SELECT position FROM oms.checkpoints WHERE task = 'bench-incr' AND direction = 'Forward'" | grep -Eo '"Gtids":"[^"]*"')"; }
+oms_seq() { seq_of "$(sql "$DST_PORT" -N -e "SELECT position FROM oms.checkpoints WHERE task LIKE 'bench-incr%' AND direction = 'Forward'" | grep -Eo '"Gtids":"[^"]*"')"; }
 wait_oms() { while [ "$(oms_seq)" -lt "$target_seq" ]; do sleep 0.05; done; }
 replica_seq() { seq_of "$(sql "$1" -N -e "SELECT @@gtid_slave_pos")"; }
 wait_replica() { sql "$1" -e "START SLAVE"; while [ "$(replica_seq "$1")" -lt "$target_seq" ]; do sleep 0.05; done; }

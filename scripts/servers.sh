@@ -3,7 +3,8 @@
 # Every server lives in its own temporary directory and listens on loopback only.
 #
 #   scripts/servers.sh install                 install missing server packages (root only)
-#   scripts/servers.sh start-mariadb NAME PORT start a MariaDB instance with a ROW binlog
+#   scripts/servers.sh start-mariadb NAME PORT [ID] [nobinlog]
+#                                              start a MariaDB instance with a ROW binlog (none with nobinlog)
 #   scripts/servers.sh start-postgres NAME PORT start a PostgreSQL instance with wal_level=logical
 #   scripts/servers.sh restart-mariadb NAME    stop a MariaDB instance and start it again on the same data
 #   scripts/servers.sh stop NAME               stop one instance and delete its directory
@@ -63,7 +64,7 @@ install_packages() {
 
 start_mariadb() {
   local name=$1 port=$2 dir="$ROOT/$1"
-  local server_id=${3:-$port}
+  local server_id=${3:-$port} binlog=${4:-binlog}
   stop_one "$name" 2>/dev/null || true
   mkdir -p "$dir"
   mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
@@ -71,7 +72,7 @@ start_mariadb() {
   # A port taken between its choice and the bind is chosen again.
   local attempt
   for attempt in 1 2 3 4 5; do
-    run_mariadb "$name" "$port" "$server_id" 2>"$dir/start.err" && break
+    run_mariadb "$name" "$port" "$server_id" "$binlog" 2>"$dir/start.err" && break
     if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/err.log"; then
       port=$(free_port)
       continue
@@ -85,18 +86,19 @@ start_mariadb() {
     GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'%' WITH GRANT OPTION;
     GRANT ALL PRIVILEGES ON *.* TO '$TEST_USER'@'localhost' WITH GRANT OPTION;
     FLUSH PRIVILEGES;"
-  echo "mariadb $port $server_id" >"$dir/kind"
+  echo "mariadb $port $server_id $binlog" >"$dir/kind"
   echo "127.0.0.1:$port"
 }
 
 # Starts mariadbd on an existing data directory and waits until it answers.
 run_mariadb() {
-  local name=$1 port=$2 server_id=$3 dir="$ROOT/$1"
-  local run_as=()
+  local name=$1 port=$2 server_id=$3 binlog=${4:-binlog} dir="$ROOT/$1"
+  local run_as=() log_bin=(--log-bin="$dir/data/mysql-bin")
   [ "$(id -u)" = 0 ] && run_as=(--user=root)
+  [ "$binlog" = nobinlog ] && log_bin=()
   mariadbd --no-defaults "${run_as[@]}" --datadir="$dir/data" --port="$port" \
     --bind-address=127.0.0.1 --socket="$dir/s.sock" --pid-file="$dir/p.pid" \
-    --log-error="$dir/err.log" --server-id="$server_id" --log-bin="$dir/data/mysql-bin" \
+    --log-error="$dir/err.log" --server-id="$server_id" "${log_bin[@]}" \
     --binlog-format=ROW --binlog-row-image=FULL --innodb-buffer-pool-size=256M \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 --max-connections=500 \
     --local-infile=1 --max-allowed-packet=256M --skip-name-resolve \
@@ -112,10 +114,10 @@ run_mariadb() {
 }
 
 restart_mariadb() {
-  local name=$1 dir="$ROOT/$1" kind port server_id
-  read -r kind port server_id <"$dir/kind"
+  local name=$1 dir="$ROOT/$1" kind port server_id binlog
+  read -r kind port server_id binlog <"$dir/kind"
   stop_process "$dir"
-  run_mariadb "$name" "$port" "${server_id:-$port}"
+  run_mariadb "$name" "$port" "${server_id:-$port}" "${binlog:-binlog}"
   echo "127.0.0.1:$port"
 }
 
@@ -178,11 +180,11 @@ stop_one() {
 
 case "${1:-}" in
   install) shift; install_packages "$@" ;;
-  start-mariadb) start_mariadb "$2" "$3" "${4:-}" ;;
+  start-mariadb) start_mariadb "$2" "$3" "${4:-}" "${5:-binlog}" ;;
   start-postgres) start_postgres "$2" "$3" ;;
   restart-mariadb) restart_mariadb "$2" ;;
   free-port) free_port ;;
   stop) stop_one "$2" ;;
   stop-all) for d in "$ROOT"/*/; do [ -d "$d" ] && stop_one "$(basename "$d")"; done; true ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

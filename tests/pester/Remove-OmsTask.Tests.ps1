@@ -56,7 +56,8 @@ Describe 'Remove-OmsTask' {
             $null = New-OmsTask $task -Source $source -Target $target -Include 'public.*' -MigrationType Full, Incremental
             # The name the engine gives the forward direction's slot and publication (its naming is internal).
             $naming = [OmsSync.Engine.Model.Direction].Assembly.GetType('OmsSync.Engine.Sources.Postgres.ReplicationObjects')
-            $name = $naming.GetMethod('Name').Invoke($null, @($task, [OmsSync.Engine.Model.Direction]::Forward))
+            $definition = [OmsSync.Engine.Runtime.OmsService]::Open($null).Tasks.Get($task)
+            $name = $naming.GetMethod('Name').Invoke($null, @($definition, [OmsSync.Engine.Model.Direction]::Forward))
             Invoke-TestPgSql "CREATE PUBLICATION $name"
             Invoke-TestPgSql "SELECT pg_create_logical_replication_slot('$name', 'pgoutput')"
             Remove-OmsTask $task -WhatIf

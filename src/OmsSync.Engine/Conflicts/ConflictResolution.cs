@@ -98,7 +98,7 @@ public sealed class ConflictResolution
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new MySqlCommand(sql.ToString(), connection, transaction))
         {
-            command.Parameters.AddWithValue("@task", task.Name);
+            command.Parameters.AddWithValue("@task", task.OmsKey);
             command.Parameters.AddWithValue("@direction", record.Direction.ToString());
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

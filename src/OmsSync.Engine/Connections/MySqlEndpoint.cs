@@ -71,6 +71,8 @@ public sealed class MySqlEndpoint
                 new DatabaseException("AuthenticationFailed", OmsErrorKind.AuthenticationFailed, Source.Name,
                     $"The server refused the user or password of {where}: {e.Message} Set the right credential with Set-OmsDataSource -Name '{Source.Name}' -Credential (Get-Credential).",
                     e.Number, e.SqlState, e),
+            MySqlErrorCode.UnableToConnectToHost when HostName.Unresolvable(Source.Server) is { } reason =>
+                new DatabaseException("ConnectionFailed", OmsErrorKind.ConnectionFailed, Source.Name, HostName.Describe(where, Source.Server, reason), e.Number, e.SqlState, e),
             MySqlErrorCode.UnableToConnectToHost =>
                 new DatabaseException("ConnectionFailed", OmsErrorKind.ConnectionFailed, Source.Name,
                     $"Cannot reach {where}: {e.Message} Check that the server runs, that the address and port are right, and that no firewall blocks it.",

@@ -95,6 +95,8 @@ public sealed class PostgresEndpoint
             PostgresErrorCodes.InvalidCatalogName =>
                 new DatabaseException("DatabaseNotFound", OmsErrorKind.NotFound, Source.Name,
                     $"{where}: {e.Message} Create the database or correct the data source's -Database.", null, state, e),
+            null when e.InnerException is System.Net.Sockets.SocketException && HostName.Unresolvable(Source.Server) is { } reason =>
+                new DatabaseException("ConnectionFailed", OmsErrorKind.ConnectionFailed, Source.Name, HostName.Describe(where, Source.Server, reason), null, state, e),
             null when e.InnerException is System.Net.Sockets.SocketException or TimeoutException or IOException || e is NpgsqlException { IsTransient: true } =>
                 new DatabaseException("ConnectionFailed", OmsErrorKind.ConnectionFailed, Source.Name,
                     $"Cannot reach {where}: {e.Message} Check that the server runs, that the address and port are right, and that no firewall blocks it.",

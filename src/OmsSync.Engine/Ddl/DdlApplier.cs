@@ -93,7 +93,7 @@ internal sealed class DdlApplier
     public async Task LoadAsync(MySqlConnection target, CancellationToken cancellationToken)
     {
         await DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-        _catchUp = await DdlProgressStore.ReadCatchUpAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false);
+        _catchUp = await DdlProgressStore.ReadCatchUpAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether some table that joined with a copy of its rows is still within its copy's window.</summary>
@@ -144,10 +144,10 @@ internal sealed class DdlApplier
     /// <summary>In the transaction that writes the checkpoint past the DDL: the DDL's progress row goes, its catch-up windows come.</summary>
     public async Task CompleteAsync(MySqlConnection target, MySqlTransaction transaction, DdlResult result, CancellationToken cancellationToken)
     {
-        await DdlProgressStore.ClearAsync(target, transaction, _task.Name, _direction, cancellationToken).ConfigureAwait(false);
+        await DdlProgressStore.ClearAsync(target, transaction, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
         foreach (var (table, until) in result.CatchUp)
         {
-            await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.Name, _direction, table, until, cancellationToken).ConfigureAwait(false);
+            await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.OmsKey, _direction, table, until, cancellationToken).ConfigureAwait(false);
             _catchUp[table] = until;
         }
     }
@@ -159,7 +159,7 @@ internal sealed class DdlApplier
         var reshapes = plan.Statement.Kind is DdlKind.CreateTable or DdlKind.RenameTable or DdlKind.DropTable
                        || plan.Statement.Clauses.Any(c => c.Kind == DdlClauseKind.RenameTable);
         if (!plan.Concerns && !(reshapes && namesTaskDatabase)) return null;
-        var forwarded = plan.Statement.Text.TrimStart().StartsWith(Marker(_task.Name), StringComparison.Ordinal);
+        var forwarded = plan.Statement.Text.TrimStart().StartsWith(Marker(_task.OmsKey), StringComparison.Ordinal);
         var why = forwarded
             ? "applied to this side by the forward direction; DDL flows forward only"
             : "DDL made on the target is not synchronized back: the reverse direction carries DML only";
@@ -211,7 +211,7 @@ internal sealed class DdlApplier
         CancellationToken cancellationToken)
     {
         var first = 0;
-        var progress = await DdlProgressStore.ReadAsync(target, _task.Name, _direction, cancellationToken).ConfigureAwait(false);
+        var progress = await DdlProgressStore.ReadAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
         var resumed = progress is not null && CheckpointPosition.Compare(progress.Start, start) == 0 && progress.Step < steps.Count;
         if (resumed)
         {
@@ -226,7 +226,7 @@ internal sealed class DdlApplier
         {
             foreach (var copy in steps.Where(s => s.Copy is not null))
             {
-                await DdlProgressStore.ForgetChunksAsync(target, _task.Name, copy.Copy!.Mapping.Source, cancellationToken).ConfigureAwait(false);
+                await DdlProgressStore.ForgetChunksAsync(target, _task.OmsKey, copy.Copy!.Mapping.Source, cancellationToken).ConfigureAwait(false);
                 _runtime.SaveChunkPlan(_task.Name, copy.Copy.Mapping.Source, []);
             }
         }
@@ -239,8 +239,8 @@ internal sealed class DdlApplier
             {
                 // The first step also pins the checkpoint to the DDL's start: a restart meets the DDL again, and this row with it.
                 if (i == 0 && !resumed)
-                    await CheckpointStore.WriteAsync(target, announce, _task.Name, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
-                await DdlProgressStore.WriteAsync(target, announce, _task.Name, _direction, new DdlProgress(start, i, fingerprint), cancellationToken).ConfigureAwait(false);
+                    await CheckpointStore.WriteAsync(target, announce, _task.OmsKey, _direction, start, null, 0, cancellationToken).ConfigureAwait(false);
+                await DdlProgressStore.WriteAsync(target, announce, _task.OmsKey, _direction, new DdlProgress(start, i, fingerprint), cancellationToken).ConfigureAwait(false);
                 await announce.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             FaultPoints.Hit(_task.Name, "ddl-before-apply");
@@ -251,13 +251,13 @@ internal sealed class DdlApplier
             }
             try
             {
-                await using var command = new MySqlCommand(Marker(_task.Name) + " " + step.Sql, target);
+                await using var command = new MySqlCommand(Marker(_task.OmsKey) + " " + step.Sql, target);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (MySqlException e) when (!IsConnectionLoss(e))
             {
                 // A failed DDL changed nothing: on resume the step runs again, whatever the target looks like by then.
-                await DdlProgressStore.WriteAsync(target, null, _task.Name, _direction, new DdlProgress(start, i, null), cancellationToken).ConfigureAwait(false);
+                await DdlProgressStore.WriteAsync(target, null, _task.OmsKey, _direction, new DdlProgress(start, i, null), cancellationToken).ConfigureAwait(false);
                 throw Pause(record with { TargetSql = step.Sql }, $"the target refused it: {e.Message}");
             }
             FaultPoints.Hit(_task.Name, "ddl-after-apply");

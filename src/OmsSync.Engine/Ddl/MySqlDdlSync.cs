@@ -42,7 +42,7 @@ internal sealed class MySqlDdlSync : IDdlSync
         var rules = new TaskRules(_task);
         var planner = new DdlPlanner(rules, _task.IncrementalDdl, _task.OnlineDdlTool, _direction == Direction.Reverse);
         // Shapes are worked out on the forward direction's target, where OmsSync keeps its own database already.
-        var scratch = new SchemaScratch(_direction == Direction.Forward ? _target : _source, _task.Name, _direction);
+        var scratch = new SchemaScratch(_direction == Direction.Forward ? _target : _source, _task.OmsKey, _direction);
         _tracker = new DdlTracker(_task.Name, _direction, planner, rules, _task.IncrementalDdl && _direction == Direction.Forward, _history, scratch, _source,
             tables.Values, _log);
     }

@@ -17,12 +17,16 @@ internal sealed class SchemaScratch
     private readonly MySqlEndpoint _server;
     private readonly string _database;
 
-    public SchemaScratch(MySqlEndpoint server, string task, Direction direction)
+    /// <param name="taskKey">The task's <see cref="MigrationTask.OmsKey"/>.</param>
+    public SchemaScratch(MySqlEndpoint server, string taskKey, Direction direction)
     {
         _server = server;
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{task}/{direction}"));
-        _database = "oms_ddl_" + Convert.ToHexString(hash, 0, 6).ToLowerInvariant();
+        _database = DatabaseName(taskKey, direction);
     }
+
+    /// <summary>The scratch database of a task direction (a worker killed in the middle of a DDL leaves it behind).</summary>
+    public static string DatabaseName(string taskKey, Direction direction) =>
+        "oms_ddl_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{taskKey}/{direction}")), 0, 6).ToLowerInvariant();
 
     /// <summary>
     /// Runs <paramref name="statement"/> on copies of the tables it names and returns the shapes of

@@ -10,7 +10,9 @@ internal static class ChunkReader
     {
         await using var command = new MySqlCommand { Connection = source };
         command.CommandText = SelectSql(plan, chunk, command);
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        // A row filter is text a user wrote: the server must take one statement from it, whatever it holds.
+        await using var reader = await Connections.SingleStatement.For(command, !string.IsNullOrWhiteSpace(plan.Mapping.RowFilter))
+            .ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         var count = plan.Transfers.Count;
         var scratch = new byte[8192];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

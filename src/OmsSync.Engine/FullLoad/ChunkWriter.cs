@@ -13,14 +13,16 @@ namespace OmsSync.Engine.FullLoad;
 internal sealed class ChunkWriter
 {
     private readonly string _task;
+    private readonly string _omsKey;
     private readonly NonEmptyTargetAction _nonEmpty;
     private readonly bool _bulk;
 
     /// <param name="bulk">False when the target refuses LOAD DATA LOCAL: rows go in as multi-row INSERTs.</param>
-    public ChunkWriter(string task, NonEmptyTargetAction nonEmpty, bool bulk)
+    public ChunkWriter(MigrationTask task, bool bulk)
     {
-        _task = task;
-        _nonEmpty = nonEmpty;
+        _task = task.Name;
+        _omsKey = task.OmsKey;
+        _nonEmpty = task.NonEmptyTarget;
         _bulk = bulk;
     }
 
@@ -78,7 +80,7 @@ internal sealed class ChunkWriter
             $"INSERT INTO `{OmsControlSchema.Database}`.`full_chunks`(task, source_table, chunk_no, rows_loaded) VALUES (@t, @s, @n, @r)",
             target, transaction))
         {
-            done.Parameters.AddWithValue("@t", _task);
+            done.Parameters.AddWithValue("@t", _omsKey);
             done.Parameters.AddWithValue("@s", plan.Mapping.Source);
             done.Parameters.AddWithValue("@n", chunk.Number);
             done.Parameters.AddWithValue("@r", loaded);

@@ -49,9 +49,16 @@ public sealed class FullLoadRunner
         {
             var plan = _source.Plan(mapping, schema);
             plans.Add(plan);
-            var (rows, averageRow) = await _source.StatisticsAsync(schema, cancellationToken).ConfigureAwait(false);
-            plan.RowsEstimate = rows;
-            plan.Chunks = await ChunksAsync(plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var (rows, averageRow) = await _source.StatisticsAsync(schema, cancellationToken).ConfigureAwait(false);
+                plan.RowsEstimate = rows;
+                plan.Chunks = await ChunksAsync(plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ReferenceEquals(_source.Translate(e), e))
+            {
+                throw _source.Translate(e);
+            }
             var doneHere = done.Where(d => d.Table == mapping.Source).ToList();
             if (doneHere.Count == 0 && _task.NonEmptyTarget == NonEmptyTargetAction.Stop)
                 await _target.RefuseNonEmptyAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -125,10 +132,13 @@ public sealed class FullLoadRunner
             if (finished.IsFaulted || finished.IsCanceled) failed.Cancel();
         }
         await readersDone.ConfigureAwait(false);
-        var errors = readers.Concat(writers).Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException())
+        // A reader's failure reaches the writers too (it closes their channel): it is the source's, and named so.
+        static List<Exception> Failures(IEnumerable<Task> tasks) => tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException())
             .Where(e => e is not OperationCanceledException).ToList();
-        if (errors.Count > 0)
-            throw _target.Translate(errors[0]);
+        if (Failures(readers) is [var reading, ..])
+            throw _source.Translate(reading);
+        if (Failures(writers) is [var writing, ..])
+            throw _target.Translate(writing);
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -16,6 +16,9 @@ internal interface IChunkSource
 
     /// <summary>A reader on a connection of its own; each of the task's parallel readers opens one.</summary>
     Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken);
+
+    /// <summary>The error to report for a failure while reading (server errors named after the source data source).</summary>
+    Exception Translate(Exception error);
 }
 
 /// <summary>Reads chunks into the buffer the target gave (<see cref="IChunkTarget.NewBuffer"/>).</summary>

@@ -47,6 +47,8 @@ internal sealed class MySqlChunkSource : IChunkSource
     public async Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken) =>
         new Reader(await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false));
 
+    public Exception Translate(Exception error) => error is MySqlException m ? _endpoint.Translate(m) : error;
+
     private sealed class Reader(MySqlConnection connection) : IChunkReader
     {
         public Task ReadAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer output, CancellationToken cancellationToken) =>

@@ -40,7 +40,7 @@ internal sealed class MySqlChunkTarget : IChunkTarget
         await using var command = new MySqlCommand(
             // Locking, so a chunk a killed worker was committing is waited for, not loaded twice.
             $"SELECT source_table, chunk_no, rows_loaded FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t LOCK IN SHARE MODE", target);
-        command.Parameters.AddWithValue("@t", _task.Name);
+        command.Parameters.AddWithValue("@t", _task.OmsKey);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var done = new List<(string, int, long)>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -67,7 +67,7 @@ internal sealed class MySqlChunkTarget : IChunkTarget
         await PrepareWriterSessionAsync(target, cancellationToken).ConfigureAwait(false);
         var lookup = _task.NonEmptyTarget == NonEmptyTargetAction.Ignore && _lookup is not null
             ? await _lookup.OpenAsync(cancellationToken).ConfigureAwait(false) : null;
-        return new Writer(new ChunkWriter(_task.Name, _task.NonEmptyTarget, _bulk ?? false), target, lookup);
+        return new Writer(new ChunkWriter(_task, _bulk ?? false), target, lookup);
     }
 
     public Task FinishAsync(IReadOnlyList<TableCopyPlan> plans, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -58,7 +58,11 @@ internal sealed class ChangeApplier
                     ChangeStatements.Replace(sql, plan, change.After!);
                     break;
                 case RowChangeKind.Delete:
-                    Cascading(sql, plan, change, () => ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false));
+                    Cascading(sql, plan, change, () =>
+                    {
+                        ChildrenOfDeleted(sql, plan, change.Before!);
+                        ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
+                    });
                     break;
                 default:
                     if (plan.HasKey)
@@ -186,6 +190,30 @@ internal sealed class ChangeApplier
                 default: ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore); break;
             }
         }, after);
+    }
+
+    /// <summary>
+    /// While catching up on the copy's window the deleted parent may be missing on the target already (copied after the
+    /// delete) while rows its delete cascaded to are there (copied before it): their delete actions are done explicitly,
+    /// before the parent's own, by the parent's key. Rows further down follow through the target's own foreign keys.
+    /// </summary>
+    private static void ChildrenOfDeleted(StringBuilder sql, TableApplyPlan plan, IReadOnlyList<object?> before)
+    {
+        foreach (var child in plan.Cascading.Children)
+        {
+            var values = child.ReferencedColumns.Select(c => plan.Columns.FirstOrDefault(p => string.Equals(p.Name, c, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (values.Any(v => v.Name is null)) continue; // a referenced column the task does not move: the target's key alone acts
+            var target = Schema.MySqlSyntax.QuoteQualified(child.Database, child.Table);
+            var where = string.Join(" AND ", child.Columns.Select((c, i) =>
+            {
+                var literal = new StringBuilder();
+                SqlLiterals.AppendKey(literal, before[values[i].Index]);
+                return $"{Schema.MySqlSyntax.QuoteIdentifier(c)} = {literal}";
+            }));
+            sql.Append(child.OnDelete == Model.ForeignKeyAction.Cascade
+                ? $"DELETE FROM {target} WHERE {where};\n"
+                : $"UPDATE {target} SET {string.Join(", ", child.Columns.Select(c => Schema.MySqlSyntax.QuoteIdentifier(c) + " = " + (child.OnDelete == Model.ForeignKeyAction.SetNull ? "NULL" : "DEFAULT")))} WHERE {where};\n");
+        }
     }
 
     // A run that failed inside a cascading statement left the foreign key checks on: off again, for what comes next.

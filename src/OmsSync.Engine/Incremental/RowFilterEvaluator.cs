@@ -83,7 +83,7 @@ internal static class RowFilterEvaluator
         }
         await using var command = new MySqlCommand($"SELECT `__oms_row`, COALESCE(({filter}), FALSE) FROM ({rows}) AS `t` ORDER BY `__oms_row`", source);
         var result = new bool[images.Count];
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await Connections.SingleStatement.For(command, carriesUserText: true).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             result[reader.GetInt32(0)] = Convert.ToInt64(reader.GetValue(1)) != 0;
         return result;

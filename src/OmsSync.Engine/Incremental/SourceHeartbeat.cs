@@ -9,7 +9,8 @@ namespace OmsSync.Engine.Incremental;
 /// Writes a row into the source's `oms`.`heartbeat` table every second, so an idle source still logs
 /// transactions: the checkpoint keeps moving (the binlog it points to is not purged from under it) and
 /// lag is measured against a recent commit. The row carries the source's clock in microseconds, finer than
-/// the whole seconds MariaDB logs commit times in. Without the privilege to write there, it stays silent.
+/// the whole seconds MariaDB logs commit times in. It keeps trying through outages (<see cref="HeartbeatLoop"/>);
+/// without the privilege to write there, it says so once and stays silent.
 /// </summary>
 internal static class SourceHeartbeat
 {
@@ -36,30 +37,23 @@ internal static class SourceHeartbeat
         return new DateTimeOffset(DateTime.SpecifyKind(beat.ToDateTime(), DateTimeKind.Utc));
     }
 
-    public static async Task RunAsync(MySqlEndpoint source, string task, TimeSpan interval, Action<string> log, CancellationToken cancellationToken)
-    {
-        try
+    /// <param name="task">The task's <see cref="Model.MigrationTask.OmsKey"/>.</param>
+    public static Task RunAsync(MySqlEndpoint source, string task, TimeSpan interval, Action<string> log, CancellationToken cancellationToken) =>
+        HeartbeatLoop.RunAsync($"source heartbeat on data source '{source.Source.Name}'", async (beaten, token) =>
         {
-            await using var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await source.OpenAsync(token).ConfigureAwait(false);
             await using (var create = new MySqlCommand(
                 "CREATE DATABASE IF NOT EXISTS `oms`; CREATE TABLE IF NOT EXISTS `oms`.`heartbeat` (task VARCHAR(128) NOT NULL PRIMARY KEY, beat DATETIME(6) NOT NULL) ENGINE=InnoDB",
                 connection))
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await create.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             using var timer = new PeriodicTimer(interval);
             do
             {
                 await using var beat = new MySqlCommand("REPLACE INTO `oms`.`heartbeat` (task, beat) VALUES (@t, UTC_TIMESTAMP(6))", connection);
                 beat.Parameters.AddWithValue("@t", task);
-                await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await beat.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                beaten();
             }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is MySqlException or Errors.OmsException)
-        {
-            log($"source heartbeat off: {e.Message}");
-        }
-    }
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false));
+        }, log, cancellationToken);
 }

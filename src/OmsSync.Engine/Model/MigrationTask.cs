@@ -7,6 +7,18 @@ namespace OmsSync.Engine.Model;
 public sealed record MigrationTask
 {
     public required string Name { get; init; }
+    /// <summary>
+    /// This incarnation of the task: a random id the state store gives it when it is added, so a task removed and
+    /// created again under the same name never meets what the first one left on the servers. Null for a task
+    /// stored before ids existed.
+    /// </summary>
+    public string? Id { get; init; }
+    /// <summary>
+    /// The key of the task's rows in the `oms` control tables on its servers (chunks, checkpoints, lane rows,
+    /// loop markers, heartbeats): name and id; a task stored before ids existed keeps its name, which is what it wrote there.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string OmsKey => Id is null ? Name : $"{Name}#{Id}";
     public required string Source { get; init; }
     public required string Target { get; init; }
     public required IReadOnlyList<string> Include { get; init; }

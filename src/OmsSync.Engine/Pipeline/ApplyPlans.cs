@@ -84,7 +84,9 @@ internal sealed class ApplyPlans
             if (reached.Add($"{child.Mapping.TargetDatabase}.{child.Mapping.TargetTable}"))
                 foreach (var (grandchild, _) in ChildrenOf(child)) pending.Enqueue(grandchild);
         return new Cascade(acting.Any(c => Acts(c.Key.OnDelete)),
-            acting.Where(c => Acts(c.Key.OnUpdate)).SelectMany(c => c.Key.ReferencedColumns).ToHashSet(StringComparer.OrdinalIgnoreCase), reached);
+            acting.Where(c => Acts(c.Key.OnUpdate)).SelectMany(c => c.Key.ReferencedColumns).ToHashSet(StringComparer.OrdinalIgnoreCase), reached,
+            acting.Where(c => Acts(c.Key.OnDelete))
+                .Select(c => new CascadeChild(c.Child.Mapping.TargetDatabase, c.Child.Mapping.TargetTable, c.Key.Columns, c.Key.ReferencedColumns, c.Key.OnDelete)).ToList());
     }
 
     private IEnumerable<(TaskTable Child, ForeignKeySchema Key)> ChildrenOf(TaskTable parent) =>

@@ -352,7 +352,7 @@ internal sealed class ChangePipeline
                 _lastCommit = transaction.CommitTime;
                 if (owner._startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours.
-                if (LoopFilter.AppliedByOtherDirection(transaction, Task.Name, Direction)) continue;
+                if (LoopFilter.AppliedByOtherDirection(transaction, Task.OmsKey, Direction)) continue;
                 if (ddl is null && transaction.ContainsDdl && transaction.Changes.OfType<DdlChange>().FirstOrDefault(d => owner._source.Concerns(d, tables)) is { } concerning)
                     // Rows before the DDL are in (the DDL ends its batch); stop at the DDL's start so it is met again on resume.
                     throw new TaskPausedException("DdlPaused", Task.Name,

@@ -15,6 +15,8 @@ internal sealed class DirectionPlan
     /// <summary>The task's objects as they are to be on the writing side, under the source names (what schema migration creates and changes are applied to).</summary>
     public required TaskObjects Shaped { get; init; }
 
+    /// <summary>Proves the source side works (row filters evaluate, the change log is on) before anything is created on the target.</summary>
+    public required Func<CancellationToken, Task> CheckSource { get; init; }
     public required Func<CancellationToken, Task> MigrateSchema { get; init; }
     public required Func<CancellationToken, Task> VerifyTarget { get; init; }
     public required Func<CancellationToken, Task> CreateDeferredIndexes { get; init; }

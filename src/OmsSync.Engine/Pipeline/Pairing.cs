@@ -66,33 +66,16 @@ internal sealed class Pairing
     public async Task<TaskObjects> ResolveSourceAsync(CancellationToken cancellationToken) =>
         await ResolveAsync(Source, cancellationToken).ConfigureAwait(false);
 
-    private async Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken)
-    {
-        if (source.Kind != DataSourceKind.PostgreSql)
-            return await TaskObjects.ResolveAsync(MySql(source), _task, cancellationToken).ConfigureAwait(false);
-        await using var connection = await Postgres(source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await TaskObjects.ResolveAsync(new PostgresSchemaReader(connection), _task, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken) =>
+        WithSchemaAsync(source, reader => TaskObjects.ResolveAsync(reader, _task, cancellationToken), cancellationToken);
 
-    private async Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken)
-    {
-        if (server.Kind == DataSourceKind.PostgreSql)
-        {
-            await using var connection = await Postgres(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await read(new PostgresSchemaReader(connection)).ConfigureAwait(false);
-        }
-        await using var mysql = await MySql(server).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await read(new MySqlSchemaReader(mysql)).ConfigureAwait(false);
-    }
+    private Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken) =>
+        Provider(server).ReadSchemaAsync(read, cancellationToken);
 
     /// <summary>The forward direction's objects beyond tables, read from the task's source and made on its target.</summary>
-    public ObjectMigration Objects()
-    {
-        var (source, target) = (Source, Target);
-        IObjectSource reader = source.Kind == DataSourceKind.PostgreSql ? new PostgresObjectSource(Postgres(source)) : new MySqlObjectSource(MySql(source));
-        IObjectTarget writer = target.Kind == DataSourceKind.PostgreSql ? new PostgresObjectTarget(Postgres(target)) : new MySqlObjectTarget(MySql(target), _task);
-        return new ObjectMigration(reader, writer, _task);
-    }
+    public ObjectMigration Objects() => new(Provider(Source).ObjectSource(), Provider(Target).ObjectTarget(_task), _task);
+
+    private IProvider Provider(DataSource server) => Providers.For(server, _catalog.GetPassword(server.Name));
 
     /// <summary>Schema migration's share of the objects beyond tables, made at the moments <paramref name="migrate"/> asks for them.</summary>
     private Func<CancellationToken, Task> WithObjects(ObjectMigration objects, TaskObjects tables,
@@ -130,6 +113,7 @@ internal sealed class Pairing
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = shaped, MigratesViews = false, Objects = Objects(),
+                CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(postgres, _task, objects.Tables, token),
                 MigrateSchema = WithObjects(Objects(), shaped, (made, rename, token) => SchemaPhase.RunAsync(mysql, _task, shaped, token, made, rename)),
                 VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
                 CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
@@ -137,7 +121,7 @@ internal sealed class Pairing
                 FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new MySqlChunkTarget(mysql, _task, lookup: null),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, _task, Direction.Forward, _store, _log),
-                    new MySqlChangeTarget(mysql, _task.Name, Direction.Forward), values,
+                    new MySqlChangeTarget(mysql, _task, Direction.Forward), values,
                     () => new PostgresColumnSync(_task, Direction.Forward, _store, postgres, mysql, values, _log), _task, Direction.Forward, _store, _log) : null,
             };
         }
@@ -147,6 +131,7 @@ internal sealed class Pairing
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = Objects(),
+                CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(mysql, _task, objects.Tables, token),
                 MigrateSchema = WithObjects(Objects(), objects, async (made, _, token) =>
                 {
                     await PostgresSchemaPhase.RunAsync(postgres, _task, objects, token).ConfigureAwait(false);
@@ -158,7 +143,7 @@ internal sealed class Pairing
                 FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, _catalog.GetPassword(source.Name), _task, Direction.Forward, _store, _log),
-                    new PostgresChangeTarget(postgres, _task.Name, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
+                    new PostgresChangeTarget(postgres, _task, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
                     _task, Direction.Forward, _store, _log) : null,
             };
         }
@@ -166,6 +151,7 @@ internal sealed class Pairing
         return new DirectionPlan
         {
             Reading = objects.Tables, Shaped = objects, Objects = Objects(),
+            CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(from, _task, objects.Tables, token),
             MigrateSchema = WithObjects(Objects(), objects, (made, rename, token) => SchemaPhase.RunAsync(to, _task, objects, token, made, rename)),
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
@@ -186,7 +172,7 @@ internal sealed class Pairing
     {
         var (from, to) = (MySql(reader), MySql(writer));
         var password = _catalog.GetPassword(reader.Name);
-        return new ChangePipeline(new BinlogChangeSource(from, password, _task, direction, _store, _log), new MySqlChangeTarget(to, _task.Name, direction), null,
+        return new ChangePipeline(new BinlogChangeSource(from, password, _task, direction, _store, _log), new MySqlChangeTarget(to, _task, direction), null,
             () => new MySqlDdlSync(_task, direction, _store, from, password, to, _log), _task, direction, _store, _log);
     }
 
@@ -204,7 +190,7 @@ internal sealed class Pairing
             // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot, in the source's own types.
             var writing = forward.Tables.Select(Reversed).ToList();
             var pipeline = new ChangePipeline(new PgOutputChangeSource(Postgres(target), _task, Direction.Reverse, _store, _log),
-                new MySqlChangeTarget(MySql(source), _task.Name, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
+                new MySqlChangeTarget(MySql(source), _task, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, writing);
         }
         if (source.Kind == DataSourceKind.PostgreSql)
@@ -212,7 +198,7 @@ internal sealed class Pairing
             // The forward direction went PostgreSQL to MySQL: changes come back from the binlog into the PostgreSQL tables they came from.
             var shapes = forward.Tables.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
             var pipeline = new ChangePipeline(new BinlogChangeSource(MySql(target), _catalog.GetPassword(target.Name), _task, Direction.Reverse, _store, _log),
-                new PostgresChangeTarget(Postgres(source), _task.Name, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
+                new PostgresChangeTarget(Postgres(source), _task, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, reading);
         }
         return (MySqlPipeline(Direction.Reverse, target, source), reading, reading);

@@ -43,6 +43,8 @@ public sealed class PhaseRunner
         _log($"{objects.Tables.Count} table(s), {objects.Views.Count} view(s) selected" +
              (objects.Views.Count > 0 && !plan.MigratesViews ? " (views are not migrated to or from PostgreSQL)" : ""));
 
+        // Nothing is created on the target before the source side is known to work.
+        await plan.CheckSource(cancellationToken).ConfigureAwait(false);
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema))
         {
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Schema);

@@ -38,13 +38,22 @@ public static class DataSourceChecks
         {
             results.Add(CheckPrivileges("ReplicationPrivileges", name, grants, ["REPLICATION SLAVE"], "read the binlog",
                 alternatives: ["REPLICATION REPLICA"]));
-            results.Add(Expect(variables, "log_bin", "ON", name, "Binlog", "Enable the binlog: start the server with --log-bin."));
-            results.Add(Expect(variables, "binlog_format", "ROW", name, "BinlogFormat", "Set binlog_format=ROW in the server's configuration (SET GLOBAL binlog_format='ROW' for new sessions)."));
-            results.Add(Expect(variables, "binlog_row_image", "FULL", name, "BinlogRowImage", "Set binlog_row_image=FULL: before-images must hold every column."));
+            results.AddRange(BinlogSettings(variables, name));
             results.Add(await CheckOmsNotFilteredAsync(connection, name, cancellationToken).ConfigureAwait(false));
         }
         return results;
     }
+
+    /// <summary>The binlog settings incremental reading needs of a source, read from it: a check each (log_bin, ROW format, FULL row image).</summary>
+    internal static async Task<IReadOnlyList<CheckResult>> BinlogSettingsAsync(MySqlConnection connection, string name, CancellationToken cancellationToken) =>
+        BinlogSettings(await VariablesAsync(connection, cancellationToken).ConfigureAwait(false), name);
+
+    private static IReadOnlyList<CheckResult> BinlogSettings(IReadOnlyDictionary<string, string> variables, string name) =>
+    [
+        Expect(variables, "log_bin", "ON", name, "Binlog", "Enable the binlog: start the server with --log-bin."),
+        Expect(variables, "binlog_format", "ROW", name, "BinlogFormat", "Set binlog_format=ROW in the server's configuration (SET GLOBAL binlog_format='ROW' for new sessions)."),
+        Expect(variables, "binlog_row_image", "FULL", name, "BinlogRowImage", "Set binlog_row_image=FULL: before-images must hold every column."),
+    ];
 
     private static CheckResult CheckVersion(DataSource source, IReadOnlyDictionary<string, string> variables)
     {

@@ -24,10 +24,11 @@ public static class ObjectChecks
         }
         catch (OmsException e)
         {
-            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            results.Add(RuleChecks.Failed(e, task));
             return results;
         }
         results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        results.AddRange(RuleChecks.Unmatched(task, objects));
         if (objects.Tables.Count == 0 && objects.Views.Count == 0)
         {
             results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table or view on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
@@ -63,21 +64,10 @@ public static class ObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var command = new MySqlCommand($"SELECT 1 FROM {MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)} WHERE ({filter}) LIMIT 0", source);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
-        }
-        catch (MySqlException e)
-        {
-            return CheckResult.Fail("RowFilter",
-                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
-                table.Mapping.Source);
-        }
-    }
+    private static async Task<CheckResult> CheckRowFilterAsync(MySqlConnection source, TaskTable table, string filter, CancellationToken cancellationToken) =>
+        await SourceReadiness.RowFilterFailureAsync(source, table.Mapping, cancellationToken).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("RowFilter", failure, table.Mapping.Source)
+            : CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
 
     private static async Task<bool> HasRowsAsync(MySqlConnection target, TableMapping mapping, CancellationToken cancellationToken)
     {
@@ -91,7 +81,7 @@ public static class ObjectChecks
         try
         {
             await using var command = new MySqlCommand("SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1", target);
-            command.Parameters.AddWithValue("@t", task.Name);
+            command.Parameters.AddWithValue("@t", task.OmsKey);
             command.Parameters.AddWithValue("@s", mapping.Source);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }

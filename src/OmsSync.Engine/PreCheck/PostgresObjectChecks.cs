@@ -55,10 +55,11 @@ public static class PostgresObjectChecks
         }
         catch (OmsException e)
         {
-            results.Add(CheckResult.Fail("ObjectRules", e.Message, task.Name));
+            results.Add(RuleChecks.Failed(e, task));
             return results;
         }
         results.AddRange(objects.Warnings.Select(w => CheckResult.Warn("ObjectRules", w.Message, w.Rule)));
+        results.AddRange(RuleChecks.Unmatched(task, objects));
         if (objects.Tables.Count == 0)
         {
             results.Add(CheckResult.Fail("ObjectRules", $"The task's rules select no table on '{task.Source}'. Correct -Include with Set-OmsTask.", task.Name));
@@ -112,25 +113,12 @@ public static class PostgresObjectChecks
         return results;
     }
 
-    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken)
-    {
-        var from = source is NpgsqlConnection
-            ? PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)
-            : MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable);
-        try
-        {
-            await using var command = source.CreateCommand();
-            command.CommandText = $"SELECT 1 FROM {from} WHERE ({filter}) LIMIT 0";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
-        }
-        catch (DbException e)
-        {
-            return CheckResult.Fail("RowFilter",
-                $"Row filter of '{table.Mapping.Source}' is not valid on the source ({e.Message}): {filter}. Correct it with Set-OmsTask -RowFilter.",
-                table.Mapping.Source);
-        }
-    }
+    private static async Task<CheckResult> CheckRowFilterAsync(DbConnection source, TaskTable table, string filter, CancellationToken cancellationToken) =>
+        await (source is NpgsqlConnection pg
+                ? SourceReadiness.RowFilterFailureAsync(pg, table.Mapping, cancellationToken)
+                : SourceReadiness.RowFilterFailureAsync((MySqlConnection)source, table.Mapping, cancellationToken)).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("RowFilter", failure, table.Mapping.Source)
+            : CheckResult.Pass("RowFilter", $"Row filter of '{table.Mapping.Source}' is valid: {filter}", table.Mapping.Source);
 
     /// <summary>
     /// Per table: whether changes can be published with the before-images the task needs. A table without a primary
@@ -197,7 +185,7 @@ public static class PostgresObjectChecks
             : "SELECT 1 FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s LIMIT 1";
         var t = chunks.CreateParameter();
         t.ParameterName = pg ? "" : "@t";
-        t.Value = task.Name;
+        t.Value = task.OmsKey;
         var s = chunks.CreateParameter();
         s.ParameterName = pg ? "" : "@s";
         s.Value = mapping.Source;

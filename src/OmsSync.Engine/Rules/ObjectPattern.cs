@@ -42,6 +42,9 @@ public sealed class ObjectPattern
         return new ObjectPattern(rule, database, table, databaseLiteral, tableLiteral);
     }
 
+    /// <summary>True for a rule of two parts, database and table (either part back-quoted, e.g. "`my.db`.*"); a task's -Include and -Exclude take these.</summary>
+    public static bool IsTableRule(string rule) => TrySplit(rule, out var parts, out _) && parts.Count == 2;
+
     /// <summary>
     /// Splits "a.b", "`a.b`.c" into parts (text, quoted). Fails on empty parts, unterminated back-quotes and
     /// text glued to a quoted part.

@@ -49,28 +49,22 @@ public sealed class OmsService
         return new PostgresEndpoint(source, DataSources.GetPassword(source.Name), maxPoolSize);
     }
 
-    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
-    public async Task<TaskObjects> ResolveObjectsAsync(MigrationTask task, CancellationToken cancellationToken)
+    /// <summary>The data source as a server of its kind.</summary>
+    internal Pipeline.IProvider Provider(string dataSource)
     {
-        if (DataSources.Get(task.Source).Kind != DataSourceKind.PostgreSql)
-            return await TaskObjects.ResolveAsync(Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
-        await using var connection = await PostgresEndpoint(task.Source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await TaskObjects.ResolveAsync(new Schema.Postgres.PostgresSchemaReader(connection), task, cancellationToken).ConfigureAwait(false);
+        var source = DataSources.Get(dataSource);
+        return Pipeline.Providers.For(source, DataSources.GetPassword(source.Name));
     }
+
+    /// <summary>The task's objects as they are now on its source, whichever kind of server it is.</summary>
+    public Task<TaskObjects> ResolveObjectsAsync(MigrationTask task, CancellationToken cancellationToken) =>
+        Provider(task.Source).ReadSchemaAsync(reader => TaskObjects.ResolveAsync(reader, task, cancellationToken), cancellationToken);
 
     /// <summary>Opens and closes one connection to the data source, whatever its kind; throws the connection's error.</summary>
-    public async Task ConnectAsync(string dataSource, CancellationToken cancellationToken)
-    {
-        if (DataSources.Get(dataSource).Kind == DataSourceKind.PostgreSql)
-            await (await PostgresEndpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        else
-            await (await Endpoint(dataSource).OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-    }
+    public Task ConnectAsync(string dataSource, CancellationToken cancellationToken) => Provider(dataSource).ConnectAsync(cancellationToken);
 
     public Task<IReadOnlyList<CheckResult>> TestDataSourceAsync(string name, DataSourceRole role, CancellationToken cancellationToken) =>
-        DataSources.Get(name).Kind == DataSourceKind.PostgreSql
-            ? PostgresDataSourceChecks.RunAsync(PostgresEndpoint(name), role, cancellationToken)
-            : DataSourceChecks.RunAsync(Endpoint(name), role, cancellationToken);
+        Provider(name).TestAsync(role, cancellationToken);
 
     public Task<IReadOnlyList<CheckResult>> TestTaskAsync(string name, CancellationToken cancellationToken) =>
         TaskChecks.RunAsync(this, Tasks.Get(name), cancellationToken);
@@ -127,18 +121,7 @@ public sealed class OmsService
         if (IsWorkerAlive(definition.Name, Direction.Forward))
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' is running; suspend it before resetting its incremental start.");
-        if (DataSources.Get(definition.Target).Kind == DataSourceKind.PostgreSql)
-        {
-            await using var target = await PostgresEndpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.Postgres.PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.Postgres.PostgresCheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.CheckpointStore.DeleteAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
-        }
+        await Provider(definition.Target).ForgetCheckpointAsync(definition, Direction.Forward, cancellationToken).ConfigureAwait(false);
         new SchemaHistory(Store).Forget(definition.Name, Direction.Forward);
     }
 
@@ -150,20 +133,34 @@ public sealed class OmsService
     {
         var definition = Tasks.Get(task);
         foreach (var (direction, reader) in new[] { (Direction.Forward, definition.Source), (Direction.Reverse, definition.Target) })
+            if (direction == Direction.Forward || definition.Topology == Topology.Bidirectional)
+                await Provider(reader).ReleaseChangeSourceAsync(definition, direction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes what the task left in the `oms` control tables of both its servers (chunk marks, checkpoints, lane rows,
+    /// loop markers, DDL progress, heartbeats; DDL scratch databases), for its incarnation only. Returns, per server it
+    /// could not clean, what was left there and why; those rows are harmless to any later task (they carry this
+    /// incarnation's key) and may be deleted by hand.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskLeftover>> ForgetOnServersAsync(string task, CancellationToken cancellationToken)
+    {
+        var definition = Tasks.Get(task);
+        var leftovers = new List<TaskLeftover>();
+        foreach (var name in new[] { definition.Source, definition.Target })
         {
-            if (DataSources.Get(reader).Kind != DataSourceKind.PostgreSql) continue;
-            if (direction == Direction.Reverse && definition.Topology != Topology.Bidirectional) continue;
-            var endpoint = PostgresEndpoint(reader);
+            var source = DataSources.Get(name);
             try
             {
-                await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await Sources.Postgres.ReplicationObjects.DropAsync(connection, Sources.Postgres.ReplicationObjects.Name(definition.Name, direction), cancellationToken).ConfigureAwait(false);
+                await Provider(name).ForgetTaskAsync(definition, cancellationToken).ConfigureAwait(false);
             }
-            catch (Npgsql.NpgsqlException e)
+            catch (Exception e) when (e is OmsException or System.Data.Common.DbException)
             {
-                throw endpoint.Translate(e);
+                leftovers.Add(new TaskLeftover(source.Name,
+                    $"rows with task = '{definition.OmsKey}' in the `oms` tables of data source '{source.Name}' ({source.Endpoint})", e.Message));
             }
         }
+        return leftovers;
     }
 
     /// <summary>
@@ -184,15 +181,15 @@ public sealed class OmsService
         {
             await Targets.MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
             await Targets.MySql.DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            var checkpoint = await Targets.MySql.CheckpointStore.ReadAsync(target, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            var checkpoint = await Targets.MySql.CheckpointStore.ReadAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
             var start = Incremental.CheckpointPosition.Parse(paused.StartPosition);
             if (checkpoint is null || Incremental.CheckpointPosition.Compare(checkpoint.Position, start) > 0)
                 throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
                     $"Task '{definition.Name}' has moved past the DDL it was paused at ({paused.Statement}); there is nothing to skip.");
             await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.CheckpointStore.WriteAsync(target, transaction, definition.Name, Direction.Forward,
+            await Targets.MySql.CheckpointStore.WriteAsync(target, transaction, definition.OmsKey, Direction.Forward,
                 Incremental.CheckpointPosition.Parse(paused.EndPosition), null, 1, cancellationToken).ConfigureAwait(false);
-            await Targets.MySql.DdlProgressStore.ClearAsync(target, transaction, definition.Name, Direction.Forward, cancellationToken).ConfigureAwait(false);
+            await Targets.MySql.DdlProgressStore.ClearAsync(target, transaction, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         var skipped = paused with { Outcome = Ddl.DdlOutcome.Skipped, Reason = $"Skipped with Skip-OmsDdl; it was paused because {paused.Reason}", Time = DateTimeOffset.UtcNow };
@@ -221,13 +218,20 @@ public sealed class OmsService
                 Runtime.SetStatus(definition.Name, direction, Model.TaskStatus.Suspended, message: "Suspended; no worker was running.", clearMessage: true);
             return Status(definition.Name, direction);
         }
+        var pid = Runtime.Get(definition.Name, direction).WorkerPid;
         Runtime.Request(definition.Name, direction, request);
         var deadline = DateTime.UtcNow + wait;
         while (DateTime.UtcNow < deadline && IsWorkerAlive(definition.Name, direction))
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        // The worker lets go of its task a moment before its process ends: the caller gets control back once it has.
+        if (!IsWorkerAlive(definition.Name, direction) && pid is { } worker)
+            await WorkerLauncher.WaitForExitAsync(worker, deadline - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
         return Status(definition.Name, direction);
     }
 }
+
+/// <summary>What removing a task left on a data source (<see cref="OmsService.ForgetOnServersAsync"/>), and why.</summary>
+public sealed record TaskLeftover(string DataSource, string What, string Reason);
 
 /// <summary>What a data source is to be checked for. ReverseTarget: a bidirectional task's source, written by the reverse direction.</summary>
 [Flags]

@@ -52,6 +52,8 @@ public sealed class TaskObjects
         foreach (var database in databases)
             found.AddRange(await reader.ListObjectsAsync(database.Name, cancellationToken).ConfigureAwait(false));
 
+        // Row filters run on the source inside OmsSync's statements: refused unless each is one condition on a table of the task.
+        RowFilterCheck.EnsureValid(task, reader is Schema.Postgres.PostgresSchemaReader);
         var mapper = new ObjectMapper(task.Include, task.Exclude, task.Renames);
         var mapping = mapper.Map(found.Select(o => new ObjectName(o.Database, o.Name)));
         var blocking = mapping.Problems.Where(p => p.Blocking).ToList();

@@ -47,7 +47,10 @@ public sealed class WorkerHost
         try
         {
             var runner = new Pipeline.PhaseRunner(store, task, _direction, Log);
-            await runner.RunAsync(cancel.Token).ConfigureAwait(false);
+            // A server that is down or restarting in any phase is waited for, and the phases start again from their
+            // checkpoints, as after a crash; the task fails only for what waiting cannot mend.
+            await Pipeline.Reconnecting.RunAsync(runner.RunAsync, TransientFaults.IsConnectionLoss, runtime, task.Name, _direction, Log, cancel.Token,
+                untilCancelled: false).ConfigureAwait(false);
             runtime.SetStatus(task.Name, _direction, Model.TaskStatus.Completed, TaskPhase.Done, "Completed.", clearMessage: true);
             Log("completed");
             return ExitOk;

@@ -89,6 +89,27 @@ public static class WorkerLauncher
         }
     }
 
+    /// <summary>Waits, at most <paramref name="timeout"/>, for a process to end; returns at once when it is gone.</summary>
+    public static async Task WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero) return;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(timeout);
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            // gone already
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // still ending: the caller reads its status as it is
+        }
+    }
+
     /// <summary>The dotnet host that runs this process's runtime, else the one on PATH.</summary>
     private static string DotnetHost()
     {

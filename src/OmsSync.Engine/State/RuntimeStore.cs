@@ -53,17 +53,26 @@ public sealed class RuntimeStore
         _store.Execute("UPDATE task_runtime SET worker_pid = NULL, request = NULL, updated = $u WHERE task = $t AND direction = $d AND worker_pid = $pid",
             ("$t", task), ("$d", direction.ToString()), ("$pid", pid), ("$u", Now()));
 
+    /// <summary>The message a stream retrying after a lost connection shows until it applies again.</summary>
+    public const string ReconnectingPrefix = "Reconnecting: ";
+
+    /// <summary>
+    /// The worker is alive; with a <paramref name="position"/> (its stream applied up to there) or a changed
+    /// <paramref name="rowsApplied"/> (the copy moved on) the task works again, so a reconnect notice
+    /// (<see cref="ReconnectingPrefix"/>) is over and goes.
+    /// </summary>
     public void Beat(string task, Direction direction, string? position = null, long? lagMs = null,
         long? rowsApplied = null, double? rowsPerSecond = null, double? txnPerSecond = null) =>
         _store.Execute(
             """
             UPDATE task_runtime SET heartbeat = $u, position = COALESCE($pos, position), lag_ms = COALESCE($lag, lag_ms),
+                message = CASE WHEN ($pos IS NOT NULL OR $rows <> rows_applied) AND substr(message, 1, length($reconnecting)) = $reconnecting THEN NULL ELSE message END,
                 rows_applied = COALESCE($rows, rows_applied), rows_per_second = COALESCE($rps, rows_per_second),
                 txn_per_second = COALESCE($tps, txn_per_second), updated = $u
             WHERE task = $t AND direction = $d
             """,
             ("$t", task), ("$d", direction.ToString()), ("$u", Now()), ("$pos", position), ("$lag", lagMs),
-            ("$rows", rowsApplied), ("$rps", rowsPerSecond), ("$tps", txnPerSecond));
+            ("$rows", rowsApplied), ("$rps", rowsPerSecond), ("$tps", txnPerSecond), ("$reconnecting", ReconnectingPrefix));
 
     public void Request(string task, Direction direction, WorkerRequest? request) =>
         _store.Execute("UPDATE task_runtime SET request = $r, updated = $u WHERE task = $t AND direction = $d",

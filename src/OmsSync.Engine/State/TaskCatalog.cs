@@ -19,8 +19,10 @@ public sealed class TaskCatalog
 
     public TaskCatalog(StateStore store) => _store = store;
 
-    public void Add(MigrationTask task)
+    /// <summary>Stores a new task, giving it its incarnation id (<see cref="MigrationTask.Id"/>) unless it has one; returns it as stored.</summary>
+    public MigrationTask Add(MigrationTask task)
     {
+        task = task.Id is null ? task with { Id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant() } : task;
         var now = DateTimeOffset.UtcNow.ToString("O");
         using var connection = _store.Connect();
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -43,6 +45,7 @@ public sealed class TaskCatalog
                 runtime.ExecuteNonQuery();
             }
             transaction.Commit();
+            return task;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("UNIQUE"))
         {

@@ -33,21 +33,33 @@ internal sealed class TaskOptionReader
 
     public static bool HasWildcard(string name) => name.IndexOfAny(Wildcards) >= 0;
 
-    /// <summary>Object patterns: `db.table`, wildcards allowed in either part (`shop.*`, `sales_*.order?`).</summary>
+    /// <summary>Object patterns: `db.table`, wildcards allowed in either part (`shop.*`, `sales_*.order?`), a part in back-quotes literal.</summary>
     public List<string> Patterns(string parameter, IEnumerable<string?>? values)
     {
         var list = new List<string>();
         foreach (var raw in values ?? [])
         {
             var value = raw?.Trim() ?? "";
-            var parts = value.Split('.');
-            if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
+            if (!Rules.ObjectPattern.IsTableRule(value))
                 Fail($"Invalid{parameter}Pattern",
-                    $"-{parameter} '{raw}' is not of the form 'database.table'. Name the table with its database, e.g. 'shop.orders', or all of a database's tables with 'shop.*'.");
+                    $"-{parameter} '{raw}' is not of the form 'database.table'. Name the table with its database, e.g. 'shop.orders', or all of a database's tables with 'shop.*'; " +
+                    "back-quote a name that holds a dot, a wildcard or a back-quote (doubled inside), e.g. '`my.db`.*'.");
             else
                 list.Add(value);
         }
         return list;
+    }
+
+    /// <summary>
+    /// Each row filter is one condition on its table's columns (no statement separator, subquery, comment or variable),
+    /// and every -RowFilter and -Column key is a table the task's -Include and -Exclude select.
+    /// </summary>
+    public void CheckTables(IReadOnlyList<string> include, IReadOnlyList<string> exclude, IReadOnlyDictionary<string, string> filters,
+        IEnumerable<string> columnTables, bool postgresSource)
+    {
+        if (include.Count == 0) return; // the rules are wrong already: said elsewhere
+        foreach (var (_, errorId, message) in Rules.RowFilterCheck.ProblemsOf(include, exclude, filters, columnTables, postgresSource))
+            Fail(errorId, message);
     }
 
     /// <summary>-Rename: keys `db` (the database is renamed) or `db.table` (the table is), values the new names.</summary>

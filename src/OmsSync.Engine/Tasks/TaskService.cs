@@ -70,6 +70,7 @@ public sealed class TaskService
         var columns = options.Columns(request.Columns);
         if (request.Columns is { Count: 0 })
             options.Fail("InvalidColumnValue", "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
+        options.CheckTables(include, exclude, filters, columns.Keys, source?.Kind == DataSourceKind.PostgreSql);
         var types = TaskSettingChecks.CheckMigrationTypes(options, request.MigrationTypes, request.Topology);
         TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, request.ReadConcurrency, request.WriteConcurrency);
         TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
@@ -141,6 +142,9 @@ public sealed class TaskService
         if (change.Renames is { } renames) changed = changed with { Renames = options.Renames(renames) };
         if (change.RowFilters is { } filters) changed = changed with { RowFilters = options.RowFilters(filters) };
         if (change.Columns is { } columns) changed = changed with { Columns = options.Columns(columns) };
+        if (objectChanges.Count > 0)
+            options.CheckTables(changed.Include, changed.Exclude, changed.RowFilters, changed.Columns.Keys,
+                _service.DataSources.Find(changed.Source)?.Kind == DataSourceKind.PostgreSql);
         if (change.MigrationTypes is { } types)
             changed = changed with { MigrationTypes = TaskSettingChecks.CheckMigrationTypes(options, types, task.Topology) };
         if (change.StartTimestampGiven) changed = changed with { StartTimestamp = change.StartTimestamp };
@@ -178,7 +182,8 @@ public sealed class TaskService
     }
 
     /// <summary>
-    /// Plans removing a task with its runtime state and conflict log (the databases keep their data). A running
+    /// Plans removing a task with its runtime state, conflict log and its rows in the `oms` control tables of both servers
+    /// (the databases keep their data; a server that cannot be reached is named in a warning, with what stays). A running
     /// task is refused unless <paramref name="force"/>, which stops its workers first. A PostgreSQL source's
     /// replication slot and publication go with it: a slot left behind would hold the source's WAL forever, so the
     /// task stays when they cannot be dropped, unless <paramref name="force"/>.
@@ -191,6 +196,7 @@ public sealed class TaskService
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is running ({string.Join(", ", running)}). Stop it first with Stop-OmsTask, or add -Force to stop and remove it.");
         var action = running.Count > 0 ? $"Stop the running worker(s) ({string.Join(", ", running)}) and remove task" : "Remove task";
+        action += $", deleting its rows in `oms` on '{task.Source}' and '{task.Target}'";
         if (_service.DataSources.Find(task.Source)?.Kind == DataSourceKind.PostgreSql)
             action += $", dropping its replication slot and publication on '{task.Source}'";
         return new PlannedOperation<bool>($"{task.Name} ({task.Source} -> {task.Target})", action, async (notes, cancellationToken) =>
@@ -209,6 +215,9 @@ public sealed class TaskService
                         message + " The task was not removed. Make the source reachable and try again, or add -Force.", e);
                 notes.Warn(message + " The task is removed anyway (-Force): drop the slot yourself with pg_drop_replication_slot, or it keeps holding WAL.");
             }
+            // Rows left behind cannot mislead a later task of the same name (they carry this incarnation's key): say what stays, and remove.
+            foreach (var left in await _service.ForgetOnServersAsync(task.Name, cancellationToken).ConfigureAwait(false))
+                notes.Warn($"Task '{task.Name}' left {left.What}: {left.Reason} Delete them when the server is back, or leave them: no other task reads them.");
             _service.Tasks.Remove(task.Name);
             return true;
         });

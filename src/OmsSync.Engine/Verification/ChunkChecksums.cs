@@ -1,5 +1,6 @@
 using System.Globalization;
 using MySqlConnector;
+using OmsSync.Engine.Connections;
 using OmsSync.Engine.FullLoad;
 
 namespace OmsSync.Engine.Verification;
@@ -22,7 +23,7 @@ internal static class ChunkChecksums
         await using var command = new MySqlCommand { Connection = connection };
         command.CommandText = $"SELECT COUNT(*), CAST(COALESCE(SUM({plan.HashOf(side)}), 0) AS CHAR) FROM {plan.NameOf(side)} " +
                               $"WHERE {plan.KeyOf(side).Range(chunk, command)} AND {plan.Filter(side)}";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await SingleStatement.For(command, plan.Filters(side)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new Checksum(reader.GetInt64(0), reader.GetString(1));
     }
@@ -36,7 +37,7 @@ internal static class ChunkChecksums
         command.CommandText = $"SELECT {key.BoundarySelect}, {plan.HashOf(side)} FROM {plan.NameOf(side)} " +
                               $"WHERE {key.Range(chunk, command)} AND {plan.Filter(side)}";
         var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await SingleStatement.For(command, plan.Filters(side)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var width = key.Columns.Count;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             rows[RowReader.KeyOf(reader, width)] = Convert.ToUInt64(reader.GetValue(width), CultureInfo.InvariantCulture);
@@ -51,7 +52,7 @@ internal static class ChunkChecksums
             $"SELECT h >> {64 - BucketBits}, COUNT(*), CAST(SUM(h) AS CHAR) FROM (SELECT {plan.HashOf(side)} AS h FROM {plan.NameOf(side)} " +
             $"WHERE {plan.Filter(side)}) x GROUP BY 1", connection);
         var buckets = new Dictionary<int, Checksum>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await SingleStatement.For(command, plan.Filters(side)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             buckets[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)] = new Checksum(reader.GetInt64(1), reader.GetString(2));
         return buckets;
@@ -74,7 +75,7 @@ internal static class ChunkChecksums
             $"SELECT h, COUNT(*) FROM (SELECT {plan.HashOf(side)} AS h FROM {plan.NameOf(side)} WHERE {plan.Filter(side)}) x WHERE {condition} GROUP BY h",
             connection);
         var copies = new Dictionary<ulong, long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await SingleStatement.For(command, plan.Filters(side)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             copies[Convert.ToUInt64(reader.GetValue(0), CultureInfo.InvariantCulture)] = reader.GetInt64(1);
         return copies;

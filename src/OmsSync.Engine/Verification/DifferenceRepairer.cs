@@ -127,7 +127,7 @@ public sealed class DifferenceRepairer
             var conditions = batch.Select((k, n) => key.Equal(ChunkKey.Deserialize(k), command, $"k{n}_"));
             command.CommandText = $"SELECT {key.BoundarySelect}, {string.Join(", ", copy.Transfers.Select(t => t.SelectExpression))} FROM {plan.SourceName} " +
                                   $"WHERE ({string.Join(" OR ", conditions)}) AND {plan.Filter(Side.Source)}";
-            await foreach (var (rowKey, row) in ReadAsync(command, key.Columns.Count, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
+            await foreach (var (rowKey, row) in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(Side.Source)), key.Columns.Count, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
                 rows[rowKey] = row;
         }
         var statements = new List<string>();
@@ -152,7 +152,7 @@ public sealed class DifferenceRepairer
             await using var command = new MySqlCommand(
                 $"SELECT CAST({plan.SourceHash} AS CHAR), {string.Join(", ", copy.Transfers.Select(t => t.SelectExpression))} FROM {plan.SourceName} " +
                 $"WHERE {plan.Filter(Side.Source)} AND {plan.SourceHash} IN ({string.Join(", ", missing)})", source);
-            await foreach (var (hash, row) in ReadAsync(command, 1, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
+            await foreach (var (hash, row) in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(Side.Source)), 1, copy.Transfers.Count, cancellationToken).ConfigureAwait(false))
                 sourceRows.TryAdd(ulong.Parse(ChunkKey.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), row);
         }
         foreach (var hash in hashes)

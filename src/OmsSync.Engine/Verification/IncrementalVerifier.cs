@@ -161,7 +161,7 @@ internal sealed class IncrementalVerifier
         {
             await using var command = new MySqlCommand(
                 $"SELECT {key.BoundarySelect} FROM {plan.NameOf(side)} WHERE ({string.Join(" OR ", batch)}) AND {plan.Filter(side)}", connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await Connections.SingleStatement.For(command, plan.Filters(side)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 keys.Add(RowReader.KeyOf(reader, key.Columns.Count));
         }

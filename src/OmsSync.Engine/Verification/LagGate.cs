@@ -72,7 +72,7 @@ internal sealed class LagGate
     {
         await using var command = new MySqlCommand(
             "SELECT source_commit FROM `oms`.`checkpoints` WHERE task = @t AND direction = 'Forward'", target);
-        command.Parameters.AddWithValue("@t", _task.Name);
+        command.Parameters.AddWithValue("@t", _task.OmsKey);
         try
         {
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

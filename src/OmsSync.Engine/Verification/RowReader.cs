@@ -44,7 +44,7 @@ internal static class RowReader
             var conditions = batch.Select((k, n) => key.Equal(ChunkKey.Deserialize(k), command, $"k{n}_"));
             command.CommandText = $"SELECT {key.BoundarySelect}, {Columns(plan, side)} FROM {plan.NameOf(side)} " +
                                   $"WHERE ({string.Join(" OR ", conditions)}) AND {plan.Filter(side)}";
-            await foreach (var row in ReadAsync(command, plan, key.Columns.Count, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(side)), plan, key.Columns.Count, cancellationToken).ConfigureAwait(false))
                 if (wanted.Contains(row.Image.KeyValues))
                     rows[row.Image.KeyValues] = row.Image;
         }
@@ -61,7 +61,7 @@ internal static class RowReader
             await using var command = new MySqlCommand(
                 $"SELECT CAST({plan.HashOf(side)} AS CHAR), {Columns(plan, side)} FROM {plan.NameOf(side)} " +
                 $"WHERE {plan.Filter(side)} AND {plan.HashOf(side)} IN ({string.Join(", ", batch)})", connection);
-            await foreach (var row in ReadAsync(command, plan, 1, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in ReadAsync(Connections.SingleStatement.For(command, plan.Filters(side)), plan, 1, cancellationToken).ConfigureAwait(false))
                 rows.TryAdd(ulong.Parse(row.Key, CultureInfo.InvariantCulture), row.Image);
         }
         return rows;

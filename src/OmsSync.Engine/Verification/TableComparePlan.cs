@@ -57,7 +57,10 @@ internal sealed class TableComparePlan
     public ChunkKey KeyOf(Side side) => (side == Side.Source ? SourceKey : TargetKey)!;
 
     /// <summary>The source's row filter as a condition to AND in ("TRUE" on the target, which holds only filtered rows).</summary>
-    public string Filter(Side side) => side == Side.Source && !string.IsNullOrWhiteSpace(Mapping.RowFilter) ? $"({Mapping.RowFilter})" : "TRUE";
+    public string Filter(Side side) => Filters(side) ? $"({Mapping.RowFilter})" : "TRUE";
+
+    /// <summary>Whether <see cref="Filter"/> carries the task's row filter on this side: text a user wrote (see SingleStatement).</summary>
+    public bool Filters(Side side) => side == Side.Source && !string.IsNullOrWhiteSpace(Mapping.RowFilter);
 
     /// <summary>The compare plan of a task table against the target table as it is; fails when the target lacks the table or a column.</summary>
     public static async Task<TableComparePlan> CreateAsync(MySqlConnection target, TaskTable table, CancellationToken cancellationToken) =>

@@ -107,8 +107,8 @@ public sealed class BidirectionalTests
         await Task.Delay(TimeSpan.FromSeconds(6));
         var endA = await PositionAsync(h.Source);
         var endB = await PositionAsync(h.Target);
-        var auditA = await AuditAsync(h.Source, db, task.Name, startA, endA);
-        var auditB = await AuditAsync(h.Target, target, task.Name, startB, endB);
+        var auditA = await AuditAsync(h.Source, db, task.OmsKey, startA, endA);
+        var auditB = await AuditAsync(h.Target, target, task.OmsKey, startB, endB);
         // Each server's binlog holds its application's transactions unmarked, and the other side's rows
         // exactly once, in transactions carrying the marker of the direction that applied them.
         Assert.Equal((txnA, rowsA), (auditA.UnmarkedTransactions, auditA.UnmarkedRows));
@@ -120,8 +120,8 @@ public sealed class BidirectionalTests
         Assert.InRange(auditA.ReverseMarked, 1, txnB);
         Assert.InRange(auditB.ForwardMarked, 1, txnA);
         // Both directions spread their writes over parallel lanes (WriteConcurrency 2): each lane keeps a progress row.
-        Assert.Equal(1L, await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'"));
-        Assert.Equal(1L, await TestServers.ScalarAsync(h.Source, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Reverse/lane1'"));
+        Assert.Equal(1L, await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward/lane1'"));
+        Assert.Equal(1L, await TestServers.ScalarAsync(h.Source, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Reverse/lane1'"));
     }
 
     private const string ConflictTables = """

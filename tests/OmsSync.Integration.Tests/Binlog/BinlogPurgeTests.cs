@@ -41,25 +41,5 @@ public sealed class BinlogPurgeTests
         Assert.True(error.IsBinlogUnavailable, error.Message);
     }
 
-    /// <summary>
-    /// Rotates and purges until <paramref name="file"/> is gone: MariaDB keeps a file until its binlog
-    /// checkpoint has passed and while a dump thread still reads it, so one PURGE may not be enough.
-    /// </summary>
-    private static async Task PurgeUpToAsync(string file)
-    {
-        await TestServers.ExecuteAsync(BinlogTestDatabase.Server, "FLUSH BINARY LOGS");
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var current = await BinlogTestDatabase.CurrentPositionAsync();
-            await TestServers.ExecuteAsync(BinlogTestDatabase.Server, $"PURGE BINARY LOGS TO '{current.File}'");
-            await using var connection = await TestServers.OpenMySqlAsync(BinlogTestDatabase.Server);
-            await using var command = new MySqlConnector.MySqlCommand("SHOW BINARY LOGS", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            var remaining = new List<string>();
-            while (await reader.ReadAsync()) remaining.Add(reader.GetString(0));
-            if (!remaining.Contains(file)) return;
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException($"The server kept {file} through 10 s of PURGE BINARY LOGS.");
-    }
+    private static Task PurgeUpToAsync(string file) => TestServers.PurgeBinlogsAsync(BinlogTestDatabase.Server, file);
 }

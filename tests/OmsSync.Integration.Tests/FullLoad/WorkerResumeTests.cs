@@ -52,8 +52,8 @@ public sealed class WorkerResumeTests
         Assert.True(done.Status == TaskStatus.Completed, $"status {done.Status}: {done.Message}");
         Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "big", "id"), await TableSnapshot.ReadAsync(h.Target, target, "big", "id"));
         // Every chunk recorded exactly once, and the deferred index built after the rows were in.
-        var chunks = Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.full_chunks WHERE task = '{task.Name}'"));
-        var distinct = Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(DISTINCT chunk_no) FROM oms.full_chunks WHERE task = '{task.Name}'"));
+        var chunks = Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.full_chunks WHERE task = '{task.OmsKey}'"));
+        var distinct = Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(DISTINCT chunk_no) FROM oms.full_chunks WHERE task = '{task.OmsKey}'"));
         Assert.Equal(chunks, distinct);
         Assert.Equal(h.Service.Runtime.TableProgress(task.Name).Single().ChunksTotal, (int)chunks);
         Assert.Equal(1L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target,

@@ -37,12 +37,13 @@ public sealed class ForeignKeyTests
     private static readonly (string, string)[] Tables =
         [("customers", "id"), ("orders", "id"), ("order_lines", "order_id, n"), ("payments", "id"), ("categories", "id"), ("regions", "country, code"), ("stores", "id")];
 
-    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix) => h.AddTask(new MigrationTask
-    {
-        Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName, AutoRestart = false,
-        Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
-        MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, WriteConcurrency = 4,
-    });
+    private static MigrationTask NewTask(EngineHarness h, string db, string target, string prefix, Func<MigrationTask, MigrationTask>? more = null) =>
+        h.AddTask((more ?? (t => t))(new MigrationTask
+        {
+            Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName, AutoRestart = false,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, WriteConcurrency = 4,
+        }));
 
     private static async Task RunAsync(ServerAddress server, string db, IEnumerable<string> transactions)
     {
@@ -81,6 +82,37 @@ public sealed class ForeignKeyTests
         Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(h.Source, "SELECT COUNT(*) FROM orders WHERE customer_id = 3", db)));
         Assert.True(Convert.ToInt64(await TestServers.ScalarAsync(h.Source, "SELECT COUNT(*) FROM payments WHERE order_id IS NULL", db)) > 0);
         Assert.Equal(2L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM stores WHERE country = 'de' AND code = 9", target)));
+    }
+
+    [Fact]
+    public async Task CascadesDuringTheCopyLeaveNoOrphansBehind()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "fkcopy", """
+            CREATE TABLE z_customers (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL);
+            CREATE TABLE a_orders (id INT PRIMARY KEY, customer_id INT NULL,
+                CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES z_customers (id) ON DELETE CASCADE);
+            CREATE TABLE a_notes (id INT PRIMARY KEY, customer_id INT NULL,
+                CONSTRAINT notes_customer FOREIGN KEY (customer_id) REFERENCES z_customers (id) ON DELETE SET NULL);
+            INSERT INTO z_customers SELECT seq, CONCAT('c', seq) FROM seq_1_to_3000;
+            INSERT INTO a_orders SELECT seq, seq FROM seq_1_to_3000;
+            INSERT INTO a_notes SELECT seq, seq FROM seq_1_to_3000;
+            """);
+        var target = db + "_t";
+        h.Track(h.Target, target);
+        // A slow copy, the children's tables first: the purge runs once they are in and before the customers are copied, so the
+        // target never has the customers it deletes, while it has their orders and notes, and no logged row says what became of them.
+        var task = NewTask(h, db, target, "fkcopy", t => t with { RowsPerSecond = 1500, ChunkRows = 100, ReadConcurrency = 1, WriteConcurrency = 1 });
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await EngineHarness.WaitUntilAsync(() =>
+        {
+            try { return TableSnapshot.CountAsync(h.Target, target, "a_notes").Result == 3000 && TableSnapshot.CountAsync(h.Target, target, "z_customers").Result == 0; }
+            catch (AggregateException e) when (e.InnerException is MySqlException) { return false; }
+        }, TimeSpan.FromSeconds(60), "the children's copy");
+        await RunAsync(h.Source, db, Enumerable.Range(0, 60).Select(i => $"DELETE FROM z_customers WHERE id % 60 = {i} AND id % 2 = 0"));
+        await IncrementalTests.WaitForEqualAsync(h, task.Name, db, target, ("z_customers", "id"), ("a_orders", "id"), ("a_notes", "id"));
+        Assert.Equal(1500L, await TableSnapshot.CountAsync(h.Target, target, "a_orders"));
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 
     [Fact]
@@ -138,7 +170,7 @@ public sealed class ForeignKeyTests
         await IncrementalTests.WaitForEqualAsync(h, task.Name, db, target, [.. Tables, ("accounts", "id")]);
         // Groups of transactions did commit side by side.
         Assert.True(Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
-            $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction LIKE 'Forward/lane%'")) >= 1, "no lane but the first committed");
+            $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction LIKE 'Forward/lane%'")) >= 1, "no lane but the first committed");
     }
 
     private static async Task<bool> IsCaughtUpAsync(EngineHarness h, string db, string target) =>

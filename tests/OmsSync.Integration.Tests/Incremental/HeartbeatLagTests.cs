@@ -19,12 +19,12 @@ public sealed class HeartbeatLagTests
         await IncrementalTests.WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
 
         // The checkpoint records the commit time of the last transaction in: a heartbeat's has microseconds.
-        var sql = $"SELECT COALESCE(MICROSECOND(source_commit), 0) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'";
+        var sql = $"SELECT COALESCE(MICROSECOND(source_commit), 0) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'";
         await EngineHarness.WaitUntilAsync(() => Convert.ToInt64(TestServers.ScalarAsync(h.Target, sql).Result) != 0,
             TimeSpan.FromSeconds(30), "a heartbeat's commit time in the checkpoint");
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).LagMilliseconds is not null,
             TimeSpan.FromSeconds(10), "the lag to be reported");
-        var beat = Convert.ToDateTime(await TestServers.ScalarAsync(h.Source, $"SELECT beat FROM oms.heartbeat WHERE task = '{task.Name}'"));
+        var beat = Convert.ToDateTime(await TestServers.ScalarAsync(h.Source, $"SELECT beat FROM oms.heartbeat WHERE task = '{task.OmsKey}'"));
         Assert.NotEqual(0, beat.Ticks % TimeSpan.TicksPerSecond);
     }
 }

@@ -38,7 +38,7 @@ public sealed class LargeTransactionTests(ITestOutputHelper output, TestFigures 
             {
                 if (h.Service.Status(task.Name, Direction.Forward).Status is TaskStatus.Failed or TaskStatus.Suspended)
                     throw new InvalidOperationException($"task stopped: {h.Service.Status(task.Name, Direction.Forward).Message}");
-                return CheckpointAsync(h, task.Name).Result is { } at && CheckpointPosition.Compare(at, end) >= 0;
+                return CheckpointAsync(h, task.OmsKey).Result is { } at && CheckpointPosition.Compare(at, end) >= 0;
             }, TimeSpan.FromSeconds(300), "the checkpoint to pass the large transaction"); // a liveness bound, not a speed target
         }
         finally
@@ -92,10 +92,10 @@ public sealed class LargeTransactionTests(ITestOutputHelper output, TestFigures 
             TimeSpan.FromSeconds(60), "the target transaction to hold part of the rows");
         Assert.NotEmpty(Directory.EnumerateFiles(h.Service.Home.SpillDirectory, "*", SearchOption.AllDirectories));
         EngineHarness.KillAndReap(pid);
-        Assert.True(await CheckpointAsync(h, task.Name) is { } killedAt && CheckpointPosition.Compare(killedAt, end) < 0, "the worker was killed before the transaction committed");
+        Assert.True(await CheckpointAsync(h, task.OmsKey) is { } killedAt && CheckpointPosition.Compare(killedAt, end) < 0, "the worker was killed before the transaction committed");
 
         h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() => CheckpointAsync(h, task.Name).Result is { } at && CheckpointPosition.Compare(at, end) >= 0,
+        await EngineHarness.WaitUntilAsync(() => CheckpointAsync(h, task.OmsKey).Result is { } at && CheckpointPosition.Compare(at, end) >= 0,
             TimeSpan.FromSeconds(120), "the checkpoint to pass the large transaction");
         stopWatching.Cancel();
         await watching;

@@ -26,7 +26,7 @@ public sealed class ParallelLaneTests
         h.Service.StartWorker(task.Name, Direction.Forward);
         await BidirectionalHarness.WaitForIncrementalAsync(h, task.Name, Direction.Forward);
         await h.Service.RequestAsync(task.Name, Direction.Forward, Engine.State.WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
-        var checkpoint = (string)(await TestServers.ScalarAsync(h.Target, $"SELECT position FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'"))!;
+        var checkpoint = (string)(await TestServers.ScalarAsync(h.Target, $"SELECT position FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'"))!;
 
         // Three source transactions on rows of their own. Pretend a worker crashed after lane 1 committed the second
         // (its deletes and its progress row) but before lane 0 committed the others with the checkpoint. A delete applied
@@ -44,7 +44,7 @@ public sealed class ParallelLaneTests
         var progress = System.Text.Json.JsonSerializer.Serialize(new { Until = Engine.Incremental.CheckpointPosition.Serialize(second), Applied = new[] { second.Key } });
         await TestServers.ExecuteAsync(h.Target, $"""
             DELETE FROM acc WHERE id BETWEEN 11 AND 20;
-            INSERT INTO oms.checkpoints (task, direction, position, applied, transactions) VALUES ('{task.Name}', 'Forward/lane1', '{checkpoint.Replace("'", "''")}', '{progress.Replace("\\", "\\\\").Replace("'", "''")}', 0);
+            INSERT INTO oms.checkpoints (task, direction, position, applied, transactions) VALUES ('{task.OmsKey}', 'Forward/lane1', '{checkpoint.Replace("'", "''")}', '{progress.Replace("\\", "\\\\").Replace("'", "''")}', 0);
             """, target);
 
         h.Service.StartWorker(task.Name, Direction.Forward);
@@ -63,6 +63,6 @@ public sealed class ParallelLaneTests
         Assert.Equal(30L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM acc", target)));
         // The three transactions count once each, the one the lane committed included.
         Assert.Equal(3L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
-            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'")));
+            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'")));
     }
 }

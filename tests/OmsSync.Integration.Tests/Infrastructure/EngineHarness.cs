@@ -146,11 +146,8 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>Remembers a schema the engine will create on the PostgreSQL server, to drop it afterwards.</summary>
     public void TrackPostgres(string schema) => _postgresSchemas.Add(schema);
 
-    public MigrationTask AddTask(MigrationTask task)
-    {
-        Service.Tasks.Add(task);
-        return task;
-    }
+    /// <summary>Stores the task; returns it as stored, with its incarnation id (its rows in `oms` go under its OmsKey).</summary>
+    public MigrationTask AddTask(MigrationTask task) => Service.Tasks.Add(task);
 
     public async ValueTask DisposeAsync()
     {

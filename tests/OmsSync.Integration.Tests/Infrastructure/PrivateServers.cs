@@ -20,10 +20,19 @@ public sealed class PrivateServers : IDisposable
             : Path.Combine(dir.FullName, "scripts", "servers.sh");
     }
 
-    public ServerAddress StartMariaDb(string name, int serverId) =>
-        Parse(Run("start-mariadb", name, FreePort().ToString(), serverId.ToString()));
+    /// <param name="binlog">False starts the server without a binlog.</param>
+    public ServerAddress StartMariaDb(string name, int serverId, bool binlog = true) =>
+        Parse(Run("start-mariadb", name, FreePort().ToString(), serverId.ToString(), binlog ? "binlog" : "nobinlog"));
 
     public ServerAddress Restart(string name) => Parse(Run("restart-mariadb", name));
+
+    /// <summary>kill -9 the server (its data stays; <see cref="Restart"/> starts it again).</summary>
+    public void Kill(string name)
+    {
+        using var process = Process.GetProcessById(int.Parse(File.ReadAllText(Path.Combine(_root, name, "p.pid")).Trim()));
+        process.Kill();
+        process.WaitForExit(10_000);
+    }
 
     public void Dispose()
     {

@@ -67,6 +67,37 @@ public static class TestServers
         await using var command = new MySqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
     }
+
+    /// <summary>The binlog file the server writes now.</summary>
+    public static async Task<string> CurrentBinlogAsync(ServerAddress server)
+    {
+        await using var connection = await OpenMySqlAsync(server);
+        await using var command = new MySqlCommand("SHOW MASTER STATUS", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) throw new InvalidOperationException($"The binlog of {server} is off.");
+        return reader.GetString(0);
+    }
+
+    /// <summary>
+    /// Rotates and purges until <paramref name="file"/> is gone: MariaDB keeps a file until its binlog
+    /// checkpoint has passed and while a dump thread still reads it, so one PURGE may not be enough.
+    /// </summary>
+    public static async Task PurgeBinlogsAsync(ServerAddress server, string file)
+    {
+        await ExecuteAsync(server, "FLUSH BINARY LOGS");
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await ExecuteAsync(server, $"PURGE BINARY LOGS TO '{await CurrentBinlogAsync(server)}'");
+            await using var connection = await OpenMySqlAsync(server);
+            await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var remaining = new List<string>();
+            while (await reader.ReadAsync()) remaining.Add(reader.GetString(0));
+            if (!remaining.Contains(file)) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"The server kept {file} through 10 s of PURGE BINARY LOGS.");
+    }
 }
 
 public sealed record ServerAddress(string Host, int Port)

@@ -125,9 +125,9 @@ public sealed class BidirectionalPostgresTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         // The reverse direction applied exactly side B's transactions: none of those the forward direction wrote came back.
         Assert.Equal((long)b, Convert.ToInt64(await TestServers.ScalarAsync(h.Source,
-            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Reverse'")));
+            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Reverse'")));
         // PostgreSQL's changes came back through the reverse direction's own slot.
-        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task.Name, Direction.Reverse)}", Log(h, task.Name, Direction.Reverse));
+        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Reverse)}", Log(h, task.Name, Direction.Reverse));
     }
 
     [Fact]
@@ -155,8 +155,8 @@ public sealed class BidirectionalPostgresTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         // The forward direction applied exactly side A's transactions: none of those the reverse direction wrote came back.
         Assert.Equal((long)a, Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
-            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'")));
+            $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'")));
         Assert.Contains("reading the binlog", Log(h, task.Name, Direction.Reverse));
-        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task.Name, Direction.Forward)}", Log(h, task.Name, Direction.Forward));
+        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Forward)}", Log(h, task.Name, Direction.Forward));
     }
 }

@@ -16,7 +16,7 @@ public sealed class IncrementalFromPostgresTests
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
     });
 
-    private static string SlotOf(MigrationTask task) => Engine.Sources.Postgres.ReplicationObjects.Name(task.Name, Direction.Forward);
+    private static string SlotOf(MigrationTask task) => Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Forward);
 
     /// <summary>Waits until the MariaDB query returns the value, showing the worker's log if it does not.</summary>
     private static async Task WaitForMySqlAsync(EngineHarness h, string task, string sql, string expected)
@@ -183,7 +183,7 @@ public sealed class IncrementalFromPostgresTests
         Assert.Equal(transactions * 2, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(DISTINCT txn, account, amount) FROM `{db}`.ledger")));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         // The slot is never acknowledged past what the target holds.
-        var checkpoint = (string)(await TestServers.ScalarAsync(h.Target, $"SELECT position FROM oms.checkpoints WHERE task = '{task.Name}'"))!;
+        var checkpoint = (string)(await TestServers.ScalarAsync(h.Target, $"SELECT position FROM oms.checkpoints WHERE task = '{task.OmsKey}'"))!;
         var lsn = System.Text.Json.JsonDocument.Parse(checkpoint).RootElement.GetProperty("Lsn").GetString();
         Assert.True(Convert.ToBoolean(await TestPostgres.ScalarAsync(
             $"SELECT confirmed_flush_lsn <= '{lsn}'::pg_lsn FROM pg_replication_slots WHERE slot_name = '{SlotOf(task)}'")), "the slot is ahead of the target's checkpoint");

@@ -85,7 +85,7 @@ public sealed class IncrementalToPostgresTests
         CanonicalRows.AssertEqual(columns, await CanonicalRows.ReadAsync(h.Source, db, "pg_types", columns, "id"),
             await CanonicalRows.ReadAsync(h.Target, back, "pg_types", columns, "id"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
-        var checkpoint = await TestPostgres.ScalarAsync($"SELECT transactions FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward'");
+        var checkpoint = await TestPostgres.ScalarAsync($"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'");
         Assert.True(Convert.ToInt64(checkpoint) >= 2, $"checkpoint counts {checkpoint} transactions");
     }
 

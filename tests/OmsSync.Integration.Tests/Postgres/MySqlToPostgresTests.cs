@@ -77,7 +77,7 @@ public sealed class MySqlToPostgresTests
         var loaded = await TestPostgres.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id");
         Assert.DoesNotContain("2", loaded);
         Assert.Equal(loaded.Count, Convert.ToInt32(await TestPostgres.ScalarAsync(
-            $"SELECT coalesce(sum(rows_loaded), 0)::int FROM oms.full_chunks WHERE task = '{task.Name}'")));
+            $"SELECT coalesce(sum(rows_loaded), 0)::int FROM oms.full_chunks WHERE task = '{task.OmsKey}'")));
     }
 
     [Fact]

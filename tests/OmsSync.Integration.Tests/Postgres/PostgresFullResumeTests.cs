@@ -43,7 +43,7 @@ public sealed class PostgresFullResumeTests
             $"SELECT count(*) || '/' || sum(id) || '/' || sum(grp) || '/' || count(DISTINCT (grp, id)) FROM {TestPostgres.Quote(schema)}.big");
         Assert.Equal(((string)source!).Split('/')[..3], ((string)target!).Split('/')[..3]);
         Assert.Equal("60000", ((string)target).Split('/')[3]);
-        var chunks = await TestPostgres.ColumnAsync($"SELECT count(*) || '/' || count(DISTINCT chunk_no) FROM oms.full_chunks WHERE task = '{task.Name}'");
+        var chunks = await TestPostgres.ColumnAsync($"SELECT count(*) || '/' || count(DISTINCT chunk_no) FROM oms.full_chunks WHERE task = '{task.OmsKey}'");
         Assert.Equal($"{h.Service.Runtime.TableProgress(task.Name).Single().ChunksTotal}/{h.Service.Runtime.TableProgress(task.Name).Single().ChunksTotal}", chunks.Single());
         Assert.Equal(1L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'big_ix_id'")));
         // The identity continues after the copied ids.

@@ -66,7 +66,7 @@ public sealed class PostgresPipelineTests
         await OneTransactionEachAsync(Enumerable.Range(1, 200).Select(i => $"UPDATE {TestPostgres.Quote(schema)}.acc SET n = n + {i} WHERE id = {i}"));
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForAsync(h, task.Name, async () => await MySqlLongAsync(h, $"SELECT SUM(n) FROM `{db}`.acc") == 200 * 201 / 2, "every update");
-        Assert.True(await MySqlLongAsync(h, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'") == 1,
+        Assert.True(await MySqlLongAsync(h, $"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward/lane1'") == 1,
             $"the second lane committed groups of transactions of its own:\n{Log(h, task.Name)}");
 
         // Ignore (the default) keeps the target's row; Overwrite, set while the worker runs, takes the source's.
@@ -172,6 +172,102 @@ public sealed class PostgresPipelineTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 
+    private const string Family = """
+        CREATE TABLE parents (id int PRIMARY KEY, name varchar(20) NOT NULL);
+        CREATE TABLE kids (id int PRIMARY KEY, parent_id int NULL, FOREIGN KEY (parent_id) REFERENCES parents (id) ON DELETE CASCADE ON UPDATE CASCADE);
+        CREATE TABLE notes (id int PRIMARY KEY, parent_id int NULL, FOREIGN KEY (parent_id) REFERENCES parents (id) ON DELETE SET NULL ON UPDATE CASCADE);
+        """;
+
+    private static readonly string[] FamilyRows =
+    [
+        "SELECT CONCAT_WS('|', id, name) FROM parents ORDER BY id",
+        "SELECT CONCAT_WS('|', id, COALESCE(parent_id, '-')) FROM kids ORDER BY id",
+        "SELECT CONCAT_WS('|', id, COALESCE(parent_id, '-')) FROM notes ORDER BY id",
+    ];
+
+    private static async Task<List<string>> MySqlFamilyAsync(ServerAddress server, string db)
+    {
+        var rows = new List<string>();
+        await using var connection = await TestServers.OpenMySqlAsync(server, db);
+        foreach (var sql in FamilyRows)
+        {
+            await using var reader = await new MySqlConnector.MySqlCommand(sql, connection).ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        }
+        return rows;
+    }
+
+    private static async Task<List<string>> PostgresFamilyAsync(string schema)
+    {
+        var rows = new List<string>();
+        foreach (var sql in FamilyRows)
+            rows.AddRange(await TestPostgres.ColumnAsync(sql.Replace("CONCAT_WS", "concat_ws").Replace("COALESCE(parent_id, '-')", "coalesce(parent_id::text, '-')")
+                .Replace(" FROM ", $" FROM {TestPostgres.Quote(schema)}.")));
+        return rows;
+    }
+
+    private static async Task WaitForSameFamilyAsync(EngineHarness h, string task, Func<Task<List<string>>> source, Func<Task<List<string>>> target)
+    {
+        await WaitForAsync(h, task, async () => (await source()).SequenceEqual(await target()), "the same rows on both sides");
+        Assert.Empty(h.Service.Conflicts.List(task));
+    }
+
+    private static readonly string[] FamilyWork =
+    [
+        "DELETE FROM parents WHERE id % 10 = 1",
+        "UPDATE parents SET id = id + 1000 WHERE id % 10 = 2",
+        "DELETE FROM parents WHERE id IN (3, 13, 23)",
+        "INSERT INTO parents VALUES (5000, 'new')",
+        "INSERT INTO kids VALUES (9000, 5000)",
+    ];
+
+    [Fact]
+    public async Task CascadesOfAMariaDbSourceReachAPostgresTarget()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "fkmypg", Family + """
+            INSERT INTO parents SELECT seq, CONCAT('p', seq) FROM seq_1_to_200;
+            INSERT INTO kids SELECT seq, 1 + seq % 200 FROM seq_1_to_400;
+            INSERT INTO notes SELECT seq, seq FROM seq_1_to_200;
+            """);
+        var schema = db + "_pg";
+        h.TrackPostgres(schema);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "fkmypg-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.Postgres, AutoRestart = false,
+            Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = schema },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, WriteConcurrency = 2,
+        });
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+        Assert.Equal(2L, Convert.ToInt64(await TestPostgres.ScalarAsync(
+            $"SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = '{schema}'")));
+        await using (var mysql = await TestServers.OpenMySqlAsync(h.Source, db))
+            foreach (var sql in FamilyWork)
+                await new MySqlConnector.MySqlCommand(sql, mysql).ExecuteNonQueryAsync();
+        await WaitForSameFamilyAsync(h, task.Name, () => MySqlFamilyAsync(h.Source, db), () => PostgresFamilyAsync(schema));
+    }
+
+    [Fact]
+    public async Task CascadesOfAPostgresSourceReachAMariaDbTargetOnce()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await h.CreatePostgresSchemaAsync("fkpgmy", Family + """
+            INSERT INTO parents SELECT g, 'p' || g FROM generate_series(1, 200) g;
+            INSERT INTO kids SELECT g, 1 + g % 200 FROM generate_series(1, 400) g;
+            INSERT INTO notes SELECT g, g FROM generate_series(1, 200) g;
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = FromPostgres(h, schema, db, "fkpgmy");
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+        Assert.Equal(2L, await MySqlLongAsync(h, $"SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '{db}'"));
+        await OneTransactionEachAsync(FamilyWork.Select(sql => $"SET search_path TO {TestPostgres.Quote(schema)}; {sql}"));
+        // PostgreSQL logs what its cascades changed; applied as they come, with the target's checks off, never twice.
+        await WaitForSameFamilyAsync(h, task.Name, () => PostgresFamilyAsync(schema), () => MySqlFamilyAsync(h.Target, db));
+    }
+
     [Fact]
     public async Task ChangesIntoPostgresSpreadOverLanes()
     {
@@ -194,7 +290,7 @@ public sealed class PostgresPipelineTests
         h.Service.StartWorker(task.Name, Direction.Forward);
         await WaitForAsync(h, task.Name, async () => Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT SUM(n) FROM {TestPostgres.Quote(schema)}.acc")) == 200 * 201 / 2,
             "every update");
-        Assert.Equal(1L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.Name}' AND direction = 'Forward/lane1'")));
+        Assert.Equal(1L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT COUNT(*) FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward/lane1'")));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 }

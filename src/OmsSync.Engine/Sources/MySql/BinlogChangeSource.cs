@@ -80,7 +80,7 @@ internal sealed class BinlogChangeSource : IChangeSource
             (database, table) => (ddl?.Includes(database, table) ?? tables.ContainsKey((database, table)))
                 || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
-        return new Stream(reader, (BinlogPosition)from, new CommitClock(_task.Name));
+        return new Stream(reader, (BinlogPosition)from, new CommitClock(_task.OmsKey));
     }
 
     private sealed class Stream(BinlogTransactionReader reader, BinlogPosition from, CommitClock clock) : IChangeStream
@@ -125,7 +125,7 @@ internal sealed class BinlogChangeSource : IChangeSource
             ? new MySqlRowFilter(await _source.OpenAsync(cancellationToken).ConfigureAwait(false))
             : null;
 
-    public Task RunHeartbeatAsync(CancellationToken cancellationToken) => SourceHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(1), _log, cancellationToken);
+    public Task RunHeartbeatAsync(CancellationToken cancellationToken) => SourceHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(1), _log, cancellationToken);
 
     public bool IsTransient(Exception error) => error switch
     {

@@ -15,7 +15,7 @@ public sealed class BinlogConnectionOptions
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(replicaName));
         return new BinlogConnectionOptions
         {
-            Host = source.Server, Port = source.Port, User = source.User, Password = password,
+            DataSourceName = source.Name, Host = source.Server, Port = source.Port, User = source.User, Password = password,
             ServerId = 100_000_000u + BitConverter.ToUInt32(hash, 0) % 3_000_000_000u,
             HeartbeatInterval = TimeSpan.FromSeconds(2),
         };
@@ -46,4 +46,10 @@ public sealed class BinlogConnectionOptions
     public string? ServerPublicKeyPem { get; init; }
 
     public string Endpoint => $"{Host}:{Port}";
+
+    /// <summary>The data source these options reach, named in errors; null outside a task.</summary>
+    public string? DataSourceName { get; init; }
+
+    /// <summary>The server as errors name it: its data source and address.</summary>
+    public string Describe => DataSourceName is null ? $"server {Endpoint}" : $"data source '{DataSourceName}' ({Endpoint})";
 }

@@ -17,12 +17,14 @@ internal sealed class BinlogEventStream : IAsyncDisposable
     private readonly ReplicationConnection _connection;
     private readonly BinlogEventDecoder _decoder;
     private readonly TimeSpan _idleTimeout;
+    private readonly string _server;
 
-    private BinlogEventStream(ReplicationConnection connection, ChecksumAlgorithm checksum, TimeSpan idleTimeout)
+    private BinlogEventStream(ReplicationConnection connection, ChecksumAlgorithm checksum, TimeSpan idleTimeout, string server)
     {
         _connection = connection;
         _decoder = new BinlogEventDecoder(checksum);
         _idleTimeout = idleTimeout;
+        _server = server;
     }
 
     public BinlogServerFlavor Flavor => _connection.IsMariaDb ? BinlogServerFlavor.MariaDb : BinlogServerFlavor.MySql;
@@ -30,7 +32,15 @@ internal sealed class BinlogEventStream : IAsyncDisposable
 
     public static async Task<BinlogEventStream> OpenAsync(BinlogConnectionOptions options, BinlogStartPosition start, CancellationToken cancellationToken)
     {
-        var connection = await ReplicationConnection.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        ReplicationConnection connection;
+        try
+        {
+            connection = await ReplicationConnection.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            throw new IOException($"Cannot open a binlog connection to {options.Describe}: {e.Message}", e);
+        }
         try
         {
             var checksum = await NegotiateChecksumAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -63,11 +73,11 @@ internal sealed class BinlogEventStream : IAsyncDisposable
 
             await connection.SendCommandAsync(ReplicationCommands.RegisterReplica(options.ServerId, Environment.MachineName, 0), cancellationToken).ConfigureAwait(false);
             var registered = await connection.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
-            if (registered.Length > 0 && registered[0] == ErrorPacket.Header) throw ErrorPacket.Parse(registered).ToException();
+            if (registered.Length > 0 && registered[0] == ErrorPacket.Header) throw ErrorPacket.Parse(registered).ToException(options.Describe);
 
             await connection.SendCommandAsync(dump, cancellationToken).ConfigureAwait(false);
             var idle = options.HeartbeatInterval > TimeSpan.Zero ? options.HeartbeatInterval * 3 + TimeSpan.FromSeconds(5) : Timeout.InfiniteTimeSpan;
-            return new BinlogEventStream(connection, checksum, idle);
+            return new BinlogEventStream(connection, checksum, idle, options.Describe);
         }
         catch
         {
@@ -107,7 +117,12 @@ internal sealed class BinlogEventStream : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"No event or heartbeat arrived from the server for {_idleTimeout.TotalSeconds:0} s.");
+                throw new TimeoutException($"No event or heartbeat arrived from {_server} for {_idleTimeout.TotalSeconds:0} s.");
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                // "The server closed the connection." alone does not say which of the task's servers it was.
+                throw new IOException($"The binlog connection to {_server} was lost: {e.Message}", e);
             }
             if (packet.Length == 0) throw new FormatException("Empty packet in the binlog stream.");
             switch (packet[0])
@@ -116,7 +131,7 @@ internal sealed class BinlogEventStream : IAsyncDisposable
                     yield return _decoder.Decode(packet.AsSpan(1));
                     break;
                 case ErrorPacket.Header:
-                    throw ErrorPacket.Parse(packet).ToException();
+                    throw ErrorPacket.Parse(packet).ToException(_server);
                 case EndOfFileMarker when packet.Length < 9:
                     yield break;
                 default:

@@ -10,8 +10,9 @@ public sealed class BinlogServerException : Exception
     public const int FatalErrorReadingBinlog = 1236;
     public const int AccessDenied = 1045;
 
-    public BinlogServerException(int errorNumber, string sqlState, string message)
-        : base($"Server error {errorNumber} ({sqlState}): {message}")
+    /// <param name="server">The server that sent it, as errors name it (its data source), when known.</param>
+    public BinlogServerException(int errorNumber, string sqlState, string message, string? server = null)
+        : base($"Server error {errorNumber} ({sqlState}){(server is null ? "" : " from " + server)}: {message}")
     {
         ErrorNumber = errorNumber;
         SqlState = sqlState;

@@ -12,10 +12,12 @@ namespace OmsSync.Engine.Sources.MySql;
 public sealed class InformationSchemaProvider : IBinlogSchemaProvider
 {
     private readonly string _connectionString;
+    private readonly string _server;
     private readonly Dictionary<(string, string), TableSchema?> _cache = new();
 
     public InformationSchemaProvider(BinlogConnectionOptions options)
     {
+        _server = options.Describe;
         _connectionString = new MySqlConnectionStringBuilder
         {
             Server = options.Host,
@@ -63,7 +65,15 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
     private async Task<TableSchema?> LoadAsync(string database, string table, CancellationToken cancellationToken)
     {
         await using var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnableToConnectToHost || e.InnerException is IOException or System.Net.Sockets.SocketException)
+        {
+            // A lost source is retried like the binlog connection, and named.
+            throw new IOException($"Cannot reach {_server} to read the definition of {database}.{table}: {e.Message}", e);
+        }
         var columns = new List<ColumnSchema>();
         await using (var command = new MySqlCommand(
             "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA " +

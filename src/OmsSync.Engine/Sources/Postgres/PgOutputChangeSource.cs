@@ -33,7 +33,7 @@ internal sealed class PgOutputChangeSource : IChangeSource
         _source = source;
         _task = task;
         _direction = direction;
-        _name = ReplicationObjects.Name(task.Name, direction);
+        _name = ReplicationObjects.Name(task, direction);
         _spillDirectory = store.Home.SpillFolder(task.Name, direction);
         _log = log;
     }
@@ -139,7 +139,7 @@ internal sealed class PgOutputChangeSource : IChangeSource
     public async Task<IRowFilter?> OpenRowFilterAsync(IEnumerable<TaskTable> tables, CancellationToken cancellationToken) =>
         tables.Any(t => t.Mapping.RowFilter is not null) ? new PostgresRowFilter(await _source.OpenAsync(cancellationToken).ConfigureAwait(false)) : null;
 
-    public Task RunHeartbeatAsync(CancellationToken cancellationToken) => PostgresHeartbeat.RunAsync(_source, _task.Name, TimeSpan.FromSeconds(3), _log, cancellationToken);
+    public Task RunHeartbeatAsync(CancellationToken cancellationToken) => PostgresHeartbeat.RunAsync(_source, _task.OmsKey, TimeSpan.FromSeconds(3), _log, cancellationToken);
 
     public bool IsTransient(Exception error) => error switch
     {

@@ -87,6 +87,8 @@ internal sealed class PostgresChunkSource : IChunkSource
         return ChunkPlanner.Between(boundaries);
     }
 
+    public Exception Translate(Exception error) => error is NpgsqlException n ? _endpoint.Translate(n) : error;
+
     public async Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken) =>
         new Reader(this, await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false));
 
@@ -117,11 +119,27 @@ internal sealed class PostgresChunkSource : IChunkSource
             var key = KeyColumns(plan);
             if (key is not null && chunk.Lower is not null) conditions.Add(Compare(key, ">", chunk.Lower, command));
             if (key is not null && chunk.Upper is not null) conditions.Add(Compare(key, "<=", chunk.Upper, command));
-            if (!string.IsNullOrWhiteSpace(plan.Mapping.RowFilter)) conditions.Add($"({plan.Mapping.RowFilter})");
+            var filtered = !string.IsNullOrWhiteSpace(plan.Mapping.RowFilter);
+            if (filtered) conditions.Add($"({plan.Mapping.RowFilter})");
             command.CommandText = $"SELECT {string.Join(", ", plan.Transfers.Select(t => t.SelectExpression))} FROM {SourceName(plan)}" +
                                   (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+            if (!filtered)
+            {
+                await ReadRowsAsync(command, converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            // A row filter is text a user wrote: one statement, in a read-only transaction.
+            await Connections.PostgresReadOnly.RunAsync(connection, async transaction =>
+            {
+                command.Transaction = transaction;
+                await ReadRowsAsync(Connections.SingleStatement.For(command), converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task ReadRowsAsync(NpgsqlCommand command, Func<string, string>?[] converters, int count, ChunkBuffer output, CancellationToken cancellationToken)
+        {
             await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            var count = plan.Transfers.Count;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 for (var i = 0; i < count; i++)

@@ -76,13 +76,18 @@ internal sealed class PostgresRowFilter(NpgsqlConnection source) : IRowFilter
         var sql = $"SELECT x.__oms_ordinal, COALESCE(({table.Mapping.RowFilter}), false) " +
                   $"FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(__oms_image, __oms_ordinal), " +
                   $"LATERAL jsonb_populate_record(NULL::{PostgresSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)}, x.__oms_image) AS {name}";
+        // The filter is text a user wrote: one statement (the images go as a positional parameter), in a read-only transaction.
         await using var command = new NpgsqlCommand(sql, source);
         command.Parameters.AddWithValue("[" + string.Join(",", images) + "]");
-        var result = new bool[images.Count];
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result[reader.GetInt64(0) - 1] = reader.GetBoolean(1);
-        return result;
+        return await Connections.PostgresReadOnly.RunAsync(source, async transaction =>
+        {
+            command.Transaction = transaction;
+            var result = new bool[images.Count];
+            await using var reader = await Connections.SingleStatement.For(command).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                result[reader.GetInt64(0) - 1] = reader.GetBoolean(1);
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => source.DisposeAsync();

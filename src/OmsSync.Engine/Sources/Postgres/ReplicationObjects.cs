@@ -11,15 +11,16 @@ namespace OmsSync.Engine.Sources.Postgres;
 internal static class ReplicationObjects
 {
     /// <summary>
-    /// oms_ + the task name in the characters a slot name allows (a-z, 0-9, _) + a hash of the exact name and
-    /// direction, so two tasks never share a slot. Publications use the same name.
+    /// oms_ + the task name in the characters a slot name allows (a-z, 0-9, _) + a hash of the task's incarnation
+    /// (<see cref="MigrationTask.OmsKey"/>) and direction, so two tasks never share a slot, nor a task created again
+    /// under an old name the slot an earlier one left. Publications use the same name.
     /// </summary>
-    public static string Name(string task, Direction direction)
+    public static string Name(MigrationTask task, Direction direction)
     {
         var plain = new StringBuilder();
-        foreach (var c in task.ToLowerInvariant())
+        foreach (var c in task.Name.ToLowerInvariant())
             plain.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '_');
-        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{task}/{direction}")))[..8].ToLowerInvariant();
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{task.OmsKey}/{direction}")))[..8].ToLowerInvariant();
         var stem = plain.ToString();
         if (stem.Length > 40) stem = stem[..40];
         return $"oms_{stem}_{(direction == Direction.Forward ? "f" : "r")}{hash}";

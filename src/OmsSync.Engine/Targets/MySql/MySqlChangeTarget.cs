@@ -14,7 +14,7 @@ namespace OmsSync.Engine.Targets.MySql;
 /// `oms`.`checkpoints` holds the checkpoint, and lanes apply independent transactions side by side at READ COMMITTED
 /// (so rows of different lanes do not wait on each other's gap locks, and their scans skip what other lanes hold).
 /// </summary>
-internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direction direction) : IChangeTarget
+internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task, Direction direction) : IChangeTarget
 {
     private const int MaxLanes = 8;
     // Lanes waiting on each other would wait until one gives up: make that quick while lanes run side by side.
@@ -60,7 +60,7 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
 
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
     {
-        private readonly ChangeApplier _applier = new(owner._task, owner._direction);
+        private readonly ChangeApplier _applier = new(owner._name, owner._direction);
         private bool _shortLockWait;
 
         public MySqlConnection Connection => connection;
@@ -127,6 +127,8 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, string task, Direc
         public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 
-    private readonly string _task = task;
+    // The task's rows in `oms` carry its incarnation's key (MigrationTask.OmsKey); conflicts are logged under its name.
+    private readonly string _task = task.OmsKey;
+    private readonly string _name = task.Name;
     private readonly Direction _direction = direction;
 }

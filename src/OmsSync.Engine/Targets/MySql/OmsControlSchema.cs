@@ -5,10 +5,41 @@ namespace OmsSync.Engine.Targets.MySql;
 /// <summary>
 /// The `oms` database OmsSync keeps on a MySQL-family target: which full-migration chunks are in,
 /// and the checkpoint each applied transaction writes in the same target transaction as its rows.
+/// Every row is keyed by the task's incarnation (<see cref="Model.MigrationTask.OmsKey"/>), never by its name alone.
 /// </summary>
 internal static class OmsControlSchema
 {
     public const string Database = "oms";
+
+    /// <summary>The tables whose rows belong to one task each (by their `task` column), on either side of it.</summary>
+    private static readonly string[] TaskTables = ["full_chunks", "checkpoints", "ddl_progress", "ddl_catchup", "heartbeat"];
+
+    /// <summary>
+    /// Deletes everything the task's incarnation left in `oms` on this server (chunk marks, checkpoints and lane rows,
+    /// DDL progress, heartbeat) and its DDL scratch databases; returns the rows deleted. Missing tables are skipped.
+    /// </summary>
+    public static async Task<long> ForgetAsync(MySqlConnection connection, string taskKey, IEnumerable<string> scratchDatabases, CancellationToken cancellationToken)
+    {
+        var present = new List<string>();
+        await using (var find = new MySqlCommand(
+            $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{Database}' AND TABLE_NAME IN ({string.Join(", ", TaskTables.Select(t => $"'{t}'"))})", connection))
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                present.Add(reader.GetString(0));
+        long deleted = 0;
+        foreach (var table in present)
+        {
+            await using var delete = new MySqlCommand($"DELETE FROM `{Database}`.`{table}` WHERE task = @t", connection);
+            delete.Parameters.AddWithValue("@t", taskKey);
+            deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var scratch in scratchDatabases)
+        {
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS {Schema.MySqlSyntax.QuoteIdentifier(scratch)}", connection);
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return deleted;
+    }
 
     public static async Task EnsureAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {

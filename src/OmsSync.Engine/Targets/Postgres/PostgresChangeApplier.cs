@@ -71,12 +71,17 @@ internal sealed class PostgresChangeApplier
                 yield return idempotent ? (Upsert(plan, change.After!), StatementKind.Other) : (Insert(plan, change.After!), StatementKind.Insert);
                 break;
             case RowChangeKind.Delete:
+                if (idempotent && plan.Source.Cascades(change))
+                    foreach (var child in ChildrenOfDeleted(plan, change.Before!)) yield return (child, StatementKind.Other);
                 yield return (Delete(plan, change.Before!), idempotent ? StatementKind.Other : StatementKind.Delete);
                 break;
             default:
                 if (idempotent && plan.HasKey)
                 {
-                    if (ChangeStatements.KeyChanged(plan.Source, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
+                    // A key others reference moved: the update cascades through the target's foreign keys (a delete would remove
+                    // the rows that reference it); then the row is made exactly the source's.
+                    if (plan.Source.Cascades(change)) yield return (Update(plan, change.Before!, change.After!), StatementKind.Other);
+                    else if (ChangeStatements.KeyChanged(plan.Source, change)) yield return (Delete(plan, change.Before!), StatementKind.Other);
                     yield return (Upsert(plan, change.After!), StatementKind.Other);
                 }
                 else
@@ -84,6 +89,31 @@ internal sealed class PostgresChangeApplier
                     yield return (Update(plan, change.Before!, change.After!), idempotent ? StatementKind.Other : StatementKind.Update);
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// While catching up on the copy's window the deleted parent may be missing on the target already (copied after the
+    /// delete) while rows its delete cascaded to are there (copied before it): their delete actions are done explicitly,
+    /// by the parent's key, before the parent's own; the target's foreign keys act further down.
+    /// </summary>
+    private static IEnumerable<string> ChildrenOfDeleted(PostgresTablePlan plan, IReadOnlyList<object?> before)
+    {
+        foreach (var child in plan.Source.Cascading.Children)
+        {
+            var parent = child.ReferencedColumns.Select(c => plan.Columns.FirstOrDefault(p => string.Equals(p.Name, c, StringComparison.Ordinal))).ToList();
+            if (parent.Any(p => p is null)) continue; // a referenced column the task does not move: the target's key alone acts
+            var where = new StringBuilder();
+            for (var i = 0; i < child.Columns.Count; i++)
+            {
+                if (i > 0) where.Append(" AND ");
+                where.Append(Schema.Postgres.PostgresSyntax.QuoteIdentifier(child.Columns[i])).Append(" = ");
+                parent[i]!.Literals.Append(where, before[parent[i]!.Index]);
+            }
+            var table = Schema.Postgres.PostgresSyntax.QuoteQualified(child.Database, child.Table);
+            yield return child.OnDelete == ForeignKeyAction.Cascade
+                ? $"DELETE FROM {table} WHERE {where}"
+                : $"UPDATE {table} SET {string.Join(", ", child.Columns.Select(c => Schema.Postgres.PostgresSyntax.QuoteIdentifier(c) + (child.OnDelete == ForeignKeyAction.SetNull ? " = NULL" : " = DEFAULT")))} WHERE {where}";
         }
     }
 

@@ -18,14 +18,17 @@ internal sealed class PostgresChangeTarget : IChangeTarget
 
     private readonly PostgresEndpoint _target;
     private readonly string _task;
+    private readonly string _name;
     private readonly Direction _direction;
     private readonly Dictionary<string, TableSchema> _shapes;
 
     /// <param name="shapes">Each source table's (by "db.table") PostgreSQL table: the one schema migration makes, or the one found.</param>
-    public PostgresChangeTarget(PostgresEndpoint target, string task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes)
+    public PostgresChangeTarget(PostgresEndpoint target, MigrationTask task, Direction direction, IReadOnlyDictionary<string, TableSchema> shapes)
     {
         _target = target;
-        _task = task;
+        // The task's rows in `oms` carry its incarnation's key (MigrationTask.OmsKey); conflicts are logged under its name.
+        _task = task.OmsKey;
+        _name = task.Name;
         _direction = direction;
         _shapes = new Dictionary<string, TableSchema>(shapes, StringComparer.Ordinal);
     }
@@ -38,7 +41,7 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     {
         var connection = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var plans = new Dictionary<TableApplyPlan, PostgresTablePlan>(ReferenceEqualityComparer.Instance);
-        var applier = new PostgresChangeApplier(_task, _direction,
+        var applier = new PostgresChangeApplier(_name, _direction,
             plan => plans.TryGetValue(plan, out var planned) ? planned : plans[plan] = new PostgresTablePlan(plan, _shapes[plan.Table.Mapping.Source]));
         return new Session(this, connection, applier);
     }

@@ -32,9 +32,9 @@ internal sealed class PostgresChunkTarget : IChunkTarget
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await PostgresControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
         await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await PostgresControlSchema.LockTaskAsync(target, transaction, _task.Name, exclusive: true, cancellationToken).ConfigureAwait(false);
+        await PostgresControlSchema.LockTaskAsync(target, transaction, _task.OmsKey, exclusive: true, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("SELECT source_table, chunk_no, rows_loaded FROM oms.full_chunks WHERE task = $1", target, transaction);
-        command.Parameters.AddWithValue(_task.Name);
+        command.Parameters.AddWithValue(_task.OmsKey);
         var done = new List<(string, int, long)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -96,7 +96,7 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             var conflicts = new List<ConflictRecord>();
             var columns = string.Join(", ", plan.Transfers.Select(t => PostgresSyntax.QuoteIdentifier(t.Column.Name)));
             await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await PostgresControlSchema.LockTaskAsync(target, transaction, task.Name, exclusive: false, cancellationToken).ConfigureAwait(false);
+            await PostgresControlSchema.LockTaskAsync(target, transaction, task.OmsKey, exclusive: false, cancellationToken).ConfigureAwait(false);
             long loaded = data.Rows;
             if (data.Rows > 0)
             {
@@ -116,7 +116,7 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             await using (var done = new NpgsqlCommand(
                 "INSERT INTO oms.full_chunks (task, source_table, chunk_no, rows_loaded) VALUES ($1, $2, $3, $4)", target, transaction))
             {
-                done.Parameters.AddWithValue(task.Name);
+                done.Parameters.AddWithValue(task.OmsKey);
                 done.Parameters.AddWithValue(plan.Mapping.Source);
                 done.Parameters.AddWithValue(chunk.Number);
                 done.Parameters.AddWithValue(loaded);

@@ -43,6 +43,21 @@ internal static class PostgresControlSchema
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the chunk marks and checkpoints the task's incarnation left in oms; returns the rows deleted.</summary>
+    public static async Task<long> ForgetAsync(NpgsqlConnection connection, string taskKey, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        foreach (var table in new[] { "full_chunks", "checkpoints" })
+        {
+            await using var exists = new NpgsqlCommand($"SELECT to_regclass('{Schema}.{table}') IS NOT NULL", connection);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true) continue;
+            await using var delete = new NpgsqlCommand($"DELETE FROM {Schema}.{table} WHERE task = $1", connection);
+            delete.Parameters.AddWithValue(taskKey);
+            deleted += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return deleted;
+    }
+
     /// <summary>
     /// Held (shared) by every transaction that writes for the task, and taken exclusively before reading what the task
     /// has written: a killed worker's transaction still being committed by the server is waited for, never redone.

@@ -19,5 +19,6 @@ internal sealed record ErrorPacket(int ErrorNumber, string SqlState, string Mess
         return new ErrorPacket(number, state, reader.ReadRestAsString());
     }
 
-    public BinlogServerException ToException() => new(ErrorNumber, SqlState, Message);
+    /// <param name="server">The server that sent it (<see cref="BinlogConnectionOptions.Describe"/>), for the message.</param>
+    public BinlogServerException ToException(string? server = null) => new(ErrorNumber, SqlState, Message, server);
 }

@@ -1,0 +1,48 @@
+using OmsSync.Engine.Connections;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Pipeline;
+using OmsSync.Engine.PreCheck;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Schema;
+using OmsSync.Engine.Targets.MySql;
+
+namespace OmsSync.Engine.MySql;
+
+/// <summary>The MySQL family (MySQL, MariaDB, OceanBase MySQL mode, TiDB) as <see cref="IProvider"/>.</summary>
+internal sealed class MySqlProvider(MySqlEndpoint endpoint) : IProvider
+{
+    public DataSource Source => endpoint.Source;
+
+    public async Task ConnectAsync(CancellationToken cancellationToken) =>
+        await (await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+
+    public Task<IReadOnlyList<CheckResult>> TestAsync(DataSourceRole role, CancellationToken cancellationToken) =>
+        DataSourceChecks.RunAsync(endpoint, role, cancellationToken);
+
+    public async Task<T> ReadSchemaAsync<T>(Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await read(new MySqlSchemaReader(connection)).ConfigureAwait(false);
+    }
+
+    public async Task ForgetCheckpointAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken)
+    {
+        await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.DeleteAsync(connection, task.OmsKey, direction, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A binlog keeps nothing per reader: the checkpoint on the target is all a restart reads.
+    public Task ReleaseChangeSourceAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task ForgetTaskAsync(MigrationTask task, CancellationToken cancellationToken)
+    {
+        await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.ForgetAsync(connection, task.OmsKey,
+            Enum.GetValues<Direction>().Select(d => Ddl.SchemaScratch.DatabaseName(task.OmsKey, d)), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Objects.IObjectSource ObjectSource() => new Objects.MySqlObjectSource(endpoint);
+
+    public Objects.IObjectTarget ObjectTarget(MigrationTask task) => new Objects.MySqlObjectTarget(endpoint, task);
+}

@@ -1,0 +1,48 @@
+using OmsSync.Engine.Model;
+using OmsSync.Engine.PreCheck;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Schema;
+
+namespace OmsSync.Engine.Pipeline;
+
+/// <summary>
+/// One kind of database server as OmsSync meets it outside a task's phases: connecting, its pre-checks, reading its
+/// schema, and what a task keeps on it (a checkpoint, a change source's slot, rows in its `oms` control tables).
+/// The engine never asks which kind of server it holds; <see cref="Providers"/> gives each data source its own.
+/// </summary>
+internal interface IProvider
+{
+    DataSource Source { get; }
+
+    /// <summary>Opens and closes one connection; throws the connection's error, named after the data source.</summary>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>The pre-checks of the server for a role (connectivity, version, privileges, change log settings).</summary>
+    Task<IReadOnlyList<CheckResult>> TestAsync(DataSourceRole role, CancellationToken cancellationToken);
+
+    /// <summary>Reads the server's schema with a reader of its kind, on a connection of its own.</summary>
+    Task<T> ReadSchemaAsync<T>(Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a task direction's checkpoint here (this server being its target), so its next start records a new one.</summary>
+    Task ForgetCheckpointAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken);
+
+    /// <summary>Drops what reading a task direction's changes keeps here (a PostgreSQL slot holds WAL back while it exists).</summary>
+    Task ReleaseChangeSourceAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken);
+
+    /// <summary>Deletes what the task (this incarnation only) left in the server's `oms` control tables.</summary>
+    Task ForgetTaskAsync(MigrationTask task, CancellationToken cancellationToken);
+
+    /// <summary>The server's objects beyond tables (routines, triggers, events, sequences) and counters, as a task's source.</summary>
+    Objects.IObjectSource ObjectSource();
+
+    /// <summary>What the server takes of those objects, and how they are made there, as a task's target.</summary>
+    Objects.IObjectTarget ObjectTarget(MigrationTask task);
+}
+
+/// <summary>The provider of each kind of data source.</summary>
+internal static class Providers
+{
+    public static IProvider For(DataSource source, string password) => source.Kind == DataSourceKind.PostgreSql
+        ? new Postgres.PostgresProvider(new Connections.PostgresEndpoint(source, password))
+        : new MySql.MySqlProvider(new Connections.MySqlEndpoint(source, password));
+}
