@@ -6,10 +6,12 @@ using OmsSync.Engine.State;
 // OmsSync.Worker: runs one task direction in the background, outliving the shell that started it.
 //   OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]
 //   OmsSync.Worker verify --task NAME --run ID [--home DIR] [--log FILE]
-if (args.Length == 0 || args[0] is not ("run" or "supervise" or "verify"))
+//   OmsSync.Worker cutover --task NAME [--home DIR] [--log FILE]
+if (args.Length == 0 || args[0] is not ("run" or "supervise" or "verify" or "cutover"))
 {
     Console.Error.WriteLine("usage: OmsSync.Worker run --task NAME [--direction Forward|Reverse] [--home DIR] [--log FILE]");
     Console.Error.WriteLine("       OmsSync.Worker verify --task NAME --run ID [--home DIR] [--log FILE]");
+    Console.Error.WriteLine("       OmsSync.Worker cutover --task NAME [--home DIR] [--log FILE]");
     Console.Error.WriteLine("       OmsSync.Worker supervise [--home DIR] [--log FILE]");
     return 2;
 }
@@ -56,6 +58,18 @@ if (args[0] == "verify")
             m => { lock (vlog) vlog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/verify] {m}"); })
         .RunAsync(long.Parse(Option("--run") ?? "0"), stopVerifying.Token);
     return run.Status == OmsSync.Engine.Model.TaskStatus.Failed ? WorkerHost.ExitFailed : WorkerHost.ExitOk;
+}
+if (args[0] == "cutover")
+{
+    var cutHome = Option("--home") is { } ch ? new OmsHome(ch) : OmsHome.Default();
+    cutHome.EnsureCreated();
+    await using var clog = new StreamWriter(new FileStream(Option("--log") ?? cutHome.CutOverLog(task), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+    using var stopCutOver = new CancellationTokenSource();
+    using var cterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopCutOver.Cancel(); });
+    using var cint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopCutOver.Cancel(); });
+    return await new OmsSync.Engine.CutOver.CutOverHost(OmsService.Open(cutHome), task,
+            m => { lock (clog) clog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/cutover] {m}"); })
+        .RunAsync(stopCutOver.Token);
 }
 var direction = Enum.Parse<Direction>(Option("--direction") ?? "Forward", ignoreCase: true);
 var home = Option("--home") is { } h ? new OmsHome(h) : OmsHome.Default();

@@ -96,6 +96,10 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Start-OmsForward#2' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM archive.orders_2024' -Scalar | Should -Be 400 } }
         'Start-OmsForward#3' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_nightly.customers' -Scalar | Should -Be 50 } }
         'Remove-OmsTask#1' = @{ After = { Get-OmsTask shop-to-dr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty } }
+        'Switch-OmsTask#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'; After = { (Get-OmsTask shop-to-dr).CutOver | Should -BeNullOrEmpty } }
+        'Switch-OmsTask#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'
+            After = { "$((Get-OmsTask shop-to-dr).CutOver.Status)" | Should -Be 'Completed'; "$((Get-OmsTask shop-to-dr).Status)" | Should -Be 'Stopped' } }
+        'Switch-OmsTask#3' = @{ Before = '$null = Start-OmsForward shop-sync -Wait'; After = { Wait-TestTaskPhase shop-sync -Direction Reverse } }
     }
 }
 AfterAll {

@@ -15,12 +15,12 @@ Describe 'The OmsSync module' {
             $manifest.PowerShellVersion | Should -Be '7.4'
             $manifest.CompatiblePSEditions | Should -Be 'Core'
         }
-        It 'exports exactly the 25 cmdlets' {
+        It 'exports exactly the 26 cmdlets' {
             $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @(
                 'Enable-OmsReverse', 'Export-OmsConflict', 'Get-OmsConflict', 'Get-OmsDataSource', 'Get-OmsDdl', 'Get-OmsTask', 'Get-OmsVerificationResult',
                 'New-OmsDataSource', 'New-OmsTask', 'Remove-OmsDataSource', 'Remove-OmsTask', 'Repair-OmsDifference', 'Resolve-OmsConflict', 'Resume-OmsTask',
                 'Set-OmsConflictPolicy', 'Set-OmsDataSource', 'Set-OmsTask', 'Skip-OmsDdl', 'Start-OmsForward', 'Start-OmsVerification', 'Stop-OmsTask',
-                'Stop-OmsVerification', 'Suspend-OmsTask', 'Test-OmsDataSource', 'Test-OmsTask')
+                'Stop-OmsVerification', 'Suspend-OmsTask', 'Switch-OmsTask', 'Test-OmsDataSource', 'Test-OmsTask')
         }
         It 'is built for net8.0 against PowerShellStandard.Library, so that pwsh 7.4 loads it' {
             $assembly = [OmsSync.PowerShell.Output.OmsTask].Assembly
@@ -69,6 +69,9 @@ Describe 'The OmsSync module' {
                 'OmsSync.PowerShell.Jobs.OmsWorkerJob'                = @($job)
                 'OmsSync.Engine.Conflicts.ConflictRule'               = @(Set-OmsConflictPolicy $ddlTask.Task Overwrite -Direction Forward -PassThru -Confirm:$false)
             }
+            $switched = (Switch-OmsTask $ddlTask.Task -Force -PassThru -Confirm:$false)[0].CutOver
+            $objects['OmsSync.PowerShell.Output.OmsCutOver'] = @($switched)
+            $objects['OmsSync.PowerShell.Output.OmsCutOverStep'] = @($switched.Steps)
             # The column each type's rows are known by; it must show whole.
             $keys = @{
                 'OmsSync.PowerShell.Output.OmsDataSource' = 'Name'; 'OmsSync.PowerShell.Output.OmsTask' = 'Name'
@@ -76,6 +79,7 @@ Describe 'The OmsSync module' {
                 'OmsSync.PowerShell.Output.OmsConflict' = 'Table'; 'OmsSync.PowerShell.Output.OmsDdl' = 'Outcome'
                 'OmsSync.PowerShell.Output.OmsVerificationResult' = 'SourceTable'; 'OmsSync.PowerShell.Output.OmsVerificationDifference' = 'Table'
                 'OmsSync.PowerShell.Jobs.OmsWorkerJob' = 'Name'; 'OmsSync.Engine.Conflicts.ConflictRule' = 'Policy'
+                'OmsSync.PowerShell.Output.OmsCutOver' = 'Task'; 'OmsSync.PowerShell.Output.OmsCutOverStep' = 'Step'
             }
         }
         AfterAll {
@@ -92,7 +96,8 @@ Describe 'The OmsSync module' {
             'OmsSync.PowerShell.Output.OmsDataSource', 'OmsSync.PowerShell.Output.OmsTask', 'OmsSync.PowerShell.Output.OmsTableProgress',
             'OmsSync.PowerShell.Output.OmsCheck', 'OmsSync.PowerShell.Output.OmsConflict', 'OmsSync.PowerShell.Output.OmsDdl',
             'OmsSync.PowerShell.Output.OmsVerificationResult', 'OmsSync.PowerShell.Output.OmsVerificationDifference',
-            'OmsSync.PowerShell.Jobs.OmsWorkerJob', 'OmsSync.Engine.Conflicts.ConflictRule') {
+            'OmsSync.PowerShell.Jobs.OmsWorkerJob', 'OmsSync.Engine.Conflicts.ConflictRule', 'OmsSync.PowerShell.Output.OmsCutOver',
+            'OmsSync.PowerShell.Output.OmsCutOverStep') {
             $type = $_
             $view = (Get-FormatData -TypeName $type -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition | Select-Object -First 1
             $view.Control.GetType().Name | Should -Be 'TableControl'

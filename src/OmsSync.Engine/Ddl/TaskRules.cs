@@ -54,5 +54,6 @@ internal sealed class TaskRules
     {
         TargetDatabase = mapping.TargetDatabase, TargetTable = mapping.TargetTable, Columns = mapping.Columns,
         IncludeSecondaryIndexes = _task.IndexMigration != IndexMigration.None,
+        VersioningDeferred = true, // as for the task's first tables: history as plain rows until cut-over
     };
 }

@@ -41,7 +41,7 @@ internal static class ChunkPlanner
             {
                 var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
                 command.CommandText =
-                    $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.QuoteQualified(table.Database, table.Name)}{where} " +
+                    $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.AllRowsOf(table.Database, table.Name, table.Versioning is not null)}{where} " +
                     $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -26,7 +26,7 @@ internal sealed class TableCopyPlan
     public IReadOnlyList<Chunk> Chunks { get; set; } = [];
     public long RowsEstimate { get; set; }
 
-    public string SourceName => MySqlSyntax.QuoteQualified(Mapping.SourceDatabase, Mapping.SourceTable);
+    public string SourceName => MySqlSyntax.AllRowsOf(Mapping.SourceDatabase, Mapping.SourceTable, Source.Versioning is not null);
     public string TargetName => MySqlSyntax.QuoteQualified(Mapping.TargetDatabase, Mapping.TargetTable);
 
     /// <summary>

@@ -18,6 +18,8 @@ public sealed class TableSchema
     public IReadOnlyList<CheckConstraint> Checks { get; init; } = [];
     /// <summary>The foreign keys this table's rows hold (references to other tables' keys, or to its own).</summary>
     public IReadOnlyList<ForeignKeySchema> ForeignKeys { get; init; } = [];
+    /// <summary>MariaDB's system versioning (WITH SYSTEM VERSIONING), or null for an ordinary table.</summary>
+    public SystemVersioning? Versioning { get; init; }
 
     public IndexSchema? PrimaryKey => Indexes.FirstOrDefault(i => i.Kind == IndexKind.Primary);
 
@@ -52,6 +54,10 @@ public sealed class ColumnSchema
     public string? Charset { get; init; }
     public string? Collation { get; init; }
     public string? Comment { get; init; }
+    /// <summary>INVISIBLE: left out of SELECT * and of INSERT without a column list; its values move like any other column's.</summary>
+    public bool Invisible { get; init; }
+    /// <summary>A column of a system-versioned table declared WITHOUT SYSTEM VERSIONING: changing only it makes no history row.</summary>
+    public bool WithoutVersioning { get; init; }
     public bool Unsigned => ColumnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase);
     public bool IsGenerated => GenerationExpression is not null;
 }

@@ -41,4 +41,8 @@ internal sealed class MySqlProvider(MySqlEndpoint endpoint) : IProvider
         await OmsControlSchema.ForgetAsync(connection, task.OmsKey,
             Enum.GetValues<Direction>().Select(d => Ddl.SchemaScratch.DatabaseName(task.OmsKey, d)), cancellationToken).ConfigureAwait(false);
     }
+
+    public Objects.IObjectSource ObjectSource() => new Objects.MySqlObjectSource(endpoint);
+
+    public Objects.IObjectTarget ObjectTarget(MigrationTask task) => new Objects.MySqlObjectTarget(endpoint, task);
 }

@@ -14,6 +14,12 @@ public sealed class OperationNotes
 
     public void Detail(string text) => _notes.Enqueue((false, text));
 
+    /// <summary>Takes the notes written so far into a log, warnings marked as such.</summary>
+    public void DrainTo(Action<string> log)
+    {
+        foreach (var (warning, text) in Drain()) log((warning ? "warning: " : "") + text);
+    }
+
     /// <summary>Takes the notes written so far, in order.</summary>
     public IEnumerable<(bool Warning, string Text)> Drain()
     {

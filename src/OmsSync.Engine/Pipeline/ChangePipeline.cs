@@ -87,6 +87,15 @@ internal sealed class ChangePipeline
         await session.SetCatchUpAsync(end.Serialize(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The source's end now, and the target's checkpoint: what a cut-over waits on.</summary>
+    public async Task<DirectionProgress> ProgressAsync(CancellationToken cancellationToken)
+    {
+        var head = await _source.CurrentPositionAsync(cancellationToken).ConfigureAwait(false);
+        await using var session = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await session.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        return new DirectionProgress(head, stored is null ? null : _source.ParsePosition(stored.Position), stored?.Transactions ?? 0);
+    }
+
     /// <summary>Whether the target holds this direction's checkpoint (its start has been recorded).</summary>
     public async Task<bool> HasCheckpointAsync(CancellationToken cancellationToken)
     {

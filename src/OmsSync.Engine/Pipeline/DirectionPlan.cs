@@ -23,6 +23,9 @@ internal sealed class DirectionPlan
     public required Func<CancellationToken, Task> CreateForeignKeys { get; init; }
     public required Func<FullLoadRunner> FullLoad { get; init; }
 
+    /// <summary>The direction's objects beyond tables: what comes with the schema, and what waits for cut-over.</summary>
+    public required Objects.ObjectMigration Objects { get; init; }
+
     /// <summary>The incremental pipeline of the direction, when the task has incremental synchronization.</summary>
     public ChangePipeline? Pipeline { get; init; }
 

@@ -31,6 +31,12 @@ internal interface IProvider
 
     /// <summary>Deletes what the task (this incarnation only) left in the server's `oms` control tables.</summary>
     Task ForgetTaskAsync(MigrationTask task, CancellationToken cancellationToken);
+
+    /// <summary>The server's objects beyond tables (routines, triggers, events, sequences) and counters, as a task's source.</summary>
+    Objects.IObjectSource ObjectSource();
+
+    /// <summary>What the server takes of those objects, and how they are made there, as a task's target.</summary>
+    Objects.IObjectTarget ObjectTarget(MigrationTask task);
 }
 
 /// <summary>The provider of each kind of data source.</summary>

@@ -3,6 +3,8 @@ using OmsSync.Engine.Ddl;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Objects;
+using OmsSync.Engine.Operations;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Schema.Postgres;
@@ -68,7 +70,29 @@ internal sealed class Pairing
         WithSchemaAsync(source, reader => TaskObjects.ResolveAsync(reader, _task, cancellationToken), cancellationToken);
 
     private Task<T> WithSchemaAsync<T>(DataSource server, Func<ISchemaSource, Task<T>> read, CancellationToken cancellationToken) =>
-        Providers.For(server, _catalog.GetPassword(server.Name)).ReadSchemaAsync(read, cancellationToken);
+        Provider(server).ReadSchemaAsync(read, cancellationToken);
+
+    /// <summary>The forward direction's objects beyond tables, read from the task's source and made on its target.</summary>
+    public ObjectMigration Objects() => new(Provider(Source).ObjectSource(), Provider(Target).ObjectTarget(_task), _task);
+
+    private IProvider Provider(DataSource server) => Providers.For(server, _catalog.GetPassword(server.Name));
+
+    /// <summary>Schema migration's share of the objects beyond tables, made at the moments <paramref name="migrate"/> asks for them.</summary>
+    private Func<CancellationToken, Task> WithObjects(ObjectMigration objects, TaskObjects tables,
+        Func<Func<bool, CancellationToken, Task>, Func<TableReference, TableReference?>, CancellationToken, Task> migrate) =>
+        async token =>
+        {
+            var plan = await objects.PlanAsync(tables, token).ConfigureAwait(false);
+            var notes = new OperationNotes();
+            try
+            {
+                await migrate((beforeTables, t) => objects.Target.CreateWithSchemaAsync(plan, beforeTables, notes, t), plan.RenameRoutine, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                notes.DrainTo(_log);
+            }
+        };
 
     /// <summary>The forward direction's phases: the task's source to its target.</summary>
     public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)
@@ -88,9 +112,9 @@ internal sealed class Pairing
             var values = new PostgresToMySqlValues(objects.Tables);
             return new DirectionPlan
             {
-                Reading = objects.Tables, Shaped = shaped, MigratesViews = false,
+                Reading = objects.Tables, Shaped = shaped, MigratesViews = false, Objects = Objects(),
                 CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(postgres, _task, objects.Tables, token),
-                MigrateSchema = token => SchemaPhase.RunAsync(mysql, _task, shaped, token),
+                MigrateSchema = WithObjects(Objects(), shaped, (made, rename, token) => SchemaPhase.RunAsync(mysql, _task, shaped, token, made, rename)),
                 VerifyTarget = token => SchemaPhase.VerifyTargetAsync(mysql, shaped, token),
                 CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(mysql, shaped, _task.WriteConcurrency, token),
                 CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(mysql, shaped, token),
@@ -106,9 +130,13 @@ internal sealed class Pairing
             var (mysql, postgres) = (MySql(source), Postgres(target));
             return new DirectionPlan
             {
-                Reading = objects.Tables, Shaped = objects, MigratesViews = false,
+                Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = Objects(),
                 CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(mysql, _task, objects.Tables, token),
-                MigrateSchema = token => PostgresSchemaPhase.RunAsync(postgres, _task, objects, token),
+                MigrateSchema = WithObjects(Objects(), objects, async (made, _, token) =>
+                {
+                    await PostgresSchemaPhase.RunAsync(postgres, _task, objects, token).ConfigureAwait(false);
+                    await made(false, token).ConfigureAwait(false);
+                }),
                 VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
                 CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
                 CreateForeignKeys = token => PostgresSchemaPhase.CreateForeignKeysAsync(postgres, objects, token),
@@ -122,9 +150,9 @@ internal sealed class Pairing
         var (from, to) = (MySql(source), MySql(target));
         return new DirectionPlan
         {
-            Reading = objects.Tables, Shaped = objects,
+            Reading = objects.Tables, Shaped = objects, Objects = Objects(),
             CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(from, _task, objects.Tables, token),
-            MigrateSchema = token => SchemaPhase.RunAsync(to, _task, objects, token),
+            MigrateSchema = WithObjects(Objects(), objects, (made, rename, token) => SchemaPhase.RunAsync(to, _task, objects, token, made, rename)),
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
             CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(to, objects, token),

@@ -88,7 +88,12 @@ public sealed class PhaseRunner
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Verify);
             await Verification.VerificationPhase.RunAsync(_store, _task, _log, cancellationToken).ConfigureAwait(false);
         }
-        if (incremental is null) return;
+        if (incremental is null)
+        {
+            // Without synchronization no more rows come: what a cut-over would complete is completed now.
+            if (_task.MigrationTypes.HasFlag(MigrationTypes.Schema)) await CompleteObjectsAsync(plan, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         // The reverse direction of a bidirectional task starts from the target's position now: what the full copy wrote
         // is behind it, and everything the forward direction applies from here carries its marker.
@@ -106,6 +111,20 @@ public sealed class PhaseRunner
         {
             stopVerifying.Cancel();
             await verifying.ConfigureAwait(false);
+        }
+    }
+
+    private async Task CompleteObjectsAsync(DirectionPlan plan, CancellationToken cancellationToken)
+    {
+        var notes = new Operations.OperationNotes();
+        try
+        {
+            await plan.Objects.CompleteAsync(plan.Reading, plan.Shaped, notes, cancellationToken).ConfigureAwait(false);
+            _log("versioning, triggers, events and counters completed");
+        }
+        finally
+        {
+            notes.DrainTo(_log);
         }
     }
 

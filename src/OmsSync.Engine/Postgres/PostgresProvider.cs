@@ -53,4 +53,8 @@ internal sealed class PostgresProvider(PostgresEndpoint endpoint) : IProvider
         await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
         await PostgresControlSchema.ForgetAsync(connection, task.OmsKey, cancellationToken).ConfigureAwait(false);
     }
+
+    public Objects.IObjectSource ObjectSource() => new Objects.PostgresObjectSource(endpoint);
+
+    public Objects.IObjectTarget ObjectTarget(MigrationTask task) => new Objects.PostgresObjectTarget(endpoint);
 }

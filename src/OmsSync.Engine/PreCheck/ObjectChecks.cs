@@ -48,7 +48,9 @@ public static class ObjectChecks
                     (task.Topology == Topology.Bidirectional ? "; in bidirectional synchronization duplicate rows are possible." : "."), name));
 
             var actual = existing.GetValueOrDefault(table.Mapping.Target);
-            var failures = TargetReadiness.Check(table, actual, targetEndpoint.Source.Kind, task.MigrationTypes.HasFlag(MigrationTypes.Schema));
+            var failures = TargetReadiness.Check(table, actual, targetEndpoint.Source.Kind, task.MigrationTypes.HasFlag(MigrationTypes.Schema), objects.Tables);
+            if (task.Topology == Topology.Bidirectional && TableFeatures.ReverseProblem(table.Schema) is { } reverse)
+                failures.Add(CheckResult.Fail("TableFeatures", reverse, name));
             results.AddRange(failures);
             if (failures.Count == 0 && actual is not null && task.MigrationTypes.HasFlag(MigrationTypes.Full) && task.NonEmptyTarget == NonEmptyTargetAction.Stop
                 && await HasRowsAsync(target, table.Mapping, cancellationToken).ConfigureAwait(false)
@@ -57,7 +59,7 @@ public static class ObjectChecks
                     $"Target table '{table.Mapping.Target}' already holds rows and -NonEmptyTarget is Stop. Empty it, or use Set-OmsTask -NonEmptyTarget Ignore to keep its rows and record the collisions.",
                     table.Mapping.Target));
         }
-        if (!results.Any(r => r.Status == CheckStatus.Fail && r.Check is "TargetTable" or "TargetEmpty" or "Columns" or "ColumnTypes" or "RowFilter"))
+        if (!results.Any(r => r.Status == CheckStatus.Fail && r.Check is "TargetTable" or "TargetEmpty" or "Columns" or "ColumnTypes" or "TableFeatures" or "RowFilter"))
             results.Add(CheckResult.Pass("Objects", "Every selected table can be migrated to the target.", task.Name));
         return results;
     }

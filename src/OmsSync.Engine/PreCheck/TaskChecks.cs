@@ -19,6 +19,8 @@ public static class TaskChecks
         results.AddRange(Pipeline.Pairing.HasPostgres(service.DataSources, task)
             ? await PostgresObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false)
             : await ObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false));
+        if (!results.Any(r => r.Check == "ObjectRules" && r.Status == CheckStatus.Fail))
+            results.AddRange(await StoredObjectChecks.RunAsync(service.Store, task, cancellationToken).ConfigureAwait(false));
         return results;
     }
 }

@@ -13,22 +13,30 @@ namespace OmsSync.Engine.Runtime;
 /// </summary>
 public static class SchemaPhase
 {
-    public static async Task RunAsync(MySqlEndpoint target, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken)
+    /// <param name="storedObjects">Creates the objects beyond tables that come with the schema: called with true before the
+    /// tables (sequences, which a column default may draw from), with false before the views (routines, which a view may call).</param>
+    /// <param name="renameRoutine">The target name of a routine a view calls qualified, when the task renames it.</param>
+    public static async Task RunAsync(MySqlEndpoint target, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken,
+        Func<bool, CancellationToken, Task>? storedObjects = null, Func<TableReference, TableReference?>? renameRoutine = null)
     {
         await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
         var existing = await CheckTargetAsync(connection, target.Source.Kind, objects, requireExisting: false, cancellationToken).ConfigureAwait(false);
 
         foreach (var (database, targetName) in objects.Databases)
             await ExecuteAsync(connection, MySqlDdlWriter.CreateDatabase(database, targetName), cancellationToken).ConfigureAwait(false);
+        if (storedObjects is not null) await storedObjects(true, cancellationToken).ConfigureAwait(false);
         foreach (var table in objects.Tables.Where(t => !existing.Contains(t.Mapping.Target)))
             await ExecuteAsync(connection, MySqlDdlWriter.CreateTable(table.Schema, table.TargetOptions with { IfNotExists = true }), cancellationToken).ConfigureAwait(false);
+        if (storedObjects is not null) await storedObjects(false, cancellationToken).ConfigureAwait(false);
         foreach (var view in ViewDefinitions.OrderByDependency(objects.Views.Select(v => v.View)))
         {
             var mapped = objects.Views.First(v => v.View == view);
             var sql = MySqlDdlWriter.CreateView(view, mapped.Target.Database, mapped.Target.Name,
                 reference => objects.Mapping.TargetOf(new ObjectName(reference.Database, reference.Name)) is { } t
                     ? new TableReference(t.Database, t.Name) : null,
-                orReplace: true);
+                orReplace: true, renameRoutine);
+            // Unqualified names a view leaves (its stored functions) resolve in the database it is created in.
+            await ExecuteAsync(connection, "USE " + MySqlSyntax.QuoteIdentifier(mapped.Target.Database), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -106,7 +114,7 @@ public static class SchemaPhase
     {
         var existing = await TargetReadiness.ReadExistingAsync(connection, objects, cancellationToken).ConfigureAwait(false);
         var problems = objects.Tables
-            .SelectMany(t => TargetReadiness.Check(t, existing.GetValueOrDefault(t.Mapping.Target), targetKind, schemaMigrated: !requireExisting))
+            .SelectMany(t => TargetReadiness.Check(t, existing.GetValueOrDefault(t.Mapping.Target), targetKind, schemaMigrated: !requireExisting, objects.Tables))
             .Select(f => f.Message).Distinct().ToList();
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,

@@ -54,10 +54,28 @@ public sealed class Supervisor
                         _log($"could not restart '{task.Name}' ({direction}): {e.Message}");
                     }
                 }
+            wanted |= RestartCutOvers(restarts);
             if (wanted) idleSince = DateTime.UtcNow;
             else if (DateTime.UtcNow - idleSince > IdleExit) break;
         }
         _log("supervisor leaves: no task to watch");
         return WorkerHost.ExitOk;
+    }
+
+    /// <summary>A cut-over whose worker died is taken up again where it stopped, unless its task turned -AutoRestart off.</summary>
+    private bool RestartCutOvers(Dictionary<(string, Direction), DateTime> restarts)
+    {
+        var cutovers = new CutOver.CutOverService(_service);
+        var wanted = false;
+        foreach (var task in _service.Tasks.List())
+        {
+            if (cutovers.Store.Get(task.Name) is not { Status: Model.TaskStatus.Running } state) continue;
+            wanted = true;
+            if (!task.AutoRestart || cutovers.Status(task.Name)?.Status != Model.TaskStatus.Failed) continue;
+            if (restarts.TryGetValue((task.Name + "/cutover", Direction.Forward), out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) continue;
+            restarts[(task.Name + "/cutover", Direction.Forward)] = DateTime.UtcNow;
+            _log($"restarted the cut-over of '{task.Name}' at step {state.Current?.Step} as pid {cutovers.Launch(task.Name)}");
+        }
+        return wanted;
     }
 }

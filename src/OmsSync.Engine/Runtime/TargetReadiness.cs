@@ -34,10 +34,12 @@ internal static class TargetReadiness
     /// <summary>The failures that stop one table from being migrated; empty when it can be.</summary>
     /// <param name="actual">The target table as it exists, or null.</param>
     /// <param name="schemaMigrated">Whether the task creates missing tables (Schema migration type).</param>
-    public static List<CheckResult> Check(TaskTable table, TableSchema? actual, DataSourceKind targetKind, bool schemaMigrated)
+    /// <param name="tables">All of the task's tables, for features that concern more than one (a versioned table in a foreign key).</param>
+    public static List<CheckResult> Check(TaskTable table, TableSchema? actual, DataSourceKind targetKind, bool schemaMigrated, IEnumerable<TaskTable>? tables = null)
     {
         var source = table.Mapping.Source;
         var failures = TypeSupport.Check(table.Schema, targetKind).Select(p => CheckResult.Fail("ColumnTypes", p, source)).ToList();
+        failures.AddRange(TableFeatures.Problems(table.Schema, targetKind, tables?.Select(t => t.Schema)).Select(p => CheckResult.Fail("TableFeatures", p, source)));
         TableSchema expected;
         try
         {

@@ -85,6 +85,8 @@ public sealed class TaskObjects
                 {
                     TargetDatabase = target.Database, TargetTable = target.Name, Columns = columns,
                     IncludeSecondaryIndexes = task.IndexMigration == IndexMigration.WithSchema,
+                    // A versioned table takes its history as plain rows until cut-over (or the end of a copy without synchronization).
+                    VersioningDeferred = true,
                 };
                 tables.Add(new TaskTable(tableMapping, schema, options));
             }

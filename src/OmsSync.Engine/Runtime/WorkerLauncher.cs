@@ -18,6 +18,10 @@ public static class WorkerLauncher
     public static Process LaunchVerification(OmsHome home, string task, long runId) =>
         Start(home, ["verify", "--task", task, "--run", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", home.Path, "--log", home.VerificationLog(task)]);
 
+    /// <summary>Starts a worker that runs a task's cut-over (see CutOver.CutOverHost).</summary>
+    public static Process LaunchCutOver(OmsHome home, string task) =>
+        Start(home, ["cutover", "--task", task, "--home", home.Path, "--log", home.CutOverLog(task)]);
+
     /// <summary>Starts the home's supervisor, which restarts workers that die.</summary>
     public static Process LaunchSupervisor(OmsHome home) =>
         Start(home, ["supervise", "--home", home.Path, "--log", Path.Combine(home.LogDirectory, "supervisor.log")]);

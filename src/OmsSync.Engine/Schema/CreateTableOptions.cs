@@ -14,6 +14,12 @@ public sealed record CreateTableOptions
     /// after full migration with <see cref="MySqlDdlWriter.AddSecondaryIndexes"/>.
     /// </summary>
     public bool IncludeSecondaryIndexes { get; init; } = true;
+    /// <summary>
+    /// Write a system-versioned table as an ordinary one whose period columns are ordinary columns, keyed as the
+    /// versioned table is: it takes every row version, current and history, as the source's binlog and copy carry
+    /// them. Versioning is added at cut-over (<see cref="MySqlDdlWriter.CreateTable"/> without this writes it whole).
+    /// </summary>
+    public bool VersioningDeferred { get; init; }
     /// <summary>Write CREATE TABLE IF NOT EXISTS.</summary>
     public bool IfNotExists { get; init; }
 }

@@ -34,18 +34,27 @@ public static class MySqlDdlWriter
         if (options.IfNotExists) sb.Append("IF NOT EXISTS ");
         sb.Append(TargetName(shape)).Append(" (\n");
         var lines = new List<string>();
+        var versioning = options.VersioningDeferred ? null : shape.Versioning;
         foreach (var column in shape.Columns)
         {
             var check = shape.Checks.FirstOrDefault(c => c.Column is not null && string.Equals(c.Column, column.Name, StringComparison.OrdinalIgnoreCase));
-            lines.Add("  " + ColumnDefinition(column, check));
+            if (shape.Versioning is { } period && period.IsPeriodColumn(column.Name))
+            {
+                if (versioning is null) lines.Add("  " + ColumnDefinition(PlainPeriodColumn(column, period)));
+                else if (!versioning.Implicit) lines.Add("  " + PeriodColumnDefinition(column, versioning));
+                continue;
+            }
+            lines.Add("  " + ColumnDefinition(column, check, versioned: versioning is not null));
         }
         foreach (var index in shape.Indexes)
         {
             if (!options.IncludeSecondaryIndexes && IsSecondary(index)) continue;
-            lines.Add("  " + IndexDefinition(index, table.Engine));
+            lines.Add("  " + IndexDefinition(versioning is { Implicit: true } ? WithoutColumn(index, versioning.RowEnd) : index, table.Engine));
         }
         foreach (var check in shape.Checks.Where(c => c.Column is null))
             lines.Add($"  CONSTRAINT {MySqlSyntax.QuoteIdentifier(check.Name)} CHECK ({check.Expression})");
+        if (versioning is { Implicit: false })
+            lines.Add($"  PERIOD FOR SYSTEM_TIME ({MySqlSyntax.QuoteIdentifier(versioning.RowStart)}, {MySqlSyntax.QuoteIdentifier(versioning.RowEnd)})");
         sb.Append(string.Join(",\n", lines)).Append("\n)");
 
         if (!string.IsNullOrEmpty(table.Engine)) sb.Append(" ENGINE=").Append(table.Engine);
@@ -54,9 +63,38 @@ public static class MySqlDdlWriter
         if (!string.IsNullOrEmpty(charset)) sb.Append(" DEFAULT CHARSET=").Append(charset);
         if (!string.IsNullOrEmpty(table.Collation)) sb.Append(" COLLATE=").Append(table.Collation);
         if (!string.IsNullOrEmpty(table.Comment)) sb.Append(" COMMENT=").Append(MySqlSyntax.QuoteString(table.Comment));
-        if (!string.IsNullOrEmpty(table.ExtraOptions)) sb.Append(' ').Append(table.ExtraOptions);
+        if (versioning is not null) sb.Append(" WITH SYSTEM VERSIONING");
+        // Partitioning by SYSTEM_TIME needs versioning: the deferred form leaves the table unpartitioned until then.
+        var extra = shape.Versioning is not null && versioning is null && SystemVersioningText.PartitionsBySystemTime(table.ExtraOptions)
+            ? SystemVersioningText.WithoutPartitioning(table.ExtraOptions)
+            : table.ExtraOptions;
+        if (!string.IsNullOrEmpty(extra)) sb.Append(' ').Append(extra);
         return sb.ToString();
     }
+
+    /// <summary>A period column while versioning waits for cut-over: an ordinary column with a default (an invisible NOT NULL column needs one).</summary>
+    private static ColumnSchema PlainPeriodColumn(ColumnSchema column, SystemVersioning period) => new()
+    {
+        Name = column.Name, Ordinal = column.Ordinal, DataType = column.DataType, ColumnType = column.ColumnType, Nullable = false,
+        Invisible = column.Invisible, Comment = column.Comment,
+        DefaultSql = period.TransactionPrecise ? "0"
+            : string.Equals(column.Name, period.RowEnd, StringComparison.OrdinalIgnoreCase) ? "'2038-01-01 00:00:00'" : "'2000-01-01 00:00:00'",
+    };
+
+    private static string PeriodColumnDefinition(ColumnSchema column, SystemVersioning period)
+    {
+        var sb = new StringBuilder(MySqlSyntax.QuoteIdentifier(column.Name)).Append(' ').Append(column.ColumnType)
+            .Append(" GENERATED ALWAYS AS ROW ").Append(string.Equals(column.Name, period.RowStart, StringComparison.OrdinalIgnoreCase) ? "START" : "END");
+        if (column.Invisible) sb.Append(" INVISIBLE");
+        if (!string.IsNullOrEmpty(column.Comment)) sb.Append(" COMMENT ").Append(MySqlSyntax.QuoteString(column.Comment));
+        return sb.ToString();
+    }
+
+    private static IndexSchema WithoutColumn(IndexSchema index, string column) => new()
+    {
+        Name = index.Name, Kind = index.Kind, Method = index.Method, Comment = index.Comment,
+        Columns = index.Columns.Where(c => !string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)).ToList(),
+    };
 
     /// <summary>
     /// One ALTER TABLE ... ADD KEY statement per secondary index (ordinary, FULLTEXT, SPATIAL) that
@@ -88,10 +126,11 @@ public static class MySqlDdlWriter
     /// CREATE VIEW under the target name, with every reference to a renamed table or view rewritten through
     /// <paramref name="rename"/> (source name in, target name out, null for no change).
     /// </summary>
+    /// <param name="renameRoutine">The target name of a stored function the view calls by a qualified name, when renamed.</param>
     public static string CreateView(ViewSchema view, string targetDatabase, string targetName,
-        Func<TableReference, TableReference?>? rename = null, bool orReplace = false)
+        Func<TableReference, TableReference?>? rename = null, bool orReplace = false, Func<TableReference, TableReference?>? renameRoutine = null)
     {
-        var definition = rename is null ? view.Definition : ViewDefinitions.Rewrite(view.Definition, view.Database, rename);
+        var definition = rename is null ? view.Definition : ViewDefinitions.Rewrite(view.Definition, view.Database, rename, renameRoutine);
         var sb = new StringBuilder("CREATE ");
         if (orReplace) sb.Append("OR REPLACE ");
         if (view.SecurityType is "DEFINER" or "INVOKER") sb.Append("SQL SECURITY ").Append(view.SecurityType).Append(' ');
@@ -100,8 +139,9 @@ public static class MySqlDdlWriter
         return sb.ToString();
     }
 
-    /// <summary>`name` type [CHARACTER SET .. COLLATE ..] [GENERATED ALWAYS AS (..) ..] [NOT NULL|NULL] [DEFAULT ..] [ON UPDATE ..] [AUTO_INCREMENT] [COMMENT ..].</summary>
-    public static string ColumnDefinition(ColumnSchema column, CheckConstraint? columnCheck = null)
+    /// <summary>`name` type [CHARACTER SET .. COLLATE ..] [GENERATED ALWAYS AS (..) ..] [NOT NULL|NULL] [DEFAULT ..] [ON UPDATE ..] [AUTO_INCREMENT] [INVISIBLE] [COMMENT ..].</summary>
+    /// <param name="versioned">The column is written into a system-versioned table, where WITHOUT SYSTEM VERSIONING means something.</param>
+    public static string ColumnDefinition(ColumnSchema column, CheckConstraint? columnCheck = null, bool versioned = false)
     {
         var sb = new StringBuilder(MySqlSyntax.QuoteIdentifier(column.Name)).Append(' ').Append(column.ColumnType);
         if (CharacterTypes.Contains(column.DataType))
@@ -124,6 +164,8 @@ public static class MySqlDdlWriter
             if (column.OnUpdateSql is { } onUpdate) sb.Append(" ON UPDATE ").Append(onUpdate);
             if (column.AutoIncrement) sb.Append(" AUTO_INCREMENT");
         }
+        if (column.Invisible) sb.Append(" INVISIBLE");
+        if (versioned && column.WithoutVersioning) sb.Append(" WITHOUT SYSTEM VERSIONING");
         if (!string.IsNullOrEmpty(column.Comment)) sb.Append(" COMMENT ").Append(MySqlSyntax.QuoteString(column.Comment));
         if (columnCheck is not null) sb.Append(" CHECK (").Append(columnCheck.Expression).Append(')');
         return sb.ToString();

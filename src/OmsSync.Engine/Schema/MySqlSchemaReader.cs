@@ -113,13 +113,13 @@ public sealed class MySqlSchemaReader : ISchemaSource
 
         var options = new Dictionary<string, TableOptions>(StringComparer.Ordinal);
         const string tablesSql =
-            "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, AUTO_INCREMENT, CREATE_OPTIONS " +
+            "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, AUTO_INCREMENT, CREATE_OPTIONS, TABLE_TYPE " +
             "FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')";
         await foreach (var row in QueryAsync(tablesSql, database, cancellationToken))
         {
             var name = row.String(0)!;
             if (!Wanted(name)) continue;
-            options[name] = new TableOptions(row.String(1), row.String(2), row.String(3), row.UInt64(4), row.String(5));
+            options[name] = new TableOptions(row.String(1), row.String(2), row.String(3), row.UInt64(4), row.String(5), row.String(6) == "SYSTEM VERSIONED");
         }
         if (options.Count == 0) return [];
 
@@ -135,17 +135,24 @@ public sealed class MySqlSchemaReader : ISchemaSource
             var createOptions = (o.CreateOptions ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var partitioned = createOptions.Any(x => x.Equals("partitioned", StringComparison.OrdinalIgnoreCase));
             var extra = string.Join(' ', createOptions.Where(x => !x.Equals("partitioned", StringComparison.OrdinalIgnoreCase)));
+            var createTable = partitioned || o.Versioned ? await ShowCreateTableAsync(database, name, cancellationToken).ConfigureAwait(false) : null;
             if (partitioned)
             {
-                var clause = PartitionClause(await ShowCreateTableAsync(database, name, cancellationToken).ConfigureAwait(false));
+                var clause = PartitionClause(createTable!);
                 if (clause is not null) extra = extra.Length == 0 ? clause : extra + " " + clause;
             }
+            var tableColumns = (IReadOnlyList<ColumnSchema>?)columns.GetValueOrDefault(name) ?? [];
+            var tableIndexes = (IReadOnlyList<IndexSchema>?)indexes.GetValueOrDefault(name) ?? [];
+            SystemVersioning? versioning = null;
+            if (o.Versioned)
+                (versioning, tableColumns, tableIndexes) = Versioned(createTable!, tableColumns, tableIndexes);
             result.Add(new TableSchema
             {
                 Database = database,
                 Name = name,
-                Columns = columns.GetValueOrDefault(name) ?? [],
-                Indexes = indexes.GetValueOrDefault(name) ?? [],
+                Versioning = versioning,
+                Columns = tableColumns,
+                Indexes = tableIndexes,
                 Checks = checks.GetValueOrDefault(name) ?? [],
                 ForeignKeys = foreignKeys.GetValueOrDefault(name) ?? [],
                 Engine = o.Engine,
@@ -233,7 +240,40 @@ public sealed class MySqlSchemaReader : ISchemaSource
         return null;
     }
 
-    private sealed record TableOptions(string? Engine, string? Collation, string? Comment, ulong? AutoIncrement, string? CreateOptions);
+    private sealed record TableOptions(string? Engine, string? Collation, string? Comment, ulong? AutoIncrement, string? CreateOptions, bool Versioned);
+
+    /// <summary>
+    /// A system-versioned table's columns and keys as its rows are: the period columns are listed (MariaDB hides implicit
+    /// ones from information_schema) as ordinary columns, since every reader and writer of rows handles them as such, and
+    /// an implicit period's row_end joins the primary and unique keys, as MariaDB adds it there itself.
+    /// </summary>
+    private static (SystemVersioning, IReadOnlyList<ColumnSchema>, IReadOnlyList<IndexSchema>) Versioned(string createTable,
+        IReadOnlyList<ColumnSchema> columns, IReadOnlyList<IndexSchema> indexes)
+    {
+        var without = SystemVersioningText.ColumnsWithoutVersioning(createTable);
+        var list = columns.Select(c => without.Contains(c.Name) ? Copy(c, withoutVersioning: true) : c).ToList();
+        if (SystemVersioningText.Period(createTable) is { } period)
+        {
+            // Declared period columns show up as generated columns without an expression.
+            for (var i = 0; i < list.Count; i++)
+                if (string.Equals(list[i].Name, period.RowStart, StringComparison.OrdinalIgnoreCase) || string.Equals(list[i].Name, period.RowEnd, StringComparison.OrdinalIgnoreCase))
+                    list[i] = SystemVersioningText.PeriodColumn(list[i].Name, list[i].Ordinal, list[i].Invisible, list[i].ColumnType, list[i].Comment);
+            var precise = list.Any(c => string.Equals(c.Name, period.RowStart, StringComparison.OrdinalIgnoreCase) && c.DataType == "bigint");
+            return (new SystemVersioning(period.RowStart, period.RowEnd, Implicit: false, precise), list, indexes);
+        }
+        list.AddRange(SystemVersioningText.ImplicitColumns(list.Count == 0 ? 0 : list.Max(c => c.Ordinal)));
+        var keyed = indexes.Select(i => i.Kind is IndexKind.Primary or IndexKind.Unique
+            ? new IndexSchema { Name = i.Name, Kind = i.Kind, Method = i.Method, Comment = i.Comment, Columns = [.. i.Columns, new IndexColumn(SystemVersioning.ImplicitRowEnd, null)] }
+            : i).ToList();
+        return (new SystemVersioning(SystemVersioning.ImplicitRowStart, SystemVersioning.ImplicitRowEnd, Implicit: true), list, keyed);
+    }
+
+    private static ColumnSchema Copy(ColumnSchema c, bool withoutVersioning) => new()
+    {
+        Name = c.Name, Ordinal = c.Ordinal, DataType = c.DataType, ColumnType = c.ColumnType, Nullable = c.Nullable, DefaultSql = c.DefaultSql,
+        AutoIncrement = c.AutoIncrement, OnUpdateSql = c.OnUpdateSql, GenerationExpression = c.GenerationExpression, GeneratedStored = c.GeneratedStored,
+        Charset = c.Charset, Collation = c.Collation, Comment = c.Comment, Invisible = c.Invisible, WithoutVersioning = withoutVersioning,
+    };
 
     private async Task<Dictionary<string, List<ColumnSchema>>> ReadColumnsAsync(string database, Dictionary<string, TableOptions> tables, CancellationToken cancellationToken)
     {
@@ -268,12 +308,17 @@ public sealed class MySqlSchemaReader : ISchemaSource
                 Charset = row.String(7),
                 Collation = row.String(8),
                 Comment = string.IsNullOrEmpty(row.String(10)) ? null : row.String(10),
+                Invisible = IsInvisible(extra),
             };
             if (!result.TryGetValue(table, out var list)) result[table] = list = [];
             list.Add(column);
         }
         return result;
     }
+
+    /// <summary>INVISIBLE in EXTRA (MariaDB: "INVISIBLE", beside "STORED GENERATED" for a declared period column; MySQL 8: "INVISIBLE").</summary>
+    private static bool IsInvisible(string extra) =>
+        extra.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Any(w => w.Equals("INVISIBLE", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>"on update current_timestamp(6)" in EXTRA (MySQL adds DEFAULT_GENERATED before it).</summary>
     private static string? OnUpdate(string extra)

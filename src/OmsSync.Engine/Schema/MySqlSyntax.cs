@@ -15,6 +15,10 @@ public static class MySqlSyntax
     /// <summary>`database`.`table`.</summary>
     public static string QuoteQualified(string database, string name) => QuoteIdentifier(database) + "." + QuoteIdentifier(name);
 
+    /// <summary>A table to read every row of: for a system-versioned table its history rows too (FOR SYSTEM_TIME ALL).</summary>
+    public static string AllRowsOf(string database, string name, bool versioned) =>
+        QuoteQualified(database, name) + (versioned ? " FOR SYSTEM_TIME ALL" : "");
+
     /// <summary>
     /// A single-quoted string literal that reads back as <paramref name="value"/> under the default sql_mode
     /// (backslash escapes on): quotes are doubled, backslashes and control characters escaped.

@@ -36,6 +36,7 @@ public static class TargetSchema
             Checks = checks,
             // Foreign keys keep the source's names of the tables they reference; the writer maps them through the task's renames.
             ForeignKeys = source.ForeignKeys.Where(f => f.Columns.All(c => columns.Any(k => string.Equals(k.Name, c, StringComparison.OrdinalIgnoreCase)))).ToList(),
+            Versioning = source.Versioning,
             Engine = source.Engine,
             Charset = source.Charset,
             Collation = source.Collation,
@@ -75,6 +76,9 @@ public static class TargetSchema
                 problems.Add($"Table {qualified}: generated column {MySqlSyntax.QuoteIdentifier(generated.Name)} is computed from {Names(uses)}, " +
                              "which the column filter leaves out. Keep those columns or leave the generated column out too.");
         }
+        if (table.Versioning is { } period && !(keep.Contains(period.RowStart) && keep.Contains(period.RowEnd)))
+            problems.Add($"Table {qualified} is system-versioned: the column filter must keep its period columns {Names([period.RowStart, period.RowEnd])}, " +
+                         "which tell its history rows apart. Add them to the column list.");
         if (problems.Count > 0) throw new SchemaException(problems);
         return keep;
     }

@@ -19,10 +19,20 @@ public static class ViewDefinitions
     /// References are `db`.`t`, `db`.`t`.`col`, `db`.`t`.*, `t`.`col` and a bare table after FROM or JOIN;
     /// unqualified ones are resolved in <paramref name="defaultDatabase"/>.
     /// </summary>
-    public static string Rewrite(string definition, string defaultDatabase, Func<TableReference, TableReference?> rename)
+    /// <param name="renameRoutine">The same for stored functions and procedures called by a qualified name (`db`.`f`(...)).</param>
+    /// <param name="home">The database a stored program is created in, where its unqualified names resolve: a bare name whose
+    /// target lies there stays bare (and untouched when its name stays too). Null for a view, whose names resolve in the session's.</param>
+    public static string Rewrite(string definition, string defaultDatabase, Func<TableReference, TableReference?> rename,
+        Func<TableReference, TableReference?>? renameRoutine = null, string? home = null)
     {
         var tokens = MySqlTokenizer.Tokenize(definition);
         var replacements = new Dictionary<int, string>();
+        foreach (var (database, routine) in renameRoutine is null ? [] : QualifiedCalls(tokens))
+            if (renameRoutine!(new TableReference(tokens[database].IdentifierValue, tokens[routine].IdentifierValue)) is { } called)
+            {
+                replacements[database] = MySqlSyntax.QuoteIdentifier(called.Database);
+                replacements[routine] = MySqlSyntax.QuoteIdentifier(called.Name);
+            }
         foreach (var chain in Chains(tokens))
         {
             var p0 = tokens[chain.Parts[0]].IdentifierValue;
@@ -40,6 +50,11 @@ public static class ViewDefinitions
             }
             if (rename(new TableReference(defaultDatabase, p0)) is { } renamed)
             {
+                if (renamed.Database == home)
+                {
+                    if (renamed.Name != p0) replacements[chain.Parts[0]] = MySqlSyntax.QuoteIdentifier(renamed.Name);
+                    continue;
+                }
                 // `t`.`col` and `t`.* keep naming the table alone; a bare table gets qualified, since
                 // unqualified names in CREATE VIEW resolve in the session's database.
                 replacements[chain.Parts[0]] = chain.Parts.Count == 1 && !chain.EndsWithStar
@@ -117,18 +132,19 @@ public static class ViewDefinitions
         while (i < tokens.Count)
         {
             var t = tokens[i];
-            if (!t.IsIdentifier || IsFunctionName(tokens, i))
+            var before = MySqlTokenizer.PreviousSignificant(tokens, i);
+            var afterTableKeyword = before >= 0 && tokens[before].Kind == MySqlTokenKind.Word && TableKeywords.Contains(tokens[before].Text);
+            // INSERT INTO t(a, b) in a stored program's body names a table, not a function.
+            if (!t.IsIdentifier || IsFunctionName(tokens, i) && !afterTableKeyword)
             {
                 i++;
                 continue;
             }
-            var before = MySqlTokenizer.PreviousSignificant(tokens, i);
             if (before >= 0 && tokens[before].IsSymbol("."))
             {
                 i++; // the tail of something that is not a chain start (e.g. after a number)
                 continue;
             }
-            var afterTableKeyword = before >= 0 && tokens[before].Kind == MySqlTokenKind.Word && TableKeywords.Contains(tokens[before].Text);
             var parts = new List<int> { i };
             var star = false;
             var j = i;
@@ -157,6 +173,21 @@ public static class ViewDefinitions
             }
             yield return new Chain(parts, star);
             i = j + 1;
+        }
+    }
+
+    /// <summary>The two name tokens of each `db`.`routine`( call.</summary>
+    private static IEnumerable<(int Database, int Routine)> QualifiedCalls(IReadOnlyList<MySqlToken> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!tokens[i].IsIdentifier || !IsFunctionName(tokens, i)) continue;
+            var dot = MySqlTokenizer.PreviousSignificant(tokens, i);
+            if (dot < 0 || !tokens[dot].IsSymbol(".")) continue;
+            var database = MySqlTokenizer.PreviousSignificant(tokens, dot);
+            if (database >= 0 && tokens[database].IsIdentifier
+                && (MySqlTokenizer.PreviousSignificant(tokens, database) is var before && (before < 0 || !tokens[before].IsSymbol("."))))
+                yield return (database, i);
         }
     }
 

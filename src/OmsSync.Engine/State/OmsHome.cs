@@ -58,6 +58,11 @@ public sealed class OmsHome
     /// <summary>The name of the lock a task's verification worker holds (see WorkerLock.TryAcquireNamed).</summary>
     public static string VerificationLockName(string task) => $"{FileSafe(task)}.verify";
 
+    public string CutOverLog(string task) => System.IO.Path.Combine(LogDirectory, $"{FileSafe(task)}.cutover.log");
+
+    /// <summary>The lock the process running a task's cut-over holds.</summary>
+    public static string CutOverLockName(string task) => $"{FileSafe(task)}.cutover";
+
     /// <summary>Task names may hold characters a file name cannot; keep them recognisable yet unique.</summary>
     private static string FileSafe(string name)
     {

@@ -176,6 +176,31 @@ internal static class StateSchema
         """
         ALTER TABLE task_runtime ADD COLUMN clock_skew_ms INTEGER;
         """,
+        // 6: cut-over (Switch-OmsTask): one per task, with its options and the position the forward direction
+        // stopped at, and each step's state, so a cut-over cut short resumes at the step it was in.
+        """
+        CREATE TABLE IF NOT EXISTS cutovers (
+            task            TEXT NOT NULL PRIMARY KEY COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            status          TEXT NOT NULL,
+            options         TEXT NOT NULL,
+            position        TEXT,
+            message         TEXT,
+            worker_pid      INTEGER,
+            started         TEXT NOT NULL,
+            updated         TEXT NOT NULL,
+            finished        TEXT
+        );
+        CREATE TABLE IF NOT EXISTS cutover_steps (
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES cutovers(task) ON DELETE CASCADE,
+            ordinal         INTEGER NOT NULL,
+            step            TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            detail          TEXT,
+            started         TEXT,
+            finished        TEXT,
+            PRIMARY KEY (task, step)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

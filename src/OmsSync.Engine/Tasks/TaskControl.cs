@@ -165,6 +165,31 @@ public sealed class TaskControl
             });
     }
 
+    /// <summary>
+    /// Plans a cut-over (Switch-OmsTask): every check that can refuse it runs now, before anything changes; the plan
+    /// lists the steps. A cut-over cut short is taken up at the step it was in; one running is followed, not started again.
+    /// </summary>
+    public async Task<PlannedOperation<CutOver.CutOverState>> PlanSwitchAsync(string name, CutOver.CutOverOptions options, CancellationToken cancellationToken)
+    {
+        var task = _service.Tasks.Get(name);
+        var cutovers = new CutOver.CutOverService(_service);
+        var existing = cutovers.Status(task.Name);
+        if (existing is { Status: TaskStatus.Completed }) throw CutOver.CutOverService.Done(existing);
+        if (existing is { Status: TaskStatus.Running })
+            return new PlannedOperation<CutOver.CutOverState>($"{task.Name} ({task.Source} -> {task.Target})",
+                $"Follow the cut-over running in worker process {existing.WorkerPid} (step {existing.Current?.Step})", (_, _) => Task.FromResult(existing));
+        var steps = await CutOver.CutOverPlan.DescribeAsync(_service, task, options, existing, cancellationToken).ConfigureAwait(false);
+        var action = (existing is null ? "Switch over to the target: " : $"Take up the cut-over at step {existing.Current?.Step}: ") +
+                     string.Join("; ", steps.Select((s, i) => $"{i + 1}. {s}"));
+        return new PlannedOperation<CutOver.CutOverState>($"{task.Name} ({task.Source} -> {task.Target})", action,
+            (notes, _) =>
+            {
+                var state = cutovers.Start(task.Name, options);
+                notes.Detail($"The cut-over of task '{task.Name}' runs in worker process {state.WorkerPid}; its log is {_service.Home.CutOverLog(task.Name)}.");
+                return Task.FromResult(state);
+            });
+    }
+
     /// <summary>Plans setting a conflict rule, checked against the task's tables on its source; running workers pick it up within seconds.</summary>
     public async Task<PlannedOperation<ConflictRule>> PlanSetConflictPolicyAsync(string name, ConflictRule rule, CancellationToken cancellationToken)
     {

@@ -23,7 +23,8 @@ public sealed class TaskService
     public TaskDirectionState Describe(MigrationTask task, Direction direction) =>
         new(task, _service.Status(task.Name, direction),
             direction == Direction.Forward ? _service.Runtime.TableProgress(task.Name) : [],
-            _service.Conflicts.PerMinute(task.Name, direction, TaskDirectionState.ConflictWindow));
+            _service.Conflicts.PerMinute(task.Name, direction, TaskDirectionState.ConflictWindow),
+            direction == Direction.Forward ? new CutOver.CutOverService(_service).Status(task.Name) : null);
 
     /// <summary>The directions to show: Forward always, Reverse once it has been started. Read whole, so a caller may remove the task next.</summary>
     public IReadOnlyList<TaskDirectionState> Directions(MigrationTask task)

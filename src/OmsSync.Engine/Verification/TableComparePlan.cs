@@ -21,9 +21,10 @@ namespace OmsSync.Engine.Verification;
 /// </summary>
 internal sealed class TableComparePlan
 {
-    private TableComparePlan(TaskTable table, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes)
+    private TableComparePlan(TaskTable table, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes, bool targetVersioned)
     {
         Table = table;
+        _targetVersioned = targetVersioned;
         Columns = columns;
         KeyIndexes = keyIndexes;
         if (keyIndexes.Count > 0)
@@ -46,8 +47,10 @@ internal sealed class TableComparePlan
     public string SourceHash { get; }
     public string TargetHash { get; }
 
-    public string SourceName => MySqlSyntax.QuoteQualified(Mapping.SourceDatabase, Mapping.SourceTable);
-    public string TargetName => MySqlSyntax.QuoteQualified(Mapping.TargetDatabase, Mapping.TargetTable);
+    // Every row version of a system-versioned table is compared; the target holds them as plain rows until cut-over.
+    private readonly bool _targetVersioned;
+    public string SourceName => MySqlSyntax.AllRowsOf(Mapping.SourceDatabase, Mapping.SourceTable, Table.Schema.Versioning is not null);
+    public string TargetName => MySqlSyntax.AllRowsOf(Mapping.TargetDatabase, Mapping.TargetTable, _targetVersioned);
 
     public string NameOf(Side side) => side == Side.Source ? SourceName : TargetName;
     public string HashOf(Side side) => side == Side.Source ? SourceHash : TargetHash;
@@ -88,7 +91,7 @@ internal sealed class TableComparePlan
                 if (index < 0) { keyIndexes.Clear(); break; }
                 keyIndexes.Add(index);
             }
-        return new TableComparePlan(table, columns, keyIndexes);
+        return new TableComparePlan(table, columns, keyIndexes, targetSchema.Versioning is not null);
     }
 
     // CAST(CONV(LEFT(SHA1(v1 0xFF v2 0xFF ... 0xFF lengths), 16), 16, 10) AS UNSIGNED): 64 bits of the row's SHA1.

@@ -41,6 +41,7 @@ public sealed class OmsTask
         OnlineDdlTool = task.OnlineDdlTool;
         ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
         ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
+        CutOver = view.CutOver is { } cutOver ? new OmsCutOver(cutOver) : null;
     }
 
     public string Name { get; }
@@ -88,6 +89,9 @@ public sealed class OmsTask
     public bool IncrementalDdl { get; }
     /// <summary>The online schema change tool whose shadow tables the task recognises.</summary>
     public OnlineDdlTool OnlineDdlTool { get; }
+
+    /// <summary>The task's cut-over (Switch-OmsTask) and each of its steps, on the forward direction; null until one is asked for.</summary>
+    public OmsCutOver? CutOver { get; }
 
     public override string ToString() => $"{Name} ({Direction})";
 }

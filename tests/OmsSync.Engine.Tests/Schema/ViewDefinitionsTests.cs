@@ -55,6 +55,14 @@ public sealed class ViewDefinitionsTests
     }
 
     [Fact]
+    public void RoutinesCalledByQualifiedNameAndTablesBeforeAColumnListAreRenamed()
+    {
+        const string definition = "select `shop`.`fee`(`t`.`x`) AS `f` from `shop`.`orders` `t`; insert into orders(id) values (1)";
+        Assert.Equal("select `shop_v2`.`fee`(`t`.`x`) AS `f` from `shop_v2`.`order_hist` `t`; insert into `shop_v2`.`order_hist`(id) values (1)",
+            ViewDefinitions.Rewrite(definition, "shop", Rename, r => r.Database == "shop" ? new TableReference("shop_v2", r.Name) : null));
+    }
+
+    [Fact]
     public void ReferencesAreFound()
     {
         var refs = ViewDefinitions.References("select `a`.`t`.`x` from `a`.`t` join `b`.`u` join w", "a");

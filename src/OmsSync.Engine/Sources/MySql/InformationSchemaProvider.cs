@@ -49,6 +49,19 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>True for a system-versioned table whose period columns are implicit (SHOW CREATE TABLE declares no PERIOD).</summary>
+    private static async Task<bool> HasImplicitPeriodAsync(MySqlConnection connection, string database, string table, CancellationToken cancellationToken)
+    {
+        await using (var type = new MySqlCommand("SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t", connection))
+        {
+            type.Parameters.AddWithValue("@db", database);
+            type.Parameters.AddWithValue("@t", table);
+            if (await type.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string != "SYSTEM VERSIONED") return false;
+        }
+        var create = await new Schema.MySqlSchemaReader(connection).ShowCreateTableAsync(database, table, cancellationToken).ConfigureAwait(false);
+        return Schema.SystemVersioningText.Period(create) is null;
+    }
+
     private async Task<TableSchema?> LoadAsync(string database, string table, CancellationToken cancellationToken)
     {
         await using var connection = new MySqlConnection(_connectionString);
@@ -85,6 +98,9 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
             }
         }
         if (columns.Count == 0) return null;
+        var implicitPeriod = await HasImplicitPeriodAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
+        // The binlog carries a system-versioned table's hidden period columns after its declared ones.
+        if (implicitPeriod) columns.AddRange(Schema.SystemVersioningText.ImplicitColumns(columns.Max(c => c.Ordinal)));
 
         var indexes = new Dictionary<string, (bool Unique, List<IndexColumn> Columns)>();
         await using (var command = new MySqlCommand(
@@ -106,6 +122,7 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
         {
             Database = database,
             Name = table,
+            Versioning = implicitPeriod ? new SystemVersioning(SystemVersioning.ImplicitRowStart, SystemVersioning.ImplicitRowEnd, Implicit: true) : null,
             Columns = columns,
             Indexes = indexes.Select(i => new IndexSchema
             {

@@ -29,6 +29,7 @@ internal static class PostgresSchemaPhase
             problems.AddRange(e.Problems.Select(p => p + " Correct the task's -Column with Set-OmsTask."));
             return table.Schema;
         }
+        problems.AddRange(TableFeatures.Problems(shape, DataSourceKind.PostgreSql));
         return MySqlToPostgres.Map(shape, problems);
     }
 
