@@ -2,6 +2,7 @@ using OmsSync.Engine.Model;
 using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
+using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Pipeline;
 
@@ -31,6 +32,12 @@ internal interface IProvider
 
     /// <summary>Deletes what the task (this incarnation only) left in the server's `oms` control tables.</summary>
     Task ForgetTaskAsync(MigrationTask task, CancellationToken cancellationToken);
+
+    /// <summary>The server as verification compares it with another.</summary>
+    IVerificationSide Verification { get; }
+
+    /// <summary>The server as the target of a repair of verified differences.</summary>
+    IRepairTarget Repairs { get; }
 }
 
 /// <summary>The provider of each kind of data source.</summary>
