@@ -63,7 +63,7 @@ internal sealed class MySqlCompareSql
     {
         ValueForm.Integer => $"CAST({operand} + 0 AS CHAR)",
         ValueForm.Decimal => TrimFraction($"CAST({operand} AS CHAR)"),
-        ValueForm.Float => ShortestFloat($"CAST({operand} + 0e0 AS CHAR)"),
+        ValueForm.Float => BinaryFloat($"({operand} + 0e0)"),
         ValueForm.Bytes => operand,
         ValueForm.Date => $"CAST(CAST({operand} AS DATE) AS CHAR)",
         ValueForm.DateTime => $"CAST(CAST({operand} AS DATETIME(6)) AS CHAR)",
@@ -131,19 +131,19 @@ internal sealed class MySqlCompareSql
         $"IF(LOCATE('.', {text}) > 0, TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM {text})), {text})";
 
     /// <summary>
-    /// The shortest digits of a double (as MySQL prints it: "0.1", "1e15", "1.5e-7") rewritten as digits and a decimal
-    /// exponent: 0.1 is "1e0", 1e15 is "1e16", -0.00012 is "-12e-3"... in the form d1d2...dn e E meaning 0.d1d2...dn x 10^E.
-    /// PostgreSQL writes the same digits in another layout; both come to this text.
+    /// A double as its binary mantissa and exponent, "Mp(E)" meaning M x 2^E with M an integer in [2^52, 2^53) (a subnormal
+    /// as k p-1074, zero as 0): exact, the same text PostgreSQL writes for the same double, and computed with arithmetic
+    /// alone, which costs the server a fraction of rewriting its decimal text. LOG2 only estimates the exponent; the
+    /// comparisons with powers of two, and the divisions by them, are exact.
     /// </summary>
-    private static string ShortestFloat(string s)
+    private static string BinaryFloat(string x)
     {
-        var mantissa = $"TRIM(LEADING '-' FROM SUBSTRING_INDEX({s}, 'e', 1))";
-        var exponent = $"IF(LOCATE('e', {s}) > 0, CAST(SUBSTRING_INDEX({s}, 'e', -1) AS SIGNED), 0)";
-        var digits = $"REPLACE({mantissa}, '.', '')";
-        var significant = $"TRIM(LEADING '0' FROM {digits})";
-        var trimmed = $"TRIM(TRAILING '0' FROM {significant})";
-        var power = $"CHAR_LENGTH(SUBSTRING_INDEX({mantissa}, '.', 1)) + {exponent} - (CHAR_LENGTH({digits}) - CHAR_LENGTH({significant}))";
-        return $"IF({trimmed} = '', '0', CONCAT(IF(LEFT({s}, 1) = '-', '-', ''), {trimmed}, 'e', {power}))";
+        var a = $"ABS({x})";
+        var estimate = $"LEAST(FLOOR(LOG2({a})), 1023)";
+        var exponent = $"({estimate} + ({a} / POW(2, {estimate}) >= 2) - ({a} / POW(2, {estimate}) < 1))";
+        return $"IF({x} = 0, '0', CONCAT(IF({x} < 0, '-', ''), IF({a} < 2.2250738585072014e-308, " +
+               $"CONCAT(CAST({a} * POW(2, 537) * POW(2, 537) AS UNSIGNED), 'p-1074'), " +
+               $"CONCAT(CAST({a} / POW(2, {exponent} - 52) AS UNSIGNED), 'p', {exponent} - 52))))";
     }
 
     private static bool IsText(ColumnSchema column) => column.Charset is { Length: > 0 } charset

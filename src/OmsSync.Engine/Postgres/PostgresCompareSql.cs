@@ -82,7 +82,7 @@ internal sealed class PostgresCompareSql
             case ValueForm.Decimal:
                 return $"CASE WHEN position('.' in {text}) > 0 THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END";
             case ValueForm.Float:
-                return ShortestFloat($"({operand})::float8::text");
+                return BinaryFloat($"({operand})::float8");
             case ValueForm.Json:
                 return column.DataType is "json" or "jsonb" ? $"({operand})::jsonb::text" : text;
             case ValueForm.Date:
@@ -125,18 +125,17 @@ internal sealed class PostgresCompareSql
         : $"({Quote(column)})::text";
 
     /// <summary>
-    /// PostgreSQL's shortest digits of a double ("0.1", "1e+15", "1.5e-07") rewritten as digits and a decimal exponent,
-    /// d1d2...dn e E meaning 0.d1d2...dn x 10^E: the text a MySQL-family server comes to from its own layout of the same digits.
+    /// A double as its binary mantissa and exponent, M p E (see MySqlCompareSql): the same text a MySQL-family server
+    /// writes for the same double. NaN and infinity, which MySQL does not hold, as themselves.
     /// </summary>
-    private static string ShortestFloat(string s)
+    private static string BinaryFloat(string x)
     {
-        var mantissa = $"ltrim(split_part({s}, 'e', 1), '-')";
-        var exponent = $"CASE WHEN position('e' in {s}) > 0 THEN split_part({s}, 'e', 2)::int ELSE 0 END";
-        var digits = $"replace({mantissa}, '.', '')";
-        var significant = $"ltrim({digits}, '0')";
-        var trimmed = $"rtrim({significant}, '0')";
-        var power = $"length(split_part({mantissa}, '.', 1)) + {exponent} - (length({digits}) - length({significant}))";
-        return $"CASE WHEN {s} IN ('NaN', 'Infinity', '-Infinity') THEN {s} WHEN {trimmed} = '' THEN '0' " +
-               $"ELSE CASE WHEN left({s}, 1) = '-' THEN '-' ELSE '' END || {trimmed} || 'e' || ({power})::text END";
+        var a = $"abs({x})";
+        var estimate = $"least(floor(ln({a}) / ln(2::float8)), 1023)";
+        var exponent = $"({estimate} + ({a} / power(2::float8, {estimate}) >= 2)::int - ({a} / power(2::float8, {estimate}) < 1)::int)";
+        return $"CASE WHEN {x} = 0 THEN '0' WHEN {x} IN ('NaN', 'Infinity', '-Infinity') THEN ({x})::text " +
+               $"ELSE CASE WHEN {x} < 0 THEN '-' ELSE '' END || CASE WHEN {a} < 2.2250738585072014e-308 " +
+               $"THEN ({a} * power(2::float8, 537) * power(2::float8, 537))::bigint::text || 'p-1074' " +
+               $"ELSE ({a} / power(2::float8, {exponent} - 52))::bigint::text || 'p' || ({exponent} - 52)::int::text END END";
     }
 }

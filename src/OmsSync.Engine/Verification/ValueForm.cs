@@ -18,7 +18,7 @@ internal enum ValueForm
     Integer,
     /// <summary>An exact decimal: its digits without trailing fractional zeros ("1.50" and "1.5000" are "1.5").</summary>
     Decimal,
-    /// <summary>A binary floating-point value, exactly: the shortest digits that read back as it, with their decimal exponent.</summary>
+    /// <summary>A binary floating-point value (FLOAT widened to DOUBLE), exactly: its binary mantissa and exponent, M p E.</summary>
     Float,
     /// <summary>Characters (enum labels, SET lists and UUIDs among them), compared as UTF-8, never through a collation.</summary>
     Text,
