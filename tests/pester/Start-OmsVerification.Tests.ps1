@@ -58,4 +58,33 @@ Describe 'Start-OmsVerification' {
             $results.Task | Should -Be $t.Task
         }
     }
+
+    Context 'verifying through PostgreSQL' -Tag Integration {
+        It 'verifies MariaDB into PostgreSQL in the task''s Verify phase, then finds missing, extra and different rows' {
+            $t = New-TestPostgresMigration startpg -MigrationType 'Schema,Full,Verify'
+            try {
+                $phase = Get-OmsVerificationResult $t.Task
+                $phase.Status | Should -Be 'Completed'
+                $phase.SourceRows | Should -Be 3000
+                $phase.Differences | Should -Be 0
+                $items = "`"$($t.TargetDatabase)`".items"
+                Invoke-TestPgSql ("DELETE FROM $items WHERE id IN (10, 11); UPDATE $items SET at = at + interval '1 microsecond' WHERE id = 12; " +
+                    "UPDATE $items SET doc = '{`"n`": 13, `"tags`": [`"a`", 14]}' WHERE id = 13; UPDATE $items SET ok = 1 - ok WHERE id = 14; " +
+                    "UPDATE $items SET doc = '{`"tags`":[`"a`",15.0],`"n`":15}' WHERE id = 15; INSERT INTO $items (id, name) VALUES (9999, 'stray')")
+                $result = Start-OmsVerification $t.Task -Wait -Confirm:$false
+                ($result.MissingOnTarget, $result.ExtraOnTarget, $result.Different) | Should -Be 2, 1, 3
+            } finally { Remove-TestPostgresMigration $t }
+        }
+        It 'verifies PostgreSQL into MariaDB' {
+            $t = New-TestPostgresMigration startfrompg -FromPostgres
+            try {
+                Invoke-TestSql MariaDbB ("SET time_zone = '+00:00'; DELETE FROM items WHERE id = 10; UPDATE items SET ok = NOT ok WHERE id = 11; " +
+                    "UPDATE items SET price = price + 0.01, at = at + INTERVAL 1 HOUR WHERE id = 12; UPDATE items SET bin = NULL WHERE id = 13") -Database $t.TargetDatabase
+                $result = Start-OmsVerification $t.Task -Wait -Confirm:$false
+                $result.SourceTable | Should -Be "$($t.Database).items"
+                ($result.MissingOnTarget, $result.ExtraOnTarget, $result.Different) | Should -Be 1, 0, 3
+                (Get-OmsVerificationResult $t.Task -Detail | Where-Object Key -eq '{"id":"12"}').TargetRow | Should -BeLike '*3.01*'
+            } finally { Remove-TestPostgresMigration $t }
+        }
+    }
 }

@@ -37,4 +37,24 @@ Describe 'Stop-OmsVerification' {
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskNotFound,*'
         }
     }
+
+    Context 'an incremental verification of a PostgreSQL source' -Tag Integration {
+        BeforeAll { $t = New-TestPostgresMigration stopfrompg -FromPostgres }
+        AfterAll { Get-Job | Where-Object PSJobTypeName -eq OmsWorkerJob | Remove-Job -Force; Remove-TestPostgresMigration $t }
+
+        It 'follows the changes through a replication slot of its own, which goes when it is stopped' {
+            $stem = 'oms_' + ($t.Task.ToLowerInvariant() -replace '[^a-z0-9]', '_')
+            $slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '$stem%'"
+            $job = Start-OmsVerification $t.Task -Mode Incremental -Confirm:$false
+            Wait-TestCondition -What 'the verification''s slot' -Condition { (Invoke-TestPgSql $slots -Scalar) -eq 1 }
+            Invoke-TestPgSql "UPDATE `"$($t.Database)`".items SET price = 99 WHERE id = 7"
+            Wait-TestCondition -What 'the changed row to be reported' -Condition { @(Get-OmsVerificationResult $t.Task -Detail).Count -eq 1 }
+            $items = Stop-OmsVerification $t.Task -PassThru -Confirm:$false
+            $items.Status | Should -Be 'Stopped'
+            $items.Different | Should -Be 1
+            Wait-TestCondition -Seconds 15 -What 'the job to stop' -Condition { "$($job.JobStateInfo.State)" -eq 'Stopped' }
+            Invoke-TestPgSql $slots -Scalar | Should -Be 0
+            Invoke-TestPgSql "SELECT count(*) FROM pg_publication WHERE pubname LIKE '$stem%'" -Scalar | Should -Be 0
+        }
+    }
 }

@@ -363,6 +363,45 @@ function New-TestVerifiedMigration([string] $Prefix = 'ver') {
 
 <#
 .SYNOPSIS
+    A table items(id, name, price, at, doc, bin) of 3000 rows migrated between MariaDB and PostgreSQL by a task of
+    -MigrationType: from MariaDbA into the PostgreSQL schema of the same name, or with -FromPostgres from a PostgreSQL
+    schema into <schema>_t on MariaDbB. Returns the task (as New-TestTask's object, with FromPostgres) after the copy;
+    Remove-TestPostgresMigration removes it with its data.
+#>
+function New-TestPostgresMigration([string] $Prefix = 'pgver', [switch] $FromPostgres, [string] $MigrationType = 'Schema,Full') {
+    $db = New-TestDatabaseName $Prefix
+    if ($FromPostgres) {
+        Invoke-TestPgSql ("CREATE SCHEMA `"$db`"; CREATE TABLE `"$db`".items (id int PRIMARY KEY, name text NOT NULL, price numeric(8,2), at timestamptz, ok boolean, " +
+            "doc jsonb, bin bytea); INSERT INTO `"$db`".items SELECT g, 'item ' || g, g / 4.0, '2024-01-01 00:00:00+02'::timestamptz + g * interval '1 second', " +
+            "g % 2 = 0, jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g)), decode(lpad(to_hex(g), 8, '0'), 'hex') FROM generate_series(1, 3000) g")
+        $source = New-TestDataSource Postgres pg
+        $target = New-TestDataSource MariaDbB dst
+        $rename = @{ $db = "${db}_t" }
+    } else {
+        Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(8,2), " +
+            "at TIMESTAMP(6) NULL, ok TINYINT(1), doc JSON, bin VARBINARY(8)); INSERT INTO ``$db``.items SELECT seq, CONCAT('item ', seq), seq / 4, " +
+            "TIMESTAMPADD(SECOND, seq, '2024-01-01 00:00:00'), seq % 2, JSON_OBJECT('n', seq, 'tags', JSON_ARRAY('a', seq)), UNHEX(LPAD(HEX(seq), 8, '0')) FROM ``$db``.seq_1_to_3000")
+        $source = New-TestDataSource MariaDbA src
+        $target = New-TestDataSource Postgres pg
+        $rename = @{}
+    }
+    $name = New-TestName $Prefix
+    $null = New-OmsTask -Name $name -Source $source -Target $target -Include "$db.*" -Rename $rename -MigrationType ($MigrationType -split ',') -Confirm:$false
+    $t = [pscustomobject]@{ Task = $name; Source = $source; Target = $target; Database = $db; TargetDatabase = if ($FromPostgres) { "${db}_t" } else { $db }; FromPostgres = [bool] $FromPostgres }
+    $done = Start-OmsForward $name -Wait -Confirm:$false
+    if ("$($done.Status)" -ne 'Completed') { Remove-TestPostgresMigration $t; throw "The migration of $db did not complete: $($done.Message)" }
+    $t
+}
+
+function Remove-TestPostgresMigration($Test) {
+    if (-not $Test) { return }
+    Remove-TestTask $Test
+    Invoke-TestPgSql "DROP SCHEMA IF EXISTS `"$($Test.Database)`" CASCADE"
+    if ($Test.FromPostgres) { Invoke-TestSql MariaDbB "DROP DATABASE IF EXISTS ``$($Test.TargetDatabase)``" } else { Remove-TestDatabase $Test.Database }
+}
+
+<#
+.SYNOPSIS
     A cmdlet's contract as pwsh sees it: its own parameters, sets, mandatory parameters per set, pipeline binding, ShouldProcess.
 #>
 function Get-CmdletContract([string] $Name) {

@@ -46,6 +46,12 @@ public sealed class SourceTransaction : IDisposable
     /// <summary>True for an idle-stream position advance: no changes, just a newer <see cref="EndPosition"/>.</summary>
     public bool IsHeartbeat { get; }
 
+    /// <summary>
+    /// A heartbeat whose <see cref="CommitTime"/> is the source's clock when it was written: everything the source had
+    /// committed by then comes before it, so applying it brings the target up to that time.
+    /// </summary>
+    public bool SourceClocked { get; init; }
+
     /// <summary>The server id of the MySQL-family server where the transaction originated (binlog sources).</summary>
     public uint ServerId { get; init; }
 

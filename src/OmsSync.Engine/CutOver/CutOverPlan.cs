@@ -29,8 +29,6 @@ internal static class CutOverPlan
             throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is one-way, so it has no reverse direction for -StartReverse to start. Leave -StartReverse out, " +
                 "or create the task with New-OmsTask -Topology Bidirectional.");
-        if (options.Verify && Pairing.HasPostgres(service.DataSources, task))
-            throw Pairing.VerificationNotSupported(task.Name);
         var stopping = resumed?.Steps.FirstOrDefault(s => s.Step == CutOverStep.StopForward)?.Status ?? CutOverStepStatus.Pending;
         if (stopping == CutOverStepStatus.Pending && !options.Force)
         {

@@ -14,15 +14,26 @@ namespace OmsSync.Engine.FullLoad;
 internal sealed class ChunkKey
 {
     private readonly IReadOnlyList<ColumnSchema> _columns;
+    private readonly IReadOnlyList<string>? _text;
 
     public ChunkKey(IReadOnlyList<ColumnSchema> columns) => _columns = columns;
+
+    /// <summary>
+    /// A key whose values travel as a text another kind of server also writes for them (verification across kinds):
+    /// <paramref name="text"/> is the SQL of each column's text; ENUM and SET values are their labels.
+    /// </summary>
+    public ChunkKey(IReadOnlyList<ColumnSchema> columns, IReadOnlyList<string> text)
+    {
+        _columns = columns;
+        _text = text;
+    }
 
     public IReadOnlyList<ColumnSchema> Columns => _columns;
 
     public string OrderBy => string.Join(", ", _columns.Select(c => Compared(c)));
 
     /// <summary>SELECT list that reads a boundary row's key as text.</summary>
-    public string BoundarySelect => string.Join(", ", _columns.Select(c => IsBinary(c)
+    public string BoundarySelect => _text is not null ? string.Join(", ", _text) : string.Join(", ", _columns.Select(c => IsBinary(c)
         ? $"HEX({MySqlSyntax.QuoteIdentifier(c.Name)})"
         : $"CAST({Compared(c)} AS CHAR CHARACTER SET utf8mb4)"));
 
@@ -65,11 +76,11 @@ internal sealed class ChunkKey
         return "(" + string.Join(" OR ", terms) + ")";
     }
 
-    private static string Compared(ColumnSchema column) => column.DataType is "enum" or "set"
+    private string Compared(ColumnSchema column) => column.DataType is "enum" or "set" && _text is null
         ? $"({MySqlSyntax.QuoteIdentifier(column.Name)} + 0)" // ENUM orders by index, but compares with text as text
         : MySqlSyntax.QuoteIdentifier(column.Name);
 
-    private static string Parameter(ColumnSchema column, string? value, MySqlCommand command, string name)
+    private string Parameter(ColumnSchema column, string? value, MySqlCommand command, string name)
     {
         var p = "@" + name;
         if (command.Parameters.Contains(p)) return Cast(column, p);
@@ -81,8 +92,9 @@ internal sealed class ChunkKey
     public string EqualLiteral(IReadOnlyList<string?> values) =>
         "(" + string.Join(" AND ", _columns.Select((c, i) => $"{Compared(c)} = {Cast(c, Literal(Typed(c, values[i])))}")) + ")";
 
-    private static object Typed(ColumnSchema column, string? value) => column.DataType switch
+    private object Typed(ColumnSchema column, string? value) => column.DataType switch
     {
+        "enum" or "set" when _text is not null => value!,
         "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" or "year" =>
             column.Unsigned ? ulong.Parse(value!) : long.Parse(value!),
         "float" or "double" or "real" => double.Parse(value!, System.Globalization.CultureInfo.InvariantCulture),

@@ -5,13 +5,20 @@ using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
 using OmsSync.Engine.Targets.MySql;
+using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.MySql;
 
 /// <summary>The MySQL family (MySQL, MariaDB, OceanBase MySQL mode, TiDB) as <see cref="IProvider"/>.</summary>
 internal sealed class MySqlProvider(MySqlEndpoint endpoint) : IProvider
 {
+    private readonly MySqlVerificationSide _verification = new(endpoint);
+
     public DataSource Source => endpoint.Source;
+
+    public IVerificationSide Verification => _verification;
+
+    public IRepairTarget Repairs => _verification;
 
     public async Task ConnectAsync(CancellationToken cancellationToken) =>
         await (await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);

@@ -350,7 +350,11 @@ internal sealed class ChangePipeline
             var meaningful = 0;
             foreach (var transaction in batch)
             {
-                if (transaction.IsHeartbeat) continue;
+                if (transaction.IsHeartbeat)
+                {
+                    if (transaction.SourceClocked) _lastCommit = transaction.CommitTime;
+                    continue;
+                }
                 _lastCommit = transaction.CommitTime;
                 if (owner._startTimestamp is { } from && transaction.CommitTime < from) continue;
                 // Written by the other direction: dropped whole, and it does not count as a transaction of ours; only its

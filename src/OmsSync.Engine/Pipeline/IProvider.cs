@@ -2,6 +2,7 @@ using OmsSync.Engine.Model;
 using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
+using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Pipeline;
 
@@ -37,6 +38,12 @@ internal interface IProvider
 
     /// <summary>What the server takes of those objects, and how they are made there, as a task's target.</summary>
     Objects.IObjectTarget ObjectTarget(MigrationTask task);
+
+    /// <summary>The server as verification compares it with another.</summary>
+    IVerificationSide Verification { get; }
+
+    /// <summary>The server as the target of a repair of verified differences.</summary>
+    IRepairTarget Repairs { get; }
 }
 
 /// <summary>The provider of each kind of data source.</summary>

@@ -13,6 +13,7 @@ using OmsSync.Engine.Sources.Postgres;
 using OmsSync.Engine.State;
 using OmsSync.Engine.Targets.MySql;
 using OmsSync.Engine.Targets.Postgres;
+using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Pipeline;
 
@@ -43,20 +44,12 @@ internal sealed class Pairing
     public static bool HasPostgres(DataSourceCatalog catalog, MigrationTask task) =>
         catalog.Get(task.Source).Kind == DataSourceKind.PostgreSql || catalog.Get(task.Target).Kind == DataSourceKind.PostgreSql;
 
-    /// <summary>Data verification compares MySQL-family servers' checksums; between MySQL and PostgreSQL it is not available yet.</summary>
-    public static OmsException VerificationNotSupported(string task) =>
-        new("VerificationNotSupported", OmsErrorKind.NotSupported, task,
-            $"Task '{task}' has PostgreSQL on one side, and data verification between MySQL and PostgreSQL is not available yet. " +
-            "Remove Verify from the task's -MigrationType with Set-OmsTask.");
-
     /// <summary>Refuses what no pairing does.</summary>
     public void Check()
     {
         if (Source.Kind == DataSourceKind.PostgreSql && Target.Kind == DataSourceKind.PostgreSql)
             throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
-        if (_task.MigrationTypes.HasFlag(MigrationTypes.Verify) && HasPostgres(_catalog, _task))
-            throw VerificationNotSupported(_task.Name);
     }
 
     private MySqlEndpoint MySql(DataSource source) => new(source, _catalog.GetPassword(source.Name));
@@ -160,6 +153,62 @@ internal sealed class Pairing
             Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
         };
     }
+
+    /// <summary>
+    /// The task's two servers as verification compares them: each side, how a key value of the source's change stream is
+    /// written on each side (on the target through the mapping the task's changes take), the source's change feed, and how
+    /// a repair reads the source rows it writes to the target (as the full copy reads them for that target).
+    /// </summary>
+    public VerificationPair Verification()
+    {
+        Check();
+        var (source, target) = (Source, Target);
+        var sourceProvider = Providers.For(source, _catalog.GetPassword(source.Name));
+        var targetProvider = Providers.For(target, _catalog.GetPassword(target.Name));
+        KeyLiteral mysqlKey = (sql, _, value) => Incremental.SqlLiterals.AppendKey(sql, value);
+        if (source.Kind == DataSourceKind.PostgreSql)
+        {
+            var toMySql = new Dictionary<ComparedColumn, Func<string, object>>(ReferenceEqualityComparer.Instance);
+            var fromPostgres = new RepairWay(Side.Source, targetProvider.Repairs, plan => new RepairColumns(
+                new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(),
+                    pg => PostgresChunkSource.Transfer(pg, plan.Columns.First(c => c.Source == pg).Target)),
+                plan.Columns.Select(c => PostgresChunkSource.Converter(plan.Mapping.Source, c.Source, c.Target)).ToList()));
+            return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, fromPostgres,
+                (sql, _, value) => PostgresSyntax.AppendString(sql, (string)value!),
+                (sql, column, value) =>
+                {
+                    lock (toMySql)
+                        if (!toMySql.TryGetValue(column, out var convert))
+                            toMySql[column] = convert = ChangeValues.For(_task.Name, column.Source, column.Target);
+                    Incremental.SqlLiterals.AppendKey(sql, value is string text ? toMySql[column](text) : value);
+                },
+                plans => new OmsSync.Engine.Postgres.SlotChangeFeed(Postgres(source), _task, _store, plans));
+        }
+        KeyLiteral targetKey = target.Kind == DataSourceKind.PostgreSql
+            ? (sql, column, value) => new PostgresLiterals(column.Source).Append(sql, value)
+            : mysqlKey;
+        Func<ColumnSchema, ColumnTransfer>? transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : null;
+        var password = _catalog.GetPassword(source.Name);
+        var forward = new RepairWay(Side.Source, targetProvider.Repairs,
+            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(), transfer)));
+        // Between MySQL-family servers rows copy as stored bytes either way, so a repair can also make the source equal
+        // to the target (a bidirectional task whose sides both write).
+        var reverse = target.Kind == DataSourceKind.PostgreSql ? null : new RepairWay(Side.Target, sourceProvider.Repairs,
+            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Target).ToList())));
+        return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, forward, mysqlKey, targetKey,
+            plans => new OmsSync.Engine.MySql.BinlogChangeFeed(MySql(source), password, _task, _store, plans), reverse);
+    }
+
+    /// <summary>The target's tables the task's tables are written to, as the target has them now (absent ones left out).</summary>
+    public Task<Dictionary<(string Database, string Table), TableSchema>> TargetTablesAsync(IEnumerable<TaskTable> tables, CancellationToken cancellationToken) =>
+        WithSchemaAsync(Target, async reader =>
+        {
+            var found = new Dictionary<(string, string), TableSchema>();
+            foreach (var database in tables.GroupBy(t => t.Mapping.TargetDatabase))
+                foreach (var schema in await reader.ReadTablesAsync(database.Key, database.Select(t => t.Mapping.TargetTable).ToList(), cancellationToken).ConfigureAwait(false))
+                    found[(schema.Database, schema.Name)] = schema;
+            return found;
+        }, cancellationToken);
 
     /// <summary>
     /// The forward pipeline of a task whose DDL is followed (between MySQL-family servers), built without reading the

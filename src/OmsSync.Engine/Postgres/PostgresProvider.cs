@@ -8,13 +8,20 @@ using OmsSync.Engine.Schema;
 using OmsSync.Engine.Schema.Postgres;
 using OmsSync.Engine.Sources.Postgres;
 using OmsSync.Engine.Targets.Postgres;
+using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Postgres;
 
 /// <summary>PostgreSQL as <see cref="IProvider"/>.</summary>
 internal sealed class PostgresProvider(PostgresEndpoint endpoint) : IProvider
 {
+    private readonly PostgresVerificationSide _verification = new(endpoint);
+
     public DataSource Source => endpoint.Source;
+
+    public IVerificationSide Verification => _verification;
+
+    public IRepairTarget Repairs => _verification;
 
     public async Task ConnectAsync(CancellationToken cancellationToken) =>
         await (await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
@@ -52,6 +59,9 @@ internal sealed class PostgresProvider(PostgresEndpoint endpoint) : IProvider
     {
         await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
         await PostgresControlSchema.ForgetAsync(connection, task.OmsKey, cancellationToken).ConfigureAwait(false);
+        // A publication an incremental verification made for a task without one, left by a verification worker that was killed.
+        await using var drop = new NpgsqlCommand($"DROP PUBLICATION IF EXISTS {PostgresSyntax.QuoteIdentifier(SlotChangeFeed.VerificationPublication(task))}", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Objects.IObjectSource ObjectSource() => new Objects.PostgresObjectSource(endpoint);

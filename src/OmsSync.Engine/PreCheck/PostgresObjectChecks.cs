@@ -30,8 +30,6 @@ public static class PostgresObjectChecks
             results.Add(CheckResult.Fail("Topology", "PostgreSQL to PostgreSQL is not supported; use PostgreSQL's own logical replication.", task.Name));
             return results;
         }
-        if (task.MigrationTypes.HasFlag(MigrationTypes.Verify))
-            results.Add(CheckResult.Fail("MigrationTypes", Pipeline.Pairing.VerificationNotSupported(task.Name).Message, task.Name));
         // Stale rows are judged by comparing whole before-images, which a PostgreSQL source sends only for tables with REPLICA
         // IDENTITY FULL (checked with the tables below); a bidirectional task's reverse direction reads the PostgreSQL target.
         if (targetKind == DataSourceKind.PostgreSql && task.Topology == Topology.Bidirectional)

@@ -1,5 +1,3 @@
-using MySqlConnector;
-
 namespace OmsSync.Engine.Verification;
 
 /// <summary>A row that still differs after the lag: the source's and the target's image (null where the row is absent).</summary>
@@ -25,41 +23,41 @@ internal sealed class DifferenceConfirmer
     public DifferenceConfirmer(LagGate gate) => _gate = gate;
 
     /// <summary>Returns the rows that differ, and the candidates that turned out equal.</summary>
-    public async Task<(List<ConfirmedRow> Differ, List<string> Equal)> ConfirmKeysAsync(MySqlConnection source, MySqlConnection target,
+    public async Task<(List<ConfirmedRow> Differ, List<string> Equal)> ConfirmKeysAsync(IVerificationSession source, IVerificationSession target,
         TableComparePlan plan, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var (differ, equal) = await SettleAsync(source, target, keys,
-            (connection, side, pending) => RowReader.ByKeysAsync(connection, plan, side, pending, cancellationToken),
-            (a, b) => a is null || b is null ? a is null && b is null : RowReader.Same(plan, a, b), cancellationToken).ConfigureAwait(false);
+            (session, side, pending) => session.RowsByKeysAsync(plan, side, pending, cancellationToken),
+            (a, b) => a is null || b is null ? a is null && b is null : RowImages.Same(plan, a, b), cancellationToken).ConfigureAwait(false);
         return (differ.Select(d => new ConfirmedRow(d.Key, d.Source, d.Target)).ToList(), equal);
     }
 
     /// <summary>A table without a key: the row hashes whose number of copies still differs after the lag.</summary>
-    public async Task<List<ConfirmedCopies>> ConfirmCopiesAsync(MySqlConnection source, MySqlConnection target, TableComparePlan plan,
+    public async Task<List<ConfirmedCopies>> ConfirmCopiesAsync(IVerificationSession source, IVerificationSession target, TableComparePlan plan,
         IReadOnlyList<ulong> hashes, CancellationToken cancellationToken)
     {
         var (differ, _) = await SettleAsync<ulong, long>(source, target, hashes,
-            (connection, side, pending) => ChunkChecksums.CopiesAsync(connection, plan, side, pending, cancellationToken),
+            (session, side, pending) => session.CopiesAsync(plan, side, pending, cancellationToken),
             (a, b) => a == b, cancellationToken).ConfigureAwait(false);
         return differ.Select(d => new ConfirmedCopies(d.Key, d.Source, d.Target)).ToList();
     }
 
     // The rounds, for rows read by key or copies counted by hash alike; an absent row reads as default.
     private async Task<(List<(TKey Key, TValue? Source, TValue? Target)> Differ, List<TKey> Equal)> SettleAsync<TKey, TValue>(
-        MySqlConnection source, MySqlConnection target, IReadOnlyList<TKey> keys,
-        Func<MySqlConnection, Side, IReadOnlyList<TKey>, Task<Dictionary<TKey, TValue>>> read, Func<TValue?, TValue?, bool> same,
+        IVerificationSession source, IVerificationSession target, IReadOnlyList<TKey> keys,
+        Func<IVerificationSession, Side, IReadOnlyList<TKey>, Task<Dictionary<TKey, TValue>>> read, Func<TValue?, TValue?, bool> same,
         CancellationToken cancellationToken) where TKey : notnull
     {
         var differ = new List<(TKey, TValue?, TValue?)>();
         var equal = new List<TKey>();
-        var readAt = await LagGate.SourceNowAsync(source, cancellationToken).ConfigureAwait(false);
+        var readAt = await source.NowAsync(cancellationToken).ConfigureAwait(false);
         var before = await read(source, Side.Source, keys).ConfigureAwait(false);
         var pending = keys.ToList();
         for (var round = 1; pending.Count > 0; round++)
         {
             await _gate.WaitPastAsync(target, readAt, cancellationToken).ConfigureAwait(false);
             var onTarget = await read(target, Side.Target, pending).ConfigureAwait(false);
-            readAt = await LagGate.SourceNowAsync(source, cancellationToken).ConfigureAwait(false);
+            readAt = await source.NowAsync(cancellationToken).ConfigureAwait(false);
             var after = await read(source, Side.Source, pending).ConfigureAwait(false);
             var next = new List<TKey>();
             foreach (var key in pending)

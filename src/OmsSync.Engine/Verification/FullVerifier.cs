@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using MySqlConnector;
 using OmsSync.Engine.FullLoad;
 
 namespace OmsSync.Engine.Verification;
@@ -57,7 +56,7 @@ internal sealed class FullVerifier
         await checksummed.ConfigureAwait(false);
         var errors = all.Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException()).Where(e => e is not OperationCanceledException).ToList();
         if (errors.Count > 0)
-            throw errors[0] is MySqlException m ? _context.Source.Translate(m) : errors[0];
+            throw _context.Pair.Translate(errors[0]);
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var (plan, _, _) in tables)
             _context.Progress.Finish(plan, "Completed");
@@ -73,7 +72,7 @@ internal sealed class FullVerifier
         }
         try
         {
-            await using var source = await _context.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var source = await _context.Pair.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (plan, rowsEstimate, averageRow) in tables)
             {
                 if (!plan.HasKey)
@@ -84,7 +83,7 @@ internal sealed class FullVerifier
                 var rowsPerChunk = _context.Task.ChunkRows > 0 ? _context.Task.ChunkRows : Math.Clamp(ChunkBytes / Math.Max(1, averageRow), 5_000, 100_000);
                 var number = 0;
                 IReadOnlyList<string?>? lower = null;
-                await foreach (var upper in BoundariesAsync(source, plan, rowsEstimate, rowsPerChunk, cancellationToken).ConfigureAwait(false))
+                await foreach (var upper in source.BoundariesAsync(plan, rowsEstimate, rowsPerChunk, cancellationToken).ConfigureAwait(false))
                 {
                     await Send(new Work(plan, new Chunk(number++, lower, upper))).ConfigureAwait(false);
                     lower = upper;
@@ -100,28 +99,15 @@ internal sealed class FullVerifier
         }
     }
 
-    // By value for a dense integer key, else by walking the key.
-    private static async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(MySqlConnection source, TableComparePlan plan, long rowsEstimate,
-        long rowsPerChunk, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (await IntegerKeyRanges.BoundariesAsync(source, plan, rowsEstimate, rowsPerChunk, cancellationToken).ConfigureAwait(false) is { } ranges)
-        {
-            foreach (var boundary in ranges) yield return boundary;
-            yield break;
-        }
-        await foreach (var boundary in ChunkPlanner.BoundariesAsync(source, plan.Table.Schema, plan.SourceKey!, rowsPerChunk, cancellationToken).ConfigureAwait(false))
-            yield return boundary;
-    }
-
     // One side's checksums, each range as soon as this side's server is free; the pair is compared once both are in.
     private async Task ChecksumAsync(Side side, ChannelReader<Work> work, ChannelWriter<(Work, object, object)> differing, CancellationToken cancellationToken)
     {
-        await using var connection = await (side == Side.Source ? _context.Source : _context.Target).OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var session = await _context.Pair.SideOf(side).OpenAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var item in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             object result = item.Chunk is null
-                ? await ChunkChecksums.BucketsAsync(connection, item.Plan, side, cancellationToken).ConfigureAwait(false)
-                : await ChunkChecksums.ChunkAsync(connection, item.Plan, side, item.Chunk, cancellationToken).ConfigureAwait(false);
+                ? await session.BucketsAsync(item.Plan, side, cancellationToken).ConfigureAwait(false)
+                : await session.ChecksumAsync(item.Plan, side, item.Chunk, cancellationToken).ConfigureAwait(false);
             object? other;
             lock (_halfDone)
                 if (!_halfDone.Remove(item, out other))
@@ -152,8 +138,8 @@ internal sealed class FullVerifier
     {
         try
         {
-            await using var source = await _context.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var target = await _context.Target.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var source = await _context.Pair.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var target = await _context.Pair.Target.OpenAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var (work, sourceResult, targetResult) in differing.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 var found = work.Chunk is null
@@ -171,12 +157,12 @@ internal sealed class FullVerifier
         }
     }
 
-    private static async Task<Candidates?> NarrowChunkAsync(MySqlConnection source, MySqlConnection target, TableComparePlan plan, Chunk chunk,
+    private static async Task<Candidates?> NarrowChunkAsync(IVerificationSession source, IVerificationSession target, TableComparePlan plan, Chunk chunk,
         CancellationToken cancellationToken)
     {
         var (sourceRows, targetRows) = await BothAsync(
-            ChunkChecksums.RowHashesAsync(source, plan, Side.Source, chunk, cancellationToken),
-            ChunkChecksums.RowHashesAsync(target, plan, Side.Target, chunk, cancellationToken)).ConfigureAwait(false);
+            source.RowHashesAsync(plan, Side.Source, chunk, cancellationToken),
+            target.RowHashesAsync(plan, Side.Target, chunk, cancellationToken)).ConfigureAwait(false);
         var keys = new List<string>();
         foreach (var (key, hash) in sourceRows)
             if (!targetRows.Remove(key, out var other) || other != hash)
@@ -185,13 +171,13 @@ internal sealed class FullVerifier
         return keys.Count == 0 ? null : new Candidates(plan, keys, []);
     }
 
-    private static async Task<Candidates?> NarrowMultisetAsync(MySqlConnection source, MySqlConnection target, TableComparePlan plan,
+    private static async Task<Candidates?> NarrowMultisetAsync(IVerificationSession source, IVerificationSession target, TableComparePlan plan,
         Dictionary<int, Checksum> s, Dictionary<int, Checksum> t, CancellationToken cancellationToken)
     {
         var buckets = s.Keys.Union(t.Keys).Where(b => s.GetValueOrDefault(b) != t.GetValueOrDefault(b)).ToList();
         var (sourceCopies, targetCopies) = await BothAsync(
-            ChunkChecksums.CopiesAsync(source, plan, Side.Source, buckets, cancellationToken),
-            ChunkChecksums.CopiesAsync(target, plan, Side.Target, buckets, cancellationToken)).ConfigureAwait(false);
+            source.CopiesInBucketsAsync(plan, Side.Source, buckets, cancellationToken),
+            target.CopiesInBucketsAsync(plan, Side.Target, buckets, cancellationToken)).ConfigureAwait(false);
         var hashes = sourceCopies.Keys.Union(targetCopies.Keys)
             .Where(h => sourceCopies.GetValueOrDefault(h) != targetCopies.GetValueOrDefault(h)).ToList();
         return hashes.Count == 0 ? null : new Candidates(plan, [], hashes);
@@ -201,8 +187,8 @@ internal sealed class FullVerifier
     private async Task ConfirmAsync(ChannelReader<Candidates> candidates, CancellationToken cancellationToken)
     {
         var confirmer = new DifferenceConfirmer(_context.Gate);
-        await using var source = await _context.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var target = await _context.Target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var source = await _context.Pair.Source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var target = await _context.Pair.Target.OpenAsync(cancellationToken).ConfigureAwait(false);
         while (await candidates.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!candidates.TryRead(out var first)) continue;
@@ -219,7 +205,7 @@ internal sealed class FullVerifier
     }
 
     /// <summary>Confirms candidate rows of one table and records those that still differ.</summary>
-    internal static async Task ConfirmAsync(DifferenceConfirmer confirmer, MySqlConnection source, MySqlConnection target, TableComparePlan plan,
+    internal static async Task ConfirmAsync(DifferenceConfirmer confirmer, IVerificationSession source, IVerificationSession target, TableComparePlan plan,
         IReadOnlyList<string> keys, IReadOnlyList<ulong> hashes, VerificationProgress progress, CancellationToken cancellationToken)
     {
         foreach (var batch in keys.Distinct().Chunk(MaxKeysPerConfirmation))
@@ -231,8 +217,8 @@ internal sealed class FullVerifier
         var copies = await confirmer.ConfirmCopiesAsync(source, target, plan, hashes.Distinct().ToList(), cancellationToken).ConfigureAwait(false);
         if (copies.Count == 0) return;
         var differing = copies.Select(c => c.Hash).ToList();
-        var sourceRows = await RowReader.ByHashesAsync(source, plan, Side.Source, differing, cancellationToken).ConfigureAwait(false);
-        var targetRows = await RowReader.ByHashesAsync(target, plan, Side.Target, differing, cancellationToken).ConfigureAwait(false);
+        var sourceRows = await source.RowsByHashesAsync(plan, Side.Source, differing, cancellationToken).ConfigureAwait(false);
+        var targetRows = await target.RowsByHashesAsync(plan, Side.Target, differing, cancellationToken).ConfigureAwait(false);
         progress.RecordCopies(plan, copies, sourceRows, targetRows);
     }
 

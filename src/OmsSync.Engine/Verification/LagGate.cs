@@ -1,4 +1,3 @@
-using MySqlConnector;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
@@ -36,15 +35,8 @@ internal sealed class LagGate
             && WorkerLock.IsHeld(_store.Home, _task.Name, Direction.Forward);
     }
 
-    /// <summary>The source's clock now, to stamp a read of source rows with.</summary>
-    public static async Task<DateTimeOffset> SourceNowAsync(MySqlConnection source, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand("SELECT UTC_TIMESTAMP(6)", source);
-        return Utc(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!.Value;
-    }
-
     /// <summary>Waits until the target holds every source transaction committed before <paramref name="sourceRead"/>.</summary>
-    public async Task WaitPastAsync(MySqlConnection target, DateTimeOffset sourceRead, CancellationToken cancellationToken)
+    public async Task WaitPastAsync(IVerificationSession target, DateTimeOffset sourceRead, CancellationToken cancellationToken)
     {
         if (!SyncRunning()) return;
         // Binlog commit times have whole seconds: a commit stamped at the next second came after the read.
@@ -53,7 +45,7 @@ internal sealed class LagGate
         var lastMoved = DateTime.UtcNow;
         while (true)
         {
-            var applied = await AppliedUntilAsync(target, cancellationToken).ConfigureAwait(false);
+            var applied = await target.AppliedUntilAsync(_task.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
             if (applied is null || applied >= needed) return;
             if (applied != last)
             {
@@ -65,30 +57,4 @@ internal sealed class LagGate
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    // The source commit time of the last transaction the target's checkpoint holds; MinValue while the checkpoint
-    // holds none yet (the worker has only recorded where it starts), null when there is no checkpoint at all.
-    private async Task<DateTimeOffset?> AppliedUntilAsync(MySqlConnection target, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(
-            "SELECT source_commit FROM `oms`.`checkpoints` WHERE task = @t AND direction = 'Forward'", target);
-        command.Parameters.AddWithValue("@t", _task.OmsKey);
-        try
-        {
-            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return value is DBNull ? DateTimeOffset.MinValue : Utc(value);
-        }
-        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.NoSuchTable)
-        {
-            return null;
-        }
-    }
-
-    // Connections allow zero dates, so DATETIME values may come as MySqlDateTime.
-    private static DateTimeOffset? Utc(object? value) => value switch
-    {
-        DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
-        MySqlDateTime { IsValidDateTime: true } m => new DateTimeOffset(DateTime.SpecifyKind(m.GetDateTime(), DateTimeKind.Utc)),
-        _ => null,
-    };
 }

@@ -1,4 +1,3 @@
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Verification;
@@ -6,8 +5,7 @@ namespace OmsSync.Engine.Verification;
 /// <summary>What the verifiers of one run share: the task, both servers, the lag gate and the run's figures.</summary>
 internal sealed record VerificationContext(
     MigrationTask Task,
-    MySqlEndpoint Source,
-    MySqlEndpoint Target,
+    VerificationPair Pair,
     LagGate Gate,
     VerificationProgress Progress,
     Action<string> Log)

@@ -52,9 +52,9 @@ internal sealed class VerificationProgress
         var differences = rows.Select(r => new VerificationDifference
         {
             RunId = _runId, SourceTable = plan.Mapping.Source, TargetTable = plan.Mapping.Target, Kind = r.Kind,
-            Key = RowReader.KeyJson(plan, (r.Source ?? r.Target)!), KeyValues = r.Key,
-            SourceRow = r.Source is null ? null : RowReader.Json(plan, r.Source),
-            TargetRow = r.Target is null ? null : RowReader.Json(plan, r.Target),
+            Key = RowImages.KeyJson(plan, (r.Source ?? r.Target)!), KeyValues = r.Key,
+            SourceRow = r.Source is null ? null : RowImages.Json(plan, r.Source),
+            TargetRow = r.Target is null ? null : RowImages.Json(plan, r.Target),
         }).ToList();
         Store(plan, differences);
     }
@@ -68,7 +68,7 @@ internal sealed class VerificationProgress
         {
             var missing = c.SourceCopies > c.TargetCopies;
             var sample = missing ? sourceRows.GetValueOrDefault(c.Hash) : targetRows.GetValueOrDefault(c.Hash);
-            var json = sample is null ? null : RowReader.Json(plan, sample);
+            var json = sample is null ? null : RowImages.Json(plan, sample);
             for (var n = 0; n < Math.Abs(c.SourceCopies - c.TargetCopies); n++)
                 differences.Add(new VerificationDifference
                 {

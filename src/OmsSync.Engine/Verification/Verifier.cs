@@ -1,6 +1,4 @@
-using OmsSync.Engine.Connections;
 using OmsSync.Engine.Errors;
-using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Rules;
 using OmsSync.Engine.Runtime;
@@ -29,31 +27,22 @@ public sealed class Verifier
     /// <summary>Verifies; returns the number of differences found. Incremental runs go on until cancelled.</summary>
     public async Task<long> RunAsync(VerificationRun run, CancellationToken cancellationToken)
     {
-        var catalog = new DataSourceCatalog(_store);
-        if (Pipeline.Pairing.HasPostgres(catalog, _task)) throw Pipeline.Pairing.VerificationNotSupported(_task.Name);
-        var source = new MySqlEndpoint(catalog.Get(_task.Source), catalog.GetPassword(_task.Source));
-        var target = new MySqlEndpoint(catalog.Get(_task.Target), catalog.GetPassword(_task.Target));
+        var pairing = new Pipeline.Pairing(_store, _task, _log);
+        var pair = pairing.Verification();
         var verifications = new VerificationStore(_store);
         var progress = new VerificationProgress(verifications, run.Id);
 
-        var objects = await TaskObjects.ResolveAsync(source, _task, cancellationToken).ConfigureAwait(false);
+        var objects = await pairing.ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
         var tables = Select(objects.Tables, run.Include);
         var plans = new List<(TableComparePlan Plan, long RowsEstimate, long AverageRowLength)>();
-        await using (var sourceConnection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var targetConnection = await target.OpenAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // The target's tables, a few queries per database.
-            var targetSchemas = new Dictionary<(string, string), TableSchema>();
-            var reader = new Schema.MySqlSchemaReader(targetConnection);
-            foreach (var database in tables.GroupBy(t => t.Mapping.TargetDatabase))
-                foreach (var schema in await reader.ReadTablesAsync(database.Key, database.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
-                    targetSchemas[(schema.Database, schema.Name)] = schema;
+        var targetSchemas = await pairing.TargetTablesAsync(tables, cancellationToken).ConfigureAwait(false);
+        await using (var source = await pair.Source.OpenAsync(cancellationToken).ConfigureAwait(false))
             foreach (var table in tables)
             {
                 try
                 {
-                    var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)));
-                    var (rows, averageRow) = await MySqlChunkSource.StatisticsAsync(sourceConnection, table.Schema, cancellationToken).ConfigureAwait(false);
+                    var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)), pair.Source, pair.Target);
+                    var (rows, averageRow) = await source.StatisticsAsync(table.Schema, cancellationToken).ConfigureAwait(false);
                     progress.AddTable(plan, rows);
                     plans.Add((plan, rows, averageRow));
                 }
@@ -63,13 +52,12 @@ public sealed class Verifier
                     _log($"{table.Mapping.Source}: {e.Message}");
                 }
             }
-        }
         if (run.Mode == VerificationMode.Incremental)
             foreach (var (plan, _, _) in plans) progress.Compared(plan, 0, 0, chunks: 0); // verifying from now on, as rows change
         progress.Flush();
         _log($"{run.Mode} verification of {plans.Count} table(s)");
 
-        var context = new VerificationContext(_task, source, target, new LagGate(_task, _store), progress, _log);
+        var context = new VerificationContext(_task, pair, new LagGate(_task, _store), progress, _log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var flushing = FlushLoopAsync(progress, stop.Token);
         try
@@ -77,8 +65,7 @@ public sealed class Verifier
             if (run.Mode == VerificationMode.Full)
                 await new FullVerifier(context).RunAsync(plans, cancellationToken).ConfigureAwait(false);
             else
-                await new IncrementalVerifier(context, _store, catalog.GetPassword(_task.Source))
-                    .RunAsync(plans.Select(p => p.Plan).ToList(), run.Since, cancellationToken).ConfigureAwait(false);
+                await new IncrementalVerifier(context).RunAsync(plans.Select(p => p.Plan).ToList(), run.Since, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

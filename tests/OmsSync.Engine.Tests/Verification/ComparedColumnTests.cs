@@ -1,5 +1,10 @@
 using System.Text;
+using OmsSync.Engine.Connections;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql;
+using OmsSync.Engine.Postgres;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Schema;
 using OmsSync.Engine.Verification;
 using Xunit;
 
@@ -7,10 +12,29 @@ namespace OmsSync.Engine.Tests.Verification;
 
 public sealed class ComparedColumnTests
 {
-    private static ColumnSchema Column(string type, string? charset = null, bool nullable = true) => new()
+    private static ColumnSchema Column(string type, string? charset = null, bool nullable = true, string name = "c", string? columnType = null) => new()
     {
-        Name = "c", Ordinal = 1, DataType = type, ColumnType = type, Charset = charset, Nullable = nullable,
+        Name = name, Ordinal = 1, DataType = type, ColumnType = columnType ?? type, Charset = charset, Nullable = nullable,
     };
+
+    private static readonly DataSource MariaDb = new() { Name = "m", Kind = DataSourceKind.MariaDb, Server = "127.0.0.1", Port = 3306, User = "u" };
+    private static readonly DataSource Postgres = new() { Name = "p", Kind = DataSourceKind.PostgreSql, Server = "127.0.0.1", Port = 5432, User = "u" };
+
+    private static TableComparePlan Plan(ColumnSchema source, ColumnSchema target, bool toPostgres = false)
+    {
+        var key = Column("int", nullable: false, name: "id");
+        var table = new TaskTable(new TableMapping { SourceDatabase = "d", SourceTable = "t", TargetDatabase = "d", TargetTable = "t" },
+            new TableSchema
+            {
+                Database = "d", Name = "t", Columns = [key, source],
+                Indexes = [new IndexSchema { Name = "PRIMARY", Kind = IndexKind.Primary, Columns = [new IndexColumn("id", null, false)] }],
+            }, new CreateTableOptions());
+        var targetKey = toPostgres ? Column("integer", nullable: false, name: "id") : key;
+        var targetSchema = new TableSchema { Database = "d", Name = "t", Columns = [targetKey, target], Indexes = [] };
+        IVerificationSide mysql = new MySqlVerificationSide(new MySqlEndpoint(MariaDb, "x"));
+        IVerificationSide other = toPostgres ? new PostgresVerificationSide(new PostgresEndpoint(Postgres, "x")) : new MySqlVerificationSide(new MySqlEndpoint(MariaDb, "x"));
+        return TableComparePlan.Create(table, targetSchema, mysql, other);
+    }
 
     [Theory]
     [InlineData(0.30000000000000004, 0.3, 15, true)]
@@ -24,37 +48,71 @@ public sealed class ComparedColumnTests
         Assert.Equal(same, ComparedColumn.SameToDigits(a, b, digits));
 
     [Fact]
-    public void ValuesCompareAsBytesExceptFloatingPoint()
+    public void ValuesCompareAsBytesExceptFloatingPointAndJson()
     {
-        var text = ComparedColumn.For(Column("varchar", "utf8mb4"), Column("varchar", "utf8mb4"));
+        var text = new ComparedColumn(Column("varchar", "utf8mb4"), Column("varchar", "utf8mb4"), ValueForm.Stored);
         Assert.False(text.Same(Encoding.UTF8.GetBytes("a"), Encoding.UTF8.GetBytes("A"))); // no collation in between
         Assert.True(text.Same(null, null));
         Assert.False(text.Same(null, []));
-        var dbl = ComparedColumn.For(Column("double"), Column("double"));
+        var dbl = new ComparedColumn(Column("double"), Column("double"), ValueForm.StoredDouble);
         Assert.True(dbl.Same(Encoding.ASCII.GetBytes("0.30000000000000004"), Encoding.ASCII.GetBytes("0.3")));
         Assert.False(dbl.Same(Encoding.ASCII.GetBytes("0.31"), Encoding.ASCII.GetBytes("0.3")));
+        // Across kinds a float is exact, and JSON is the document whatever its layout.
+        var exact = new ComparedColumn(Column("double"), Column("double precision"), ValueForm.Float);
+        Assert.False(exact.Same(Encoding.ASCII.GetBytes("30000000000000004e0"), Encoding.ASCII.GetBytes("3e0")));
+        var json = new ComparedColumn(Column("json"), Column("jsonb"), ValueForm.Json);
+        Assert.True(json.Same(Encoding.UTF8.GetBytes("""{"b":1.50,"a":"\u00e9"}"""), Encoding.UTF8.GetBytes("""{"a": "é", "b": 1.5}""")));
+        Assert.False(json.Same(Encoding.UTF8.GetBytes("""{"a":[1,2]}"""), Encoding.UTF8.GetBytes("""{"a": [2, 1]}""")));
     }
 
     [Fact]
     public void HashInputsAreUnambiguous()
     {
         // UTF-8 text and numbers never hold 0xFE or 0xFF: hashed as they are, NULL marked. Other bytes add their length.
-        var utf8 = ComparedColumn.For(Column("varchar", "utf8mb4"), Column("varchar", "utf8mb4"));
-        Assert.True(utf8.SeparatorFree);
-        Assert.Equal("IFNULL(`c`, CAST(X'FE' AS BINARY))", utf8.HashElement(Side.Source));
-        Assert.Null(utf8.LengthMarker(Side.Source));
-        var latin1 = ComparedColumn.For(Column("varchar", "latin1"), Column("varchar", "latin1"));
-        Assert.False(latin1.SeparatorFree);
-        Assert.Equal("IFNULL(LENGTH(`c`), CAST(X'FE' AS BINARY))", latin1.LengthMarker(Side.Source));
-        var blob = ComparedColumn.For(Column("blob", "binary"), Column("blob", "binary"));
-        Assert.False(blob.SeparatorFree);
+        var utf8 = Plan(Column("varchar", "utf8mb4"), Column("varchar", "utf8mb4"));
+        Assert.True(MySqlCompareSql.SeparatorFree(utf8.Columns[1]));
+        Assert.Contains("IFNULL(`c`, CAST(X'FE' AS BINARY))", new MySqlCompareSql(utf8, Side.Source).Hash);
+        Assert.StartsWith("CAST(CONV(LEFT(SHA1(", new MySqlCompareSql(utf8, Side.Source).Hash);
+        var latin1 = Plan(Column("varchar", "latin1"), Column("varchar", "latin1"));
+        Assert.False(MySqlCompareSql.SeparatorFree(latin1.Columns[1]));
+        Assert.Contains("IFNULL(LENGTH(`c`), CAST(X'FE' AS BINARY))", new MySqlCompareSql(latin1, Side.Source).Hash);
+        Assert.False(MySqlCompareSql.SeparatorFree(Plan(Column("blob", "binary"), Column("blob", "binary")).Columns[1]));
         // A charset that differs between the sides: both compared as utf8mb4.
-        var mixed = ComparedColumn.For(Column("varchar", "latin1"), Column("varchar", "utf8mb4"));
-        Assert.True(mixed.SeparatorFree);
-        Assert.Equal("CONVERT(`c` USING utf8mb4)", mixed.SourceValue);
-        Assert.Equal("CONVERT(`c` USING utf8mb4)", mixed.TargetValue);
-        var notNullInt = ComparedColumn.For(Column("int", nullable: false), Column("int", nullable: false));
-        Assert.Equal("`c`", notNullInt.HashElement(Side.Target));
-        Assert.Contains("ROUND", ComparedColumn.For(Column("float"), Column("float")).HashElement(Side.Source));
+        var mixed = Plan(Column("varchar", "latin1"), Column("varchar", "utf8mb4"));
+        Assert.True(MySqlCompareSql.SeparatorFree(mixed.Columns[1]));
+        Assert.Equal("CONVERT(`c` USING utf8mb4)", new MySqlCompareSql(mixed, Side.Source).Values[1]);
+        Assert.Equal("CONVERT(`c` USING utf8mb4)", new MySqlCompareSql(mixed, Side.Target).Values[1]);
+        Assert.Contains("CONCAT_WS(CAST(X'FF' AS BINARY), `id`,", new MySqlCompareSql(mixed, Side.Target).Hash); // a NOT NULL integer as it is
+        Assert.Contains("ROUND", new MySqlCompareSql(Plan(Column("float"), Column("float")), Side.Source).Hash);
     }
+
+    [Fact]
+    public void AgainstPostgreSqlBothSidesHashTheSameCanonicalTextWithMd5()
+    {
+        var plan = Plan(Column("timestamp"), Column("timestamp with time zone"), toPostgres: true);
+        Assert.Equal(RowHash.Md5, plan.Hash);
+        Assert.Equal([ValueForm.Integer, ValueForm.DateTime], plan.Columns.Select(c => c.Form));
+        var mysql = new MySqlCompareSql(plan, Side.Source);
+        var pg = new PostgresCompareSql(plan, Side.Target);
+        Assert.StartsWith("CAST(CONV(LEFT(MD5(", mysql.Hash);
+        Assert.Contains("CAST(CAST(`c` AS DATETIME(6)) AS CHAR)", mysql.Hash);
+        Assert.Contains("""to_char(("c" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US')""", pg.Hash);
+        Assert.StartsWith("('x' || left(md5(", pg.Hash);
+        // A boolean is 1 or 0, a decimal loses its trailing zeros, bytes add their length on both sides.
+        Assert.Equal(ValueForm.Decimal, Plan(Column("bigint", columnType: "bigint(20) unsigned"), Column("numeric", columnType: "numeric(20,0)"), toPostgres: true).Columns[1].Form);
+        var bytes = Plan(Column("varbinary"), Column("bytea"), toPostgres: true);
+        Assert.Contains("IFNULL(CAST(LENGTH(`c`) AS CHAR)", new MySqlCompareSql(bytes, Side.Source).Hash);
+        Assert.Contains("""convert_to(length("c")::text, 'UTF8')""", new PostgresCompareSql(bytes, Side.Target).Hash);
+        // Keys whose text does not read back the same on both sides are not matched by: such a table is a multiset.
+        Assert.False(Plan(Column("double"), Column("double precision"), toPostgres: true).Columns[1].Form is ValueForm.Stored);
+    }
+
+    [Theory]
+    [InlineData("1.50", "15e-1")]
+    [InlineData("15e-1", "15e-1")]
+    [InlineData("0.15E1", "15e-1")]
+    [InlineData("100", "1e2")]
+    [InlineData("-0.0", "0")]
+    [InlineData("-12300e-2", "-123e0")]
+    public void JsonNumbersCompareByValue(string raw, string canonical) => Assert.Equal(canonical, JsonValues.Number(raw));
 }

@@ -92,10 +92,14 @@ public sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>Waits until the condition holds, failing the test with the given message after the timeout.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Waits until the condition (a query, say) holds, failing the test with the given message after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             await Task.Delay(100);

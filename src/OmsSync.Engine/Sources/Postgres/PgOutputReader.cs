@@ -94,7 +94,8 @@ internal sealed class PgOutputReader
                     case LogicalDecodingMessage m when (m.Flags & 1) == 0:
                         // A message outside any transaction (the task's heartbeat): a safe point to move the checkpoint to.
                         var at = new PostgresPosition(m.MessageLsn);
-                        yield return new SourceTransaction(null, [], DateTimeOffset.UtcNow, at, at, isHeartbeat: true);
+                        var clock = m.Prefix == PostgresHeartbeat.Prefix ? PostgresHeartbeat.SourceClock(await ContentAsync(m, cancellationToken).ConfigureAwait(false)) : null;
+                        yield return new SourceTransaction(null, [], clock ?? DateTimeOffset.UtcNow, at, at, isHeartbeat: true) { SourceClocked = clock is not null };
                         break;
                 }
             }
@@ -103,6 +104,13 @@ internal sealed class PgOutputReader
         {
             changes?.Dispose();
         }
+    }
+
+    private static async Task<string> ContentAsync(LogicalDecodingMessage message, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream();
+        await message.Data.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length);
     }
 
     private static async Task AddAsync(PostgresChangeList changes, RowChangeKind kind, PostgresChangeList.Relation relation, ReplicationTuple? before,

@@ -32,15 +32,19 @@ internal sealed class PostgresChunkSource : IChunkSource
         var mysql = _mysqlShapes[mapping.Source];
         var plan = new TableCopyPlan(mapping, schema, MovingColumns.Of(schema, mapping), column => Transfer(column, mysql.Column(column.Name)));
         lock (_converters)
-            _converters[plan] = plan.Columns.Select(c => c.DataType == "bytea" ? null : MySqlValueText.For(mapping.Source, c, mysql.Column(c.Name))).ToArray();
+            _converters[plan] = plan.Columns.Select(c => Converter(mapping.Source, c, mysql.Column(c.Name))).ToArray();
         return plan;
     }
+
+    /// <summary>How a column's text becomes the MySQL column's (<see cref="MySqlValueText"/>); null for bytea, read as bytes.</summary>
+    internal static Func<string, string>? Converter(string table, ColumnSchema pg, ColumnSchema mysql) =>
+        pg.DataType == "bytea" ? null : MySqlValueText.For(table, pg, mysql);
 
     /// <summary>
     /// Text of each value; BIT is loaded through a variable as its integer value, and MariaDB's UUID as text (LOAD DATA
     /// ... CHARACTER SET binary would read its bytes as the 16-byte binary form).
     /// </summary>
-    private static ColumnTransfer Transfer(ColumnSchema pg, ColumnSchema mysql)
+    internal static ColumnTransfer Transfer(ColumnSchema pg, ColumnSchema mysql)
     {
         var q = PostgresSyntax.QuoteIdentifier(pg.Name);
         return mysql.DataType switch
@@ -54,6 +58,12 @@ internal sealed class PostgresChunkSource : IChunkSource
     public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken)
     {
         await using var connection = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await StatisticsAsync(connection, table, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
+    internal static async Task<(long Rows, long AverageRowLength)> StatisticsAsync(NpgsqlConnection connection, TableSchema table, CancellationToken cancellationToken)
+    {
         await using var command = new NpgsqlCommand(
             "SELECT GREATEST(c.reltuples, 0)::bigint, CASE WHEN c.reltuples > 0 THEN (pg_relation_size(c.oid) / c.reltuples)::bigint ELSE 0 END " +
             "FROM pg_class c WHERE c.oid = $1::regclass", connection);
