@@ -16,9 +16,12 @@ Describe 'bin/pwsh' {
         (Invoke-Host '-NoProfile', '-Command', '$PSVersionTable.PSVersion.ToString()').Output | Should -Be '7.6.10'
     }
     It 'imports OmsSync by name' {
-        $run = Invoke-Host '-NoProfile', '-Command', 'Import-Module OmsSync; (Get-Command -Module OmsSync).Count'
+        $run = Invoke-Host '-NoProfile', '-Command', 'Import-Module OmsSync; (Get-Command -Module OmsSync | Sort-Object Name).Name -join '','''
         $run.ExitCode | Should -Be 0
-        $run.Output | Should -Be '25'
+        # Every cmdlet the manifest exports, and nothing else.
+        $exported = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/OmsSync.psd1')).CmdletsToExport | Sort-Object
+        $exported.Count | Should -BeGreaterThan 20
+        $run.Output | Should -Be ($exported -join ',')
     }
     It 'formats with the Utility cmdlets (Select-Object, Format-Table, ConvertTo-Json)' {
         $run = Invoke-Host '-NoProfile', '-Command', '[pscustomobject]@{ A = 1; B = ''x'' } | Select-Object B | ConvertTo-Json -Compress'

@@ -80,15 +80,26 @@ internal sealed class BinlogChangeSource : IChangeSource
             (database, table) => (ddl?.Includes(database, table) ?? tables.ContainsKey((database, table)))
                 || LoopFilter.IsMarkerTable(database, table) || SourceHeartbeat.IsHeartbeatTable(database, table),
             new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
-        return new Stream(reader, (BinlogPosition)from, new CommitClock(_task.OmsKey));
+        return new Stream(reader, (BinlogPosition)from, new CommitClock(_task.OmsKey), options.Describe);
     }
 
-    private sealed class Stream(BinlogTransactionReader reader, BinlogPosition from, CommitClock clock) : IChangeStream
+    private sealed class Stream(BinlogTransactionReader reader, BinlogPosition from, CommitClock clock, string describe) : IChangeStream
     {
         public async IAsyncEnumerable<SourceTransaction> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await foreach (var transaction in reader.ReadAsync(BinlogStartPosition.FromCheckpoint(from), cancellationToken).ConfigureAwait(false))
+            await using var transactions = reader.ReadAsync(BinlogStartPosition.FromCheckpoint(from), cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
             {
+                try
+                {
+                    if (!await transactions.MoveNextAsync().ConfigureAwait(false)) yield break;
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+                {
+                    // The binlog client's own socket: name the server, as the other connections' errors do.
+                    throw new IOException($"Lost the binlog connection to {describe}: {e.Message}", e);
+                }
+                var transaction = transactions.Current;
                 if (!transaction.IsHeartbeat) transaction.CommitTime = clock.CommitTimeOf(transaction);
                 yield return transaction;
             }
