@@ -69,7 +69,7 @@ Describe 'Remove-OmsTask' {
             $null = New-OmsTask $task -Source $source -Target $target -Include 'public.*' -MigrationType Full, Incremental
             # The name the engine gives the forward direction's slot and publication, from the task as stored (its
             # incarnation is in the name); the naming is internal.
-            $naming = [OmsSync.Engine.Model.Direction].Assembly.GetType('OmsSync.Engine.Sources.Postgres.ReplicationObjects')
+            $naming = [OmsSync.Engine.Model.Direction].Assembly.GetType('OmsSync.Engine.Postgres.Logical.ReplicationObjects')
             $name = $naming.GetMethod('Name').Invoke($null, @((Get-TestStoredTask $task), [OmsSync.Engine.Model.Direction]::Forward))
             Invoke-TestPgSql "CREATE PUBLICATION $name"
             Invoke-TestPgSql "SELECT pg_create_logical_replication_slot('$name', 'pgoutput')"

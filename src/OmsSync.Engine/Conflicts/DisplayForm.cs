@@ -27,8 +27,8 @@ public static class DisplayForm
         byte[] bytes => "0x" + Convert.ToHexString(bytes),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
-        Sources.MySql.Values.MySqlGeometry g => "0x" + Convert.ToHexString(g.Bytes.Span),
-        Sources.MySql.Values.MySqlBit b => "b'" + Convert.ToString((long)b.Value, 2) + "'",
+        MySql.Values.MySqlGeometry g => "0x" + Convert.ToHexString(g.Bytes.Span),
+        MySql.Values.MySqlBit b => "b'" + Convert.ToString((long)b.Value, 2) + "'",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

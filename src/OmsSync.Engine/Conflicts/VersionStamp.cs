@@ -1,5 +1,5 @@
 using System.Globalization;
-using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Engine.MySql.Values;
 
 namespace OmsSync.Engine.Conflicts;
 

@@ -3,7 +3,7 @@ using System.Text;
 using MySqlConnector;
 using Npgsql;
 using NpgsqlTypes;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Connections;
 

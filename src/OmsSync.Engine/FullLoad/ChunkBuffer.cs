@@ -1,3 +1,5 @@
+using OmsSync.Engine.MySql.Copy;
+
 namespace OmsSync.Engine.FullLoad;
 
 /// <summary>

@@ -1,4 +1,5 @@
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Apply;
+using OmsSync.Engine.MySql.Schema;
 using System.Text;
 using System.Text.Json;
 using MySqlConnector;
@@ -106,7 +107,7 @@ internal sealed class ChunkKey
     private static string Literal(object typed)
     {
         var sql = new StringBuilder();
-        Incremental.SqlLiterals.Append(sql, typed);
+        SqlLiterals.Append(sql, typed);
         return sql.ToString();
     }
 

@@ -1,4 +1,4 @@
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.FullLoad;

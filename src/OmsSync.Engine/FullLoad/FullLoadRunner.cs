@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.MySql;
+using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 

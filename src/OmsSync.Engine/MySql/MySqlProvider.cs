@@ -1,10 +1,14 @@
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.MySql.Apply;
+using OmsSync.Engine.MySql.Objects;
+using OmsSync.Engine.MySql.PreCheck;
+using OmsSync.Engine.MySql.Schema;
+using OmsSync.Engine.MySql.Verification;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Objects;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
-using OmsSync.Engine.Targets.MySql;
 using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.MySql;
@@ -49,7 +53,7 @@ internal sealed class MySqlProvider(MySqlEndpoint endpoint) : IProvider
             Enum.GetValues<Direction>().Select(d => Ddl.SchemaScratch.DatabaseName(task.OmsKey, d)), cancellationToken).ConfigureAwait(false);
     }
 
-    public Objects.IObjectSource ObjectSource() => new Objects.MySqlObjectSource(endpoint);
+    public IObjectSource ObjectSource() => new Objects.MySqlObjectSource(endpoint);
 
-    public Objects.IObjectTarget ObjectTarget(MigrationTask task) => new Objects.MySqlObjectTarget(endpoint, task);
+    public IObjectTarget ObjectTarget(MigrationTask task) => new Objects.MySqlObjectTarget(endpoint, task);
 }

@@ -1,7 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Rules;
 using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Objects;
 

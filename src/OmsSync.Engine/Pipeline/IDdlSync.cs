@@ -1,5 +1,5 @@
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.Ddl;
+using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.Runtime;
 
 namespace OmsSync.Engine.Pipeline;

@@ -50,6 +50,6 @@ internal interface IProvider
 internal static class Providers
 {
     public static IProvider For(DataSource source, string password) => source.Kind == DataSourceKind.PostgreSql
-        ? new Postgres.PostgresProvider(new Connections.PostgresEndpoint(source, password))
-        : new MySql.MySqlProvider(new Connections.MySqlEndpoint(source, password));
+        ? new Postgres.PostgresProvider(new Postgres.PostgresEndpoint(source, password))
+        : new MySql.MySqlProvider(new MySql.MySqlEndpoint(source, password));
 }

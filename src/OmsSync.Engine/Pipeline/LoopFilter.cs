@@ -1,7 +1,6 @@
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Sources.MySql;
-using OmsSync.Engine.Targets.MySql;
+using OmsSync.Engine.MySql;
 
 namespace OmsSync.Engine.Pipeline;
 

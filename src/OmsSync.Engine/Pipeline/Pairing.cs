@@ -1,5 +1,15 @@
-using OmsSync.Engine.Connections;
-using OmsSync.Engine.Ddl;
+using OmsSync.Engine.Mapping;
+using OmsSync.Engine.MySql;
+using OmsSync.Engine.MySql.Apply;
+using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Copy;
+using OmsSync.Engine.MySql.Ddl;
+using OmsSync.Engine.MySql.Schema;
+using OmsSync.Engine.Postgres;
+using OmsSync.Engine.Postgres.Apply;
+using OmsSync.Engine.Postgres.Copy;
+using OmsSync.Engine.Postgres.Logical;
+using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
@@ -7,12 +17,7 @@ using OmsSync.Engine.Objects;
 using OmsSync.Engine.Operations;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
-using OmsSync.Engine.Schema.Postgres;
-using OmsSync.Engine.Sources.MySql;
-using OmsSync.Engine.Sources.Postgres;
 using OmsSync.Engine.State;
-using OmsSync.Engine.Targets.MySql;
-using OmsSync.Engine.Targets.Postgres;
 using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Pipeline;
@@ -165,7 +170,7 @@ internal sealed class Pairing
         var (source, target) = (Source, Target);
         var sourceProvider = Providers.For(source, _catalog.GetPassword(source.Name));
         var targetProvider = Providers.For(target, _catalog.GetPassword(target.Name));
-        KeyLiteral mysqlKey = (sql, _, value) => Incremental.SqlLiterals.AppendKey(sql, value);
+        KeyLiteral mysqlKey = (sql, _, value) => SqlLiterals.AppendKey(sql, value);
         if (source.Kind == DataSourceKind.PostgreSql)
         {
             var toMySql = new Dictionary<ComparedColumn, Func<string, object>>(ReferenceEqualityComparer.Instance);
@@ -180,9 +185,9 @@ internal sealed class Pairing
                     lock (toMySql)
                         if (!toMySql.TryGetValue(column, out var convert))
                             toMySql[column] = convert = ChangeValues.For(_task.Name, column.Source, column.Target);
-                    Incremental.SqlLiterals.AppendKey(sql, value is string text ? toMySql[column](text) : value);
+                    SqlLiterals.AppendKey(sql, value is string text ? toMySql[column](text) : value);
                 },
-                plans => new OmsSync.Engine.Postgres.SlotChangeFeed(Postgres(source), _task, _store, plans));
+                plans => new OmsSync.Engine.Postgres.Logical.SlotChangeFeed(Postgres(source), _task, _store, plans));
         }
         KeyLiteral targetKey = target.Kind == DataSourceKind.PostgreSql
             ? (sql, column, value) => new PostgresLiterals(column.Source).Append(sql, value)
@@ -196,7 +201,7 @@ internal sealed class Pairing
         var reverse = target.Kind == DataSourceKind.PostgreSql ? null : new RepairWay(Side.Target, sourceProvider.Repairs,
             plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Target).ToList())));
         return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, forward, mysqlKey, targetKey,
-            plans => new OmsSync.Engine.MySql.BinlogChangeFeed(MySql(source), password, _task, _store, plans), reverse);
+            plans => new OmsSync.Engine.MySql.Binlog.BinlogChangeFeed(MySql(source), password, _task, _store, plans), reverse);
     }
 
     /// <summary>The target's tables the task's tables are written to, as the target has them now (absent ones left out).</summary>

@@ -1,5 +1,5 @@
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 

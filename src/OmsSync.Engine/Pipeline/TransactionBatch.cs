@@ -1,5 +1,4 @@
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.Sources.MySql;
 
 namespace OmsSync.Engine.Pipeline;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Engine.MySql.Values;
 
 namespace OmsSync.Engine.Pipeline;
 

@@ -1,13 +1,15 @@
 using Npgsql;
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.Postgres.Apply;
+using OmsSync.Engine.Postgres.Logical;
+using OmsSync.Engine.Postgres.PreCheck;
+using OmsSync.Engine.Postgres.Schema;
+using OmsSync.Engine.Postgres.Verification;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Objects;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
-using OmsSync.Engine.Schema.Postgres;
-using OmsSync.Engine.Sources.Postgres;
-using OmsSync.Engine.Targets.Postgres;
 using OmsSync.Engine.Verification;
 
 namespace OmsSync.Engine.Postgres;
@@ -64,7 +66,7 @@ internal sealed class PostgresProvider(PostgresEndpoint endpoint) : IProvider
         await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Objects.IObjectSource ObjectSource() => new Objects.PostgresObjectSource(endpoint);
+    public IObjectSource ObjectSource() => new Objects.PostgresObjectSource(endpoint);
 
-    public Objects.IObjectTarget ObjectTarget(MigrationTask task) => new Objects.PostgresObjectTarget(endpoint);
+    public IObjectTarget ObjectTarget(MigrationTask task) => new Objects.PostgresObjectTarget(endpoint);
 }

@@ -4,8 +4,11 @@ using OmsSync.Engine.Connections;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Schema;
-using OmsSync.Engine.Schema.Postgres;
+using OmsSync.Engine.MySql;
+using OmsSync.Engine.MySql.PreCheck;
+using OmsSync.Engine.MySql.Schema;
+using OmsSync.Engine.Postgres;
+using OmsSync.Engine.Postgres.Schema;
 
 namespace OmsSync.Engine.PreCheck;
 

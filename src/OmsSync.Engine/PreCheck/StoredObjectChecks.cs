@@ -4,6 +4,7 @@ using OmsSync.Engine.Objects;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
+using OmsSync.Engine.MySql.Objects;
 
 namespace OmsSync.Engine.PreCheck;
 

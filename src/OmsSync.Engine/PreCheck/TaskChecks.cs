@@ -1,5 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
+using OmsSync.Engine.MySql.PreCheck;
+using OmsSync.Engine.Postgres.PreCheck;
 
 namespace OmsSync.Engine.PreCheck;
 

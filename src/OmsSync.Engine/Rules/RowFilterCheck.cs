@@ -1,5 +1,5 @@
 using OmsSync.Engine.Errors;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Rules;
 

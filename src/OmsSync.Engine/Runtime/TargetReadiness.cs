@@ -2,6 +2,7 @@ using MySqlConnector;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.PreCheck;
 using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Runtime;
 

@@ -1,5 +1,6 @@
 using MySqlConnector;
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.MySql;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Rules;
@@ -53,7 +54,7 @@ public sealed class TaskObjects
             found.AddRange(await reader.ListObjectsAsync(database.Name, cancellationToken).ConfigureAwait(false));
 
         // Row filters run on the source inside OmsSync's statements: refused unless each is one condition on a table of the task.
-        RowFilterCheck.EnsureValid(task, reader is Schema.Postgres.PostgresSchemaReader);
+        RowFilterCheck.EnsureValid(task, reader is Postgres.Schema.PostgresSchemaReader);
         var mapper = new ObjectMapper(task.Include, task.Exclude, task.Renames);
         var mapping = mapper.Map(found.Select(o => new ObjectName(o.Database, o.Name)));
         var blocking = mapping.Problems.Where(p => p.Blocking).ToList();

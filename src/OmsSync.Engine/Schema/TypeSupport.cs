@@ -1,4 +1,5 @@
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Schema;
 

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using OmsSync.Engine.Ddl;
-using OmsSync.Engine.Incremental;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.State;
@@ -53,7 +52,7 @@ public sealed class DdlLog
             ORDER BY file_seq, position
             """,
             Map, ("$task", task), ("$dir", direction.ToString()), ("$table", shadowTable), ("$f", fileSequence), ("$p", position));
-        var created = entries.FindLastIndex(e => Schema.DdlParser.Parse(e.Statement).Kind == Schema.DdlKind.CreateTable);
+        var created = entries.FindLastIndex(e => MySql.Ddl.DdlParser.Parse(e.Statement).Kind == MySql.Ddl.DdlKind.CreateTable);
         return created < 0 ? entries : entries.Skip(created + 1).ToList();
     }
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.MySql.Apply;
 using OmsSync.PowerShell.Internal;
 using OmsSync.PowerShell.Output;
 

@@ -11,7 +11,7 @@ public sealed class OmsDdl
         Id = record.Id;
         Task = record.Task;
         Direction = record.Direction;
-        Position = Engine.Incremental.CheckpointPosition.Parse(record.StartPosition).ToString();
+        Position = Engine.MySql.Binlog.CheckpointPosition.Parse(record.StartPosition).ToString();
         Database = record.Database;
         Table = record.Table;
         Statement = record.Statement;

@@ -1,5 +1,5 @@
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Engine.MySql.Values;
 using Xunit;
 
 namespace OmsSync.Engine.Tests.Conflicts;

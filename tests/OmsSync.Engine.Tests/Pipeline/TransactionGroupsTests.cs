@@ -2,7 +2,7 @@ using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using Xunit;
 
 namespace OmsSync.Engine.Tests.Pipeline;

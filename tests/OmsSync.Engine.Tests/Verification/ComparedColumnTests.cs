@@ -1,10 +1,11 @@
 using System.Text;
-using OmsSync.Engine.Connections;
+using OmsSync.Engine.MySql.Schema;
+using OmsSync.Engine.MySql.Verification;
+using OmsSync.Engine.Postgres.Verification;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.MySql;
 using OmsSync.Engine.Postgres;
 using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Schema;
 using OmsSync.Engine.Verification;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using OmsSync.Engine.Changes;
 using MySqlConnector;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.MySql.Binlog;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;

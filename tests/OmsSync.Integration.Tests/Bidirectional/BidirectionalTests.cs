@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using MySqlConnector;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Apply;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 using static OmsSync.Integration.Tests.Bidirectional.BidirectionalHarness;

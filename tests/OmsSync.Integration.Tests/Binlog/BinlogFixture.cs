@@ -1,6 +1,6 @@
 using OmsSync.Engine.Changes;
 using MySqlConnector;
-using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.MySql.Binlog;
 using OmsSync.Integration.Tests.Infrastructure;
 
 namespace OmsSync.Integration.Tests.Binlog;

@@ -1,4 +1,4 @@
-using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.MySql.Binlog;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 

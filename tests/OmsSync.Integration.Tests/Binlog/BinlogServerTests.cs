@@ -1,7 +1,7 @@
 using OmsSync.Engine.Changes;
 using System.Diagnostics;
 using MySqlConnector;
-using OmsSync.Engine.Sources.MySql;
+using OmsSync.Engine.MySql.Binlog;
 using Xunit;
 
 namespace OmsSync.Integration.Tests.Binlog;

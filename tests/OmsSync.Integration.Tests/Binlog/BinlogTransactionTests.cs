@@ -1,7 +1,7 @@
 using OmsSync.Engine.Changes;
 using MySqlConnector;
-using OmsSync.Engine.Sources.MySql;
-using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Values;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using OmsSync.Engine.Changes;
 using System.Globalization;
 using MySqlConnector;
-using OmsSync.Engine.Sources.MySql;
-using OmsSync.Engine.Sources.MySql.Values;
+using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Values;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 
@@ -185,7 +185,7 @@ public sealed class BinlogTypeTests
         MySqlSet s => $"{s.Bits}:{s.Text}",
         MySqlText t => $"{t.Charset}:{Convert.ToHexString(t.Bytes.Span)}",
         byte[] b => Convert.ToHexString(b),
-        OmsSync.Engine.Sources.MySql.Values.MySqlGeometry g => Convert.ToHexString(g.Bytes.Span),
+        OmsSync.Engine.MySql.Values.MySqlGeometry g => Convert.ToHexString(g.Bytes.Span),
         _ => value.ToString(),
     };
 

@@ -1,7 +1,7 @@
 using System.Text;
 using MySqlConnector;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;

@@ -1,7 +1,6 @@
 using MySqlConnector;
-using OmsSync.Engine.Incremental;
+using OmsSync.Engine.MySql.Binlog;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Sources.MySql;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;

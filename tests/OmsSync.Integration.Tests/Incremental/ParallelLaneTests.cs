@@ -41,7 +41,7 @@ public sealed class ParallelLaneTests
         }
         var second = await BidirectionalHarness.EndOfAsync(h.Source, gtid, before);
         await TestServers.ExecuteAsync(h.Source, "UPDATE acc SET n = n + 1 WHERE id > 20", db);
-        var progress = System.Text.Json.JsonSerializer.Serialize(new { Until = Engine.Incremental.CheckpointPosition.Serialize(second), Applied = new[] { second.Key } });
+        var progress = System.Text.Json.JsonSerializer.Serialize(new { Until = Engine.MySql.Binlog.CheckpointPosition.Serialize(second), Applied = new[] { second.Key } });
         await TestServers.ExecuteAsync(h.Target, $"""
             DELETE FROM acc WHERE id BETWEEN 11 AND 20;
             INSERT INTO oms.checkpoints (task, direction, position, applied, transactions) VALUES ('{task.OmsKey}', 'Forward/lane1', '{checkpoint.Replace("'", "''")}', '{progress.Replace("\\", "\\\\").Replace("'", "''")}', 0);

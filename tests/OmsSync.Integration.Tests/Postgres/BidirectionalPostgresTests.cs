@@ -127,7 +127,7 @@ public sealed class BidirectionalPostgresTests
         Assert.Equal((long)b, Convert.ToInt64(await TestServers.ScalarAsync(h.Source,
             $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Reverse'")));
         // PostgreSQL's changes came back through the reverse direction's own slot.
-        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Reverse)}", Log(h, task.Name, Direction.Reverse));
+        Assert.Contains($"reading replication slot {Engine.Postgres.Logical.ReplicationObjects.Name(task, Direction.Reverse)}", Log(h, task.Name, Direction.Reverse));
     }
 
     [Fact]
@@ -157,6 +157,6 @@ public sealed class BidirectionalPostgresTests
         Assert.Equal((long)a, Convert.ToInt64(await TestServers.ScalarAsync(h.Target,
             $"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'")));
         Assert.Contains("reading the binlog", Log(h, task.Name, Direction.Reverse));
-        Assert.Contains($"reading replication slot {Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Forward)}", Log(h, task.Name, Direction.Forward));
+        Assert.Contains($"reading replication slot {Engine.Postgres.Logical.ReplicationObjects.Name(task, Direction.Forward)}", Log(h, task.Name, Direction.Forward));
     }
 }

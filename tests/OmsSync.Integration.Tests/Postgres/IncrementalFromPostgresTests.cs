@@ -16,7 +16,7 @@ public sealed class IncrementalFromPostgresTests
         MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
     });
 
-    private static string SlotOf(MigrationTask task) => Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Forward);
+    private static string SlotOf(MigrationTask task) => Engine.Postgres.Logical.ReplicationObjects.Name(task, Direction.Forward);
 
     /// <summary>Waits until the MariaDB query returns the value, showing the worker's log if it does not.</summary>
     private static async Task WaitForMySqlAsync(EngineHarness h, string task, string sql, string expected)

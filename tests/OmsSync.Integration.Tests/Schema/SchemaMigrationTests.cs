@@ -1,6 +1,7 @@
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Rules;
 using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 

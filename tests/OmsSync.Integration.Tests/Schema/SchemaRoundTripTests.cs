@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using MySqlConnector;
-using OmsSync.Engine.Schema;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Integration.Tests.Infrastructure;
 
 namespace OmsSync.Integration.Tests.Schema;

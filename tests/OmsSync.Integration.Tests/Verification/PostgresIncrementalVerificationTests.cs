@@ -140,7 +140,7 @@ public sealed class PostgresIncrementalVerificationTests
         var db = schema + "_my";
         h.Track(h.Target, db);
         var task = NewTask(h, h.Postgres, h.TargetName, schema, db);
-        var slot = Engine.Sources.Postgres.ReplicationObjects.Name(task, Direction.Forward);
+        var slot = Engine.Postgres.Logical.ReplicationObjects.Name(task, Direction.Forward);
         await VerifyUnderWritesAsync(h, task, $"{schema}.accounts", async () =>
             {
                 var connection = await TestPostgres.OpenAsync();
@@ -177,7 +177,7 @@ public sealed class PostgresIncrementalVerificationTests
             Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db }, MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full,
         });
         await FullLoad.FullMigrationTests.RunInProcessAsync(h, task);
-        var publication = Engine.Postgres.SlotChangeFeed.VerificationPublication(task);
+        var publication = Engine.Postgres.Logical.SlotChangeFeed.VerificationPublication(task);
 
         using var stop = new CancellationTokenSource();
         var verifying = VerifyAsync(h, task, VerificationMode.Incremental, stop.Token);

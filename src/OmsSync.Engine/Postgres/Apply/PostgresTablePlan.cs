@@ -1,0 +1,88 @@
+using OmsSync.Engine.Pipeline;
+using System.Text;
+using OmsSync.Engine.Postgres.Schema;
+using OmsSync.Engine.Model;
+
+namespace OmsSync.Engine.Postgres.Apply;
+
+/// <summary>How row changes of one MySQL-family source table are written to its PostgreSQL table: names, literals, key.</summary>
+internal sealed class PostgresTablePlan
+{
+    public PostgresTablePlan(TableApplyPlan plan, TableSchema target)
+    {
+        Source = plan;
+        Target = PostgresSyntax.QuoteQualified(target.Database, target.Name);
+        Columns = plan.Columns.Select(c => Column(plan, target, c)).ToList();
+        KeyColumns = plan.KeyColumns.Select(c => Column(plan, target, c)).ToList();
+        ColumnList = string.Join(", ", Columns.Select(c => c.Quoted));
+    }
+
+    public sealed record PlannedColumn(string Name, string Quoted, int Index, PostgresLiterals Literals, string Type);
+
+    public TableApplyPlan Source { get; }
+    public string Target { get; }
+    public IReadOnlyList<PlannedColumn> Columns { get; }
+    public IReadOnlyList<PlannedColumn> KeyColumns { get; }
+    public string ColumnList { get; }
+    public bool HasKey => Source.HasKey;
+
+    private static PlannedColumn Column(TableApplyPlan plan, TableSchema target, (string Name, int Index) column)
+    {
+        var mapped = target.Column(column.Name);
+        var type = mapped.DataType == "enum" ? PostgresSyntax.QuoteQualified(target.Database, PostgresDdlWriter.EnumTypeName(target, mapped)) : mapped.ColumnType;
+        return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, new PostgresLiterals(plan.Table.Schema.Column(column.Name)), type);
+    }
+
+    /// <summary>v1, v2, ... of a row image, in column order; typed when they stand where no column gives them a type.</summary>
+    public void Values(StringBuilder sql, IReadOnlyList<object?> row, bool typed = false)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (i > 0) sql.Append(", ");
+            Columns[i].Literals.Append(sql, row[Columns[i].Index]);
+            if (typed) sql.Append("::").Append(Columns[i].Type);
+        }
+    }
+
+    /// <summary>The row's key (all columns for a keyless table) as a condition; NULL matches NULL.</summary>
+    public void Match(StringBuilder sql, IReadOnlyList<object?> row, string prefix = "")
+    {
+        for (var i = 0; i < KeyColumns.Count; i++)
+        {
+            if (i > 0) sql.Append(" AND ");
+            sql.Append(prefix).Append(KeyColumns[i].Quoted).Append(HasKey ? " = " : " IS NOT DISTINCT FROM ");
+            KeyColumns[i].Literals.Append(sql, row[KeyColumns[i].Index]);
+        }
+    }
+
+    /// <summary>True when the row holds exactly this image in every moving column (NULL matches NULL; each type's own equality).</summary>
+    public void ImageCondition(StringBuilder sql, IReadOnlyList<object?> row)
+    {
+        sql.Append('(');
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (i > 0) sql.Append(" AND ");
+            sql.Append(Columns[i].Quoted).Append(" IS NOT DISTINCT FROM ");
+            Columns[i].Literals.Append(sql, row[Columns[i].Index]);
+        }
+        if (Columns.Count == 0) sql.Append("TRUE");
+        sql.Append(')');
+    }
+
+    /// <summary>WHERE for one row: by key, or (keyless) the first row that equals the image in every column; with <paramref name="wholeBefore"/> only while it still equals it.</summary>
+    public void Where(StringBuilder sql, IReadOnlyList<object?> row, bool wholeBefore = false)
+    {
+        sql.Append(" WHERE ");
+        if (HasKey)
+        {
+            Match(sql, row);
+            if (!wholeBefore) return;
+            sql.Append(" AND ");
+            ImageCondition(sql, row);
+            return;
+        }
+        sql.Append("ctid = (SELECT ctid FROM ").Append(Target).Append(" WHERE ");
+        Match(sql, row);
+        sql.Append(" LIMIT 1)");
+    }
+}

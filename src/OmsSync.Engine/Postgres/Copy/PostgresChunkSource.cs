@@ -1,0 +1,171 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.Mapping;
+using OmsSync.Engine.MySql.Copy;
+using OmsSync.Engine.Postgres.Schema;
+
+namespace OmsSync.Engine.Postgres.Copy;
+
+/// <summary>
+/// PostgreSQL as the source of full migration into a MySQL-family target. Tables are cut along their key with
+/// keyset reads (row comparisons (a, b) &gt; (x, y), which use the key's index); chunks are read as each type's text
+/// output (bytea as bytes) and turned into MySQL's text by <see cref="MySqlValueText"/>.
+/// </summary>
+internal sealed class PostgresChunkSource : IChunkSource
+{
+    private readonly PostgresEndpoint _endpoint;
+    private readonly Dictionary<string, TableSchema> _mysqlShapes;
+    private readonly Dictionary<TableCopyPlan, Func<string, string>?[]> _converters = new();
+
+    /// <param name="mysqlShapes">The task's tables as they are on the MySQL side (<see cref="MySqlShapes"/>), to convert values for.</param>
+    public PostgresChunkSource(PostgresEndpoint endpoint, TaskObjects mysqlShapes)
+    {
+        _endpoint = endpoint;
+        _mysqlShapes = mysqlShapes.Tables.ToDictionary(t => t.Mapping.Source, t => t.Schema, StringComparer.Ordinal);
+    }
+
+    public TableCopyPlan Plan(TableMapping mapping, TableSchema schema)
+    {
+        var mysql = _mysqlShapes[mapping.Source];
+        var plan = new TableCopyPlan(mapping, schema, MovingColumns.Of(schema, mapping), column => Transfer(column, mysql.Column(column.Name)));
+        lock (_converters)
+            _converters[plan] = plan.Columns.Select(c => Converter(mapping.Source, c, mysql.Column(c.Name))).ToArray();
+        return plan;
+    }
+
+    /// <summary>How a column's text becomes the MySQL column's (<see cref="MySqlValueText"/>); null for bytea, read as bytes.</summary>
+    internal static Func<string, string>? Converter(string table, ColumnSchema pg, ColumnSchema mysql) =>
+        pg.DataType == "bytea" ? null : MySqlValueText.For(table, pg, mysql);
+
+    /// <summary>
+    /// Text of each value; BIT is loaded through a variable as its integer value, and MariaDB's UUID as text (LOAD DATA
+    /// ... CHARACTER SET binary would read its bytes as the 16-byte binary form).
+    /// </summary>
+    internal static ColumnTransfer Transfer(ColumnSchema pg, ColumnSchema mysql)
+    {
+        var q = PostgresSyntax.QuoteIdentifier(pg.Name);
+        return mysql.DataType switch
+        {
+            "bit" => new ColumnTransfer(pg, q + "::text", true, "CAST({0} AS UNSIGNED)"),
+            "uuid" => new ColumnTransfer(pg, q + "::text", true, "CONVERT({0} USING utf8mb4)"),
+            _ => new ColumnTransfer(pg, pg.DataType == "bytea" ? q : q + "::text", false, null),
+        };
+    }
+
+    public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken)
+    {
+        await using var connection = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await StatisticsAsync(connection, table, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
+    internal static async Task<(long Rows, long AverageRowLength)> StatisticsAsync(NpgsqlConnection connection, TableSchema table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT GREATEST(c.reltuples, 0)::bigint, CASE WHEN c.reltuples > 0 THEN (pg_relation_size(c.oid) / c.reltuples)::bigint ELSE 0 END " +
+            "FROM pg_class c WHERE c.oid = $1::regclass", connection);
+        command.Parameters.AddWithValue(PostgresSyntax.QuoteQualified(table.Database, table.Name));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
+    }
+
+    public async Task<IReadOnlyList<Chunk>> CutAsync(TableCopyPlan plan, long rowsPerChunk, CancellationToken cancellationToken)
+    {
+        var key = KeyColumns(plan);
+        if (key is null)
+            return [new Chunk(0, null, null)]; // no usable key: one chunk, loaded in one target transaction
+        await using var connection = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var select = string.Join(", ", key.Select(k => k + "::text"));
+        var order = string.Join(", ", key);
+        var boundaries = new List<IReadOnlyList<string?>>();
+        IReadOnlyList<string?>? previous = null;
+        while (true)
+        {
+            await using var command = new NpgsqlCommand { Connection = connection };
+            var where = previous is null ? "" : " WHERE " + Compare(key, ">", previous, command);
+            command.CommandText = $"SELECT {select} FROM {SourceName(plan)}{where} ORDER BY {order} LIMIT 1 OFFSET {rowsPerChunk - 1}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) break;
+            var values = new string?[key.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = reader.GetString(i);
+            boundaries.Add(values);
+            previous = values;
+        }
+        return ChunkPlanner.Between(boundaries);
+    }
+
+    public Exception Translate(Exception error) => error is NpgsqlException n ? _endpoint.Translate(n) : error;
+
+    public async Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken) =>
+        new Reader(this, await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false));
+
+    private static string SourceName(TableCopyPlan plan) => PostgresSyntax.QuoteQualified(plan.Mapping.SourceDatabase, plan.Mapping.SourceTable);
+
+    private static List<string>? KeyColumns(TableCopyPlan plan) => plan.Source.RowKey?.Columns.Select(c => PostgresSyntax.QuoteIdentifier(c.Name)).ToList();
+
+    /// <summary>(k1, k2) op ($1, $2): the bounds travel as text of unknown type, so the server reads them as the key columns' types.</summary>
+    private static string Compare(IReadOnlyList<string> key, string op, IReadOnlyList<string?> values, NpgsqlCommand command)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value!, NpgsqlDbType = NpgsqlDbType.Unknown });
+            names.Add("$" + command.Parameters.Count);
+        }
+        return $"({string.Join(", ", key)}) {op} ({string.Join(", ", names)})";
+    }
+
+    private sealed class Reader(PostgresChunkSource source, NpgsqlConnection connection) : IChunkReader
+    {
+        public async Task ReadAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer output, CancellationToken cancellationToken)
+        {
+            Func<string, string>?[] converters;
+            lock (source._converters) converters = source._converters[plan];
+            await using var command = new NpgsqlCommand { Connection = connection };
+            var conditions = new List<string>();
+            var key = KeyColumns(plan);
+            if (key is not null && chunk.Lower is not null) conditions.Add(Compare(key, ">", chunk.Lower, command));
+            if (key is not null && chunk.Upper is not null) conditions.Add(Compare(key, "<=", chunk.Upper, command));
+            var filtered = !string.IsNullOrWhiteSpace(plan.Mapping.RowFilter);
+            if (filtered) conditions.Add($"({plan.Mapping.RowFilter})");
+            command.CommandText = $"SELECT {string.Join(", ", plan.Transfers.Select(t => t.SelectExpression))} FROM {SourceName(plan)}" +
+                                  (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+            if (!filtered)
+            {
+                await ReadRowsAsync(command, converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            // A row filter is text a user wrote: one statement, in a read-only transaction.
+            await PostgresReadOnly.RunAsync(connection, async transaction =>
+            {
+                command.Transaction = transaction;
+                await ReadRowsAsync(Connections.SingleStatement.For(command), converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task ReadRowsAsync(NpgsqlCommand command, Func<string, string>?[] converters, int count, ChunkBuffer output, CancellationToken cancellationToken)
+        {
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false))
+                        output.WriteNull();
+                    else if (converters[i] is { } convert)
+                        output.WriteValue(Encoding.UTF8.GetBytes(convert(reader.GetString(i))));
+                    else
+                        output.WriteValue(await reader.GetFieldValueAsync<byte[]>(i, cancellationToken).ConfigureAwait(false));
+                }
+                output.EndRow();
+            }
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}

@@ -1,4 +1,0 @@
-namespace OmsSync.Engine.Sources.MySql;
-
-/// <summary>One binary log file the server still has (SHOW BINARY LOGS).</summary>
-public sealed record BinlogFile(string Name, long Size);

@@ -1,0 +1,124 @@
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Mapping;
+using OmsSync.Engine.Postgres.Schema;
+using Xunit;
+
+namespace OmsSync.Engine.Tests.Mapping;
+
+/// <summary>The MySQL/PostgreSQL type map, defaults and value conversions, without servers.</summary>
+public sealed class TypeMapTests
+{
+    private static ColumnSchema Column(string name, string dataType, string columnType, bool autoIncrement = false, string? defaultSql = null) => new()
+    {
+        Name = name, Ordinal = 1, DataType = dataType, ColumnType = columnType, Nullable = true, AutoIncrement = autoIncrement, DefaultSql = defaultSql,
+    };
+
+    private static TableSchema Table(params ColumnSchema[] columns) => new()
+    {
+        Database = "shop", Name = "t", Columns = columns,
+        Indexes = [new IndexSchema { Name = "PRIMARY", Kind = IndexKind.Primary, Columns = [new IndexColumn(columns[0].Name, null)] }],
+    };
+
+    [Theory]
+    [InlineData("tinyint", "tinyint(1)", "smallint")]
+    [InlineData("int", "int(10) unsigned", "bigint")]
+    [InlineData("bigint", "bigint(20) unsigned", "numeric(20,0)")]
+    [InlineData("decimal", "decimal(65,30)", "numeric(65,30)")]
+    [InlineData("datetime", "datetime(3)", "timestamp(3) without time zone")]
+    [InlineData("timestamp", "timestamp", "timestamp(0) with time zone")]
+    [InlineData("bit", "bit(64)", "bit varying(64)")]
+    [InlineData("varbinary", "varbinary(16)", "bytea")]
+    [InlineData("set", "set('x','y')", "text")]
+    public void MySqlTypesMapAsDocumented(string dataType, string columnType, string expected) =>
+        Assert.Equal(expected, MySqlToPostgres.PostgresType(Table(Column("c", dataType, columnType)), Column("c", dataType, columnType))?.ColumnType);
+
+    [Fact]
+    public void AnUnsignedBigintCounterStaysAnInteger() =>
+        Assert.Equal("bigint", MySqlToPostgres.PostgresType(Table(Column("id", "bigint", "bigint(20) unsigned", autoIncrement: true)),
+            Column("id", "bigint", "bigint(20) unsigned", autoIncrement: true))?.ColumnType);
+
+    [Fact]
+    public void UnmappableColumnsAreNamedAndLeftOut()
+    {
+        var problems = new List<string>();
+        var mapped = MySqlToPostgres.Map(Table(Column("id", "int", "int(11)"), Column("g", "geometry", "geometry")), problems);
+        Assert.Equal(["id"], mapped.Columns.Select(c => c.Name));
+        Assert.Contains("`g`", Assert.Single(problems));
+    }
+
+    [Theory]
+    [InlineData("'it''s'", "character varying", "'it''s'")]
+    [InlineData("'0000-00-00 00:00:00'", "timestamp without time zone", "'-infinity'")]
+    [InlineData("current_timestamp(6)", "timestamp with time zone", "CURRENT_TIMESTAMP")]
+    [InlineData("b'101'", "bit varying", "B'101'")]
+    [InlineData("(rand())", "double precision", null)]
+    [InlineData("'a\\\\b'", "text", "'a\\b'")]
+    public void MySqlDefaultsBecomePostgreSqlDefaults(string mysql, string pgType, string? expected) =>
+        Assert.Equal(expected, MySqlToPostgres.Default(Column("c", "varchar", "varchar(5)", defaultSql: mysql), pgType));
+
+    [Theory]
+    [InlineData("'it''s'::character varying", "varchar", "varchar(10)", "'it''s'")]
+    [InlineData("42", "int", "int", "42")]
+    [InlineData("'-1'::integer", "int", "int", "'-1'")]
+    [InlineData("true", "tinyint", "tinyint(1)", "1")]
+    [InlineData("now()", "datetime", "datetime(6)", "CURRENT_TIMESTAMP(6)")]
+    [InlineData("'-infinity'::date", "date", "date", "'0000-00-00'")]
+    [InlineData("gen_random_uuid()", "uuid", "uuid", null)]
+    public void PostgreSqlDefaultsBecomeMySqlDefaults(string pg, string dataType, string columnType, string? expected) =>
+        Assert.Equal(expected, PostgresToMySql.Default(pg, dataType, columnType));
+
+    [Fact]
+    public void IndexedTextSharesMySqlsKeyLength()
+    {
+        var pg = new TableSchema
+        {
+            Database = "public", Name = "t",
+            Columns = [Column("a", "text", "text"), Column("b", "character varying", "character varying(1000)"), Column("n", "integer", "integer"), Column("free", "text", "text")],
+            Indexes =
+            [
+                new IndexSchema { Name = "t_pkey", Kind = IndexKind.Primary, Columns = [new IndexColumn("n", null), new IndexColumn("a", null)] },
+                new IndexSchema { Name = "t_ab", Kind = IndexKind.Secondary, Columns = [new IndexColumn("a", null), new IndexColumn("b", null)] },
+            ],
+        };
+        var mapped = PostgresToMySql.Map(pg, DataSourceKind.MariaDb, []);
+        Assert.Equal(["varchar(384)", "varchar(384)", "int", "longtext"], mapped.Columns.Select(c => c.ColumnType));
+    }
+
+    [Theory]
+    [InlineData("numeric", "decimal(65,30)", "12345678901234567890.5", "12345678901234567890.5")]
+    [InlineData("boolean", "tinyint(1)", "t", "1")]
+    [InlineData("bit varying", "bit(16)", "101", "5")]
+    [InlineData("timestamp with time zone", "datetime(6)", "2024-06-01 12:00:00.5+02", "2024-06-01 10:00:00.500000")]
+    [InlineData("timestamp with time zone", "datetime(6)", "2024-01-01 00:30:00-05:30", "2024-01-01 06:00:00.000000")]
+    [InlineData("date", "date", "-infinity", "0000-00-00")]
+    public void PostgreSqlValuesBecomeMySqlText(string pgType, string mysqlType, string value, string expected)
+    {
+        var convert = MySqlValueText.For("public.t", Column("c", pgType, pgType), Column("c", mysqlType.Split('(')[0], mysqlType));
+        Assert.Equal(expected, convert(value));
+    }
+
+    [Theory]
+    [InlineData("numeric", "decimal(5,2)", "1234.5")]
+    [InlineData("numeric", "decimal(65,30)", "NaN")]
+    [InlineData("double precision", "double", "Infinity")]
+    [InlineData("date", "date", "0044-03-15 BC")]
+    [InlineData("text", "varchar(3)", "four")]
+    public void ValuesMySqlCannotHoldAreRefusedNamingThem(string pgType, string mysqlType, string value)
+    {
+        var convert = MySqlValueText.For("public.t", Column("c", pgType, pgType), Column("c", mysqlType.Split('(')[0], mysqlType));
+        var error = Assert.Throws<OmsException>(() => convert(value));
+        Assert.Equal("ValueNotRepresentable", error.ErrorId);
+        Assert.Contains("column c", error.Message);
+    }
+
+    [Fact]
+    public void LongDerivedNamesStayDistinctWithin63Bytes()
+    {
+        var a = PostgresSyntax.DerivedName(new string('t', 50), "index_one");
+        var b = PostgresSyntax.DerivedName(new string('t', 50), "index_two");
+        Assert.NotEqual(a, b);
+        Assert.True(PostgresSyntax.FitsIdentifier(a) && PostgresSyntax.FitsIdentifier(b));
+        Assert.Equal("orders_pkey", PostgresSyntax.DerivedName("orders", "pkey"));
+    }
+}
