@@ -96,9 +96,11 @@ run_mariadb() {
   local run_as=() log_bin=(--log-bin="$dir/data/mysql-bin")
   [ "$(id -u)" = 0 ] && run_as=(--user=root)
   [ "$binlog" = nobinlog ] && log_bin=()
+  # Temporary tables in the instance's own directory: nothing else on the machine shares or cleans them.
+  mkdir -p "$dir/tmp"
   mariadbd --no-defaults "${run_as[@]}" --datadir="$dir/data" --port="$port" \
     --bind-address=127.0.0.1 --socket="$dir/s.sock" --pid-file="$dir/p.pid" \
-    --log-error="$dir/err.log" --server-id="$server_id" "${log_bin[@]}" \
+    --log-error="$dir/err.log" --tmpdir="$dir/tmp" --server-id="$server_id" "${log_bin[@]}" \
     --binlog-format=ROW --binlog-row-image=FULL --innodb-buffer-pool-size=256M \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 --max-connections=500 \
     --local-infile=1 --max-allowed-packet=256M --skip-name-resolve \
