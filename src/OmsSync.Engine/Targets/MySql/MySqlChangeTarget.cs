@@ -54,14 +54,16 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
     };
 
     public string Statistics =>
-        $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check";
+        $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check, " +
+        $"{NetChangeWriter.Small:N0} too small for it; {ChangeApplier.RoundTrips:N0} round trips";
 
     public bool IsLaneConflict(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock };
 
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
     {
         private readonly ChangeApplier _applier = new(owner._name, owner._direction);
-        private bool _shortLockWait;
+        // Null until the session's lock wait and isolation level are set for one kind of transaction.
+        private bool? _parallelSession;
 
         public MySqlConnection Connection => connection;
 
@@ -84,15 +86,20 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
 
         public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
         {
-            // The lock wait setting goes with BEGIN in one round trip, and stays until a transaction needs the other.
-            if (parallel != _shortLockWait)
+            // The lock wait and the isolation level are the session's, set in one round trip when a transaction needs the
+            // other pair, so that beginning is START TRANSACTION alone (an isolation level given to BeginTransactionAsync
+            // costs a SET of its own every time).
+            if (parallel != _parallelSession)
             {
-                await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
+                ChangeApplier.CountRoundTrip();
+                await using var command = new MySqlCommand(
+                    $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")};\n" +
+                    $"SET SESSION TRANSACTION ISOLATION LEVEL {(parallel ? "READ COMMITTED" : "REPEATABLE READ")}", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _shortLockWait = parallel;
+                _parallelSession = parallel;
             }
-            var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
-                .ConfigureAwait(false);
+            ChangeApplier.CountRoundTrip();
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             return new Write(this, transaction, parallel);
         }
 
@@ -118,12 +125,16 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         {
             await CheckpointStore.WriteAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, checkpoint.Position,
                 checkpoint.SourceCommit, checkpoint.Transactions, cancellationToken).ConfigureAwait(false);
+            ChangeApplier.CountRoundTrip();
+            ChangeApplier.CountRoundTrip();
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitLaneAsync(LaneProgress progress, CancellationToken cancellationToken)
         {
             await CheckpointStore.WriteLaneAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, progress, cancellationToken).ConfigureAwait(false);
+            ChangeApplier.CountRoundTrip();
+            ChangeApplier.CountRoundTrip();
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
