@@ -62,8 +62,7 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
     internal sealed class Session(MySqlChangeTarget owner, MySqlConnection connection) : ITargetSession
     {
         private readonly ChangeApplier _applier = new(owner._name, owner._direction);
-        // Null until the session's lock wait and isolation level are set for one kind of transaction.
-        private bool? _parallelSession;
+        private bool _shortLockWait;
 
         public MySqlConnection Connection => connection;
 
@@ -86,20 +85,19 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
 
         public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
         {
-            // The lock wait and the isolation level are the session's, set in one round trip when a transaction needs the
-            // other pair, so that beginning is START TRANSACTION alone (an isolation level given to BeginTransactionAsync
-            // costs a SET of its own every time).
-            if (parallel != _parallelSession)
+            // The lock wait is the session's, set only when a transaction needs the other one. The isolation level goes with
+            // BEGIN: the client library sets it before every START TRANSACTION, whatever is asked (REPEATABLE READ when nothing is).
+            if (parallel != _shortLockWait)
             {
                 ChangeApplier.CountRoundTrip();
-                await using var command = new MySqlCommand(
-                    $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")};\n" +
-                    $"SET SESSION TRANSACTION ISOLATION LEVEL {(parallel ? "READ COMMITTED" : "REPEATABLE READ")}", connection);
+                await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _parallelSession = parallel;
+                _shortLockWait = parallel;
             }
+            ChangeApplier.CountRoundTrip(); // SET TRANSACTION ISOLATION LEVEL, then START TRANSACTION
             ChangeApplier.CountRoundTrip();
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
+                .ConfigureAwait(false);
             return new Write(this, transaction, parallel);
         }
 
