@@ -278,6 +278,9 @@ internal sealed class ChangePipeline
         private TimeSpan? _lastClockRead;
         private string _stored = checkpoint.Position.Serialize();
         private DateTimeOffset? _lastCommit = checkpoint.SourceCommit;
+        // Transactions counted in batches that wrote no checkpoint (nothing of theirs was left to write, e.g. all committed
+        // by lanes before a crash): the next checkpoint written counts them, or the target's count would miss them.
+        private long _uncounted;
 
         private MigrationTask Task => owner._task;
         private Direction Direction => owner._direction;
@@ -386,7 +389,7 @@ internal sealed class ChangePipeline
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queueEmpty && now - _lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            var end = new CheckpointWrite(last.EndPosition.Serialize(), _lastCommit, meaningful);
+            var end = new CheckpointWrite(last.EndPosition.Serialize(), _lastCommit, meaningful + _uncounted);
             var applying = counted.Where(t => !recovery.Skips(t)).ToList();
             var written = false;
             if (lanes.Count > 1 && !idempotent && ddlDone is null && recovery.Until is null && applying.Count > 1
@@ -400,9 +403,14 @@ internal sealed class ChangePipeline
             {
                 _lastCheckpointWrite = now;
                 _stored = end.Position;
+                _uncounted = 0;
                 recovery.Done();
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
+            }
+            else
+            {
+                _uncounted += meaningful;
             }
             owner._statistics.Transactions += meaningful;
             _progress.Applied(0, meaningful, counted.Count > 0 ? _lastCommit : null);
