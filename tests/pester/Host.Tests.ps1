@@ -18,7 +18,7 @@ Describe 'bin/pwsh' {
     It 'imports OmsSync by name' {
         $run = Invoke-Host '-NoProfile', '-Command', 'Import-Module OmsSync; (Get-Command -Module OmsSync).Count'
         $run.ExitCode | Should -Be 0
-        $run.Output | Should -Be '25'
+        $run.Output | Should -Be '26'
     }
     It 'formats with the Utility cmdlets (Select-Object, Format-Table, ConvertTo-Json)' {
         $run = Invoke-Host '-NoProfile', '-Command', '[pscustomobject]@{ A = 1; B = ''x'' } | Select-Object B | ConvertTo-Json -Compress'
