@@ -8,13 +8,32 @@ USER_ARGS=(-uoms -poms-test-pw)
 
 free_port() { scripts/servers.sh free-port; }
 
+# Ends the OmsSync processes (supervisor first, so it starts no new worker, then workers) of this run's
+# $OMSSYNC_HOME, by process id: a benchmark's tasks must not outlive it, and nothing else is touched.
+stop_workers() {
+  local pattern supervisors workers round signal=
+  pattern="--home $(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$OMSSYNC_HOME")( |\$)"
+  for round in 1 2 3; do
+    [ "$round" = 3 ] && signal=-9
+    supervisors=$(pgrep -f -- "supervise $pattern" || true)
+    # shellcheck disable=SC2086
+    [ -n "$supervisors" ] && { kill $signal $supervisors 2>/dev/null || true; }
+    workers=$(pgrep -f -- "$pattern" || true)
+    [ -z "$supervisors$workers" ] && return 0
+    # shellcheck disable=SC2086
+    [ -n "$workers" ] && { kill $signal $workers 2>/dev/null || true; }
+    sleep 0.5
+  done
+  return 0
+}
+
 start_pair() {
   scripts/servers.sh install --bench
   SRC=$(scripts/servers.sh start-mariadb bench-src "$(free_port)" 201)
   DST=$(scripts/servers.sh start-mariadb bench-dst "$(free_port)" 202)
   SRC_PORT=${SRC##*:}
   DST_PORT=${DST##*:}
-  trap 'scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
+  trap 'stop_workers; scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
 }
 
 # sysbench's oltp tables in database sbtest on the source: sysbench_prepare TABLES ROWS_PER_TABLE

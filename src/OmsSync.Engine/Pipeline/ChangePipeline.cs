@@ -25,7 +25,7 @@ namespace OmsSync.Engine.Pipeline;
 /// </remarks>
 internal sealed class ChangePipeline
 {
-    private const int MaxTransactionsPerBatch = 500;
+    private const int MaxTransactionsPerBatch = 2_000;
     private const int MaxRowsPerBatch = 5_000;
     // Row changes written per statement run; larger chunks cost more memory than they save in round trips (20,000 narrow rows: +90 MB peak).
     private const int ChunkRows = 5_000;
@@ -260,6 +260,9 @@ internal sealed class ChangePipeline
     {
         public long Batches, Spread, Unspread, LockWaits, Transactions, Rows;
         public readonly Stopwatch Waiting = new(), Applying = new();
+        // Where applying goes, summed over lanes: beginning target transactions, their statements, lanes' commits, checkpoint commits.
+        public long PrepareTicks, BeginTicks, StatementTicks, LaneCommitTicks, CommitTicks;
+        public static string Seconds(long ticks) => (ticks / (double)Stopwatch.Frequency).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
         public TimeSpan LastLog;
     }
 
@@ -275,6 +278,9 @@ internal sealed class ChangePipeline
         private TimeSpan? _lastClockRead;
         private string _stored = checkpoint.Position.Serialize();
         private DateTimeOffset? _lastCommit = checkpoint.SourceCommit;
+        // Transactions counted in batches that wrote no checkpoint (nothing of theirs was left to write, e.g. all committed
+        // by lanes before a crash): the next checkpoint written counts them, or the target's count would miss them.
+        private long _uncounted;
 
         private MigrationTask Task => owner._task;
         private Direction Direction => owner._direction;
@@ -383,7 +389,7 @@ internal sealed class ChangePipeline
             // Transactions of other tables move the checkpoint too, but need no target write of their own each:
             // every few seconds under load, within a second once caught up.
             var caughtUp = queueEmpty && now - _lastCheckpointWrite > TimeSpan.FromSeconds(1);
-            var end = new CheckpointWrite(last.EndPosition.Serialize(), _lastCommit, meaningful);
+            var end = new CheckpointWrite(last.EndPosition.Serialize(), _lastCommit, meaningful + _uncounted);
             var applying = counted.Where(t => !recovery.Skips(t)).ToList();
             var written = false;
             if (lanes.Count > 1 && !idempotent && ddlDone is null && recovery.Until is null && applying.Count > 1
@@ -397,9 +403,14 @@ internal sealed class ChangePipeline
             {
                 _lastCheckpointWrite = now;
                 _stored = end.Position;
+                _uncounted = 0;
                 recovery.Done();
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
+            }
+            else
+            {
+                _uncounted += meaningful;
             }
             owner._statistics.Transactions += meaningful;
             _progress.Applied(0, meaningful, counted.Count > 0 ? _lastCommit : null);
@@ -413,6 +424,7 @@ internal sealed class ChangePipeline
         /// </summary>
         private async Task<bool> TrySpreadAsync(List<SourceTransaction> transactions, CheckpointWrite end, CancellationToken cancellationToken)
         {
+            var preparing = Stopwatch.GetTimestamp();
             var changes = new List<IReadOnlyList<(TableApplyPlan, RowChange)>>(transactions.Count);
             var all = new List<(TableApplyPlan, RowChange)>();
             var owners = new List<int>();
@@ -435,6 +447,7 @@ internal sealed class ChangePipeline
                 ((List<(TableApplyPlan, RowChange)>)changes[owners[i]]).Add((plan, Map(plan, row)));
             }
             var groups = TransactionGroups.Split(changes, lanes.Count);
+            owner._statistics.PrepareTicks += Stopwatch.GetTimestamp() - preparing;
             if (groups.Count < 2)
             {
                 owner._statistics.Unspread++;
@@ -448,10 +461,14 @@ internal sealed class ChangePipeline
                 {
                     await System.Threading.Tasks.Task.WhenAll(groups.Select(async (group, lane) =>
                     {
+                        var started = Stopwatch.GetTimestamp();
                         writes[lane] = await lanes[lane].BeginAsync(parallel: true, cancellationToken).ConfigureAwait(false);
+                        var begun = Stopwatch.GetTimestamp();
+                        Interlocked.Add(ref owner._statistics.BeginTicks, begun - started);
                         var rows = group.SelectMany(t => changes[t]).ToList();
                         foreach (var chunk in rows.Chunk(ChunkRows))
                             await writes[lane]!.ApplyAsync(chunk, idempotent: false, conflicts[lane], cancellationToken).ConfigureAwait(false);
+                        Interlocked.Add(ref owner._statistics.StatementTicks, Stopwatch.GetTimestamp() - begun);
                     })).ConfigureAwait(false);
                 }
                 catch (Exception e) when (owner._target.IsLaneConflict(e))
@@ -459,6 +476,7 @@ internal sealed class ChangePipeline
                     owner._statistics.LockWaits++;
                     return false;
                 }
+                var committing = Stopwatch.GetTimestamp();
                 await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(1, groups.Count - 1).Select(async lane =>
                 {
                     var applied = groups[lane].Select(t => transactions[t].EndPosition.Key).ToList();
@@ -466,7 +484,10 @@ internal sealed class ChangePipeline
                     await writes[lane]!.CommitLaneAsync(new LaneProgress(lane, _stored, until, applied), cancellationToken).ConfigureAwait(false);
                     owner._conflicts.Record(conflicts[lane]);
                 })).ConfigureAwait(false);
+                var lanesCommitted = Stopwatch.GetTimestamp();
+                owner._statistics.LaneCommitTicks += lanesCommitted - committing;
                 await writes[0]!.CommitAsync(end, cancellationToken).ConfigureAwait(false);
+                owner._statistics.CommitTicks += Stopwatch.GetTimestamp() - lanesCommitted;
                 owner._conflicts.Record(conflicts[0]);
                 owner._statistics.Spread++;
                 owner._statistics.Rows += changes.Sum(c => c.Count);
@@ -499,21 +520,35 @@ internal sealed class ChangePipeline
                         foreach (var row in transaction.Changes.OfType<RowChange>())
                             if (_plans!.For(row) is { } plan && ddl.InCatchUp(plan.Table, transaction.EndPosition))
                                 copied.Add((plan, row));
+                var statistics = owner._statistics;
                 await foreach (var run in RunsAsync(copied.Count == 0 ? null : copied, transactions, idempotent, cancellationToken).ConfigureAwait(false))
                 {
-                    write ??= await session.BeginAsync(parallel: false, cancellationToken).ConfigureAwait(false);
+                    var started = Stopwatch.GetTimestamp();
+                    if (write is null)
+                    {
+                        write = await session.BeginAsync(parallel: false, cancellationToken).ConfigureAwait(false);
+                        statistics.BeginTicks += Stopwatch.GetTimestamp() - started;
+                        started = Stopwatch.GetTimestamp();
+                    }
                     if (run.Truncate is { } table) await write.TruncateAsync(table, cancellationToken).ConfigureAwait(false);
                     else
                     {
-                        owner._statistics.Rows += await write.ApplyAsync(run.Rows!, run.Idempotent, conflicts, cancellationToken).ConfigureAwait(false);
+                        statistics.Rows += await write.ApplyAsync(run.Rows!, run.Idempotent, conflicts, cancellationToken).ConfigureAwait(false);
                         _progress.Applied(run.Rows!.Count, 0, null);
                     }
+                    statistics.StatementTicks += Stopwatch.GetTimestamp() - started;
                 }
                 if (write is null && checkpointAnyway)
+                {
+                    var started = Stopwatch.GetTimestamp();
                     write = await session.BeginAsync(parallel: false, cancellationToken).ConfigureAwait(false);
+                    statistics.BeginTicks += Stopwatch.GetTimestamp() - started;
+                }
                 if (write is null) return false;
                 if (beforeCommit is not null) await beforeCommit(write).ConfigureAwait(false);
+                var committing = Stopwatch.GetTimestamp();
                 await write.CommitAsync(end, cancellationToken).ConfigureAwait(false);
+                statistics.CommitTicks += Stopwatch.GetTimestamp() - committing;
                 owner._conflicts.Record(conflicts);
                 return true;
             }
@@ -618,7 +653,9 @@ internal sealed class ChangePipeline
                 owner._log($"{statistics.Transactions:N0} transactions, {statistics.Rows:N0} rows applied in {statistics.Batches:N0} batches ({statistics.Spread:N0} over " +
                            $"{lanes.Count} lanes, {statistics.Unspread:N0} could not spread, {statistics.LockWaits:N0} fell back on lock waits); " +
                            (owner._target.Statistics is { Length: > 0 } written ? written + "; " : "") +
-                           $"{statistics.Waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {statistics.Applying.Elapsed.TotalSeconds:0.0} s applying");
+                           $"{statistics.Waiting.Elapsed.TotalSeconds:0.0} s waiting for the source, {statistics.Applying.Elapsed.TotalSeconds:0.0} s applying " +
+                           $"({PipelineStatistics.Seconds(statistics.PrepareTicks)} s grouping; over the lanes: {PipelineStatistics.Seconds(statistics.BeginTicks)} s beginning, {PipelineStatistics.Seconds(statistics.StatementTicks)} s in statements, " +
+                           $"{PipelineStatistics.Seconds(statistics.LaneCommitTicks)} s in lane commits, {PipelineStatistics.Seconds(statistics.CommitTicks)} s in checkpoint commits)");
                 statistics.LastLog = now;
             }
             _progress.Report(batch[^1].EndPosition.ToString(), idle: queueEmpty && batch[^1].IsHeartbeat);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.MySql.Values;
@@ -84,58 +83,99 @@ internal static class TransactionGroups
     {
         var table = Fnv(Seed, plan.Target);
         foreach (var link in plan.Links)
-            foreach (var image in new[] { change.Before, change.After })
+        {
+            var name = Fnv(Fnv(Seed, "link "), link.Name);
+            if (!link.Exact)
             {
-                if (image is null) continue;
-                var name = Fnv(Seed, "link " + link.Name);
-                if (!link.Exact) elements.Add(name);
-                else if (Hash(name, 0, link.Columns, image, nullsMeet: false) is { } hash) elements.Add(hash);
+                if (change.Before is not null) elements.Add(name);
+                if (change.After is not null) elements.Add(name);
+                continue;
             }
+            if (change.Before is { } linkBefore && Hash(name, 0, link.Columns, linkBefore, nullsMeet: false) is { } before) elements.Add(before);
+            if (change.After is { } linkAfter && Hash(name, 0, link.Columns, linkAfter, nullsMeet: false) is { } after) elements.Add(after);
+        }
         if (!plan.HasKey || plan.LaneKeyColumns.Count == 0)
         {
             elements.Add(table);
             return;
         }
-        foreach (var image in new[] { change.Before, change.After })
+        if (change.Before is { } beforeImage) KeyElements(plan, table, beforeImage, elements);
+        if (change.After is { } afterImage) KeyElements(plan, table, afterImage, elements);
+    }
+
+    private static void KeyElements(TableApplyPlan plan, ulong table, IReadOnlyList<object?> image, List<ulong> elements)
+    {
+        var key = Mix(table, 0);
+        foreach (var (index, _) in plan.LaneKeyColumns)
+            key = image[index] is { } value ? Value(key, value) : Fnv(key, "\0null");
+        elements.Add(key);
+        for (var u = 0; u < plan.UniqueKeys.Count; u++)
         {
-            if (image is null) continue;
-            elements.Add(Hash(table, 0, plan.LaneKeyColumns.Select(k => k.Index), image, nullsMeet: true)!.Value);
-            for (var u = 0; u < plan.UniqueKeys.Count; u++)
-            {
-                var unique = plan.UniqueKeys[u];
-                if (unique.Count == 0) elements.Add(Fnv(table, $"unique {u}"));
-                else if (Hash(table, u + 1, unique, image, nullsMeet: false) is { } hash) elements.Add(hash);
-            }
+            var unique = plan.UniqueKeys[u];
+            if (unique.Count == 0) elements.Add(Fnv(Mix(table, u + 1), "unique"));
+            else if (Hash(table, u + 1, unique, image, nullsMeet: false) is { } hash) elements.Add(hash);
         }
     }
 
     // Null when a value is NULL and NULLs do not meet: they never collide in a unique key, nor reference a parent.
-    private static ulong? Hash(ulong table, int key, IEnumerable<int> columns, IReadOnlyList<object?> image, bool nullsMeet)
+    private static ulong? Hash(ulong table, int key, IReadOnlyList<int> columns, IReadOnlyList<object?> image, bool nullsMeet)
     {
-        var hash = Fnv(table, key.ToString(CultureInfo.InvariantCulture));
+        var hash = Mix(table, key);
         foreach (var index in columns)
         {
             if (image[index] is not { } value) return nullsMeet ? Fnv(hash, "\0null") : null;
-            hash = Fnv(hash, Canonical(value));
+            hash = Value(hash, value);
         }
         return hash;
     }
 
     private const ulong Seed = 14695981039346656037UL;
+    private const ulong Prime = 1099511628211UL;
 
-    private static string Canonical(object value) => value switch
+    // A value by its canonical text (bytes as hex, numbers and times in the invariant culture), without making the text:
+    // the same value gives the same hash whichever column or image it comes from, as the parent's key and a child's reference must.
+    private static ulong Value(ulong hash, object value)
     {
-        byte[] bytes => Convert.ToHexString(bytes),
-        MySqlText text => Convert.ToHexString(text.Bytes.Span),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+        switch (value)
+        {
+            case byte[] bytes: return Hex(hash, bytes);
+            case MySqlText text: return Hex(hash, text.Bytes.Span);
+            case string text: return Fnv(hash, text);
+            case ISpanFormattable formattable:
+                Span<char> buffer = stackalloc char[64];
+                return formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture)
+                    ? Fnv(hash, buffer[..written])
+                    : Fnv(hash, formattable.ToString(null, CultureInfo.InvariantCulture));
+            case IFormattable formattable: return Fnv(hash, formattable.ToString(null, CultureInfo.InvariantCulture));
+            default: return Fnv(hash, value.ToString() ?? "");
+        }
+    }
 
-    private static ulong Fnv(ulong hash, string text)
+    private static ulong Hex(ulong hash, ReadOnlySpan<byte> bytes)
     {
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-            hash = (hash ^ b) * 1099511628211UL;
-        return (hash ^ 0xff) * 1099511628211UL; // a separator, so ("ab","c") and ("a","bc") differ
+        const string digits = "0123456789ABCDEF";
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ digits[b >> 4]) * Prime;
+            hash = (hash ^ digits[b & 0xf]) * Prime;
+        }
+        return (hash ^ 0xff) * Prime;
+    }
+
+    private static ulong Mix(ulong hash, int number)
+    {
+        for (var i = 0; i < 4; i++) hash = (hash ^ (byte)(number >> (8 * i))) * Prime;
+        return (hash ^ 0xfe) * Prime;
+    }
+
+    private static ulong Fnv(ulong hash, ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            hash = (hash ^ (byte)c) * Prime;
+            if (c > 0xff) hash = (hash ^ (byte)(c >> 8)) * Prime;
+        }
+        return (hash ^ 0xff) * Prime; // a separator, so ("ab","c") and ("a","bc") differ
     }
 
     private static int Find(int[] parent, int i)

@@ -28,6 +28,13 @@ internal sealed class ChangeApplier
     // does not make every run roll back a large batch.
     private const int WindowAfterConflict = 8;
 
+    private static long _roundTrips;
+
+    /// <summary>Commands this process sent to MySQL-family targets while applying changes (each one round trip).</summary>
+    public static long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    internal static void CountRoundTrip() => Interlocked.Increment(ref _roundTrips);
+
     private readonly ConflictResolver _resolver;
     private readonly NetChangeWriter _net = new();
 
@@ -261,6 +268,7 @@ internal sealed class ChangeApplier
         CancellationToken cancellationToken)
     {
         if (sql.Length == 0) return;
+        CountRoundTrip();
         await using var command = new MySqlCommand(sql.ToString(), target, transaction);
         sql.Clear();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -274,6 +282,7 @@ internal sealed class ChangeApplier
 
     private static async Task<long> ExecuteNonQueryAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, CancellationToken cancellationToken)
     {
+        CountRoundTrip();
         await using var command = new MySqlCommand(sql.ToString(), target, transaction);
         sql.Clear();
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -281,6 +290,7 @@ internal sealed class ChangeApplier
 
     internal static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
+        CountRoundTrip();
         await using var command = new MySqlCommand(sql, target, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

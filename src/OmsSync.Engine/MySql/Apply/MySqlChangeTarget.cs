@@ -52,7 +52,8 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
     };
 
     public string Statistics =>
-        $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check";
+        $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check, " +
+        $"{NetChangeWriter.Small:N0} too small for it; {ChangeApplier.RoundTrips:N0} round trips";
 
     public bool IsLaneConflict(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock };
 
@@ -82,13 +83,17 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
 
         public async Task<ITargetWrite> BeginAsync(bool parallel, CancellationToken cancellationToken)
         {
-            // The lock wait setting goes with BEGIN in one round trip, and stays until a transaction needs the other.
+            // The lock wait is the session's, set only when a transaction needs the other one. The isolation level goes with
+            // BEGIN: the client library sets it before every START TRANSACTION, whatever is asked (REPEATABLE READ when nothing is).
             if (parallel != _shortLockWait)
             {
+                ChangeApplier.CountRoundTrip();
                 await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 _shortLockWait = parallel;
             }
+            ChangeApplier.CountRoundTrip(); // SET TRANSACTION ISOLATION LEVEL, then START TRANSACTION
+            ChangeApplier.CountRoundTrip();
             var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
                 .ConfigureAwait(false);
             return new Write(this, transaction, parallel);
@@ -116,12 +121,16 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         {
             await CheckpointStore.WriteAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, checkpoint.Position,
                 checkpoint.SourceCommit, checkpoint.Transactions, cancellationToken).ConfigureAwait(false);
+            ChangeApplier.CountRoundTrip();
+            ChangeApplier.CountRoundTrip();
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitLaneAsync(LaneProgress progress, CancellationToken cancellationToken)
         {
             await CheckpointStore.WriteLaneAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, progress, cancellationToken).ConfigureAwait(false);
+            ChangeApplier.CountRoundTrip();
+            ChangeApplier.CountRoundTrip();
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

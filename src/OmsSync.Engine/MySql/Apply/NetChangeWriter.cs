@@ -36,17 +36,24 @@ internal sealed class NetChangeWriter
     private readonly Dictionary<TableApplyPlan, string?> _targetKeyChecked = new(ReferenceEqualityComparer.Instance);
     private int _skip;
     private int _skipAfterFailure = 1;
-    private static long _written, _declined;
+    private static long _written, _declined, _small;
 
     /// <summary>Chunks this process wrote by their net effect, and chunks that went change by change after a failed check.</summary>
     public static (long Written, long Declined) Counts => (Interlocked.Read(ref _written), Interlocked.Read(ref _declined));
+
+    /// <summary>Chunks too small for the fast way, written change by change.</summary>
+    public static long Small => Interlocked.Read(ref _small);
 
     /// <summary>Writes the changes' net effect and returns true, or leaves the target untouched and returns false.</summary>
     /// <param name="parallel">Other lanes write other rows of the same tables at the same time (see <see cref="Checks"/>).</param>
     public async Task<bool> TryApplyAsync(MySqlConnection target, MySqlTransaction transaction,
         IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, bool parallel, CancellationToken cancellationToken)
     {
-        if (changes.Count < MinChanges) return false;
+        if (changes.Count < MinChanges)
+        {
+            Interlocked.Increment(ref _small);
+            return false;
+        }
         if (_skip > 0)
         {
             // A chunk that had to go change by change is likely followed by more like it (conflicts, foreign keys).
@@ -342,6 +349,7 @@ internal sealed class NetChangeWriter
             var results = new List<long>();
             try
             {
+                ChangeApplier.CountRoundTrip();
                 await using var command = new MySqlCommand(sql.ToString(), target, transaction);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 do
