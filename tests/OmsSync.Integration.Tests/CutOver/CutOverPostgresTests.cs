@@ -47,8 +47,10 @@ public sealed class CutOverPostgresTests
             DELETE FROM tickets WHERE id > 45;
             SELECT NEXTVAL(batch); SELECT NEXTVAL(batch);
             """, db);
-        var done = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(QuietSeconds: 2));
+        var done = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(Verify: true, QuietSeconds: 2));
         Assert.True(done.Status == TaskStatus.Completed, done.Message);
+        // The last verification compares through PostgreSQL like any other.
+        Assert.Equal(CutOverStepStatus.Done, done.Steps.Single(s => s.Step == CutOverStep.Verify).Status);
         Assert.Equal(CutOverStepStatus.Skipped, done.Steps.Single(s => s.Step == CutOverStep.Programs).Status);
 
         Assert.Equal(await CutOverKit.LongAsync(h.Source, "SELECT COUNT(*) FROM tickets", db),
@@ -126,8 +128,9 @@ public sealed class CutOverPostgresTests
             SELECT nextval('batch'), nextval('batch'), nextval('batch');
             SELECT nextval('notes_id_seq');
             """);
-        var done = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(QuietSeconds: 2));
+        var done = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(Verify: true, QuietSeconds: 2));
         Assert.True(done.Status == TaskStatus.Completed, done.Message);
+        Assert.Equal(CutOverStepStatus.Done, done.Steps.Single(s => s.Step == CutOverStep.Verify).Status);
 
         Assert.Equal(25L, await CutOverKit.LongAsync(h.Target, "SELECT COUNT(*) FROM tickets", db));
         // PostgreSQL handed out 30 ticket ids and 6 note ids: the target continues after them.
