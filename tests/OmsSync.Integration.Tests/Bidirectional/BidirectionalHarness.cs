@@ -24,13 +24,26 @@ internal static class BidirectionalHarness
         });
 
     /// <param name="restarting">A worker was killed: its Failed status lasts until the supervisor starts a new one.</param>
-    public static Task WaitForIncrementalAsync(EngineHarness h, string task, Direction direction, bool restarting = false) =>
-        EngineHarness.WaitUntilAsync(() =>
+    public static async Task WaitForIncrementalAsync(EngineHarness h, string task, Direction direction, bool restarting = false)
+    {
+        try
         {
+            await EngineHarness.WaitUntilAsync(() =>
+            {
+                var s = h.Service.Status(task, direction);
+                if (s.Status is TaskStatus.Failed && !restarting) throw new InvalidOperationException($"{direction} failed: {s.Message}\n{Log(h, task, direction)}");
+                return s.Phase == TaskPhase.Incremental && s.Status == TaskStatus.Running && h.Service.IsWorkerAlive(task, direction);
+            }, TimeSpan.FromSeconds(90), $"{direction} in its incremental phase");
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the direction stands and what its worker wrote, so that a failure can be read from the test's output.
             var s = h.Service.Status(task, direction);
-            if (s.Status is TaskStatus.Failed && !restarting) throw new InvalidOperationException($"{direction} failed: {s.Message}\n{Log(h, task, direction)}");
-            return s.Phase == TaskPhase.Incremental && s.Status == TaskStatus.Running && h.Service.IsWorkerAlive(task, direction);
-        }, TimeSpan.FromSeconds(90), $"{direction} in its incremental phase");
+            var log = Log(h, task, direction);
+            throw new TimeoutException($"{e.Message} It is {s.Status} in {s.Phase} (worker alive: {h.Service.IsWorkerAlive(task, direction)}): {s.Message}\n" +
+                                       $"worker log, last part:\n{log[Math.Max(0, log.Length - 6000)..]}", e);
+        }
+    }
 
     /// <summary>Starts the forward direction, waits for its incremental phase, then starts the reverse one.</summary>
     public static async Task StartBothAsync(EngineHarness h, string task)
