@@ -8,23 +8,15 @@ USER_ARGS=(-uoms -poms-test-pw)
 
 free_port() { scripts/servers.sh free-port; }
 
-# Ends the OmsSync processes (supervisor first, so it starts no new worker, then workers) of this run's
-# $OMSSYNC_HOME, by process id: a benchmark's tasks must not outlive it, and nothing else is touched.
+# Ends the OmsSync processes of this run's $OMSSYNC_HOME (supervisor first, so it starts no new worker, then
+# workers; what is left after half a second is killed): a benchmark's tasks must not outlive it, and nothing else is touched.
 stop_workers() {
-  local pattern supervisors workers round signal=
+  local pattern
   pattern="--home $(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$OMSSYNC_HOME")( |\$)"
-  for round in 1 2 3; do
-    [ "$round" = 3 ] && signal=-9
-    supervisors=$(pgrep -f -- "supervise $pattern" || true)
-    # shellcheck disable=SC2086
-    [ -n "$supervisors" ] && { kill $signal $supervisors 2>/dev/null || true; }
-    workers=$(pgrep -f -- "$pattern" || true)
-    [ -z "$supervisors$workers" ] && return 0
-    # shellcheck disable=SC2086
-    [ -n "$workers" ] && { kill $signal $workers 2>/dev/null || true; }
-    sleep 0.5
-  done
-  return 0
+  pkill -f -- "supervise $pattern" || true
+  pkill -f -- "$pattern" || true
+  sleep 0.5
+  pkill -9 -f -- "$pattern" || true
 }
 
 start_pair() {
