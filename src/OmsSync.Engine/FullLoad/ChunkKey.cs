@@ -1,5 +1,6 @@
 using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.MySql.Schema;
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using MySqlConnector;
@@ -41,6 +42,15 @@ internal sealed class ChunkKey
     public static string Serialize(IReadOnlyList<string?> values) => JsonSerializer.Serialize(values);
 
     public static IReadOnlyList<string?> Deserialize(string text) => JsonSerializer.Deserialize<List<string?>>(text)!;
+
+    /// <summary>The key text in a row's first <paramref name="width"/> columns, serialized.</summary>
+    public static string Read(DbDataReader reader, int width)
+    {
+        var values = new string?[width];
+        for (var i = 0; i < width; i++)
+            values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+        return Serialize(values);
+    }
 
     /// <summary>Condition "key &gt; lower" (strictly after); parameters are added to the command.</summary>
     public string After(IReadOnlyList<string?> lower, MySqlCommand command, string prefix) => Lexicographic(lower, command, prefix, ">");

@@ -168,40 +168,34 @@ internal sealed class Pairing
     {
         Check();
         var (source, target) = (Source, Target);
-        var sourceProvider = Providers.For(source, _catalog.GetPassword(source.Name));
-        var targetProvider = Providers.For(target, _catalog.GetPassword(target.Name));
-        KeyLiteral mysqlKey = (sql, _, value) => SqlLiterals.AppendKey(sql, value);
+        var (sourceProvider, targetProvider) = (Provider(source), Provider(target));
+        KeyLiterals mysqlKey = (_, _) => SqlLiterals.AppendKey;
         if (source.Kind == DataSourceKind.PostgreSql)
         {
-            var toMySql = new Dictionary<ComparedColumn, Func<string, object>>(ReferenceEqualityComparer.Instance);
             var fromPostgres = new RepairWay(Side.Source, targetProvider.Repairs, plan => new RepairColumns(
                 new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(),
                     pg => PostgresChunkSource.Transfer(pg, plan.Columns.First(c => c.Source == pg).Target)),
                 plan.Columns.Select(c => PostgresChunkSource.Converter(plan.Mapping.Source, c.Source, c.Target)).ToList()));
             return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, fromPostgres,
-                (sql, _, value) => PostgresSyntax.AppendString(sql, (string)value!),
-                (sql, column, value) =>
+                (_, _) => (sql, value) => PostgresSyntax.AppendString(sql, (string)value!),
+                (plan, column) =>
                 {
-                    lock (toMySql)
-                        if (!toMySql.TryGetValue(column, out var convert))
-                            toMySql[column] = convert = ChangeValues.For(_task.Name, column.Source, column.Target);
-                    SqlLiterals.AppendKey(sql, value is string text ? toMySql[column](text) : value);
+                    var convert = ChangeValues.For(plan.Mapping.Source, column.Source, column.Target);
+                    return (sql, value) => SqlLiterals.AppendKey(sql, value is string text ? convert(text) : value);
                 },
-                plans => new OmsSync.Engine.Postgres.Logical.SlotChangeFeed(Postgres(source), _task, _store, plans));
+                plans => new SlotChangeFeed(Postgres(source), _task, _store, plans));
         }
-        KeyLiteral targetKey = target.Kind == DataSourceKind.PostgreSql
-            ? (sql, column, value) => new PostgresLiterals(column.Source).Append(sql, value)
-            : mysqlKey;
+        KeyLiterals targetKey = target.Kind == DataSourceKind.PostgreSql ? (_, column) => new PostgresLiterals(column.Source).Append : mysqlKey;
         Func<ColumnSchema, ColumnTransfer>? transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : null;
-        var password = _catalog.GetPassword(source.Name);
         var forward = new RepairWay(Side.Source, targetProvider.Repairs,
             plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(), transfer)));
         // Between MySQL-family servers rows copy as stored bytes either way, so a repair can also make the source equal
         // to the target (a bidirectional task whose sides both write).
         var reverse = target.Kind == DataSourceKind.PostgreSql ? null : new RepairWay(Side.Target, sourceProvider.Repairs,
             plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Target).ToList())));
+        var password = _catalog.GetPassword(source.Name);
         return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, forward, mysqlKey, targetKey,
-            plans => new OmsSync.Engine.MySql.Binlog.BinlogChangeFeed(MySql(source), password, _task, _store, plans), reverse);
+            plans => new BinlogChangeFeed(new MySqlEndpoint(source, password), password, _task, _store, plans), reverse);
     }
 
     /// <summary>The target's tables the task's tables are written to, as the target has them now (absent ones left out).</summary>

@@ -42,6 +42,12 @@ internal interface IVerificationSession : IAsyncDisposable
     /// <summary>Hash buckets a table without a key is cut into (the hash's top bits).</summary>
     public const int BucketBits = 6;
 
+    /// <summary>The right shift that leaves a 64-bit row hash's bucket.</summary>
+    public const int BucketShift = 64 - BucketBits;
+
+    /// <summary>Keys or hashes looked up in one query, to keep statements short.</summary>
+    public const int KeysPerQuery = 200;
+
     /// <summary>The server's estimates of the table's row count and average row length.</summary>
     Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken);
 
@@ -91,11 +97,9 @@ internal interface IVerificationSession : IAsyncDisposable
     Task<DateTimeOffset?> AppliedUntilAsync(string task, Direction direction, CancellationToken cancellationToken);
 }
 
-/// <summary>One row as verification reads it: its key, each column's comparable bytes, and each column as display text.</summary>
+/// <summary>One row as verification reads it: each column's comparable bytes, and each column as display text.</summary>
 internal sealed class RowImage
 {
-    /// <summary>The key in canonical text, serialized; empty for a table without a key.</summary>
-    public required string KeyValues { get; init; }
     public required byte[]?[] Values { get; init; }
     public required string?[] Display { get; init; }
 }

@@ -46,6 +46,7 @@ internal sealed class IncrementalVerifier
         ChannelWriter<List<Touched>> batches, CancellationToken cancellationToken)
     {
         var pending = new Dictionary<TableComparePlan, Dictionary<string, (IReadOnlyList<string>, IReadOnlyList<string>)>>();
+        var writers = new Dictionary<TableComparePlan, KeyWriters>(); // this loop's alone: the timer never touches it
         var keys = 0;
         var gate = new SemaphoreSlim(1, 1);
         async Task HandOverAsync()
@@ -84,8 +85,9 @@ internal sealed class IncrementalVerifier
                                 if (!byTable.TryGetValue((change.Database, change.Table), out var plan)) continue;
                                 if (!pending.TryGetValue(plan, out var set)) pending[plan] = set = new(StringComparer.Ordinal);
                                 if (!plan.HasKey) continue;
+                                if (!writers.TryGetValue(plan, out var writer)) writers[plan] = writer = new KeyWriters(plan, _context.Pair);
                                 foreach (var image in new[] { change.Before, change.After })
-                                    if (image is not null && KeyLiterals(plan, change, image) is var (source, target)
+                                    if (image is not null && writer.Literals(change, image) is var (source, target)
                                         && set.TryAdd(string.Join("\u0001", source), (source, target)))
                                         keys++;
                             }
@@ -153,26 +155,52 @@ internal sealed class IncrementalVerifier
             await FullVerifier.ConfirmAsync(confirmer, source, target, plan, [], hashes, _context.Progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The image's key values as literals of the source's SQL and of the target's.</summary>
-    private (IReadOnlyList<string>, IReadOnlyList<string>) KeyLiterals(TableComparePlan plan, RowChange change, IReadOnlyList<object?> image)
+    /// <summary>
+    /// Writes a table's key values as literals of the source's SQL and of the target's. It runs for every row image of
+    /// every change, so the writers are made once, and the key columns' places in the image are looked up again only
+    /// when the stream's column list changes (the binlog and pgoutput readers share one list per table shape).
+    /// </summary>
+    private sealed class KeyWriters(TableComparePlan plan, VerificationPair pair)
     {
-        var source = new List<string>();
-        var target = new List<string>();
-        foreach (var column in plan.KeyColumns)
+        private readonly KeyLiteral[] _source = plan.KeyColumns.Select(c => pair.SourceKey(plan, c)).ToArray();
+        private readonly KeyLiteral[] _target = plan.KeyColumns.Select(c => pair.TargetKey(plan, c)).ToArray();
+        private readonly StringBuilder _sql = new();
+        private IReadOnlyList<string?>? _names;
+        private int[] _places = [];
+
+        public (IReadOnlyList<string>, IReadOnlyList<string>) Literals(RowChange change, IReadOnlyList<object?> image)
         {
-            var at = -1;
-            for (var i = 0; i < change.ColumnNames.Count && at < 0; i++)
-                if (string.Equals(change.ColumnNames[i], column.Name, StringComparison.OrdinalIgnoreCase)) at = i;
-            if (at < 0 || image[at] is ColumnNotLogged)
-                throw new Errors.OmsException("ColumnNotInChangeStream", Errors.OmsErrorKind.DataError, plan.Mapping.Source,
-                    $"Key column '{column.Name}' of '{plan.Mapping.Source}' is not in the source's row image; verify the table with -Mode Full.");
-            var sql = new StringBuilder();
-            _context.Pair.SourceKey(sql, column, image[at]);
-            source.Add(sql.ToString());
-            sql.Clear();
-            _context.Pair.TargetKey(sql, column, image[at]);
-            target.Add(sql.ToString());
+            if (!ReferenceEquals(change.ColumnNames, _names))
+            {
+                _places = plan.KeyColumns.Select(c => Place(change.ColumnNames, c.Name)).ToArray();
+                _names = change.ColumnNames;
+            }
+            var source = new string[_places.Length];
+            var target = new string[_places.Length];
+            for (var k = 0; k < _places.Length; k++)
+            {
+                var at = _places[k];
+                if (at < 0 || image[at] is ColumnNotLogged)
+                    throw new Errors.OmsException("ColumnNotInChangeStream", Errors.OmsErrorKind.DataError, plan.Mapping.Source,
+                        $"Key column '{plan.KeyColumns[k].Name}' of '{plan.Mapping.Source}' is not in the source's row image; verify the table with -Mode Full.");
+                source[k] = Write(_source[k], image[at]);
+                target[k] = Write(_target[k], image[at]);
+            }
+            return (source, target);
         }
-        return (source, target);
+
+        private string Write(KeyLiteral literal, object? value)
+        {
+            _sql.Clear();
+            literal(_sql, value);
+            return _sql.ToString();
+        }
+
+        private static int Place(IReadOnlyList<string?> names, string column)
+        {
+            for (var i = 0; i < names.Count; i++)
+                if (string.Equals(names[i], column, StringComparison.OrdinalIgnoreCase)) return i;
+            return -1;
+        }
     }
 }

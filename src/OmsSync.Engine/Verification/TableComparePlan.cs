@@ -34,6 +34,7 @@ internal sealed class TableComparePlan
         TargetVersioned = targetVersioned;
         Columns = columns;
         KeyIndexes = keyIndexes;
+        KeyColumns = keyIndexes.Select(i => columns[i]).ToList();
         Hash = hash;
     }
 
@@ -52,11 +53,14 @@ internal sealed class TableComparePlan
     public bool Versioned(Side side) => side == Side.Source ? Table.Schema.Versioning is not null : TargetVersioned;
     private bool TargetVersioned { get; }
 
-    /// <summary>The key's columns as one side has them.</summary>
-    public IReadOnlyList<ComparedColumn> KeyColumns => KeyIndexes.Select(i => Columns[i]).ToList();
+    /// <summary>The key's columns (incremental verification reads them for every row image of every change).</summary>
+    public IReadOnlyList<ComparedColumn> KeyColumns { get; }
 
     /// <summary>Whether the side's queries carry the task's row filter: text a user wrote, on the source only (the target holds only filtered rows).</summary>
     public bool Filters(Side side) => side == Side.Source && !string.IsNullOrWhiteSpace(Mapping.RowFilter);
+
+    /// <summary>The side's row filter as a condition to AND in, in either kind's SQL ("TRUE" where it has none).</summary>
+    public string Filter(Side side) => Filters(side) ? $"({Mapping.RowFilter})" : "TRUE";
 
     /// <summary>The compare plan of a task table against the target table as read (null when the target lacks it).</summary>
     public static TableComparePlan Create(TaskTable table, TableSchema? target, IVerificationSide source, IVerificationSide targetSide)

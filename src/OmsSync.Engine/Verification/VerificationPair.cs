@@ -1,7 +1,6 @@
 using System.Text;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.FullLoad;
-using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Verification;
 
@@ -14,8 +13,8 @@ internal sealed record VerificationPair(
     IVerificationSide Source,
     IVerificationSide Target,
     RepairWay Repairs,
-    KeyLiteral SourceKey,
-    KeyLiteral TargetKey,
+    KeyLiterals SourceKey,
+    KeyLiterals TargetKey,
     Func<IReadOnlyList<TableComparePlan>, IChangeFeed> Changes,
     RepairWay? ReverseRepairs = null)
 {
@@ -29,8 +28,14 @@ internal sealed record VerificationPair(
     }
 }
 
-/// <summary>Writes a value of a source change's row image as a literal of one side's SQL for the column.</summary>
-internal delegate void KeyLiteral(StringBuilder sql, ComparedColumn column, object? value);
+/// <summary>Writes a value of a source change's row image as a literal of one side's SQL for one key column.</summary>
+internal delegate void KeyLiteral(StringBuilder sql, object? value);
+
+/// <summary>
+/// The key literal writer of a plan's column, made once and kept by the caller: its conversions are worked out from the
+/// column's types, not for each value of every change.
+/// </summary>
+internal delegate KeyLiteral KeyLiterals(TableComparePlan plan, ComparedColumn column);
 
 /// <summary>
 /// The source's changes as incremental verification follows them: whole transactions in commit order, from now or from
@@ -48,7 +53,11 @@ internal interface IChangeFeed
 /// reads it for this target (<see cref="TableCopyPlan.Transfers"/>), and, where the source's text is not the target's,
 /// a converter per column.
 /// </summary>
-internal sealed record RepairColumns(TableCopyPlan Copy, IReadOnlyList<Func<string, string>?>? Converters = null);
+internal sealed record RepairColumns(TableCopyPlan Copy, IReadOnlyList<Func<string, string>?>? Converters = null)
+{
+    /// <summary>The select expressions, in order.</summary>
+    public string SelectList => string.Join(", ", Copy.Transfers.Select(t => t.SelectExpression));
+}
 
 /// <summary>
 /// One way a repair copies rows: read from one side (the values as <see cref="Columns"/> reads them for the other) and
@@ -63,8 +72,6 @@ internal sealed record RepairWay(Side From, IRepairTarget Writer, Func<TableComp
 /// <summary>A kind of server as the target of a repair: the statements that make its rows equal to the source's, in its own SQL.</summary>
 internal interface IRepairTarget
 {
-    DataSource Source { get; }
-
     /// <summary>
     /// The statements that make the row with this key on <paramref name="side"/> (the side written) equal to the other
     /// side's row (values as <see cref="RepairColumns"/> read them).

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.MySql.Verification;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 using OmsSync.Engine.Verification;
@@ -48,12 +47,17 @@ internal sealed class BinlogChangeFeed(MySqlEndpoint source, string password, Mi
 
     private async Task<BinlogStartPosition> StartAsync(BinlogConnectionOptions options, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        await using var session = await new MySqlVerificationSide(source).OpenAsync(cancellationToken).ConfigureAwait(false);
-        var now = await session.NowAsync(cancellationToken).ConfigureAwait(false);
+        var now = await NowAsync(cancellationToken).ConfigureAwait(false);
         if (since is null || since >= now)
             return BinlogStartPosition.FromCheckpoint(await BinlogServerInfo.GetCurrentPositionAsync(options, cancellationToken).ConfigureAwait(false));
         // From a time in the past: the oldest binlog the source keeps; the verifier skips what committed before that time.
         var files = await BinlogServerInfo.ListFilesAsync(options, cancellationToken).ConfigureAwait(false);
         return BinlogStartPosition.FromFile(files[0].Name);
+    }
+
+    private async Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await MySqlEndpoint.ReadClockAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -28,7 +28,7 @@ internal sealed class MySqlCompareSql
             ? MySqlSyntax.QuoteQualified(mapping.SourceDatabase, mapping.SourceTable)
             : MySqlSyntax.QuoteQualified(mapping.TargetDatabase, mapping.TargetTable);
         Name = Table + (plan.Versioned(side) ? " FOR SYSTEM_TIME ALL" : "");
-        Filter = plan.Filters(side) ? $"({mapping.RowFilter})" : "TRUE";
+        Filter = plan.Filter(side);
         Values = plan.Columns.Select(c => Value(c, side)).ToList();
         Display = plan.Columns.Select(c => RowText.Expression(c.SchemaOf(side))).ToList();
         var parts = plan.Columns.Select((c, i) => HashElement(c, side, Values[i]))

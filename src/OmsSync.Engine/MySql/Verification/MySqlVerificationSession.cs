@@ -17,9 +17,6 @@ namespace OmsSync.Engine.MySql.Verification;
 /// </summary>
 internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySqlConnection connection) : IVerificationSession
 {
-    private const int KeysPerQuery = 200;
-    private const int BucketShift = 64 - IVerificationSession.BucketBits;
-
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 
     private MySqlCompareSql Sql(TableComparePlan plan, Side which) => side.Sql(plan, which);
@@ -76,7 +73,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         await using var reader = await SingleStatement.For(command, plan.Filters(which)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var width = sql.Key.Columns.Count;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            rows[KeyOf(reader, width)] = Convert.ToUInt64(reader.GetValue(width), CultureInfo.InvariantCulture);
+            rows[ChunkKey.Read(reader, width)] = Convert.ToUInt64(reader.GetValue(width), CultureInfo.InvariantCulture);
         return rows;
     }
 
@@ -84,7 +81,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
     {
         var sql = Sql(plan, which);
         await using var command = new MySqlCommand(
-            $"SELECT h >> {BucketShift}, COUNT(*), CAST(SUM(h) AS CHAR) FROM (SELECT {sql.Hash} AS h FROM {sql.Name} WHERE {sql.Filter}) x GROUP BY 1", connection);
+            $"SELECT h >> {IVerificationSession.BucketShift}, COUNT(*), CAST(SUM(h) AS CHAR) FROM (SELECT {sql.Hash} AS h FROM {sql.Name} WHERE {sql.Filter}) x GROUP BY 1", connection);
         var buckets = new Dictionary<int, Checksum>();
         await using var reader = await SingleStatement.For(command, plan.Filters(which)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -93,7 +90,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
     }
 
     public Task<Dictionary<ulong, long>> CopiesInBucketsAsync(TableComparePlan plan, Side which, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken) =>
-        CountsAsync(plan, which, $"h >> {BucketShift} IN ({string.Join(", ", buckets)})", cancellationToken);
+        CountsAsync(plan, which, $"h >> {IVerificationSession.BucketShift} IN ({string.Join(", ", buckets)})", cancellationToken);
 
     public Task<Dictionary<ulong, long>> CopiesAsync(TableComparePlan plan, Side which, IReadOnlyCollection<ulong> hashes, CancellationToken cancellationToken) =>
         CountsAsync(plan, which, $"h IN ({string.Join(", ", hashes)})", cancellationToken);
@@ -115,7 +112,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var sql = Sql(plan, which);
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, RowImage>(StringComparer.Ordinal);
-        foreach (var batch in keys.Chunk(KeysPerQuery))
+        foreach (var batch in keys.Chunk(IVerificationSession.KeysPerQuery))
         {
             await using var command = new MySqlCommand { Connection = connection };
             command.CommandText = $"SELECT {sql.Key!.BoundarySelect}, {sql.Columns} FROM {sql.Name} WHERE ({KeysEqual(sql, batch, command)}) AND {sql.Filter}";
@@ -130,7 +127,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
     {
         var sql = Sql(plan, which);
         var rows = new Dictionary<ulong, RowImage>();
-        foreach (var batch in hashes.Chunk(KeysPerQuery))
+        foreach (var batch in hashes.Chunk(IVerificationSession.KeysPerQuery))
         {
             await using var command = new MySqlCommand(
                 $"SELECT CAST({sql.Hash} AS CHAR), {sql.Columns} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", batch)})", connection);
@@ -146,13 +143,13 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var sql = Sql(plan, which);
         var names = plan.KeyColumns.Select(c => Schema.MySqlSyntax.QuoteIdentifier(c.SchemaOf(which).Name)).ToList();
         var keys = new List<string>();
-        foreach (var batch in keyLiterals.Chunk(KeysPerQuery))
+        foreach (var batch in keyLiterals.Chunk(IVerificationSession.KeysPerQuery))
         {
             var conditions = batch.Select(literals => "(" + string.Join(" AND ", names.Select((n, i) => $"{n} = {literals[i]}")) + ")");
             await using var command = new MySqlCommand($"SELECT {sql.Key!.BoundarySelect} FROM {sql.Name} WHERE ({string.Join(" OR ", conditions)}) AND {sql.Filter}", connection);
             await using var reader = await SingleStatement.For(command, plan.Filters(which)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                keys.Add(KeyOf(reader, names.Count));
+                keys.Add(ChunkKey.Read(reader, names.Count));
         }
         return keys;
     }
@@ -163,10 +160,10 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var sql = Sql(plan, which);
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, byte[]?[]>(StringComparer.Ordinal);
-        foreach (var batch in keys.Chunk(KeysPerQuery))
+        foreach (var batch in keys.Chunk(IVerificationSession.KeysPerQuery))
         {
             await using var command = new MySqlCommand { Connection = connection };
-            command.CommandText = $"SELECT {sql.Key!.BoundarySelect}, {Transfers(columns)} FROM {sql.Name} WHERE ({KeysEqual(sql, batch, command)}) AND {sql.Filter}";
+            command.CommandText = $"SELECT {sql.Key!.BoundarySelect}, {columns.SelectList} FROM {sql.Name} WHERE ({KeysEqual(sql, batch, command)}) AND {sql.Filter}";
             await foreach (var (key, row) in RepairValuesAsync(SingleStatement.For(command, plan.Filters(which)), columns, sql.Key.Columns.Count, cancellationToken).ConfigureAwait(false))
                 if (wanted.Contains(key))
                     rows[key] = row;
@@ -180,17 +177,13 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var sql = Sql(plan, which);
         var rows = new Dictionary<ulong, byte[]?[]>();
         await using var command = new MySqlCommand(
-            $"SELECT CAST({sql.Hash} AS CHAR), {Transfers(columns)} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", hashes)})", connection);
+            $"SELECT CAST({sql.Hash} AS CHAR), {columns.SelectList} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", hashes)})", connection);
         await foreach (var (hash, row) in RepairValuesAsync(SingleStatement.For(command, plan.Filters(which)), columns, 1, cancellationToken).ConfigureAwait(false))
             rows.TryAdd(ulong.Parse(ChunkKey.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), row);
         return rows;
     }
 
-    public async Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand("SELECT UTC_TIMESTAMP(6)", connection);
-        return Utc(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!.Value;
-    }
+    public Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken) => MySqlEndpoint.ReadClockAsync(connection, cancellationToken);
 
     public async Task<DateTimeOffset?> AppliedUntilAsync(string task, Direction direction, CancellationToken cancellationToken)
     {
@@ -219,16 +212,6 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
     private static string KeysEqual(MySqlCompareSql sql, IEnumerable<string> keys, MySqlCommand command) =>
         string.Join(" OR ", keys.Select((k, n) => sql.Key!.Equal(ChunkKey.Deserialize(k), command, $"k{n}_")));
 
-    private static string Transfers(RepairColumns columns) => string.Join(", ", columns.Copy.Transfers.Select(t => t.SelectExpression));
-
-    private static string KeyOf(MySqlDataReader reader, int width)
-    {
-        var values = new string?[width];
-        for (var i = 0; i < width; i++)
-            values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-        return ChunkKey.Serialize(values);
-    }
-
     private static async IAsyncEnumerable<(string Key, RowImage Image)> ImagesAsync(MySqlCommand command, TableComparePlan plan, int keyWidth,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -236,7 +219,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var count = plan.Columns.Count;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var key = KeyOf(reader, keyWidth);
+            var key = ChunkKey.Read(reader, keyWidth);
             var values = new byte[]?[count];
             var display = new string?[count];
             for (var i = 0; i < count; i++)
@@ -245,8 +228,8 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
                 values[i] = reader.IsDBNull(at) ? null : (byte[])reader.GetValue(at);
                 display[i] = reader.IsDBNull(at + 1) ? null : reader.GetString(at + 1);
             }
-            // For a keyless table the "key" column is the row hash; its image has no key.
-            yield return (key, new RowImage { KeyValues = plan.HasKey ? key : "", Values = values, Display = display });
+            // For a keyless table the "key" column is the row hash.
+            yield return (key, new RowImage { Values = values, Display = display });
         }
     }
 
@@ -264,7 +247,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
                 var value = (byte[])reader.GetValue(keyWidth + i);
                 row[i] = columns.Converters?[i] is { } convert ? Encoding.UTF8.GetBytes(convert(Encoding.UTF8.GetString(value))) : value;
             }
-            yield return (KeyOf(reader, keyWidth), row);
+            yield return (ChunkKey.Read(reader, keyWidth), row);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -79,23 +80,37 @@ internal sealed class PostgresChunkSource : IChunkSource
         if (key is null)
             return [new Chunk(0, null, null)]; // no usable key: one chunk, loaded in one target transaction
         await using var connection = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var select = string.Join(", ", key.Select(k => k + "::text"));
-        var order = string.Join(", ", key);
         var boundaries = new List<IReadOnlyList<string?>>();
+        await foreach (var boundary in BoundariesAsync(connection, SourceName(plan), key, key.Select(k => k + "::text").ToList(), null, rowsPerChunk, cancellationToken)
+                           .ConfigureAwait(false))
+            boundaries.Add(boundary);
+        return ChunkPlanner.Between(boundaries);
+    }
+
+    /// <summary>
+    /// The upper boundary of each chunk but the last, in key order, as they are found: each the row <paramref name="rowsPerChunk"/>
+    /// after the one before, found with a row comparison on the key's index. <paramref name="text"/> reads each key column
+    /// as text; <paramref name="input"/>, when given, turns such text back into what the server reads as the column's value.
+    /// </summary>
+    internal static async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(NpgsqlConnection connection, string table, IReadOnlyList<string> key,
+        IReadOnlyList<string> text, Func<int, string?, string>? input, long rowsPerChunk, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         IReadOnlyList<string?>? previous = null;
         while (true)
         {
-            await using var command = new NpgsqlCommand { Connection = connection };
-            var where = previous is null ? "" : " WHERE " + Compare(key, ">", previous, command);
-            command.CommandText = $"SELECT {select} FROM {SourceName(plan)}{where} ORDER BY {order} LIMIT 1 OFFSET {rowsPerChunk - 1}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) break;
             var values = new string?[key.Count];
-            for (var i = 0; i < values.Length; i++) values[i] = reader.GetString(i);
-            boundaries.Add(values);
+            // The reader is closed before the boundary is handed out: the caller may query this connection meanwhile.
+            await using (var command = new NpgsqlCommand { Connection = connection })
+            {
+                var where = previous is null ? "" : " WHERE " + Compare(key, ">", previous, command, input);
+                command.CommandText = $"SELECT {string.Join(", ", text)} FROM {table}{where} ORDER BY {string.Join(", ", key)} LIMIT 1 OFFSET {rowsPerChunk - 1}";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield break;
+                for (var i = 0; i < values.Length; i++) values[i] = reader.GetString(i);
+            }
+            yield return values;
             previous = values;
         }
-        return ChunkPlanner.Between(boundaries);
     }
 
     public Exception Translate(Exception error) => error is NpgsqlException n ? _endpoint.Translate(n) : error;
@@ -107,16 +122,24 @@ internal sealed class PostgresChunkSource : IChunkSource
 
     private static List<string>? KeyColumns(TableCopyPlan plan) => plan.Source.RowKey?.Columns.Select(c => PostgresSyntax.QuoteIdentifier(c.Name)).ToList();
 
-    /// <summary>(k1, k2) op ($1, $2): the bounds travel as text of unknown type, so the server reads them as the key columns' types.</summary>
-    private static string Compare(IReadOnlyList<string> key, string op, IReadOnlyList<string?> values, NpgsqlCommand command)
+    /// <summary>(k1, k2) op ($1, $2), the values as <see cref="Parameters"/> adds them.</summary>
+    internal static string Compare(IReadOnlyList<string> key, string op, IReadOnlyList<string?> values, NpgsqlCommand command,
+        Func<int, string?, string>? input = null) =>
+        $"({string.Join(", ", key)}) {op} {Parameters(values, command, input)}";
+
+    /// <summary>
+    /// ($1, $2): the values as text of unknown type, so the server reads them as the key columns' types and uses the key's
+    /// index; <paramref name="input"/>, when given, writes each value's text as the server reads it.
+    /// </summary>
+    internal static string Parameters(IReadOnlyList<string?> values, NpgsqlCommand command, Func<int, string?, string>? input = null)
     {
         var names = new List<string>();
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value!, NpgsqlDbType = NpgsqlDbType.Unknown });
+            command.Parameters.Add(new NpgsqlParameter { Value = input is null ? values[i]! : input(i, values[i]), NpgsqlDbType = NpgsqlDbType.Unknown });
             names.Add("$" + command.Parameters.Count);
         }
-        return $"({string.Join(", ", key)}) {op} ({string.Join(", ", names)})";
+        return "(" + string.Join(", ", names) + ")";
     }
 
     private sealed class Reader(PostgresChunkSource source, NpgsqlConnection connection) : IChunkReader

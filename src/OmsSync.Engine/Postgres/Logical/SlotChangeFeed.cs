@@ -4,7 +4,6 @@ using Npgsql.Replication;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Changes.Spill;
 using OmsSync.Engine.Postgres.Schema;
-using OmsSync.Engine.Postgres.Verification;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
@@ -25,8 +24,8 @@ internal sealed class SlotChangeFeed(PostgresEndpoint source, MigrationTask task
 {
     public async IAsyncEnumerable<SourceTransaction> ReadAsync(DateTimeOffset? since, Action<string> log, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using (var session = await new PostgresVerificationSide(source).OpenAsync(cancellationToken).ConfigureAwait(false))
-            if (since is { } from && from < await session.NowAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
+            if (since is { } from && from < await PostgresEndpoint.ReadClockAsync(connection, cancellationToken).ConfigureAwait(false))
                 throw new OmsException("SinceNotAvailable", OmsErrorKind.InvalidArgument, task.Name,
                     $"-Since {from:O} is in the past, and a PostgreSQL source's changes can only be followed from when verification starts reading them " +
                     "(a new replication slot sees nothing older). Leave -Since out, and verify what changed before with -Mode Full.");

@@ -21,7 +21,7 @@ internal sealed class PostgresCompareSql
         Name = side == Side.Source
             ? PostgresSyntax.QuoteQualified(mapping.SourceDatabase, mapping.SourceTable)
             : PostgresSyntax.QuoteQualified(mapping.TargetDatabase, mapping.TargetTable);
-        Filter = plan.Filters(side) ? $"({mapping.RowFilter})" : "TRUE";
+        Filter = plan.Filter(side);
         Values = plan.Columns.Select(c => Value(c.SchemaOf(side), c.Form)).ToList();
         Display = plan.Columns.Select(c => Shown(c.SchemaOf(side))).ToList();
         var parts = Values.Select(v => $"COALESCE({v}, {Fe})")

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using OmsSync.Engine.Connections;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
@@ -19,8 +18,7 @@ namespace OmsSync.Engine.Postgres.Verification;
 /// </summary>
 internal sealed class PostgresVerificationSession(PostgresVerificationSide side, NpgsqlConnection connection) : IVerificationSession
 {
-    private const int KeysPerQuery = 200;
-    private const int BucketShift = 64 - IVerificationSession.BucketBits;
+    // PostgreSQL shifts a signed bigint, copying the sign bit in: the mask keeps the bucket's bits alone.
     private const int BucketMask = (1 << IVerificationSession.BucketBits) - 1;
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
@@ -49,22 +47,9 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
                 yield break;
             }
         }
-        IReadOnlyList<string?>? previous = null;
-        while (true)
-        {
-            var values = new string?[key.Count];
-            await using (var command = new NpgsqlCommand { Connection = connection })
-            {
-                var where = previous is null ? "" : $" WHERE {sql.KeyRow} > {Parameters(sql, previous, command)}";
-                command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)} FROM {sql.Name}{where} " +
-                                      $"ORDER BY {string.Join(", ", sql.KeyColumns)} LIMIT 1 OFFSET {rowsPerChunk - 1}";
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield break;
-                for (var i = 0; i < values.Length; i++) values[i] = reader.GetString(i);
-            }
-            yield return values;
-            previous = values;
-        }
+        await foreach (var boundary in PostgresChunkSource.BoundariesAsync(connection, sql.Name, sql.KeyColumns, sql.KeyText, sql.Input, rowsPerChunk, cancellationToken)
+                           .ConfigureAwait(false))
+            yield return boundary;
     }
 
     public Task<Checksum> ChecksumAsync(TableComparePlan plan, Side which, Chunk chunk, CancellationToken cancellationToken)
@@ -82,7 +67,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {sql.Hash} FROM {sql.Name} WHERE {Range(sql, chunk, command)} AND {sql.Filter}";
         var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var width = sql.KeyColumns.Count;
-        await EachAsync(plan, which, command, reader => rows[KeyOf(reader, width)] = unchecked((ulong)reader.GetInt64(width)), cancellationToken).ConfigureAwait(false);
+        await EachAsync(plan, which, command, reader => rows[ChunkKey.Read(reader, width)] = unchecked((ulong)reader.GetInt64(width)), cancellationToken).ConfigureAwait(false);
         return rows;
     }
 
@@ -90,14 +75,14 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
     {
         var sql = Sql(plan, which);
         var command = new NpgsqlCommand(
-            $"SELECT ((h >> {BucketShift}) & {BucketMask})::int, count(*), {PostgresCompareSql.Sum("h")} FROM (SELECT {sql.Hash} AS h FROM {sql.Name} WHERE {sql.Filter}) x GROUP BY 1");
+            $"SELECT ((h >> {IVerificationSession.BucketShift}) & {BucketMask})::int, count(*), {PostgresCompareSql.Sum("h")} FROM (SELECT {sql.Hash} AS h FROM {sql.Name} WHERE {sql.Filter}) x GROUP BY 1");
         var buckets = new Dictionary<int, Checksum>();
         await EachAsync(plan, which, command, reader => buckets[reader.GetInt32(0)] = new Checksum(reader.GetInt64(1), reader.GetString(2)), cancellationToken).ConfigureAwait(false);
         return buckets;
     }
 
     public Task<Dictionary<ulong, long>> CopiesInBucketsAsync(TableComparePlan plan, Side which, IReadOnlyCollection<int> buckets, CancellationToken cancellationToken) =>
-        CountsAsync(plan, which, $"((h >> {BucketShift}) & {BucketMask}) IN ({string.Join(", ", buckets)})", cancellationToken);
+        CountsAsync(plan, which, $"((h >> {IVerificationSession.BucketShift}) & {BucketMask}) IN ({string.Join(", ", buckets)})", cancellationToken);
 
     public Task<Dictionary<ulong, long>> CopiesAsync(TableComparePlan plan, Side which, IReadOnlyCollection<ulong> hashes, CancellationToken cancellationToken) =>
         CountsAsync(plan, which, $"h IN ({string.Join(", ", hashes.Select(PostgresCompareSql.Signed))})", cancellationToken);
@@ -117,14 +102,14 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, RowImage>(StringComparer.Ordinal);
         var width = sql.KeyColumns.Count;
-        foreach (var batch in keys.Chunk(KeysPerQuery))
+        foreach (var batch in keys.Chunk(IVerificationSession.KeysPerQuery))
         {
             var command = new NpgsqlCommand();
             command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {sql.Columns} FROM {sql.Name} WHERE {KeysIn(sql, batch, command)} AND {sql.Filter}";
             await EachAsync(plan, which, command, reader =>
             {
-                var image = Image(plan, reader, width, KeyOf(reader, width));
-                if (wanted.Contains(image.KeyValues)) rows[image.KeyValues] = image;
+                var key = ChunkKey.Read(reader, width);
+                if (wanted.Contains(key)) rows[key] = Image(plan, reader, width);
             }, cancellationToken).ConfigureAwait(false);
         }
         return rows;
@@ -134,11 +119,11 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
     {
         var sql = Sql(plan, which);
         var rows = new Dictionary<ulong, RowImage>();
-        foreach (var batch in hashes.Chunk(KeysPerQuery))
+        foreach (var batch in hashes.Chunk(IVerificationSession.KeysPerQuery))
         {
             var command = new NpgsqlCommand(
                 $"SELECT {sql.Hash}, {sql.Columns} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", batch.Select(PostgresCompareSql.Signed))})");
-            await EachAsync(plan, which, command, reader => rows.TryAdd(unchecked((ulong)reader.GetInt64(0)), Image(plan, reader, 1, "")), cancellationToken).ConfigureAwait(false);
+            await EachAsync(plan, which, command, reader => rows.TryAdd(unchecked((ulong)reader.GetInt64(0)), Image(plan, reader, 1)), cancellationToken).ConfigureAwait(false);
         }
         return rows;
     }
@@ -148,11 +133,11 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
     {
         var sql = Sql(plan, which);
         var keys = new List<string>();
-        foreach (var batch in keyLiterals.Chunk(KeysPerQuery))
+        foreach (var batch in keyLiterals.Chunk(IVerificationSession.KeysPerQuery))
         {
             var conditions = batch.Select(literals => "(" + string.Join(" AND ", sql.KeyColumns.Select((n, i) => $"{n} = {literals[i]}")) + ")");
             var command = new NpgsqlCommand($"SELECT {string.Join(", ", sql.KeyText)} FROM {sql.Name} WHERE ({string.Join(" OR ", conditions)}) AND {sql.Filter}");
-            await EachAsync(plan, which, command, reader => keys.Add(KeyOf(reader, sql.KeyColumns.Count)), cancellationToken).ConfigureAwait(false);
+            await EachAsync(plan, which, command, reader => keys.Add(ChunkKey.Read(reader, sql.KeyColumns.Count)), cancellationToken).ConfigureAwait(false);
         }
         return keys;
     }
@@ -164,13 +149,13 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, byte[]?[]>(StringComparer.Ordinal);
         var width = sql.KeyColumns.Count;
-        foreach (var batch in keys.Chunk(KeysPerQuery))
+        foreach (var batch in keys.Chunk(IVerificationSession.KeysPerQuery))
         {
             var command = new NpgsqlCommand();
-            command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {Transfers(columns)} FROM {sql.Name} WHERE {KeysIn(sql, batch, command)} AND {sql.Filter}";
+            command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {columns.SelectList} FROM {sql.Name} WHERE {KeysIn(sql, batch, command)} AND {sql.Filter}";
             await EachAsync(plan, which, command, reader =>
             {
-                var key = KeyOf(reader, width);
+                var key = ChunkKey.Read(reader, width);
                 if (wanted.Contains(key)) rows[key] = RepairValues(reader, columns, width);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -183,18 +168,13 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         var sql = Sql(plan, which);
         var rows = new Dictionary<ulong, byte[]?[]>();
         var command = new NpgsqlCommand(
-            $"SELECT {sql.Hash}, {Transfers(columns)} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", hashes.Select(PostgresCompareSql.Signed))})");
+            $"SELECT {sql.Hash}, {columns.SelectList} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", hashes.Select(PostgresCompareSql.Signed))})");
         await EachAsync(plan, which, command, reader => rows.TryAdd(unchecked((ulong)reader.GetInt64(0)), RepairValues(reader, columns, 1)), cancellationToken)
             .ConfigureAwait(false);
         return rows;
     }
 
-    public async Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
-        var now = (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
-    }
+    public Task<DateTimeOffset> NowAsync(CancellationToken cancellationToken) => PostgresEndpoint.ReadClockAsync(connection, cancellationToken);
 
     public async Task<DateTimeOffset?> AppliedUntilAsync(string task, Direction direction, CancellationToken cancellationToken)
     {
@@ -221,37 +201,15 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
     private static string Range(PostgresCompareSql sql, Chunk chunk, NpgsqlCommand command)
     {
         var parts = new List<string> { "TRUE" };
-        if (chunk.Lower is not null) parts.Add($"{sql.KeyRow} > {Parameters(sql, chunk.Lower, command)}");
-        if (chunk.Upper is not null) parts.Add($"{sql.KeyRow} <= {Parameters(sql, chunk.Upper, command)}");
+        if (chunk.Lower is not null) parts.Add(PostgresChunkSource.Compare(sql.KeyColumns, ">", chunk.Lower, command, sql.Input));
+        if (chunk.Upper is not null) parts.Add(PostgresChunkSource.Compare(sql.KeyColumns, "<=", chunk.Upper, command, sql.Input));
         return string.Join(" AND ", parts);
     }
 
     private static string KeysIn(PostgresCompareSql sql, IEnumerable<string> keys, NpgsqlCommand command) =>
-        $"{sql.KeyRow} IN ({string.Join(", ", keys.Select(k => Parameters(sql, ChunkKey.Deserialize(k), command)))})";
+        $"{sql.KeyRow} IN ({string.Join(", ", keys.Select(k => PostgresChunkSource.Parameters(ChunkKey.Deserialize(k), command, sql.Input)))})";
 
-    // ($1, $2): canonical key text as parameters of unknown type, read by the server as the key columns' types.
-    private static string Parameters(PostgresCompareSql sql, IReadOnlyList<string?> values, NpgsqlCommand command)
-    {
-        var names = new List<string>();
-        for (var i = 0; i < values.Count; i++)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = sql.Input(i, values[i]), NpgsqlDbType = NpgsqlDbType.Unknown });
-            names.Add("$" + command.Parameters.Count);
-        }
-        return "(" + string.Join(", ", names) + ")";
-    }
-
-    private static string Transfers(RepairColumns columns) => string.Join(", ", columns.Copy.Transfers.Select(t => t.SelectExpression));
-
-    private static string KeyOf(NpgsqlDataReader reader, int width)
-    {
-        var values = new string?[width];
-        for (var i = 0; i < width; i++)
-            values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-        return ChunkKey.Serialize(values);
-    }
-
-    private static RowImage Image(TableComparePlan plan, NpgsqlDataReader reader, int keyWidth, string key)
+    private static RowImage Image(TableComparePlan plan, NpgsqlDataReader reader, int keyWidth)
     {
         var count = plan.Columns.Count;
         var values = new byte[]?[count];
@@ -262,7 +220,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
             values[i] = reader.IsDBNull(at) ? null : reader.GetFieldValue<byte[]>(at);
             display[i] = reader.IsDBNull(at + 1) ? null : reader.GetString(at + 1);
         }
-        return new RowImage { KeyValues = plan.HasKey ? key : "", Values = values, Display = display };
+        return new RowImage { Values = values, Display = display };
     }
 
     private static byte[]?[] RepairValues(NpgsqlDataReader reader, RepairColumns columns, int offset)
