@@ -47,6 +47,12 @@ public sealed class DifferenceRepairer
     /// <summary>The data source the correction writes to.</summary>
     public DataSource Written => _pair.SideOf(_way.To).Source;
 
+    /// <summary>A repair's table as the side written names it.</summary>
+    public string WrittenTable(TableRepair repair) => _way.To == Side.Target ? repair.TargetTable : repair.SourceTable;
+
+    /// <summary>The side rows are copied from, in words: "source" or "target".</summary>
+    public string CopiedFrom => Name(_way.From);
+
     /// <summary>The corrections for these differences (all of this task), one per table.</summary>
     public async Task<IReadOnlyList<TableRepair>> PlanAsync(IReadOnlyList<VerificationDifference> differences, CancellationToken cancellationToken)
     {

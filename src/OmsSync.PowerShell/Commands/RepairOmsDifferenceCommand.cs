@@ -92,8 +92,8 @@ public sealed class RepairOmsDifferenceCommand : OmsCmdlet
                 {
                     var ids = repair.DifferenceIds.ToHashSet();
                     var rows = task.Where(d => ids.Contains(d.Id)).ToList();
-                    var (written, from) = Direction == Engine.Model.Direction.Forward ? (repair.TargetTable, "source") : (repair.SourceTable, "target");
-                    if (!ShouldProcess($"{rows.Count} row(s) of {written} on '{repairer.Written.Name}'", $"Make the rows equal to the {from}'s"))
+                    var written = repairer.WrittenTable(repair);
+                    if (!ShouldProcess($"{rows.Count} row(s) of {written} on '{repairer.Written.Name}'", $"Make the rows equal to the {repairer.CopiedFrom}'s"))
                         continue;
                     Await(async token => { await repairer.ApplyAsync(repair, token); return true; });
                     WriteVerbose($"{written}: {repair.Statements.Count} statement(s) applied for {rows.Count} difference(s).");
