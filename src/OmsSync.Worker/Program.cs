@@ -46,31 +46,16 @@ if (string.IsNullOrEmpty(task))
     return 2;
 }
 if (args[0] == "verify")
-{
-    var verifyHome = Option("--home") is { } vh ? new OmsHome(vh) : OmsHome.Default();
-    verifyHome.EnsureCreated();
-    await using var vlog = new StreamWriter(new FileStream(Option("--log") ?? verifyHome.VerificationLog(task), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-    using var stopVerifying = new CancellationTokenSource();
-    using var vterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopVerifying.Cancel(); });
-    using var vint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopVerifying.Cancel(); });
-    var store = StateStore.Open(verifyHome);
-    var run = await new OmsSync.Engine.Verification.VerificationHost(store, new TaskCatalog(store).Get(task),
-            m => { lock (vlog) vlog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/verify] {m}"); })
-        .RunAsync(long.Parse(Option("--run") ?? "0"), stopVerifying.Token);
-    return run.Status == OmsSync.Engine.Model.TaskStatus.Failed ? WorkerHost.ExitFailed : WorkerHost.ExitOk;
-}
+    return await RunLoggedAsync("verify", at => at.VerificationLog(task), async (at, write, stop) =>
+    {
+        var store = StateStore.Open(at);
+        var run = await new OmsSync.Engine.Verification.VerificationHost(store, new TaskCatalog(store).Get(task), write)
+            .RunAsync(long.Parse(Option("--run") ?? "0"), stop);
+        return run.Status == OmsSync.Engine.Model.TaskStatus.Failed ? WorkerHost.ExitFailed : WorkerHost.ExitOk;
+    });
 if (args[0] == "cutover")
-{
-    var cutHome = Option("--home") is { } ch ? new OmsHome(ch) : OmsHome.Default();
-    cutHome.EnsureCreated();
-    await using var clog = new StreamWriter(new FileStream(Option("--log") ?? cutHome.CutOverLog(task), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-    using var stopCutOver = new CancellationTokenSource();
-    using var cterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopCutOver.Cancel(); });
-    using var cint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopCutOver.Cancel(); });
-    return await new OmsSync.Engine.CutOver.CutOverHost(OmsService.Open(cutHome), task,
-            m => { lock (clog) clog.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/cutover] {m}"); })
-        .RunAsync(stopCutOver.Token);
-}
+    return await RunLoggedAsync("cutover", at => at.CutOverLog(task), (at, write, stop) =>
+        new OmsSync.Engine.CutOver.CutOverHost(OmsService.Open(at), task, write).RunAsync(stop));
 var direction = Enum.Parse<Direction>(Option("--direction") ?? "Forward", ignoreCase: true);
 var home = Option("--home") is { } h ? new OmsHome(h) : OmsHome.Default();
 home.EnsureCreated();
@@ -82,3 +67,16 @@ using var shutdown = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; shutdown.Cancel(); });
 return await new WorkerHost(home, task, direction, log).RunAsync(shutdown.Token);
+
+// The verify and cutover workers start alike: the home, a log appended to (lines tagged task/kind), and SIGTERM or
+// SIGINT (Ctrl+C when run by hand) as a clean stop.
+async Task<int> RunLoggedAsync(string kind, Func<OmsHome, string> defaultLog, Func<OmsHome, Action<string>, CancellationToken, Task<int>> work)
+{
+    var workHome = Option("--home") is { } wh ? new OmsHome(wh) : OmsHome.Default();
+    workHome.EnsureCreated();
+    await using var writer = new StreamWriter(new FileStream(Option("--log") ?? defaultLog(workHome), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+    using var stop = new CancellationTokenSource();
+    using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+    return await work(workHome, m => { lock (writer) writer.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{task}/{kind}] {m}"); }, stop.Token);
+}

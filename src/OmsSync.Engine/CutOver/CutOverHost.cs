@@ -32,7 +32,8 @@ public sealed class CutOverHost
         }
         var task = _service.Tasks.Get(_taskName);
         var cutovers = new CutOverStore(_service.Store);
-        cutovers.ClaimWorker(task.Name, Environment.ProcessId);
+        // This process's id is on record already: CutOverService.Launch, which starts every cut-over worker, wrote it (the
+        // launch execs into this process, so it is this one's).
         _log($"cut-over worker {Environment.ProcessId} started");
         try
         {

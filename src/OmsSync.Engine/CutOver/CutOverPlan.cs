@@ -31,11 +31,7 @@ internal static class CutOverPlan
                 "or create the task with New-OmsTask -Topology Bidirectional.");
         var stopping = resumed?.Steps.FirstOrDefault(s => s.Step == CutOverStep.StopForward)?.Status ?? CutOverStepStatus.Pending;
         if (stopping == CutOverStepStatus.Pending && !options.Force)
-        {
-            var forward = service.Status(task.Name, Direction.Forward);
-            if (forward.Status != Model.TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !service.IsWorkerAlive(task.Name, Direction.Forward))
-                throw CutOverRunner.ForwardNotIncremental(task, forward);
-        }
+            CutOverRunner.EnsureForwardIncremental(service, task);
 
         var pairing = new Pairing(service.Store, task, _ => { });
         var tables = await pairing.ResolveSourceAsync(cancellationToken).ConfigureAwait(false);

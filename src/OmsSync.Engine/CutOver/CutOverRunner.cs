@@ -38,15 +38,19 @@ internal sealed class CutOverRunner
         var plan = await pairing.ForwardAsync(cancellationToken).ConfigureAwait(false);
         var pipeline = plan.Pipeline ?? throw new OmsException("TaskNotIncremental", OmsErrorKind.InvalidState, _task.Name,
             $"Task '{_task.Name}' has no incremental synchronization, so there is nothing to switch over.");
+        // Read once a run, by the first step that needs them; the steps before RetireSource change nothing on the source.
+        Task<ObjectPlan>? objects = null;
+        Task<ObjectPlan> Objects() => objects ??= plan.Objects.PlanAsync(plan.Shaped, cancellationToken);
         foreach (var step in state.Steps.Where(s => s.Status is not (CutOverStepStatus.Done or CutOverStepStatus.Skipped)))
         {
             _cutovers.SetStep(_task.Name, step.Step, CutOverStepStatus.Running);
             _log($"step {step.Step}");
             FaultPoints.Hit(_task.Name, "cutover-" + step.Step);
             var notes = new OperationNotes();
+            var saved = new List<string>();
             try
             {
-                var (status, detail) = await RunStepAsync(step.Step, state, plan, pipeline, notes, cancellationToken).ConfigureAwait(false);
+                var (status, detail) = await RunStepAsync(step, state, plan, pipeline, Objects, saved, notes, cancellationToken).ConfigureAwait(false);
                 var noted = notes.Drain().Select(n => (n.Warning ? "Warning: " : "") + n.Text).ToList();
                 if (noted.Count > 0) detail = string.Join(Environment.NewLine, [detail, .. noted]);
                 _cutovers.SetStep(_task.Name, step.Step, status, detail);
@@ -54,7 +58,8 @@ internal sealed class CutOverRunner
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _cutovers.SetStep(_task.Name, step.Step, CutOverStepStatus.Failed, e.Message);
+                // What the step saved as it went stays in front of the error: it may be all that is left of work already done.
+                _cutovers.SetStep(_task.Name, step.Step, CutOverStepStatus.Failed, string.Join(Environment.NewLine, [.. saved, FailedMark + e.Message]));
                 throw;
             }
             finally
@@ -64,16 +69,21 @@ internal sealed class CutOverRunner
         }
     }
 
-    private async Task<(CutOverStepStatus, string)> RunStepAsync(CutOverStep step, CutOverState state, DirectionPlan plan, ChangePipeline pipeline,
-        OperationNotes notes, CancellationToken cancellationToken)
+    /// <summary>Starts the error a failed step's detail ends with, so that taking the step up again can leave it out.</summary>
+    private const string FailedMark = "Failed: ";
+
+    /// <param name="saved">Lines the step saved in its detail as it went (still Running), to be kept if it fails.</param>
+    private async Task<(CutOverStepStatus, string)> RunStepAsync(CutOverStepState earlier, CutOverState state, DirectionPlan plan, ChangePipeline pipeline,
+        Func<Task<ObjectPlan>> objects, List<string> saved, OperationNotes notes, CancellationToken cancellationToken)
     {
+        var step = earlier.Step;
         switch (step)
         {
             case CutOverStep.QuietCheck:
                 if (state.Options.Force) return (CutOverStepStatus.Skipped, "Not checked (-Force).");
                 return (CutOverStepStatus.Done, await CheckQuietAsync(pipeline, state.Options.QuietSeconds, cancellationToken).ConfigureAwait(false));
             case CutOverStep.StopForward:
-                var resumed = state.Steps.First(s => s.Step == step).Status is CutOverStepStatus.Running or CutOverStepStatus.Failed;
+                var resumed = earlier.Status is CutOverStepStatus.Running or CutOverStepStatus.Failed;
                 return (CutOverStepStatus.Done, await StopForwardAsync(pipeline, resumed, cancellationToken).ConfigureAwait(false));
             case CutOverStep.Verify:
                 return (CutOverStepStatus.Done, await VerifyAsync(cancellationToken).ConfigureAwait(false));
@@ -84,27 +94,29 @@ internal sealed class CutOverRunner
                 return (CutOverStepStatus.Done, $"System versioning added to {string.Join(", ", versioned.Select(t => t.Mapping.Target))}.");
             case CutOverStep.Programs:
             {
-                var objects = await plan.Objects.PlanAsync(plan.Shaped, cancellationToken).ConfigureAwait(false);
-                await plan.Objects.Target.CreateProgramsAsync(objects, notes, cancellationToken).ConfigureAwait(false);
-                var made = objects.Moved.Where(m => m.Source.Kind is not StoredObjectKind.Sequence).ToList();
+                var planned = await objects().ConfigureAwait(false);
+                await plan.Objects.Target.CreateProgramsAsync(planned, notes, cancellationToken).ConfigureAwait(false);
+                var made = planned.Moved.Where(m => m.Source.Kind is not StoredObjectKind.Sequence).ToList();
                 return made.Count == 0 ? (CutOverStepStatus.Skipped, "No routine, trigger or event to create.")
                     : (CutOverStepStatus.Done, $"Created as on the source: {string.Join(", ", made.Select(m => $"{Kind(m)} {m.Target}"))}.");
             }
             case CutOverStep.Counters:
-            {
-                var objects = await plan.Objects.PlanAsync(plan.Shaped, cancellationToken).ConfigureAwait(false);
-                await plan.Objects.MoveCountersAsync(plan.Reading, plan.Shaped, objects, notes, cancellationToken).ConfigureAwait(false);
+                await plan.Objects.MoveCountersAsync(plan.Reading, plan.Shaped, await objects().ConfigureAwait(false), notes, cancellationToken).ConfigureAwait(false);
                 return (CutOverStepStatus.Done, "Every AUTO_INCREMENT counter, identity column and sequence is past what the source handed out.");
-            }
             case CutOverStep.RetireSource:
             {
-                var objects = await plan.Objects.PlanAsync(plan.Shaped, cancellationToken).ConfigureAwait(false);
-                var done = await plan.Objects.Source.RetireAsync(objects.Of(StoredObjectKind.Trigger).Concat(objects.Of(StoredObjectKind.Event)).ToList(), cancellationToken)
-                    .ConfigureAwait(false);
-                var before = state.Steps.First(s => s.Step == step).Detail;
-                var lines = (before is null ? [] : before.Split(Environment.NewLine)).Concat(done).ToList();
-                return lines.Count == 0 ? (CutOverStepStatus.Skipped, "No trigger or event of the source acts on the task's tables.")
-                    : (CutOverStepStatus.Done, string.Join(Environment.NewLine, lines));
+                // A trigger dropped is gone from the source, so a later attempt no longer plans it: the attempts before this one
+                // left its restore statement in the detail, and each action of this one is saved there once done.
+                saved.AddRange(EarlierActions(earlier));
+                var planned = await objects().ConfigureAwait(false);
+                await plan.Objects.Source.RetireAsync(planned.Of(StoredObjectKind.Trigger).Concat(planned.Of(StoredObjectKind.Event)).ToList(), action =>
+                {
+                    saved.Add(action);
+                    _cutovers.SetStep(_task.Name, step, CutOverStepStatus.Running, string.Join(Environment.NewLine, saved));
+                    FaultPoints.Hit(_task.Name, "cutover-retired-one");
+                }, cancellationToken).ConfigureAwait(false);
+                return saved.Count == 0 ? (CutOverStepStatus.Skipped, "No trigger or event of the source acts on the task's tables.")
+                    : (CutOverStepStatus.Done, string.Join(Environment.NewLine, saved));
             }
             case CutOverStep.StartReverse:
                 if (_service.IsWorkerAlive(_task.Name, Direction.Reverse))
@@ -116,6 +128,10 @@ internal sealed class CutOverRunner
         }
     }
 
+    /// <summary>The actions an earlier attempt at the step saved: its detail up to the error it may have failed with.</summary>
+    private static IEnumerable<string> EarlierActions(CutOverStepState earlier) =>
+        earlier.Detail is null ? [] : earlier.Detail.Split(Environment.NewLine).TakeWhile(line => !line.StartsWith(FailedMark, StringComparison.Ordinal));
+
     private static string Kind(PlannedObject planned) => planned.Source.Kind.ToString().ToLowerInvariant();
 
     /// <summary>
@@ -124,7 +140,7 @@ internal sealed class CutOverRunner
     /// </summary>
     private async Task<string> CheckQuietAsync(ChangePipeline pipeline, int seconds, CancellationToken cancellationToken)
     {
-        EnsureForwardRuns();
+        EnsureForwardIncremental(_service, _task);
         var first = await ReachEndAsync(pipeline, cancellationToken).ConfigureAwait(false);
         _log($"caught up at {first.Applied}; watching the source for {seconds} s");
         await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
@@ -197,19 +213,23 @@ internal sealed class CutOverRunner
         {
             var progress = await pipeline.ProgressAsync(cancellationToken).ConfigureAwait(false);
             if (progress.Reached(head)) return progress;
-            EnsureForwardRuns();
+            EnsureForwardIncremental(_service, _task);
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private void EnsureForwardRuns()
+    /// <summary>
+    /// Refuses unless the forward direction runs in its incremental phase with its worker alive: a cut-over starts only
+    /// from there, and while it waits for the target to catch up, the forward direction must keep running.
+    /// </summary>
+    public static void EnsureForwardIncremental(OmsService service, MigrationTask task)
     {
-        var forward = _service.Status(_task.Name, Direction.Forward);
-        if (forward.Status != Model.TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !_service.IsWorkerAlive(_task.Name, Direction.Forward))
-            throw ForwardNotIncremental(_task, forward);
+        var forward = service.Status(task.Name, Direction.Forward);
+        if (forward.Status != Model.TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !service.IsWorkerAlive(task.Name, Direction.Forward))
+            throw ForwardNotIncremental(task, forward);
     }
 
-    public static OmsException ForwardNotIncremental(MigrationTask task, TaskRuntime forward) =>
+    private static OmsException ForwardNotIncremental(MigrationTask task, TaskRuntime forward) =>
         new("ForwardNotIncremental", OmsErrorKind.InvalidState, task.Name,
             $"The forward direction of task '{task.Name}' is {forward.Status} in phase {forward.Phase}{(forward.Message is null ? "" : $" ({forward.Message})")}; " +
             "a cut-over starts while it runs in its incremental phase. Resume it (Resume-OmsTask) and wait until Get-OmsTask shows Phase Incremental.");

@@ -44,15 +44,21 @@ public sealed class CutOverService
     public CutOverState? Status(string task)
     {
         var state = Store.Get(task);
-        if (state is not { Status: TaskStatus.Running } || IsRunning(task) || IsLaunching(state)) return state;
-        state = Store.Get(task)!; // the worker may have written its final word between the two looks
-        return state.Status != TaskStatus.Running ? state : state with
+        return state is null || !IsOrphaned(state) ? state : state with
         {
             Status = TaskStatus.Failed,
             Message = $"The cut-over worker (pid {state.WorkerPid}) is gone without a final word (killed, or the host restarted) in step {state.Current?.Step}. " +
                       "Run Switch-OmsTask again: it takes the cut-over up at that step.",
         };
     }
+
+    /// <summary>
+    /// True for a cut-over recorded as running that no worker runs (killed, or the host restarted): none holds its lock, and
+    /// none is being launched. It is read again once the lock is seen free: a worker writes its final word before letting go.
+    /// </summary>
+    public bool IsOrphaned(CutOverState state) =>
+        state.Status == TaskStatus.Running && !IsRunning(state.Task) && !IsLaunching(state)
+        && Store.Get(state.Task) is { Status: TaskStatus.Running };
 
     /// <summary>A worker just launched has not taken its lock yet: it counts as running while its process lives, for a short while.</summary>
     public static bool IsLaunching(CutOverState state) => WorkerLauncher.IsLaunching(state.WorkerPid, state.Updated);

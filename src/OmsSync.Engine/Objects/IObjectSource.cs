@@ -16,7 +16,8 @@ internal interface IObjectSource
 
     /// <summary>
     /// Keeps the source's copies of the moved triggers and events from acting while the reverse direction writes to it:
-    /// their work already arrives from the target. Returns what was done, to be kept for a switch back.
+    /// their work already arrives from the target. Each action is reported to <paramref name="done"/> as soon as it is done,
+    /// with how to undo it, to be kept for a switch back: an action later in the list may fail, or the process be killed.
     /// </summary>
-    Task<IReadOnlyList<string>> RetireAsync(IReadOnlyList<PlannedObject> moved, CancellationToken cancellationToken);
+    Task RetireAsync(IReadOnlyList<PlannedObject> moved, Action<string> done, CancellationToken cancellationToken);
 }

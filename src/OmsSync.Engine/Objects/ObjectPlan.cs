@@ -72,9 +72,10 @@ public sealed class ObjectPlan
         var leftBehind = new List<LeftBehindObject>();
         foreach (var (source, target, table) in selected)
         {
-            if (source is ListedObject || refusal(source) is not null)
+            var refused = refusal(source);
+            if (source is ListedObject || refused is not null)
             {
-                leftBehind.Add(new LeftBehindObject(source, refusal(source) ?? $"OmsSync does not migrate {source.Kind.ToString().ToLowerInvariant()}s."));
+                leftBehind.Add(new LeftBehindObject(source, refused ?? $"OmsSync does not migrate {source.Kind.ToString().ToLowerInvariant()}s."));
                 continue;
             }
             var when = source.Kind == StoredObjectKind.Trigger ? ObjectTiming.CutOver : ObjectTiming.WithSchema;

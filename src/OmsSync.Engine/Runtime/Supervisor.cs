@@ -30,6 +30,7 @@ public sealed class Supervisor
         _log($"supervisor {Environment.ProcessId} started");
         var idleSince = DateTime.UtcNow;
         var restarts = new Dictionary<(string, Direction), DateTime>();
+        var cutOverRestarts = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -41,9 +42,7 @@ public sealed class Supervisor
                     if (state.Status != Model.TaskStatus.Running || state.Request is not null) continue;
                     wanted = true;
                     if (!task.AutoRestart || _service.Status(task.Name, direction).Status != Model.TaskStatus.Failed) continue;
-                    // A worker that dies at once again and again is not helped by starting it faster than every few seconds.
-                    if (restarts.TryGetValue((task.Name, direction), out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) continue;
-                    restarts[(task.Name, direction)] = DateTime.UtcNow;
+                    if (TooSoon(restarts, (task.Name, direction))) continue;
                     try
                     {
                         var pid = _service.StartWorker(task.Name, direction);
@@ -54,7 +53,7 @@ public sealed class Supervisor
                         _log($"could not restart '{task.Name}' ({direction}): {e.Message}");
                     }
                 }
-            wanted |= RestartCutOvers(restarts);
+            wanted |= RestartCutOvers(cutOverRestarts);
             if (wanted) idleSince = DateTime.UtcNow;
             else if (DateTime.UtcNow - idleSince > IdleExit) break;
         }
@@ -63,7 +62,7 @@ public sealed class Supervisor
     }
 
     /// <summary>A cut-over whose worker died is taken up again where it stopped, unless its task turned -AutoRestart off.</summary>
-    private bool RestartCutOvers(Dictionary<(string, Direction), DateTime> restarts)
+    private bool RestartCutOvers(Dictionary<string, DateTime> restarts)
     {
         var cutovers = new CutOver.CutOverService(_service);
         var wanted = false;
@@ -71,11 +70,20 @@ public sealed class Supervisor
         {
             if (cutovers.Store.Get(task.Name) is not { Status: Model.TaskStatus.Running } state) continue;
             wanted = true;
-            if (!task.AutoRestart || cutovers.Status(task.Name)?.Status != Model.TaskStatus.Failed) continue;
-            if (restarts.TryGetValue((task.Name + "/cutover", Direction.Forward), out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) continue;
-            restarts[(task.Name + "/cutover", Direction.Forward)] = DateTime.UtcNow;
+            if (!task.AutoRestart || !cutovers.IsOrphaned(state) || TooSoon(restarts, task.Name)) continue;
             _log($"restarted the cut-over of '{task.Name}' at step {state.Current?.Step} as pid {cutovers.Launch(task.Name)}");
         }
         return wanted;
+    }
+
+    /// <summary>
+    /// True when the worker was restarted less than a few seconds ago, else records this restart: one that dies at once,
+    /// again and again, is not helped by starting it faster.
+    /// </summary>
+    private static bool TooSoon<TKey>(Dictionary<TKey, DateTime> restarts, TKey key) where TKey : notnull
+    {
+        if (restarts.TryGetValue(key, out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) return true;
+        restarts[key] = DateTime.UtcNow;
+        return false;
     }
 }

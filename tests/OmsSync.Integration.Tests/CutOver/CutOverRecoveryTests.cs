@@ -94,9 +94,25 @@ public sealed class CutOverRecoveryTests
         await IncrementalTests.WaitForPhaseAsync(h, task.Name, TaskPhase.Incremental);
         await TestServers.ExecuteAsync(h.Source, "UPDATE items SET qty = qty + 2 WHERE id <= 5", db);
 
+        // Killed once the first trigger is dropped: the source no longer has it, so only the step's detail keeps how to restore it.
+        Environment.SetEnvironmentVariable("OMSSYNC_FAULT", $"{task.Name}:cutover-retired-one");
+        CutOverState killed;
+        try
+        {
+            killed = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(StartReverse: true, QuietSeconds: 2));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OMSSYNC_FAULT", null);
+        }
+        Assert.Equal(CutOverStep.RetireSource, killed.Current!.Step);
+        Assert.Single((await CutOverKit.ProgramsAsync(h.Source, db)).Triggers);
         var done = await CutOverKit.SwitchAsync(h, task.Name, new CutOverOptions(StartReverse: true, QuietSeconds: 2));
         Assert.True(done.Status == TaskStatus.Completed, done.Message);
-        Assert.Contains("dropped trigger", done.Steps.Single(s => s.Step == CutOverStep.RetireSource).Detail);
+        var retired = done.Steps.Single(s => s.Step == CutOverStep.RetireSource).Detail!;
+        Assert.Contains("dropped trigger", retired);
+        foreach (var trigger in new[] { "items_au", "items_au_zero" })
+            Assert.Contains($"dropped trigger {db}.{trigger} on the source", retired);
         await BidirectionalHarness.WaitForIncrementalAsync(h, task.Name, Direction.Reverse);
         Assert.Empty((await CutOverKit.ProgramsAsync(h.Source, db)).Triggers);
         Assert.Equal(["SLAVESIDE_DISABLED"], await CutOverKit.RowsAsync(h.Source, null, $"SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '{db}'"));

@@ -50,15 +50,9 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>True for a system-versioned table whose period columns are implicit (SHOW CREATE TABLE declares no PERIOD).</summary>
+    /// <summary>Of a system-versioned table: true when its period columns are implicit (SHOW CREATE TABLE declares no PERIOD).</summary>
     private static async Task<bool> HasImplicitPeriodAsync(MySqlConnection connection, string database, string table, CancellationToken cancellationToken)
     {
-        await using (var type = new MySqlCommand("SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t", connection))
-        {
-            type.Parameters.AddWithValue("@db", database);
-            type.Parameters.AddWithValue("@t", table);
-            if (await type.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string != "SYSTEM VERSIONED") return false;
-        }
         var create = await new Schema.MySqlSchemaReader(connection).ShowCreateTableAsync(database, table, cancellationToken).ConfigureAwait(false);
         return Schema.SystemVersioningText.Period(create) is null;
     }
@@ -76,9 +70,12 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
             throw new IOException($"Cannot reach {_server} to read the definition of {database}.{table}: {e.Message}", e);
         }
         var columns = new List<ColumnSchema>();
+        var versioned = false;
+        // The table's type comes with each column; the join names the table outright so that the server looks up that one.
         await using (var command = new MySqlCommand(
-            "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA " +
-            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", connection))
+            "SELECT c.COLUMN_NAME, c.ORDINAL_POSITION, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, c.CHARACTER_SET_NAME, c.COLLATION_NAME, c.EXTRA, t.TABLE_TYPE " +
+            "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = @db AND t.TABLE_NAME = @t " +
+            "WHERE c.TABLE_SCHEMA = @db AND c.TABLE_NAME = @t ORDER BY c.ORDINAL_POSITION", connection))
         {
             command.Parameters.AddWithValue("@db", database);
             command.Parameters.AddWithValue("@t", table);
@@ -96,12 +93,13 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
                     Collation = reader.IsDBNull(6) ? null : reader.GetString(6),
                     AutoIncrement = !reader.IsDBNull(7) && reader.GetString(7).Contains("auto_increment", StringComparison.OrdinalIgnoreCase),
                 });
+                versioned = !reader.IsDBNull(8) && reader.GetString(8) == "SYSTEM VERSIONED";
             }
         }
         if (columns.Count == 0) return null;
-        var implicitPeriod = await HasImplicitPeriodAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
         // The binlog carries a system-versioned table's hidden period columns after its declared ones.
-        if (implicitPeriod) columns.AddRange(Schema.SystemVersioningText.ImplicitColumns(columns.Max(c => c.Ordinal)));
+        if (versioned && await HasImplicitPeriodAsync(connection, database, table, cancellationToken).ConfigureAwait(false))
+            columns.AddRange(Schema.SystemVersioningText.ImplicitColumns(columns.Max(c => c.Ordinal)));
 
         var indexes = new Dictionary<string, (bool Unique, List<IndexColumn> Columns)>();
         await using (var command = new MySqlCommand(
@@ -123,7 +121,6 @@ public sealed class InformationSchemaProvider : IBinlogSchemaProvider
         {
             Database = database,
             Name = table,
-            Versioning = implicitPeriod ? new SystemVersioning(SystemVersioning.ImplicitRowStart, SystemVersioning.ImplicitRowEnd, Implicit: true) : null,
             Columns = columns,
             Indexes = indexes.Select(i => new IndexSchema
             {

@@ -120,9 +120,8 @@ internal sealed class MySqlObjectSource : IObjectSource
         return result;
     }
 
-    public async Task<IReadOnlyList<string>> RetireAsync(IReadOnlyList<PlannedObject> moved, CancellationToken cancellationToken)
+    public async Task RetireAsync(IReadOnlyList<PlannedObject> moved, Action<string> done, CancellationToken cancellationToken)
     {
-        var done = new List<string>();
         await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var planned in moved)
         {
@@ -131,17 +130,16 @@ internal sealed class MySqlObjectSource : IObjectSource
                 case TriggerDefinition trigger:
                     // MySQL-family servers cannot disable a trigger: it goes, and its definition is kept for a switch back.
                     await ExecuteAsync(connection, $"DROP TRIGGER IF EXISTS {MySqlSyntax.QuoteQualified(trigger.Database, trigger.Name)}", cancellationToken).ConfigureAwait(false);
-                    done.Add($"dropped {trigger} on the source (it runs on the target now); to restore it: " +
-                             ProgramText.CreateTrigger(trigger, trigger.Database, trigger.Table, keepDefiner: true, orReplace: false, rename: null));
+                    done($"dropped {trigger} on the source (it runs on the target now); to restore it: " +
+                         ProgramText.CreateTrigger(trigger, trigger.Database, trigger.Table, keepDefiner: true, orReplace: false, rename: null));
                     break;
                 case EventDefinition { Enabled: true } e:
                     // The status a replica gives the events it holds: kept, not run.
                     await ExecuteAsync(connection, $"ALTER EVENT {MySqlSyntax.QuoteQualified(e.Database, e.Name)} DISABLE ON SLAVE", cancellationToken).ConfigureAwait(false);
-                    done.Add($"set {e} to DISABLE ON SLAVE on the source (it runs on the target now); to restore it: ALTER EVENT {MySqlSyntax.QuoteQualified(e.Database, e.Name)} ENABLE");
+                    done($"set {e} to DISABLE ON SLAVE on the source (it runs on the target now); to restore it: ALTER EVENT {MySqlSyntax.QuoteQualified(e.Database, e.Name)} ENABLE");
                     break;
             }
         }
-        return done;
     }
 
     private static OmsException Unreadable(StoredObjectKind kind, string database, string name, string privilege) =>

@@ -20,6 +20,8 @@ internal sealed class MySqlObjectTarget : IObjectTarget
     private readonly MySqlEndpoint _target;
     private readonly MigrationTask _task;
     private readonly Dictionary<string, bool?> _definers = new(StringComparer.Ordinal);
+    // The task's user as the target names it: it does not change, and only warnings need it.
+    private string? _user;
 
     public MySqlObjectTarget(MySqlEndpoint target, MigrationTask task)
     {
@@ -107,10 +109,12 @@ internal sealed class MySqlObjectTarget : IObjectTarget
         var what = $"{planned.Source.Kind.ToString().ToLowerInvariant()} {planned.Target}";
         if (!replace && await ExistsAsync(connection, planned, cancellationToken).ConfigureAwait(false)) return;
         var keep = await DefinerExistsAsync(connection, session, cancellationToken).ConfigureAwait(false);
-        var user = await ScalarTextAsync(connection, "SELECT CURRENT_USER()", cancellationToken).ConfigureAwait(false);
         if (keep != true)
+        {
+            var user = await UserAsync(connection, cancellationToken).ConfigureAwait(false);
             notes.Warn($"{Capitalized(what)}: its definer {session.Definer} {(keep is null ? "could not be looked up" : "does not exist")} on the target, " +
                        $"so it is created with the task's user {user} as its definer instead (SHOW CREATE shows it).");
+        }
         await PrepareSessionAsync(connection, session, planned.TargetDatabase, cancellationToken).ConfigureAwait(false);
         if (replace && !IsMariaDb && planned.Source.Kind != StoredObjectKind.Trigger)
             await ExecuteAsync(connection, $"DROP {planned.Source.Kind.ToString().ToUpperInvariant()} IF EXISTS {MySqlSyntax.QuoteQualified(planned.TargetDatabase, planned.TargetName)}",
@@ -124,6 +128,7 @@ internal sealed class MySqlObjectTarget : IObjectTarget
             catch (MySqlException e) when (keep == true && e.ErrorCode is MySqlErrorCode.SpecifiedAccessDeniedError or MySqlErrorCode.AccessDenied)
             {
                 // Naming another account as definer takes SUPER (SET USER on MariaDB 10.5+, SET_USER_ID on MySQL).
+                var user = await UserAsync(connection, cancellationToken).ConfigureAwait(false);
                 notes.Warn($"{Capitalized(what)}: the task's user {user} may not create objects for another definer ({e.Message}), " +
                            $"so {user} is its definer instead of {session.Definer}.");
                 await ExecuteAsync(connection, statement(false), cancellationToken).ConfigureAwait(false);
@@ -175,6 +180,9 @@ internal sealed class MySqlObjectTarget : IObjectTarget
         await using var connection = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await DefinerExistsAsync(connection, session, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<string?> UserAsync(MySqlConnection connection, CancellationToken cancellationToken) =>
+        _user ??= await ScalarTextAsync(connection, "SELECT CURRENT_USER()", cancellationToken).ConfigureAwait(false);
 
     private async Task<bool?> DefinerExistsAsync(MySqlConnection connection, ProgramSession session, CancellationToken cancellationToken)
     {

@@ -65,8 +65,7 @@ internal sealed class PostgresObjectSource : IObjectSource
     }
 
     /// <summary>PostgreSQL's triggers were not carried, so they keep acting on the source alone.</summary>
-    public Task<IReadOnlyList<string>> RetireAsync(IReadOnlyList<PlannedObject> moved, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([]);
+    public Task RetireAsync(IReadOnlyList<PlannedObject> moved, Action<string> done, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static async IAsyncEnumerable<NpgsqlDataReader> QueryAsync(NpgsqlConnection connection, string sql, string schema,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
