@@ -67,15 +67,14 @@ internal sealed class PostgresChangeApplier
                 window = Math.Min(window * 2, StatementsPerRoundTrip);
                 continue;
             }
-            await ExecuteAsync(target, transaction, ["ROLLBACK TO SAVEPOINT oms_run"], cancellationToken).ConfigureAwait(false);
-            if (failed > 0)
-            {
-                // What preceded the failing statement goes again (a run of its own); the failing one comes first in the next.
-                window = failed;
-                continue;
-            }
-            await ResolveAsync(target, transaction, changes[next].Plan, changes[next].Change, conflicts, cancellationToken).ConfigureAwait(false);
-            next++;
+            // Back to the savepoint, with what preceded the failing statement written again in the same round trip: it went
+            // through a moment ago against the same rows, so it goes through again and the failing change meets the target
+            // exactly as it did.
+            List<string> again = ["ROLLBACK TO SAVEPOINT oms_run", .. statements.Skip(1).Take(failed)];
+            await ExecuteAsync(target, transaction, again, cancellationToken).ConfigureAwait(false);
+            var (plan, change) = changes[next + failed];
+            await ResolveAsync(target, transaction, plan, change, conflicts, cancellationToken).ConfigureAwait(false);
+            next += failed + 1;
             window = WindowAfterConflict;
         }
     }
