@@ -95,6 +95,15 @@ internal sealed class TableApplyPlan
     /// </summary>
     public Cascade Cascading { get; init; } = Cascade.None;
 
+    /// <summary>
+    /// Whether the change is an update that gives its row another key: the target then has a row to leave at the old key
+    /// and one to arrive at the new. Key values are compared as decoded (binary ones byte for byte), whatever the target.
+    /// </summary>
+    public bool MovesKey(RowChange change) =>
+        change.Kind == RowChangeKind.Update && HasKey
+        && KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index])
+                               && !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
+
     /// <summary>True for a change whose foreign key actions the target must perform (see <see cref="Cascading"/>).</summary>
     public bool Cascades(RowChange change) => Cascading.Tables.Count > 0 && change.Kind switch
     {

@@ -44,8 +44,7 @@ internal sealed class ChangeApplier
         CancellationToken cancellationToken)
     {
         var rows = new MySqlConflictRows(target, transaction, plan);
-        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(plan, change);
-        if (await _resolver.ResolveAsync(rows, plan.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+        if (await _resolver.ResolveAsync(rows, plan.Rule, change, plan.MovesKey(change), cancellationToken).ConfigureAwait(false) is { } conflict)
             conflicts.Add(conflict);
     }
 
@@ -88,7 +87,7 @@ internal sealed class ChangeApplier
                             Cascading(sql, plan, change, () => ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore: false));
                             sql.Append(";\n");
                         }
-                        else if (ChangeStatements.KeyChanged(plan, change))
+                        else if (plan.MovesKey(change))
                         {
                             ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
                             sql.Append(";\n");

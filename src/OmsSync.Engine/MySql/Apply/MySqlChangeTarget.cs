@@ -46,7 +46,7 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
             || m.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };

@@ -3,7 +3,6 @@ using OmsSync.Engine.Changes;
 using System.Text;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Model;
 
@@ -83,8 +82,7 @@ internal sealed class PostgresChangeApplier
         CancellationToken cancellationToken)
     {
         var plan = _plan(source);
-        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(source, change);
-        if (await _resolver.ResolveAsync(new PostgresConflictRows(target, transaction, plan), source.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+        if (await _resolver.ResolveAsync(new PostgresConflictRows(target, transaction, plan), source.Rule, change, source.MovesKey(change), cancellationToken).ConfigureAwait(false) is { } conflict)
             conflicts.Add(conflict);
     }
 
@@ -146,7 +144,7 @@ internal sealed class PostgresChangeApplier
                     // A key others reference moved: the update cascades through the target's foreign keys (a delete would remove
                     // the rows that reference it); then the row is made exactly the source's.
                     if (plan.Source.Cascades(change)) yield return Update(plan, change.Before!, change.After!, wholeBefore: false);
-                    else if (ChangeStatements.KeyChanged(plan.Source, change)) yield return Delete(plan, change.Before!, wholeBefore: false);
+                    else if (plan.Source.MovesKey(change)) yield return Delete(plan, change.Before!, wholeBefore: false);
                     yield return Upsert(plan, change.After!);
                 }
                 else
