@@ -78,4 +78,10 @@ internal sealed class MySqlConflictRows(MySqlConnection target, MySqlTransaction
     protected override string FindAgain(string where, string? id) => where;
 
     protected override DbCommand Command(string sql) => new MySqlCommand(sql, target, transaction);
+
+    // Settling a conflict is part of applying: its reads and writes count among the apply path's round trips.
+    protected override async Task<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
+        await ApplyCommands.ReaderAsync((MySqlCommand)command, cancellationToken).ConfigureAwait(false);
+
+    protected override Task<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken) => ApplyCommands.ExecuteAsync((MySqlCommand)command, cancellationToken);
 }
