@@ -33,36 +33,37 @@ public static class ConflictDecision
     /// The decision at the key a change names (for an update that moves a row to another key under NewerWins: call it
     /// for the delete at the old key and for the insert at the new one).
     /// </summary>
+    /// <param name="held">The row the target holds at the key; null when it holds none.</param>
     /// <param name="arriving">The change's version: its after-image's timestamp, or its before-image's for a delete.</param>
     /// <param name="echo">The delete is the other direction's, coming back (see <see cref="Pipeline.LoopFilter"/>): it is no conflict where nothing is left to delete.</param>
     /// <param name="wholeBefore">The change's before-image is the whole row (see <see cref="RowChange.WholeBefore"/>): only then is a row that differs from it stale.</param>
-    public static Verdict AtKey(ConflictRule rule, Direction direction, RowChangeKind kind, bool echo, Held held, VersionStamp arriving, bool wholeBefore = true)
+    public static Verdict AtKey(ConflictRule rule, Direction direction, RowChangeKind kind, bool echo, HeldRow? held, VersionStamp arriving, bool wholeBefore = true)
     {
         var stale = rule.ChecksBeforeImage && wholeBefore;
         var policy = rule.Policy;
-        bool Wins(bool isDelete) => policy switch
+        bool Wins(HeldRow row, bool isDelete) => policy switch
         {
             ConflictPolicy.Overwrite => true,
-            ConflictPolicy.NewerWins => Newer(direction, arriving, isDelete, held.Stamp) > 0,
+            ConflictPolicy.NewerWins => Newer(direction, arriving, isDelete, row.Stamp) > 0,
             _ => false,
         };
         switch (kind)
         {
             case RowChangeKind.Insert:
-                if (!held.Present) return new Verdict(null, true); // a unique key held by another row is for Takes to settle
-                return held.EqualsAfter ? new Verdict(null, false) : new Verdict(ConflictType.InsertExists, Wins(isDelete: false));
+                if (held is null) return new Verdict(null, true); // a unique key held by another row is for Takes to settle
+                return held.EqualsAfter ? new Verdict(null, false) : new Verdict(ConflictType.InsertExists, Wins(held, isDelete: false));
             case RowChangeKind.Delete:
-                if (!held.Present)
+                if (held is null)
                     // Nothing to delete either way; the outcome names the policy's choice.
                     return echo ? new Verdict(null, false) : new Verdict(ConflictType.DeleteMissing, policy != ConflictPolicy.Ignore);
                 if (held.EqualsBefore || !stale) return new Verdict(null, true);
-                return new Verdict(ConflictType.UpdateStale, Wins(isDelete: true));
+                return new Verdict(ConflictType.UpdateStale, Wins(held, isDelete: true));
             default:
-                if (!held.Present)
+                if (held is null)
                     // NewerWins: nothing held is older than any row (see the remarks).
                     return new Verdict(ConflictType.UpdateMissing, policy != ConflictPolicy.Ignore);
                 if (held.EqualsAfter) return new Verdict(null, false);
-                if (stale && !held.EqualsBefore) return new Verdict(ConflictType.UpdateStale, Wins(isDelete: false));
+                if (stale && !held.EqualsBefore) return new Verdict(ConflictType.UpdateStale, Wins(held, isDelete: false));
                 return new Verdict(null, true);
         }
     }

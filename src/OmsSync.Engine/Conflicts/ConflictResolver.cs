@@ -49,7 +49,7 @@ public sealed class ConflictResolver
     {
         var before = change.Before!;
         var held = await rows.ReadAsync(before, before, null, cancellationToken).ConfigureAwait(false);
-        var verdict = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Delete, change.IsEcho, held?.AsHeld ?? Held.Nothing, rows.StampOf(before), change.WholeBefore);
+        var verdict = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Delete, change.IsEcho, held, rows.StampOf(before), change.WholeBefore);
         if (verdict.Apply && held is not null) await rows.DeleteAsync(held, cancellationToken).ConfigureAwait(false);
         return verdict.Conflict is { } type ? Record(rows, rule, change, type, verdict.Apply, held?.Json) : null;
     }
@@ -61,7 +61,7 @@ public sealed class ConflictResolver
         var after = change.After!;
         var held = await rows.ReadAsync(change.Before ?? after, change.Before, after, cancellationToken).ConfigureAwait(false);
         var stamp = rows.StampOf(after);
-        var verdict = ConflictDecision.AtKey(rule, _direction, change.Kind, false, held?.AsHeld ?? Held.Nothing, stamp, change.WholeBefore);
+        var verdict = ConflictDecision.AtKey(rule, _direction, change.Kind, false, held, stamp, change.WholeBefore);
         if (verdict is { Conflict: null, Apply: false }) return (true, null);
         var (holders, blocked) = await ClaimAsync(rows, rule, after, stamp, verdict.Apply, null, cancellationToken).ConfigureAwait(false);
         var write = verdict.Apply && !blocked;
@@ -81,9 +81,9 @@ public sealed class ConflictResolver
         ConflictType? type;
         if (rule.Policy == ConflictPolicy.NewerWins)
         {
-            leave = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Delete, false, atOld?.AsHeld ?? Held.Nothing, rows.StampOf(before), change.WholeBefore).Apply
+            leave = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Delete, false, atOld, rows.StampOf(before), change.WholeBefore).Apply
                     && atOld is not null;
-            var arriving = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Insert, false, atNew?.AsHeld ?? Held.Nothing, stamp);
+            var arriving = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Insert, false, atNew, stamp);
             arrive = arriving.Apply;
             type = atOld is null ? ConflictType.UpdateMissing : !atOld.EqualsBefore && change.WholeBefore ? ConflictType.UpdateStale
                 : atNew is not null ? ConflictType.UpdateKeyConflict : null;
@@ -91,7 +91,7 @@ public sealed class ConflictResolver
         else
         {
             // Ignore and Overwrite: the row at the old key moves, or (Overwrite) what holds the new key gives way.
-            var verdict = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Update, false, atOld?.AsHeld ?? Held.Nothing, stamp, change.WholeBefore);
+            var verdict = ConflictDecision.AtKey(rule, _direction, RowChangeKind.Update, false, atOld, stamp, change.WholeBefore);
             type = verdict.Conflict ?? (atNew is not null ? ConflictType.UpdateKeyConflict : null);
             arrive = verdict.Apply && (atNew is null || rule.Policy == ConflictPolicy.Overwrite);
             leave = arrive && atOld is not null;

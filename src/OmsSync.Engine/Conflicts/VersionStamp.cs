@@ -8,7 +8,7 @@ namespace OmsSync.Engine.Conflicts;
 /// time they name (to the microsecond), NULL below everything. Made alike from a decoded row image and from the text a
 /// server prints for the column, so both sides of a task compare the same values the same way whatever their kind.
 /// </summary>
-public readonly struct VersionStamp : IComparable<VersionStamp>, IEquatable<VersionStamp>
+public readonly struct VersionStamp : IComparable<VersionStamp>
 {
     private enum Kind : byte { Null, Number, Float, Time }
 
@@ -28,8 +28,6 @@ public readonly struct VersionStamp : IComparable<VersionStamp>, IEquatable<Vers
     }
 
     public static VersionStamp Null => default;
-
-    public bool IsNull => _kind == Kind.Null;
 
     /// <summary>A decoded image value (binlog decoder types, CLR numbers and times) or a server's text for one.</summary>
     public static VersionStamp Of(object? value) => value switch
@@ -137,9 +135,6 @@ public readonly struct VersionStamp : IComparable<VersionStamp>, IEquatable<Vers
         return 0;
     }
 
-    public bool Equals(VersionStamp other) => CompareTo(other) == 0;
-    public override bool Equals(object? obj) => obj is VersionStamp other && Equals(other);
-    public override int GetHashCode() => _kind switch { Kind.Time => _time.GetHashCode(), Kind.Number => (_digits, _negative).GetHashCode(), _ => _float.GetHashCode() };
     public static bool operator <(VersionStamp a, VersionStamp b) => a.CompareTo(b) < 0;
     public static bool operator >(VersionStamp a, VersionStamp b) => a.CompareTo(b) > 0;
 

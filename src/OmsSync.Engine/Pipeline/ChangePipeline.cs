@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
@@ -149,7 +148,9 @@ internal sealed class ChangePipeline
     private static Dictionary<(string, string), TaskTable> ByName(IEnumerable<TaskTable> tables) =>
         tables.ToDictionary(t => (t.Mapping.SourceDatabase, t.Mapping.SourceTable));
 
-    private bool IsTransient(Exception error) => _source.IsTransient(error) || _target.IsTransient(error);
+    // A conflict that other writers kept moving while the shared resolver settled it, whatever the target, goes again from the checkpoint.
+    private bool IsTransient(Exception error) =>
+        error is OmsException { ErrorId: "ConflictUnsettled" } || _source.IsTransient(error) || _target.IsTransient(error);
 
     private async Task StreamAsync(Dictionary<(string, string), TaskTable> tables, CancellationToken cancellationToken)
     {
@@ -619,7 +620,7 @@ internal sealed class ChangePipeline
         // Whether a row change of the other direction's comes back (its table is under NewerWins), and whether it moves its row.
         private bool? Echoed(RowChange row) =>
             _plans!.For(row) is { Rule.Policy: ConflictPolicy.NewerWins, HasKey: true } plan
-                ? row.Kind == RowChangeKind.Update && ChangeStatements.KeyChanged(plan, row) : null;
+                ? plan.MovesKey(row) : null;
 
         private RowChange Map(TableApplyPlan plan, RowChange row) => owner._mapping is null ? row : owner._mapping.Map(plan, row);
 

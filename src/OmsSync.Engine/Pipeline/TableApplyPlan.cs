@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Model;
@@ -60,10 +61,28 @@ internal sealed class TableApplyPlan
     /// <summary>The moving columns' definitions, in the order of <see cref="Columns"/>.</summary>
     public IReadOnlyList<ColumnSchema> ColumnSchemas { get; }
     /// <summary>How conflicts on this table are handled now; the runner renews it when the task's rules change.</summary>
-    public Conflicts.ConflictRule Rule { get; set; } = Conflicts.ConflictRule.Default;
+    public Conflicts.ConflictRule Rule
+    {
+        get => _rule;
+        set
+        {
+            _rule = value;
+            _timestamp = null; // the new rule may name another column, or none
+        }
+    }
 
-    /// <summary>The row image position of the rule's timestamp column (NewerWins).</summary>
-    public (string Name, int Index) TimestampColumn(string name)
+    private Conflicts.ConflictRule _rule = Conflicts.ConflictRule.Default;
+    // Boxed so that lanes reading it at once see either nothing yet or the whole answer.
+    private StrongBox<(string Name, int Index)?>? _timestamp;
+
+    /// <summary>
+    /// The rule's NewerWins timestamp column (name, image position), null when the rule compares none. Found and checked
+    /// the first time a conflict needs it after the rule is set; a column that does not fit throws every time it is asked for.
+    /// </summary>
+    public (string Name, int Index)? NewerWinsTimestamp =>
+        (_timestamp ??= new(Rule is { Policy: Conflicts.ConflictPolicy.NewerWins, TimestampColumn: { } name } ? TimestampColumn(name) : null)).Value;
+
+    private (string Name, int Index) TimestampColumn(string name)
     {
         var found = Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Name
             ?? throw new Errors.OmsException("TimestampColumnNotFound", Errors.OmsErrorKind.InvalidArgument, Table.Mapping.Source,
@@ -94,6 +113,15 @@ internal sealed class TableApplyPlan
     /// cascade, and every table such actions may change (directly or further down). Empty when nothing cascades.
     /// </summary>
     public Cascade Cascading { get; init; } = Cascade.None;
+
+    /// <summary>
+    /// Whether the change is an update that gives its row another key: the target then has a row to leave at the old key
+    /// and one to arrive at the new. Key values are compared as decoded (binary ones byte for byte), whatever the target.
+    /// </summary>
+    public bool MovesKey(RowChange change) =>
+        change.Kind == RowChangeKind.Update && HasKey
+        && KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index])
+                               && !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
 
     /// <summary>True for a change whose foreign key actions the target must perform (see <see cref="Cascading"/>).</summary>
     public bool Cascades(RowChange change) => Cascading.Tables.Count > 0 && change.Kind switch

@@ -64,8 +64,9 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Waits until the two sides read the same and stay so while both directions have nothing left to apply, then
-    /// compares them row by row (the assertion shows the rows that differ).
+    /// Waits until the two sides read the same and have stayed so for 5 seconds, polling twice a second; the directions'
+    /// progress is not consulted, so equality that lasts that long is taken as settled. Fails when a direction stays
+    /// failed for 30 seconds, or when the sides still differ after 180 (the assertion shows the rows that differ).
     /// </summary>
     internal static async Task WaitForSettledAsync(EngineHarness h, string task, Func<Task<List<string>>> left, Func<Task<List<string>>> right)
     {

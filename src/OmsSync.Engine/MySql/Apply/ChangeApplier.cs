@@ -28,13 +28,6 @@ internal sealed class ChangeApplier
     // does not make every run roll back a large batch.
     private const int WindowAfterConflict = 8;
 
-    private static long _roundTrips;
-
-    /// <summary>Commands this process sent to MySQL-family targets while applying changes (each one round trip).</summary>
-    public static long RoundTrips => Interlocked.Read(ref _roundTrips);
-
-    internal static void CountRoundTrip() => Interlocked.Increment(ref _roundTrips);
-
     private readonly ConflictResolver _resolver;
     private readonly NetChangeWriter _net = new();
 
@@ -44,8 +37,7 @@ internal sealed class ChangeApplier
         CancellationToken cancellationToken)
     {
         var rows = new MySqlConflictRows(target, transaction, plan);
-        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(plan, change);
-        if (await _resolver.ResolveAsync(rows, plan.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+        if (await _resolver.ResolveAsync(rows, plan.Rule, change, plan.MovesKey(change), cancellationToken).ConfigureAwait(false) is { } conflict)
             conflicts.Add(conflict);
     }
 
@@ -88,7 +80,7 @@ internal sealed class ChangeApplier
                             Cascading(sql, plan, change, () => ChangeStatements.Update(sql, plan, change.Before!, change.After!, wholeBefore: false));
                             sql.Append(";\n");
                         }
-                        else if (ChangeStatements.KeyChanged(plan, change))
+                        else if (plan.MovesKey(change))
                         {
                             ChangeStatements.Delete(sql, plan, change.Before!, wholeBefore: false);
                             sql.Append(";\n");
@@ -153,7 +145,7 @@ internal sealed class ChangeApplier
                 continue;
             }
             // Something did not go through: run it again with a row count after every statement to find the first.
-            await ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+            await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
             sql.Clear().Append("SAVEPOINT oms_run;\n");
             for (var i = start; i < end; i++)
             {
@@ -180,7 +172,7 @@ internal sealed class ChangeApplier
             if (suspect >= 0 && start + suspect < end - 1)
             {
                 // Later statements ran after the suspect one: undo the run and redo what preceded it.
-                await ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+                await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
                 sql.Clear();
                 for (var i = start; i < start + at; i++)
                 {
@@ -244,7 +236,7 @@ internal sealed class ChangeApplier
         for (var i = start; i < end; i++)
             if (changes[i].Plan.Cascades(changes[i].Change))
             {
-                await ExecuteTextAsync(target, transaction, "SET foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
+                await ApplyCommands.ExecuteAsync(target, transaction, "SET foreign_key_checks = 0", cancellationToken).ConfigureAwait(false);
                 return;
             }
     }
@@ -268,10 +260,9 @@ internal sealed class ChangeApplier
         CancellationToken cancellationToken)
     {
         if (sql.Length == 0) return;
-        CountRoundTrip();
         await using var command = new MySqlCommand(sql.ToString(), target, transaction);
         sql.Clear();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await ApplyCommands.ReaderAsync(command, cancellationToken).ConfigureAwait(false);
         do
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -282,16 +273,8 @@ internal sealed class ChangeApplier
 
     private static async Task<long> ExecuteNonQueryAsync(MySqlConnection target, MySqlTransaction transaction, StringBuilder sql, CancellationToken cancellationToken)
     {
-        CountRoundTrip();
-        await using var command = new MySqlCommand(sql.ToString(), target, transaction);
+        var text = sql.ToString();
         sql.Clear();
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    internal static async Task ExecuteTextAsync(MySqlConnection target, MySqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        CountRoundTrip();
-        await using var command = new MySqlCommand(sql, target, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await ApplyCommands.ExecuteAsync(target, transaction, text, cancellationToken).ConfigureAwait(false);
     }
 }

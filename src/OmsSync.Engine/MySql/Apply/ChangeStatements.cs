@@ -1,5 +1,4 @@
 using OmsSync.Engine.Pipeline;
-using OmsSync.Engine.Changes;
 using System.Text;
 using OmsSync.Engine.MySql.Schema;
 
@@ -109,8 +108,4 @@ internal static class ChangeStatements
         if (plan.Columns.Count == 0) sql.Append("TRUE");
         sql.Append(')');
     }
-
-    public static bool KeyChanged(TableApplyPlan plan, RowChange change) =>
-        plan.KeyColumns.Any(k => !Equals(change.Before![k.Index], change.After![k.Index]) &&
-                                 !(change.Before![k.Index] is byte[] a && change.After![k.Index] is byte[] b && a.AsSpan().SequenceEqual(b)));
 }

@@ -60,7 +60,7 @@ internal static class CheckpointStore
         command.Parameters.AddWithValue("@p", position);
         command.Parameters.AddWithValue("@c", sourceCommit?.UtcDateTime);
         command.Parameters.AddWithValue("@n", transactionsApplied);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ApplyCommands.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the source position at which the full copy ended: up to there, replay is idempotent.</summary>
@@ -92,7 +92,7 @@ internal static class CheckpointStore
         command.Parameters.AddWithValue("@d", LaneRows.Direction(direction, progress.Lane));
         command.Parameters.AddWithValue("@p", progress.BatchStart);
         command.Parameters.AddWithValue("@a", LaneRows.Applied(progress));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ApplyCommands.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lanes' progress rows of a task direction, read with a lock like the checkpoint itself.</summary>

@@ -46,14 +46,14 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
             or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock
             || m.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };
 
     public string Statistics =>
         $"{NetChangeWriter.Counts.Written:N0} chunks written by their net effect, {NetChangeWriter.Counts.Declined:N0} change by change after a failed check, " +
-        $"{NetChangeWriter.Small:N0} too small for it; {ChangeApplier.RoundTrips:N0} round trips";
+        $"{NetChangeWriter.Small:N0} too small for it; {ApplyCommands.RoundTrips:N0} round trips";
 
     public bool IsLaneConflict(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.LockDeadlock };
 
@@ -87,14 +87,11 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
             // BEGIN: the client library sets it before every START TRANSACTION, whatever is asked (REPEATABLE READ when nothing is).
             if (parallel != _shortLockWait)
             {
-                ChangeApplier.CountRoundTrip();
-                await using var command = new MySqlCommand($"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}", connection);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await ApplyCommands.ExecuteAsync(connection, null, $"SET SESSION innodb_lock_wait_timeout = {(parallel ? ParallelLockWaitSeconds : "DEFAULT")}",
+                    cancellationToken).ConfigureAwait(false);
                 _shortLockWait = parallel;
             }
-            ChangeApplier.CountRoundTrip(); // SET TRANSACTION ISOLATION LEVEL, then START TRANSACTION
-            ChangeApplier.CountRoundTrip();
-            var transaction = await connection.BeginTransactionAsync(parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
+            var transaction = await ApplyCommands.BeginAsync(connection, parallel ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
                 .ConfigureAwait(false);
             return new Write(this, transaction, parallel);
         }
@@ -115,23 +112,19 @@ internal sealed class MySqlChangeTarget(MySqlEndpoint target, MigrationTask task
             session.Applier.ApplyAsync(session.Connection, transaction, changes, idempotent, parallel, conflicts, cancellationToken);
 
         public Task TruncateAsync(TableApplyPlan plan, CancellationToken cancellationToken) =>
-            ChangeApplier.ExecuteTextAsync(session.Connection, transaction, $"DELETE FROM {plan.Target}", cancellationToken);
+            ApplyCommands.ExecuteAsync(session.Connection, transaction, $"DELETE FROM {plan.Target}", cancellationToken);
 
         public async Task CommitAsync(CheckpointWrite checkpoint, CancellationToken cancellationToken)
         {
             await CheckpointStore.WriteAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, checkpoint.Position,
                 checkpoint.SourceCommit, checkpoint.Transactions, cancellationToken).ConfigureAwait(false);
-            ChangeApplier.CountRoundTrip();
-            ChangeApplier.CountRoundTrip();
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyCommands.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitLaneAsync(LaneProgress progress, CancellationToken cancellationToken)
         {
             await CheckpointStore.WriteLaneAsync(session.Connection, transaction, session.Owner._task, session.Owner._direction, progress, cancellationToken).ConfigureAwait(false);
-            ChangeApplier.CountRoundTrip();
-            ChangeApplier.CountRoundTrip();
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyCommands.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask DisposeAsync() => transaction.DisposeAsync();

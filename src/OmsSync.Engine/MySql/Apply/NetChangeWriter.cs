@@ -83,7 +83,7 @@ internal sealed class NetChangeWriter
             Interlocked.Increment(ref _written);
             return true;
         }
-        await ChangeApplier.ExecuteTextAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_net", cancellationToken).ConfigureAwait(false);
+        await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_net", cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _declined);
         _skip = _skipAfterFailure;
         _skipAfterFailure = Math.Min(_skipAfterFailure * 2, MaxSkip);
@@ -201,7 +201,7 @@ internal sealed class NetChangeWriter
         command.Parameters.AddWithValue("@s", plan.Table.Mapping.TargetDatabase);
         command.Parameters.AddWithValue("@t", plan.Table.Mapping.TargetTable);
         var indexes = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await ApplyCommands.ReaderAsync(command, cancellationToken).ConfigureAwait(false))
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var name = reader.GetString(0);
@@ -349,9 +349,8 @@ internal sealed class NetChangeWriter
             var results = new List<long>();
             try
             {
-                ChangeApplier.CountRoundTrip();
                 await using var command = new MySqlCommand(sql.ToString(), target, transaction);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using var reader = await ApplyCommands.ReaderAsync(command, cancellationToken).ConfigureAwait(false);
                 do
                 {
                     if (reader.FieldCount == 0) continue; // an upsert: no result set

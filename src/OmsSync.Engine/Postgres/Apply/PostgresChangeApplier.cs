@@ -3,7 +3,6 @@ using OmsSync.Engine.Changes;
 using System.Text;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
-using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Model;
 
@@ -67,15 +66,14 @@ internal sealed class PostgresChangeApplier
                 window = Math.Min(window * 2, StatementsPerRoundTrip);
                 continue;
             }
-            await ExecuteAsync(target, transaction, ["ROLLBACK TO SAVEPOINT oms_run"], cancellationToken).ConfigureAwait(false);
-            if (failed > 0)
-            {
-                // What preceded the failing statement goes again (a run of its own); the failing one comes first in the next.
-                window = failed;
-                continue;
-            }
-            await ResolveAsync(target, transaction, changes[next].Plan, changes[next].Change, conflicts, cancellationToken).ConfigureAwait(false);
-            next++;
+            // Back to the savepoint, with what preceded the failing statement written again in the same round trip: it went
+            // through a moment ago against the same rows, so it goes through again and the failing change meets the target
+            // exactly as it did.
+            List<string> again = ["ROLLBACK TO SAVEPOINT oms_run", .. statements.Skip(1).Take(failed)];
+            await ExecuteAsync(target, transaction, again, cancellationToken).ConfigureAwait(false);
+            var (plan, change) = changes[next + failed];
+            await ResolveAsync(target, transaction, plan, change, conflicts, cancellationToken).ConfigureAwait(false);
+            next += failed + 1;
             window = WindowAfterConflict;
         }
     }
@@ -84,8 +82,7 @@ internal sealed class PostgresChangeApplier
         CancellationToken cancellationToken)
     {
         var plan = _plan(source);
-        var keyChanged = change.Kind == RowChangeKind.Update && plan.HasKey && ChangeStatements.KeyChanged(source, change);
-        if (await _resolver.ResolveAsync(new PostgresConflictRows(target, transaction, plan), source.Rule, change, keyChanged, cancellationToken).ConfigureAwait(false) is { } conflict)
+        if (await _resolver.ResolveAsync(new PostgresConflictRows(target, transaction, plan), source.Rule, change, source.MovesKey(change), cancellationToken).ConfigureAwait(false) is { } conflict)
             conflicts.Add(conflict);
     }
 
@@ -147,7 +144,7 @@ internal sealed class PostgresChangeApplier
                     // A key others reference moved: the update cascades through the target's foreign keys (a delete would remove
                     // the rows that reference it); then the row is made exactly the source's.
                     if (plan.Source.Cascades(change)) yield return Update(plan, change.Before!, change.After!, wholeBefore: false);
-                    else if (ChangeStatements.KeyChanged(plan.Source, change)) yield return Delete(plan, change.Before!, wholeBefore: false);
+                    else if (plan.Source.MovesKey(change)) yield return Delete(plan, change.Before!, wholeBefore: false);
                     yield return Upsert(plan, change.After!);
                 }
                 else

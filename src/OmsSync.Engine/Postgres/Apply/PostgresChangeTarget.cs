@@ -53,7 +53,7 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     {
         PostgresException p => p.IsTransient || p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException,
-        Errors.OmsException o => o.ErrorId is "ConnectionFailed" or "ConflictUnsettled",
+        Errors.OmsException o => o.ErrorId is "ConnectionFailed",
         IOException or System.Net.Sockets.SocketException or TimeoutException or EndOfStreamException => true,
         _ => false,
     };

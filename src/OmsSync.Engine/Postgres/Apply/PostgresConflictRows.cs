@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using OmsSync.Engine.Conflicts;
 
@@ -11,54 +11,9 @@ namespace OmsSync.Engine.Postgres.Apply;
 /// single-row writes that find the row again by its tuple id. A write that breaks a key goes back to a savepoint, so
 /// the transaction carries on.
 /// </summary>
-internal sealed class PostgresConflictRows(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan) : IConflictRows
+internal sealed class PostgresConflictRows(NpgsqlConnection target, NpgsqlTransaction transaction, PostgresTablePlan plan) : TargetConflictRows(plan.Source)
 {
-    private readonly PostgresTablePlan.PlannedColumn? _stamp = plan.Source.Rule is { Policy: ConflictPolicy.NewerWins, TimestampColumn: { } column }
-        ? plan.Columns.Single(c => c.Index == plan.Source.TimestampColumn(column).Index) : null;
-
-    public string Table => plan.Source.Table.Mapping.Target;
-
-    public bool HasOtherUniqueKeys => plan.Source.OtherUniqueKeys.Count > 0;
-
-    public string KeyJson(IReadOnlyList<object?> image) => DisplayForm.KeyJson(plan.Source, image);
-
-    public string RowJson(IReadOnlyList<object?> image) => DisplayForm.RowJson(plan.Source, image);
-
-    public VersionStamp StampOf(IReadOnlyList<object?> image) => _stamp is { } s ? VersionStamp.Of(image[s.Index]) : VersionStamp.Null;
-
-    public async Task<HeldRow?> ReadAsync(IReadOnlyList<object?> keyImage, IReadOnlyList<object?>? before, IReadOnlyList<object?>? after,
-        CancellationToken cancellationToken)
-    {
-        var where = new StringBuilder();
-        plan.Match(where, keyImage);
-        var rows = await SelectAsync(where.ToString(), before, after, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    public async Task<IReadOnlyList<HeldRow>> HoldersAsync(IReadOnlyList<object?> image, CancellationToken cancellationToken)
-    {
-        var found = new List<HeldRow>();
-        var own = new StringBuilder();
-        plan.Match(own, image);
-        foreach (var key in plan.Source.OtherUniqueKeys)
-        {
-            if (key.Any(c => image[c.Index] is null)) continue; // NULL never collides
-            var where = new StringBuilder("(");
-            for (var i = 0; i < key.Count; i++)
-            {
-                var column = plan.Columns.Single(c => c.Index == key[i].Index);
-                if (i > 0) where.Append(" AND ");
-                where.Append(column.Quoted).Append(" = ");
-                column.Literals.Append(where, image[column.Index]);
-            }
-            where.Append(") AND NOT (").Append(own).Append(')');
-            foreach (var row in await SelectAsync(where.ToString(), null, null, cancellationToken).ConfigureAwait(false))
-                if (found.All(f => f.Where != row.Where)) found.Add(row);
-        }
-        return found;
-    }
-
-    public async Task<bool> TryInsertAsync(IReadOnlyList<object?> after, CancellationToken cancellationToken)
+    public override async Task<bool> TryInsertAsync(IReadOnlyList<object?> after, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder("INSERT INTO ").Append(plan.Target).Append(" (").Append(plan.ColumnList).Append(") VALUES (");
         plan.Values(sql, after);
@@ -66,7 +21,7 @@ internal sealed class PostgresConflictRows(NpgsqlConnection target, NpgsqlTransa
         return await ExecuteAsync(sql.ToString(), cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public async Task<bool> TryUpdateAsync(HeldRow row, IReadOnlyList<object?> after, CancellationToken cancellationToken)
+    public override async Task<bool> TryUpdateAsync(HeldRow row, IReadOnlyList<object?> after, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder("SAVEPOINT oms_resolve; UPDATE ").Append(plan.Target).Append(" SET ");
         for (var i = 0; i < plan.Columns.Count; i++)
@@ -88,43 +43,32 @@ internal sealed class PostgresConflictRows(NpgsqlConnection target, NpgsqlTransa
         }
     }
 
-    public Task DeleteAsync(HeldRow row, CancellationToken cancellationToken) =>
+    public override Task DeleteAsync(HeldRow row, CancellationToken cancellationToken) =>
         ExecuteAsync($"DELETE FROM {plan.Target} WHERE {row.Where}", cancellationToken);
 
-    // Locking reads: whether each row equals the before and after images, its NewerWins timestamp as text, its tuple id, and its text.
-    private async Task<List<HeldRow>> SelectAsync(string where, IReadOnlyList<object?>? before, IReadOnlyList<object?>? after, CancellationToken cancellationToken)
+    protected override string Target => plan.Target;
+
+    protected override void KeyCondition(StringBuilder sql, IReadOnlyList<object?> image) => plan.Match(sql, image);
+
+    protected override void ImageCondition(StringBuilder sql, IReadOnlyList<object?> image) => plan.ImageCondition(sql, image);
+
+    protected override void ColumnEquals(StringBuilder sql, (string Name, int Index) column, object? value)
     {
-        var sql = new StringBuilder("SELECT ");
-        Flag(sql, before);
-        sql.Append(", ");
-        Flag(sql, after);
-        sql.Append(", ").Append(_stamp is { } s ? s.Quoted + "::text" : "NULL").Append(", ctid::text");
-        foreach (var c in plan.Columns)
-            sql.Append(", ").Append(c.Quoted).Append("::text");
-        sql.Append(" FROM ").Append(plan.Target).Append(" WHERE ").Append(where).Append(" LIMIT 2 FOR UPDATE");
-        await using var command = new NpgsqlCommand(sql.ToString(), target, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<HeldRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var row = new Dictionary<string, string?>();
-            for (var i = 0; i < plan.Columns.Count; i++)
-                row[plan.Columns[i].Name] = reader.IsDBNull(4 + i) ? null : reader.GetString(4 + i);
-            rows.Add(new HeldRow(reader.GetBoolean(0), reader.GetBoolean(1), VersionStamp.Parse(reader.IsDBNull(2) ? null : reader.GetString(2)),
-                $"ctid = '{reader.GetString(3)}'", JsonSerializer.Serialize(row)));
-        }
-        return rows;
+        var planned = Planned(column);
+        sql.Append(planned.Quoted).Append(" = ");
+        planned.Literals.Append(sql, value);
     }
 
-    private void Flag(StringBuilder sql, IReadOnlyList<object?>? image)
-    {
-        if (image is null) sql.Append("FALSE");
-        else plan.ImageCondition(sql, image);
-    }
+    protected override string AsText((string Name, int Index) column) => Planned(column).Quoted + "::text";
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, target, transaction);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    protected override IEnumerable<(string Name, string Expression)> Shown() => plan.Columns.Select(c => (c.Name, c.Quoted + "::text"));
+
+    protected override string RowId => "ctid::text";
+
+    protected override string FindAgain(string where, string? id) => $"ctid = '{id}'";
+
+    protected override DbCommand Command(string sql) => new NpgsqlCommand(sql, target, transaction);
+
+    // The target's column (its name there, its literals) that a column of the source plan is written to.
+    private PostgresTablePlan.PlannedColumn Planned((string Name, int Index) column) => plan.Columns.Single(c => c.Index == column.Index);
 }
