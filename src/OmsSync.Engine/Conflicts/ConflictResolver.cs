@@ -97,7 +97,8 @@ public sealed class ConflictResolver
             leave = arrive && atOld is not null;
         }
         // The row that moves may hold the new image's unique values itself; one that stays is a holder like any other.
-        var (holders, blocked) = await ClaimAsync(rows, rule, after, stamp, arrive, leave ? atOld!.Where : null, cancellationToken).ConfigureAwait(false);
+        // It is known by its text, not by the condition it was found by: as a holder it is found by another condition.
+        var (holders, blocked) = await ClaimAsync(rows, rule, after, stamp, arrive, leave ? atOld!.Json : null, cancellationToken).ConfigureAwait(false);
         var write = arrive && !blocked;
         if (leave && write && atNew is null)
         {
@@ -121,7 +122,7 @@ public sealed class ConflictResolver
     {
         // Only a row that is written, or under NewerWins claims its values either way, has any business with the holders.
         if (!rows.HasOtherUniqueKeys || !arriving && rule.Policy != ConflictPolicy.NewerWins) return ([], false);
-        var holders = (await rows.HoldersAsync(after, cancellationToken).ConfigureAwait(false)).Where(h => h.Where != moving).ToList();
+        var holders = (await rows.HoldersAsync(after, cancellationToken).ConfigureAwait(false)).Where(h => h.Json != moving).ToList();
         var taken = holders.Where(h => ConflictDecision.Takes(rule, _direction, stamp, h.Stamp)).ToList();
         var blocked = taken.Count < holders.Count;
         if (rule.Policy == ConflictPolicy.NewerWins || arriving && !blocked)
