@@ -78,6 +78,10 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'New-OmsTask#2' = @{ World = 'DataSources' }
         'New-OmsTask#3' = @{ World = 'DataSources' }
         'New-OmsTask#4' = @{ World = 'DataSources' }
+        'New-OmsTask#5' = @{ World = 'DataSources'; Before = '''Table,TargetName,RowFilter,Columns'',''shop.orders,archive.orders_2024,"created >= ''''2024-01-01''''","id,customer_id,total,created"'' | Set-Content objects.csv'
+            After = { (Get-OmsTask orders-2024).Include | Should -Be 'shop.orders' } }
+        'Rename-OmsTask#1' = @{ After = { Get-OmsTask shop-nightly-2026 | Should -Not -BeNullOrEmpty } }
+        'Copy-OmsTask#1' = @{ After = { (Get-OmsTask shop-nightly-test).Target | Should -Be 'test-2' } }
         'Resume-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
         'Set-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-sync -WarningAction SilentlyContinue' }
         'Set-OmsTask#2' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }

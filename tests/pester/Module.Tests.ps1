@@ -15,10 +15,10 @@ Describe 'The OmsSync module' {
             $manifest.PowerShellVersion | Should -Be '7.4'
             $manifest.CompatiblePSEditions | Should -Be 'Core'
         }
-        It 'exports exactly the 26 cmdlets' {
+        It 'exports exactly the 30 cmdlets' {
             $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @(
-                'Enable-OmsReverse', 'Export-OmsConflict', 'Get-OmsConflict', 'Get-OmsDataSource', 'Get-OmsDdl', 'Get-OmsTask', 'Get-OmsVerificationResult',
-                'New-OmsDataSource', 'New-OmsTask', 'Remove-OmsDataSource', 'Remove-OmsTask', 'Repair-OmsDifference', 'Resolve-OmsConflict', 'Resume-OmsTask',
+                'Copy-OmsTask', 'Enable-OmsReverse', 'Export-OmsConflict', 'Export-OmsTask', 'Get-OmsConflict', 'Get-OmsDataSource', 'Get-OmsDdl', 'Get-OmsTask', 'Get-OmsVerificationResult',
+                'Import-OmsTask', 'New-OmsDataSource', 'New-OmsTask', 'Remove-OmsDataSource', 'Remove-OmsTask', 'Rename-OmsTask', 'Repair-OmsDifference', 'Resolve-OmsConflict', 'Resume-OmsTask',
                 'Set-OmsConflictPolicy', 'Set-OmsDataSource', 'Set-OmsTask', 'Skip-OmsDdl', 'Start-OmsForward', 'Start-OmsVerification', 'Stop-OmsTask',
                 'Stop-OmsVerification', 'Suspend-OmsTask', 'Switch-OmsTask', 'Test-OmsDataSource', 'Test-OmsTask')
         }

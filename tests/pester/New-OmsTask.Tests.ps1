@@ -22,8 +22,8 @@ AfterAll { Remove-TestHome $stateHome }
 Describe 'New-OmsTask' {
     Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, MigrationType, Topology,
         NonEmptyTarget, IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, StartTimestamp,
-        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool `
-        -Mandatory ':Name', ':Source', ':Target', ':Include', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
+        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
+        -Mandatory ':Name', ':Source', ':Target', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
 
     Context 'defining' -Tag Integration {
         It 'stores every option and returns the task' {
@@ -43,10 +43,72 @@ Describe 'New-OmsTask' {
             New-OmsTask $name @base -WhatIf | Should -BeNullOrEmpty
             Get-OmsTask $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
+        It 'sizes a task with -Resources, the parameters given beside it overriding the size' {
+            $large = New-OmsTask (New-TestName large) @base -Resources Large
+            $large.ReadConcurrency, $large.WriteConcurrency, $large.IncrementalMemoryLimit | Should -Be 4, 8, 256MB
+            $small = New-OmsTask (New-TestName small) @base -Resources Small -WriteConcurrency 3
+            $small.ReadConcurrency, $small.WriteConcurrency, $small.IncrementalMemoryLimit | Should -Be 1, 3, 32MB
+            $plain = New-OmsTask (New-TestName plain) @base
+            $plain.ReadConcurrency, $plain.WriteConcurrency, $plain.IncrementalMemoryLimit, $plain.ChunkRows, $plain.FullLoadBinlog | Should -Be 2, 2, 64MB, 0, $false
+        }
+        It 'stores -ChunkRows, -IncrementalMemoryLimit and -FullLoadBinlog' {
+            $task = New-OmsTask (New-TestName settings) @base -ChunkRows 700 -IncrementalMemoryLimit 16MB -FullLoadBinlog
+            $task.ChunkRows, $task.IncrementalMemoryLimit, $task.FullLoadBinlog | Should -Be 700, 16MB, $true
+            $stored = Get-TestStoredTask $task.Name
+            $stored.ChunkRows, $stored.IncrementalMemoryLimit, $stored.FullLoadBinlog | Should -Be 700, 16MB, $true
+        }
         It 'stores the DDL options' {
             $task = New-OmsTask (New-TestName ddl) -Source $source -Target $target -Include 'a.*' -MigrationType Full, Incremental -IncrementalDdl -OnlineDdlTool PtOsc
             $task.IncrementalDdl | Should -BeTrue
             "$($task.OnlineDdlTool)" | Should -Be 'PtOsc'
+        }
+    }
+
+    Context 'objects from a CSV file' -Tag Integration {
+        It 'migrates 50 tables listed in a CSV file with renames, row filters and columns' {
+            $db = New-TestDatabaseName csv
+            $sql = "CREATE DATABASE ``$db``;"
+            foreach ($i in 1..50) { $sql += "CREATE TABLE ``$db``.t$i (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(10)); INSERT INTO ``$db``.t$i SELECT seq, seq * $i, 'n' FROM ``$db``.seq_1_to_10;" }
+            Invoke-TestSql MariaDbA $sql
+            $csv = Join-Path $stateHome "objects-$db.csv"
+            1..50 | ForEach-Object {
+                [pscustomobject]@{
+                    Table = "$db.t$_"
+                    TargetName = if ($_ % 2) { "${db}_t.renamed_$_" } else { '' }
+                    RowFilter = if ($_ % 3 -eq 0) { "id <= $($_ % 7 + 1)" } else { '' }
+                    Columns = if ($_ % 5 -eq 0) { 'id,v' } else { '' }
+                }
+            } | Export-Csv -LiteralPath $csv -NoTypeInformation
+            $name = New-TestName csv
+            try {
+                $task = New-OmsTask $name -Source $source -Target $target -ObjectFile $csv -Rename @{ $db = "${db}_t" } -MigrationType Schema, Full
+                $task.Include.Count | Should -Be 50
+                $null = Start-OmsForward $name -Wait
+                foreach ($i in 1..50) {
+                    $table = if ($i % 2) { "renamed_$i" } else { "t$i" }
+                    $expected = if ($i % 3 -eq 0) { $i % 7 + 1 } else { 10 }
+                    Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``${db}_t``.``$table``" -Scalar | Should -Be $expected -Because "$table"
+                    $columns = @(Invoke-TestSql MariaDbB "SELECT column_name FROM information_schema.columns WHERE table_schema = '${db}_t' AND table_name = '$table' ORDER BY ordinal_position" -Column)
+                    $columns -join ',' | Should -Be $(if ($i % 5 -eq 0) { 'id,v' } else { 'id,v,note' }) -Because "$table"
+                }
+                # The same objects given as rows (Import-Csv) make the same task.
+                $again = New-OmsTask (New-TestName rows) -Source $source -Target $target -Object (Import-Csv $csv) -Rename @{ $db = "${db}_t" } -MigrationType Schema, Full
+                (Get-TestStoredTask $again.Name).RowFilters.Count | Should -Be (Get-TestStoredTask $name).RowFilters.Count
+                (Get-TestStoredTask $again.Name).Renames.Count | Should -Be 26
+            } finally {
+                Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue
+                Invoke-TestSql MariaDbA "DROP DATABASE IF EXISTS ``$db``"
+                Invoke-TestSql MariaDbB "DROP DATABASE IF EXISTS ``${db}_t``"
+            }
+        }
+        It 'names the row and column at fault in a CSV file and stores nothing' {
+            $csv = Join-Path $stateHome 'bad-objects.csv'
+            'Table,TargetName,Filter', 'shop.a,b,x' | Set-Content $csv
+            $name = New-TestName badcsv
+            New-OmsTask $name @base -ObjectFile $csv -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidObjectList,*'
+            "$($e[0])" | Should -BeLike "*row 1: column 'Filter'*"
+            Get-OmsTask $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
     }
 
@@ -73,6 +135,13 @@ Describe 'New-OmsTask' {
             @{ Options = @{ ConflictPolicy = 'NewerWins' }; ErrorId = 'InvalidConflictPolicy' }
             @{ Options = @{ IncrementalDdl = $true }; ErrorId = 'InvalidIncrementalDdl' }
             @{ Options = @{ OnlineDdlTool = 'GhOst' }; ErrorId = 'InvalidOnlineDdlTool' }
+            @{ Options = @{ ChunkRows = -1 }; ErrorId = 'InvalidChunkRows' }
+            @{ Options = @{ ChunkRows = 20000000 }; ErrorId = 'InvalidChunkRows' }
+            @{ Options = @{ IncrementalMemoryLimit = 1KB }; ErrorId = 'InvalidIncrementalMemoryLimit' }
+            @{ Options = @{ Include = @(); Object = @([pscustomobject]@{ Table = 'shop.a'; Target = 'x' }) }; ErrorId = 'InvalidObjectList' }
+            @{ Options = @{ Include = @(); Object = @([pscustomobject]@{ Table = ' ' }) }; ErrorId = 'InvalidObjectList' }
+            @{ Options = @{ Rename = @{ 'shop.a' = 'b' }; Object = @(@{ Table = 'shop.a'; TargetName = 'c' }) }; ErrorId = 'InvalidObjectList' }
+            @{ Options = @{ ObjectFile = 'no-such-objects.csv' }; ErrorId = 'ObjectFileNotFound' }
         ) {
             $parameters = @{ Name = (New-TestName bad) } + $base
             foreach ($key in $Options.Keys) { $parameters[$key] = $Options[$key] }

@@ -13,7 +13,8 @@ AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Set-OmsTask' {
     Test-CmdletContract Set-OmsTask -Parameters Name, Include, Exclude, Rename, RowFilter, Column, StartTimestamp, MigrationType, NonEmptyTarget,
-        IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, IncrementalDdl, OnlineDdlTool, PassThru `
+        IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, IncrementalDdl, OnlineDdlTool, PassThru,
+        IncrementalMemoryLimit, Resources, ChunkRows, FullLoadBinlog `
         -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'changing options' -Tag Integration {
@@ -24,6 +25,16 @@ Describe 'Set-OmsTask' {
             $changed = Set-OmsTask $t.Task -RowsPerSecond 10 -Label x -Include 'shop.orders' -PassThru -Confirm:$false
             $changed.Labels | Should -Be 'x'
             $changed.Include | Should -Be 'shop.orders'
+        }
+        It 'changes the chunk size, memory limit and binlog setting, and applies a -Resources size under the parameters given' {
+            $changed = Set-OmsTask $t.Task -ChunkRows 900 -FullLoadBinlog -Resources Large -ReadConcurrency 3 -PassThru -Confirm:$false
+            $changed.ChunkRows, $changed.FullLoadBinlog | Should -Be 900, $true
+            $changed.ReadConcurrency, $changed.WriteConcurrency, $changed.IncrementalMemoryLimit | Should -Be 3, 8, 256MB
+            $changed = Set-OmsTask $t.Task -FullLoadBinlog:$false -IncrementalMemoryLimit 8MB -PassThru -Confirm:$false
+            $changed.FullLoadBinlog, $changed.IncrementalMemoryLimit, $changed.ChunkRows | Should -Be $false, 8MB, 900
+            Set-OmsTask $t.Task -ChunkRows -3 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidChunkRows,*'
+            (Get-OmsTask $t.Task).ChunkRows | Should -Be 900
         }
         It 'changes nothing with -WhatIf' {
             Set-OmsTask $t.Task -Label whatif -WhatIf

@@ -68,11 +68,13 @@ function New-TestDataSource {
         [ValidateSet('MariaDbA', 'MariaDbB', 'Postgres')] [string] $Server,
         [string] $Prefix = 'ds',
         [string] $Password = $script:Password,
+        # A name of the test's choosing instead of a new one.
+        [string] $Name,
         # The host:port of a MariaDB server of the test's own (Start-TestMariaDb), instead of -Server.
         [string] $Address
     )
     $endpoint = if ($Address) { $h, $p = $Address.Split(':'); [pscustomobject]@{ Server = $h; Port = [int] $p } } else { Get-TestServer $Server }
-    $name = New-TestName $Prefix
+    $name = if ($Name) { $Name } else { New-TestName $Prefix }
     $type = if ($Server -eq 'Postgres') { 'PostgreSql' } else { 'MariaDb' }
     $database = if ($Server -eq 'Postgres') { 'postgres' } else { $null }
     $null = New-OmsDataSource -Name $name -Type $type -Server $endpoint.Server -Port $endpoint.Port -Credential (New-TestCredential -Password $Password) -Database $database -Confirm:$false

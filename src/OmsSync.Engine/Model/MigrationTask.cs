@@ -18,7 +18,15 @@ public sealed record MigrationTask
     /// loop markers, heartbeats): name and id; a task stored before ids existed keeps its name, which is what it wrote there.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string OmsKey => Id is null ? Name : $"{Name}#{Id}";
+    public string OmsKey => Id is null ? ServerName : $"{ServerName}#{Id}";
+    /// <summary>
+    /// The name the task's rows and replication slot on its servers were written under: its first name, kept when it
+    /// is renamed (Rename-OmsTask), so a renamed task finds its checkpoints, chunk marks and slot where they are.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ServerName => FirstName ?? Name;
+    /// <summary>The task's name before it was first renamed; null while it never was.</summary>
+    public string? FirstName { get; init; }
     public required string Source { get; init; }
     public required string Target { get; init; }
     public required IReadOnlyList<string> Include { get; init; }

@@ -63,6 +63,19 @@ public sealed class OmsHome
     /// <summary>The lock the process running a task's cut-over holds.</summary>
     public static string CutOverLockName(string task) => $"{FileSafe(task)}.cutover";
 
+    /// <summary>A renamed task's logs and spill folders, moved to its new name's (nothing of it runs meanwhile).</summary>
+    public void MoveTaskFiles(string from, string to)
+    {
+        if (FileSafe(from) == FileSafe(to)) return;
+        var pairs = Enum.GetValues<Direction>().SelectMany(d => new[] { (WorkerLog(from, d), WorkerLog(to, d)), (SpillFolder(from, d), SpillFolder(to, d)) })
+            .Append((VerificationLog(from), VerificationLog(to))).Append((CutOverLog(from), CutOverLog(to)));
+        foreach (var (old, now) in pairs)
+        {
+            if (File.Exists(old) && !File.Exists(now)) File.Move(old, now);
+            else if (Directory.Exists(old) && !Directory.Exists(now)) Directory.Move(old, now);
+        }
+    }
+
     /// <summary>Task names may hold characters a file name cannot; keep them recognisable yet unique.</summary>
     private static string FileSafe(string name)
     {

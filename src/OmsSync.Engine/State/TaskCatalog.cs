@@ -61,6 +61,38 @@ public sealed class TaskCatalog
         if (rows == 0) throw NotFound(task.Name);
     }
 
+    /// <summary>The state tables that refer to a task by name, besides <c>tasks</c> itself.</summary>
+    private static readonly string[] TaskTables =
+        ["task_runtime", "table_progress", "chunk_plans", "conflicts", "schema_history", "verification_runs", "ddl_log", "cutovers", "cutover_steps"];
+
+    /// <summary>Stores <paramref name="renamed"/> in place of task <paramref name="name"/>, moving its runtime state, logs and history with it, in one transaction.</summary>
+    public void Rename(string name, MigrationTask renamed)
+    {
+        using var connection = _store.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        void Run(string sql, params (string, object?)[] parameters)
+        {
+            using var command = StateStore.Command(connection, sql, parameters);
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
+        }
+        // The references point at tasks(name): checked at commit, when every table has the new name.
+        Run("PRAGMA defer_foreign_keys = ON");
+        try
+        {
+            Run("UPDATE tasks SET name = $to, definition = $d, updated = $u WHERE name = $from",
+                ("$from", name), ("$to", renamed.Name), ("$d", JsonSerializer.Serialize(renamed, Json)), ("$u", DateTimeOffset.UtcNow.ToString("O")));
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("UNIQUE"))
+        {
+            throw new OmsException("TaskExists", OmsErrorKind.AlreadyExists, renamed.Name,
+                $"A task named '{renamed.Name}' exists already. Choose another name, or remove that task first with Remove-OmsTask.");
+        }
+        foreach (var table in TaskTables)
+            Run($"UPDATE {table} SET task = $to WHERE task = $from", ("$from", name), ("$to", renamed.Name));
+        transaction.Commit();
+    }
+
     public MigrationTask? Find(string name) =>
         _store.Query("SELECT definition FROM tasks WHERE name = $n", Map, ("$n", name)).SingleOrDefault();
 

@@ -23,13 +23,23 @@ public sealed record NewTaskRequest
     public IndexMigration IndexMigration { get; init; } = IndexMigration.WithSchema;
     public long RowsPerSecond { get; init; }
     public long BytesPerSecond { get; init; }
-    public int ReadConcurrency { get; init; } = 2;
-    public int WriteConcurrency { get; init; } = 2;
+    /// <summary>Null: from <see cref="Resources"/>, else the default.</summary>
+    public int? ReadConcurrency { get; init; }
+    /// <summary>Null: from <see cref="Resources"/>, else the default.</summary>
+    public int? WriteConcurrency { get; init; }
+    /// <summary>Null: from <see cref="Resources"/>, else the default.</summary>
+    public long? IncrementalMemoryLimit { get; init; }
+    public TaskResources? Resources { get; init; }
+    /// <summary>Rows per full-migration chunk; 0 sizes chunks by the rows' length.</summary>
+    public int ChunkRows { get; init; }
+    public bool FullLoadBinlog { get; init; }
     public bool AutoRestart { get; init; } = true;
     public IReadOnlyList<string>? Labels { get; init; }
     public DateTimeOffset? StartTimestamp { get; init; }
     public ConflictPolicy ConflictPolicy { get; init; } = ConflictPolicy.Ignore;
     public string? TimestampColumn { get; init; }
+    /// <summary>Whole conflict rules (an imported task's), used instead of <see cref="ConflictPolicy"/> when given.</summary>
+    public IReadOnlyList<ConflictRule>? ConflictRules { get; init; }
     public bool IncrementalDdl { get; init; }
     public OnlineDdlTool OnlineDdlTool { get; init; }
 }

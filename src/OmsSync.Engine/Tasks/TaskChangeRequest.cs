@@ -23,6 +23,11 @@ public sealed record TaskChangeRequest
     public long? BytesPerSecond { get; init; }
     public int? ReadConcurrency { get; init; }
     public int? WriteConcurrency { get; init; }
+    public long? IncrementalMemoryLimit { get; init; }
+    /// <summary>A size whose settings apply where the concurrency and memory options are not given themselves.</summary>
+    public TaskResources? Resources { get; init; }
+    public int? ChunkRows { get; init; }
+    public bool? FullLoadBinlog { get; init; }
     public bool? AutoRestart { get; init; }
     public IReadOnlyList<string>? Labels { get; init; }
     public bool? IncrementalDdl { get; init; }
@@ -37,7 +42,8 @@ public sealed record TaskChangeRequest
         if (StartTimestampGiven) given.Add("StartTimestamp");
         Add(MigrationTypes, "MigrationType"); Add(NonEmptyTarget, "NonEmptyTarget"); Add(IndexMigration, "IndexMigration");
         Add(RowsPerSecond, "RowsPerSecond"); Add(BytesPerSecond, "BytesPerSecond"); Add(ReadConcurrency, "ReadConcurrency");
-        Add(WriteConcurrency, "WriteConcurrency"); Add(AutoRestart, "AutoRestart"); Add(Labels, "Label");
+        Add(WriteConcurrency, "WriteConcurrency"); Add(IncrementalMemoryLimit, "IncrementalMemoryLimit"); Add(Resources, "Resources");
+        Add(ChunkRows, "ChunkRows"); Add(FullLoadBinlog, "FullLoadBinlog"); Add(AutoRestart, "AutoRestart"); Add(Labels, "Label");
         Add(IncrementalDdl, "IncrementalDdl"); Add(OnlineDdlTool, "OnlineDdlTool");
         return given;
     }

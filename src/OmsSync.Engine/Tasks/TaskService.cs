@@ -64,7 +64,7 @@ public sealed class TaskService
 
         var include = options.Patterns("Include", request.Include);
         if (request.Include.Count == 0)
-            options.Fail("InvalidIncludePattern", "-Include is empty. Name the objects to migrate, e.g. -Include 'shop.*' or -Include 'shop.orders','shop.customers'.");
+            options.Fail("InvalidIncludePattern", "-Include is empty. Name the objects to migrate, e.g. -Include 'shop.*' or -Include 'shop.orders','shop.customers', or list them in a CSV file given to -ObjectFile.");
         var exclude = options.Patterns("Exclude", request.Exclude);
         var renames = options.Renames(request.Renames);
         var filters = options.RowFilters(request.RowFilters);
@@ -73,12 +73,17 @@ public sealed class TaskService
             options.Fail("InvalidColumnValue", "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
         options.CheckTables(include, exclude, filters, columns.Keys, source?.Kind == DataSourceKind.PostgreSql);
         var types = TaskSettingChecks.CheckMigrationTypes(options, request.MigrationTypes, request.Topology);
-        TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, request.ReadConcurrency, request.WriteConcurrency);
+        var preset = request.Resources is { } size ? ResourcePreset.Of(size) : ResourcePreset.Default;
+        var readConcurrency = request.ReadConcurrency ?? preset.ReadConcurrency;
+        var writeConcurrency = request.WriteConcurrency ?? preset.WriteConcurrency;
+        var memoryLimit = request.IncrementalMemoryLimit ?? preset.IncrementalMemoryLimit;
+        TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, request.ChunkRows);
         TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
         TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
         var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
-        if (ConflictRuleCheck.CheckShape(conflictRule) is { } conflictProblem)
-            options.Fail("InvalidConflictPolicy", conflictProblem);
+        foreach (var rule in request.ConflictRules ?? [conflictRule])
+            if (ConflictRuleCheck.CheckShape(rule) is { } conflictProblem)
+                options.Fail("InvalidConflictPolicy", conflictProblem);
         options.ThrowIfAny();
 
         var task = new MigrationTask
@@ -97,12 +102,15 @@ public sealed class TaskService
             IndexMigration = request.IndexMigration,
             RowsPerSecond = request.RowsPerSecond,
             BytesPerSecond = request.BytesPerSecond,
-            ReadConcurrency = request.ReadConcurrency,
-            WriteConcurrency = request.WriteConcurrency,
+            ReadConcurrency = readConcurrency,
+            WriteConcurrency = writeConcurrency,
+            IncrementalMemoryLimit = memoryLimit,
+            ChunkRows = request.ChunkRows,
+            FullLoadBinlog = request.FullLoadBinlog,
             AutoRestart = request.AutoRestart,
             Labels = TaskSettingChecks.Labels(request.Labels),
             StartTimestamp = request.StartTimestamp,
-            ConflictRules = request.ConflictPolicy == ConflictPolicy.Ignore ? [] : [conflictRule],
+            ConflictRules = request.ConflictRules ?? (request.ConflictPolicy == ConflictPolicy.Ignore ? [] : [conflictRule]),
             IncrementalDdl = request.IncrementalDdl,
             OnlineDdlTool = request.OnlineDdlTool,
         };
@@ -110,6 +118,67 @@ public sealed class TaskService
         {
             _service.Tasks.Add(task);
             return Task.FromResult(Describe(_service.Tasks.Get(task.Name), Direction.Forward));
+        });
+    }
+
+    /// <summary>
+    /// Plans creating a task from a definition (an exported file, or another task to copy), under <paramref name="name"/>
+    /// and with other data sources when given. Every rule New-OmsTask follows is checked, against this state home's data sources.
+    /// </summary>
+    public PlannedOperation<TaskDirectionState> PlanImport(MigrationTask definition, string? name = null, string? source = null, string? target = null) =>
+        PlanCreate(new NewTaskRequest
+        {
+            Name = name ?? definition.Name,
+            Source = source ?? definition.Source,
+            Target = target ?? definition.Target,
+            Include = definition.Include,
+            Exclude = definition.Exclude,
+            Renames = definition.Renames.ToDictionary(p => p.Key, p => (object?)p.Value),
+            RowFilters = definition.RowFilters.ToDictionary(p => p.Key, p => (object?)p.Value),
+            Columns = definition.Columns.Count == 0 ? null : definition.Columns.ToDictionary(p => p.Key, p => (object?)p.Value.ToArray()),
+            MigrationTypes = Enum.GetValues<MigrationTypes>().Where(t => t != MigrationTypes.None && definition.MigrationTypes.HasFlag(t)).ToList(),
+            Topology = definition.Topology,
+            NonEmptyTarget = definition.NonEmptyTarget,
+            IndexMigration = definition.IndexMigration,
+            RowsPerSecond = definition.RowsPerSecond,
+            BytesPerSecond = definition.BytesPerSecond,
+            ReadConcurrency = definition.ReadConcurrency,
+            WriteConcurrency = definition.WriteConcurrency,
+            IncrementalMemoryLimit = definition.IncrementalMemoryLimit,
+            ChunkRows = definition.ChunkRows,
+            FullLoadBinlog = definition.FullLoadBinlog,
+            AutoRestart = definition.AutoRestart,
+            Labels = definition.Labels,
+            StartTimestamp = definition.StartTimestamp,
+            ConflictRules = definition.ConflictRules,
+            IncrementalDdl = definition.IncrementalDdl,
+            OnlineDdlTool = definition.OnlineDdlTool,
+        });
+
+    /// <summary>
+    /// Plans giving a task a new name. Its state (runtime, progress, conflict log, DDL log, verification results,
+    /// cut-over) moves with it; on its servers it keeps the name it was first known by (<see cref="MigrationTask.ServerName"/>),
+    /// so its checkpoints, chunk marks and replication slot stay its own. Refused while any worker of it runs.
+    /// </summary>
+    public PlannedOperation<TaskDirectionState> PlanRename(string name, string newName)
+    {
+        var task = _service.Tasks.Get(name);
+        if (TaskName.Check(newName) is { } invalid) throw invalid;
+        if (!string.Equals(task.Name, newName, StringComparison.OrdinalIgnoreCase) && _service.Tasks.Find(newName) is not null)
+            throw new OmsException("TaskExists", OmsErrorKind.AlreadyExists, newName,
+                $"A task named '{newName}' exists already. Choose another name, or remove that task first with Remove-OmsTask.");
+        var busy = Enum.GetValues<Direction>().Where(d => _service.IsWorkerAlive(task.Name, d)).Select(d => d.ToString())
+            .Concat(new Verification.VerificationService(_service).IsRunning(task.Name) ? ["verification"] : [])
+            .Concat(new CutOver.CutOverService(_service).IsRunning(task.Name) ? ["cut-over"] : []).ToList();
+        if (busy.Count > 0)
+            throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' is running ({string.Join(", ", busy)}); it is renamed only while nothing runs it. Suspend or stop it first, rename it, then Resume-OmsTask.");
+        var renamed = task with { Name = newName, FirstName = task.ServerName };
+        return new PlannedOperation<TaskDirectionState>($"{task.Name} -> {newName}", "Rename task", (_, _) =>
+        {
+            _service.Tasks.Rename(task.Name, renamed);
+            _service.Home.MoveTaskFiles(task.Name, newName);
+            return Task.FromResult(Describe(_service.Tasks.Get(newName), Direction.Forward));
         });
     }
 
@@ -151,15 +220,22 @@ public sealed class TaskService
         if (change.StartTimestampGiven) changed = changed with { StartTimestamp = change.StartTimestamp };
         if (change.StartTimestampGiven || change.MigrationTypes is not null)
             TaskSettingChecks.CheckStartTimestamp(options, changed.MigrationTypes, changed.StartTimestamp);
-        TaskSettingChecks.CheckLimits(options, change.RowsPerSecond, change.BytesPerSecond, change.ReadConcurrency, change.WriteConcurrency);
+        var preset = change.Resources is { } size ? ResourcePreset.Of(size) : null;
+        var readConcurrency = change.ReadConcurrency ?? preset?.ReadConcurrency;
+        var writeConcurrency = change.WriteConcurrency ?? preset?.WriteConcurrency;
+        var memoryLimit = change.IncrementalMemoryLimit ?? preset?.IncrementalMemoryLimit;
+        TaskSettingChecks.CheckLimits(options, change.RowsPerSecond, change.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, change.ChunkRows);
         changed = changed with
         {
             NonEmptyTarget = change.NonEmptyTarget ?? changed.NonEmptyTarget,
             IndexMigration = change.IndexMigration ?? changed.IndexMigration,
             RowsPerSecond = change.RowsPerSecond ?? changed.RowsPerSecond,
             BytesPerSecond = change.BytesPerSecond ?? changed.BytesPerSecond,
-            ReadConcurrency = change.ReadConcurrency ?? changed.ReadConcurrency,
-            WriteConcurrency = change.WriteConcurrency ?? changed.WriteConcurrency,
+            ReadConcurrency = readConcurrency ?? changed.ReadConcurrency,
+            WriteConcurrency = writeConcurrency ?? changed.WriteConcurrency,
+            IncrementalMemoryLimit = memoryLimit ?? changed.IncrementalMemoryLimit,
+            ChunkRows = change.ChunkRows ?? changed.ChunkRows,
+            FullLoadBinlog = change.FullLoadBinlog ?? changed.FullLoadBinlog,
             AutoRestart = change.AutoRestart ?? changed.AutoRestart,
             Labels = change.Labels is { } labels ? TaskSettingChecks.Labels(labels) : changed.Labels,
             IncrementalDdl = change.IncrementalDdl ?? changed.IncrementalDdl,

@@ -5,9 +5,18 @@ namespace OmsSync.Engine.Tasks;
 /// <summary>Checks of the task settings that creating and changing a task share (numbers, phases, start time, DDL).</summary>
 internal static class TaskSettingChecks
 {
+    private const long MinIncrementalMemory = 1L << 20;
+    /// <summary>A chunk is one target transaction held in memory: past this, one chunk alone could take gigabytes.</summary>
+    private const int MaxChunkRows = 10_000_000;
+
     /// <summary>Each limit is checked when given (null: left as it is).</summary>
-    public static void CheckLimits(TaskOptionReader options, long? rowsPerSecond, long? bytesPerSecond, int? readConcurrency, int? writeConcurrency)
+    public static void CheckLimits(TaskOptionReader options, long? rowsPerSecond, long? bytesPerSecond, int? readConcurrency, int? writeConcurrency,
+        long? incrementalMemoryLimit = null, int? chunkRows = null)
     {
+        if (incrementalMemoryLimit < MinIncrementalMemory)
+            options.Fail("InvalidIncrementalMemoryLimit", $"-IncrementalMemoryLimit is {incrementalMemoryLimit} bytes; give at least 1MB (e.g. 64MB): below that every transaction waits in a spill file.");
+        if (chunkRows is < 0 or > MaxChunkRows)
+            options.Fail("InvalidChunkRows", $"-ChunkRows is {chunkRows}; give 0 (chunks sized by the rows' length) or 1 to {MaxChunkRows:N0} rows per chunk.");
         if (rowsPerSecond < 0)
             options.Fail("InvalidRowsPerSecond", $"-RowsPerSecond is {rowsPerSecond}; give 0 (no limit) or a positive number of rows per second.");
         if (bytesPerSecond < 0)

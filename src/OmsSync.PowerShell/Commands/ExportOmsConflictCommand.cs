@@ -52,12 +52,7 @@ public sealed class ExportOmsConflictCommand : OmsCmdlet
         {
             if (ParameterSetName == NameSet)
                 _records.AddRange(Service.Conflicts.List(Service.Tasks.Get(Name).Name));
-            if (NoClobber && File.Exists(path))
-            {
-                WriteError(new ErrorRecord(new IOException($"File '{path}' exists and -NoClobber was given. Choose another -Path, or leave out -NoClobber to replace it."),
-                    "FileExists", ErrorCategory.ResourceExists, path));
-                return;
-            }
+            if (RefusesToReplace(path, NoClobber)) return;
             if (!ShouldProcess(path, $"Write {_records.Count} conflict record(s) as {format}"))
                 return;
             try

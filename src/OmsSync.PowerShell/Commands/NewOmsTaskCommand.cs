@@ -30,10 +30,19 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [ArgumentCompleter(typeof(DataSourceNameCompleter))]
     public string Target { get; set; } = "";
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [AllowEmptyCollection]
     public string[] Include { get; set; } = [];
+
+    /// <summary>The objects as rows with Table, TargetName, RowFilter and Columns, e.g. (Import-Csv objects.csv).</summary>
+    [Parameter]
+    public PSObject[]? Object { get; set; }
+
+    /// <summary>A CSV file of objects with the columns Table, TargetName, RowFilter and Columns (read with Import-Csv).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ObjectFile { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -66,11 +75,29 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [Parameter]
     public long BytesPerSecond { get; set; }
 
+    /// <summary>Tables read at once during full migration and verification (default 2, or as -Resources says).</summary>
     [Parameter]
-    public int ReadConcurrency { get; set; } = 2;
+    public int ReadConcurrency { get; set; }
 
+    /// <summary>Target sessions written at once: full-load writers and incremental lanes (default 2, or as -Resources says).</summary>
     [Parameter]
-    public int WriteConcurrency { get; set; } = 2;
+    public int WriteConcurrency { get; set; }
+
+    /// <summary>Bytes of changes the incremental phase holds in memory before a transaction's rows wait in a spill file.</summary>
+    [Parameter]
+    public long IncrementalMemoryLimit { get; set; }
+
+    /// <summary>A size (Small, Medium, Large) for the concurrency and memory options not given themselves.</summary>
+    [Parameter]
+    public TaskResources Resources { get; set; }
+
+    /// <summary>Rows per full-migration chunk, one target transaction each; 0 (the default) sizes chunks to about 8 MB.</summary>
+    [Parameter]
+    public int ChunkRows { get; set; }
+
+    /// <summary>Writes the full copy to the target's binlog, so the target's replicas receive the copied rows.</summary>
+    [Parameter]
+    public SwitchParameter FullLoadBinlog { get; set; }
 
     [Parameter]
     public bool AutoRestart { get; set; } = true;
@@ -101,6 +128,8 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
 
     protected override void ProcessRecord() => Try(Name, () =>
     {
+        var bound = MyInvocation.BoundParameters;
+        T? Given<T>(string parameter, T value) where T : struct => bound.ContainsKey(parameter) ? value : null;
         var request = new NewTaskRequest
         {
             Name = Name,
@@ -117,8 +146,12 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             IndexMigration = IndexMigration,
             RowsPerSecond = RowsPerSecond,
             BytesPerSecond = BytesPerSecond,
-            ReadConcurrency = ReadConcurrency,
-            WriteConcurrency = WriteConcurrency,
+            ReadConcurrency = Given(nameof(ReadConcurrency), ReadConcurrency),
+            WriteConcurrency = Given(nameof(WriteConcurrency), WriteConcurrency),
+            IncrementalMemoryLimit = Given(nameof(IncrementalMemoryLimit), IncrementalMemoryLimit),
+            Resources = Given(nameof(Resources), Resources),
+            ChunkRows = ChunkRows,
+            FullLoadBinlog = FullLoadBinlog,
             AutoRestart = AutoRestart,
             Labels = Label,
             StartTimestamp = Timestamps.From(StartTimestamp),
@@ -127,7 +160,24 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             IncrementalDdl = IncrementalDdl,
             OnlineDdlTool = OnlineDdlTool,
         };
+        if (ObjectFile is not null)
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(ObjectFile);
+            if (!File.Exists(path))
+                throw new Engine.Errors.OmsException("ObjectFileNotFound", Engine.Errors.OmsErrorKind.NotFound, path,
+                    $"-ObjectFile '{path}' does not exist. Give the path of a CSV file with the columns Table, TargetName, RowFilter and Columns.");
+            request = TaskObjectList.AddTo(request, Rows(InvokeCommand.InvokeScript("param($p) Import-Csv -LiteralPath $p", path)), path);
+        }
+        if (Object is not null)
+            request = TaskObjectList.AddTo(request, Rows(Object), "-Object");
         if (Perform(new TaskService(Service).PlanCreate(request), out var created))
             WriteObject(new OmsTask(created));
     });
+
+    /// <summary>Each row's properties (or a hashtable's entries) as text: Import-Csv gives strings, a hand-made row may give anything.</summary>
+    private static List<IReadOnlyDictionary<string, string?>> Rows(IEnumerable<PSObject> rows) =>
+        rows.Where(r => r is not null).Select(r => (IReadOnlyDictionary<string, string?>)(r.BaseObject is IDictionary map
+            ? map.Keys.Cast<object>().ToDictionary(k => k.ToString() ?? "", k => map[k]?.ToString(), StringComparer.OrdinalIgnoreCase)
+            : r.Properties.Where(p => p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property)
+                .ToDictionary(p => p.Name, p => p.Value?.ToString(), StringComparer.OrdinalIgnoreCase))).ToList();
 }

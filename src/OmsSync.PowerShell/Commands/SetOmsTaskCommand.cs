@@ -67,6 +67,20 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
     public int WriteConcurrency { get; set; }
 
     [Parameter]
+    public long IncrementalMemoryLimit { get; set; }
+
+    /// <summary>A size (Small, Medium, Large) whose settings apply to the concurrency and memory options not given themselves.</summary>
+    [Parameter]
+    public TaskResources Resources { get; set; }
+
+    [Parameter]
+    public int ChunkRows { get; set; }
+
+    /// <summary>Writes the full copy to the target's binlog (-FullLoadBinlog), or not (-FullLoadBinlog:$false).</summary>
+    [Parameter]
+    public SwitchParameter FullLoadBinlog { get; set; }
+
+    [Parameter]
     public bool AutoRestart { get; set; }
 
     /// <summary>Replaces the task's labels; an empty array clears them.</summary>
@@ -107,6 +121,10 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
                 BytesPerSecond = Given(nameof(BytesPerSecond), BytesPerSecond),
                 ReadConcurrency = Given(nameof(ReadConcurrency), ReadConcurrency),
                 WriteConcurrency = Given(nameof(WriteConcurrency), WriteConcurrency),
+                IncrementalMemoryLimit = Given(nameof(IncrementalMemoryLimit), IncrementalMemoryLimit),
+                Resources = Given(nameof(Resources), Resources),
+                ChunkRows = Given(nameof(ChunkRows), ChunkRows),
+                FullLoadBinlog = Given(nameof(FullLoadBinlog), FullLoadBinlog.IsPresent),
                 AutoRestart = Given(nameof(AutoRestart), AutoRestart),
                 Labels = bound.ContainsKey(nameof(Label)) ? Label ?? [] : null,
                 IncrementalDdl = Given(nameof(IncrementalDdl), IncrementalDdl.IsPresent),

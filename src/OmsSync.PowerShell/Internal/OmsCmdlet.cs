@@ -75,6 +75,15 @@ public abstract class OmsCmdlet : PSCmdlet, IDisposable
             WriteError(OmsErrors.From(error, target));
     }
 
+    /// <summary>True (with a FileExists error written) when -NoClobber forbids replacing the file at <paramref name="path"/>.</summary>
+    private protected bool RefusesToReplace(string path, bool noClobber)
+    {
+        if (!noClobber || !File.Exists(path)) return false;
+        WriteError(new ErrorRecord(new IOException($"File '{path}' exists and -NoClobber was given. Choose another -Path, or leave out -NoClobber to replace it."),
+            "FileExists", ErrorCategory.ResourceExists, path));
+        return true;
+    }
+
     private protected void WriteNotes()
     {
         foreach (var (warning, text) in _notes.Drain())

@@ -38,6 +38,11 @@ public sealed class OmsTask
         Created = task.Created;
         ConflictRules = task.ConflictRules.ToArray();
         IncrementalDdl = task.IncrementalDdl;
+        ReadConcurrency = task.ReadConcurrency;
+        WriteConcurrency = task.WriteConcurrency;
+        IncrementalMemoryLimit = task.IncrementalMemoryLimit;
+        ChunkRows = task.ChunkRows;
+        FullLoadBinlog = task.FullLoadBinlog;
         OnlineDdlTool = task.OnlineDdlTool;
         ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
         ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
@@ -75,6 +80,13 @@ public sealed class OmsTask
     public DateTimeOffset Created { get; }
     /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
     public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
+    public int ReadConcurrency { get; }
+    public int WriteConcurrency { get; }
+    /// <summary>Bytes of changes held in memory before a transaction's rows wait in a spill file.</summary>
+    public long IncrementalMemoryLimit { get; }
+    /// <summary>Rows per full-migration chunk; 0 sizes chunks by the rows' length.</summary>
+    public int ChunkRows { get; }
+    public bool FullLoadBinlog { get; }
 
     /// <summary>
     /// The target server's clock minus the source server's, as the worker measured it (every minute while it applies

@@ -11,14 +11,14 @@ namespace OmsSync.Engine.Postgres.Logical;
 internal static class ReplicationObjects
 {
     /// <summary>
-    /// oms_ + the task name in the characters a slot name allows (a-z, 0-9, _) + a hash of the task's incarnation
+    /// oms_ + the task's first name (<see cref="MigrationTask.ServerName"/>) in the characters a slot name allows (a-z, 0-9, _) + a hash of the task's incarnation
     /// (<see cref="MigrationTask.OmsKey"/>) and direction, so two tasks never share a slot, nor a task created again
     /// under an old name the slot an earlier one left. Publications use the same name.
     /// </summary>
     public static string Name(MigrationTask task, Direction direction)
     {
         var plain = new StringBuilder();
-        foreach (var c in task.Name.ToLowerInvariant())
+        foreach (var c in task.ServerName.ToLowerInvariant())
             plain.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '_');
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{task.OmsKey}/{direction}")))[..8].ToLowerInvariant();
         var stem = plain.ToString();
