@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmsSync.Engine.Mapping;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Verification;
@@ -84,7 +85,14 @@ internal sealed class PostgresCompareSql
             case ValueForm.Float:
                 return BinaryFloat($"({operand})::float8");
             case ValueForm.Json:
-                return column.DataType is "json" or "jsonb" ? $"({operand})::jsonb::text" : text;
+                return column.DataType switch
+                {
+                    "json" or "jsonb" or "hstore" => $"({operand})::jsonb::text",
+                    // As carried (PostgresArrayJson): numbers, booleans and documents as themselves, other elements as their text.
+                    "array" when PostgresArrayJson.KindOf(PostgresArrayJson.ElementType(column)) == PostgresArrayJson.ElementKind.Text => $"to_jsonb(({operand})::text[])::text",
+                    "array" => $"to_jsonb({operand})::text",
+                    _ => text,
+                };
             case ValueForm.Date:
                 return $"CASE WHEN {operand} = '-infinity' THEN '0000-00-00' ELSE {text} END";
             case ValueForm.DateTime:
@@ -106,13 +114,13 @@ internal sealed class PostgresCompareSql
         "smallint" or "integer" or "bigint" or "boolean" => ValueForm.Integer,
         "numeric" => ValueForm.Decimal,
         "real" or "double precision" => ValueForm.Float,
-        "bit" or "bit varying" => ValueForm.Bits,
+        "bit" or "bit varying" when MySqlToPostgres.Modifiers(column.ColumnType).Length is > 0 and <= 64 => ValueForm.Bits,
         "bytea" => ValueForm.Bytes,
         "date" => ValueForm.Date,
         "timestamp without time zone" or "timestamp with time zone" => ValueForm.DateTime,
         "time without time zone" => ValueForm.Time,
-        "json" or "jsonb" => ValueForm.Json,
-        _ => ValueForm.Text,
+        "json" or "jsonb" or "array" or "hstore" => ValueForm.Json,
+        _ => ValueForm.Text, // and every type carried to MySQL as its text
     };
 
     private static string Quote(ColumnSchema column) => PostgresSyntax.QuoteIdentifier(column.Name);
