@@ -104,7 +104,8 @@ internal sealed class PostgresCompareSql
             case ValueForm.Bits:
                 return $"CASE WHEN {operand} IS NULL THEN NULL ELSE COALESCE(NULLIF(ltrim({text}, '0'), ''), '0') END";
             default:
-                return text; // text, character(n) without its padding, enum labels, UUIDs
+                // text, character(n) without its padding, enum labels, UUIDs; a type carried as its text as it was carried
+                return PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(operand) : text;
         }
     }
 
