@@ -84,10 +84,10 @@ public sealed class PostgresTypeMapTests
         return rows;
     }
 
-    /// <summary>The rows on PostgreSQL, each column as its own text, in the form of <see cref="MySqlRowsAsync"/> (arrays as they are there).</summary>
-    private static Task<List<string>> PostgresRowsAsync(string schema) => TestPostgres.ColumnAsync(
-        "SET TimeZone = 'UTC'; SELECT concat_ws('|', " + string.Join(", ", ("id " + Columns).Split(' ').Select(c => $"coalesce({c}::text, 'NULL')")) +
-        $") FROM {TestPostgres.Quote(schema)}.typed ORDER BY id");
+    /// <summary>The rows of a PostgreSQL table, each column as its type's output writes it (format, not ::text, which adds inet's netmask), joined by |.</summary>
+    private static Task<List<string>> PostgresRowsAsync(string schema, string table, string columns, string order) => TestPostgres.ColumnAsync(
+        "SELECT concat_ws('|', " + string.Join(", ", columns.Split(' ').Select(c => $"CASE WHEN num_nulls({c}) = 1 THEN 'NULL' ELSE format('%s', {c}) END")) +
+        $") FROM {TestPostgres.Quote(schema)}.{table} ORDER BY {order}");
 
     /// <summary>hstore ships with the server's contrib files; created once in public, where the type is visible to every session.</summary>
     private static async Task<string> CreateSchemaAsync(EngineHarness h, string prefix, string sql)
@@ -198,6 +198,69 @@ public sealed class PostgresTypeMapTests
         await RepairAsync(h, task, found.Differences);
         AssertNoDifferences(await VerifyAsync(h, task));
         Assert.Equal(changed[1..], (await MySqlRowsAsync(h.Target, db))[1..]);
+    }
+
+    [Fact]
+    public async Task ValuesChangedOnMySqlComeBackIntoThePostgreSqlColumnsExactly()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await CreateSchemaAsync(h, "pgtypesbi", """
+            CREATE DOMAIN year AS integer CHECK (VALUE >= 1901 AND VALUE <= 2155);
+            CREATE DOMAIN code AS varchar(20) CHECK (VALUE IN ('a', 'b'));
+            CREATE TYPE addr AS (street text, n int);
+            CREATE TABLE typed (id int PRIMARY KEY, y year, c code, ia int[], ta text[], m2 int[], ja jsonb[], hs public.hstore, ip inet, iv interval,
+              tv tsvector, b100 bit(100), pt point, ad addr, mo money, tt timetz, r4 int4range, x xml);
+            INSERT INTO typed VALUES
+              (1, 1901, 'a', '{1,2}', '{a}', '{{1},{2}}', ARRAY['{}']::jsonb[], 'a=>b', '::1', '1 day', 'a:1', repeat('0', 100)::bit(100), '(0,0)',
+               ROW('s', 1), 1, '00:00:00+00', '[1,2)', '<a/>'),
+              (2, 1902, 'b', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+            CREATE TABLE loose (pt point, x xml, ia int[]);
+            ALTER TABLE loose REPLICA IDENTITY FULL;
+            INSERT INTO loose VALUES ('(1,2)', '<a/>', '{1,2}'), ('(1,2)', '<a/>', '{1,2}'), ('(3,4)', NULL, NULL);
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "pgtypesbi-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName, AutoRestart = false,
+            Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, Topology = Topology.Bidirectional,
+        });
+        Assert.DoesNotContain(await h.Service.TestTaskAsync(task.Name, CancellationToken.None), r => r.Status == CheckStatus.Fail);
+        await StartBothAsync(h, task.Name);
+
+        await TestServers.ExecuteAsync(h.Target, """
+            UPDATE typed SET y = 2000, c = 'b', ia = '[5, null, 6]', ta = '["x\\"y", "é", null, "NULL"]', m2 = '[[7, 8], [9, 10]]',
+              ja = '[{"k": "v"}, 1, "s"]', hs = '{"k": "v", "n": null}', ip = '10.1.2.3', iv = '2 days 03:00:00', tv = '''x'':1',
+              b100 = REPEAT('1', 100), pt = '(3,4)', ad = '(x,1)', mo = '$1.00', tt = '01:02:03+00', r4 = '[2,3)', x = '<y/>' WHERE id = 1;
+            INSERT INTO typed (id, y, ia, ta) VALUES (10, 1999, '[]', '[]');
+            DELETE FROM typed WHERE id = 2;
+            UPDATE loose SET x = '<z/>', ia = '[[3]]' WHERE ia = '[1, 2]' LIMIT 1;
+            DELETE FROM loose WHERE pt = '(3,4)';
+            """, db);
+        string[] expected =
+        [
+            "1|2000|b|{5,NULL,6}|{\"x\\\"y\",é,NULL,\"NULL\"}|{{7,8},{9,10}}|{\"{\\\"k\\\": \\\"v\\\"}\",1,\"\\\"s\\\"\"}|\"k\"=>\"v\", \"n\"=>NULL|10.1.2.3|" +
+            "2 days 03:00:00|'x':1|" + new string('1', 100) + "|(3,4)|(x,1)|$1.00|01:02:03+00|[2,3)|<y/>",
+            "10|1999|NULL|{}|{}|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL",
+        ];
+        const string columns = "id y c ia ta m2 ja hs ip iv tv b100 pt ad mo tt r4 x";
+        await WaitForRowsAsync(h, task.Name, Direction.Reverse, () => PostgresRowsAsync(schema, "typed", columns, "id"), expected);
+        await WaitForRowsAsync(h, task.Name, Direction.Reverse, () => PostgresRowsAsync(schema, "loose", "pt x ia", "x::text, ia"),
+            ["(1,2)|<a/>|{1,2}", "(1,2)|<z/>|{{3}}"]);
+        // What came back is what MySQL holds, compared by meaning: the same JSON documents, the same text.
+        AssertNoDifferences(await VerifyAsync(h, task));
+
+        // A value the PostgreSQL column cannot hold as it is stops the reverse direction, naming table, column and value.
+        await TestServers.ExecuteAsync(h.Target, "UPDATE typed SET ia = '{\"a\": 1}' WHERE id = 10", db);
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Reverse).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60),
+            "the reverse direction to stop on the value");
+        var message = h.Service.Status(task.Name, Direction.Reverse).Message;
+        Assert.Contains("cannot be stored in PostgreSQL's integer[]", message);
+        Assert.Contains($"{schema}.typed", message);
+        Assert.Contains("column ia", message);
+        Assert.Contains("{\"a\": 1}", message);
+        Assert.Equal("{}", await TestPostgres.ScalarAsync($"SELECT ia::text FROM {TestPostgres.Quote(schema)}.typed WHERE id = 10"));
     }
 
     [Fact]
