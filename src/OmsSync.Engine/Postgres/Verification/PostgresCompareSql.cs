@@ -131,7 +131,7 @@ internal sealed class PostgresCompareSql
 
     private static string Shown(ColumnSchema column) => column.DataType == "bytea"
         ? $"'0x' || upper(encode({Quote(column)}, 'hex'))"
-        : $"({Quote(column)})::text";
+        : PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(Quote(column)) : $"({Quote(column)})::text";
 
     /// <summary>
     /// A double as its binary mantissa and exponent, M p E (see MySqlCompareSql): the same text a MySQL-family server
