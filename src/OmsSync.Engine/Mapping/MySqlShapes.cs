@@ -12,12 +12,13 @@ namespace OmsSync.Engine.Mapping;
 /// </summary>
 internal static class MySqlShapes
 {
-    public static TaskObjects Of(TaskObjects postgres, DataSourceKind target, List<string> problems) =>
-        postgres.MapTables(table => Of(table, target, problems));
+    /// <param name="warnings">Receives what is left behind without refusing the task (see <see cref="PostgresToMySql.Map"/>).</param>
+    public static TaskObjects Of(TaskObjects postgres, DataSourceKind target, List<string> problems, List<string>? warnings = null) =>
+        postgres.MapTables(table => Of(table, target, problems, warnings));
 
     /// <summary>One table's MySQL shape.</summary>
-    public static TableSchema Of(TaskTable postgres, DataSourceKind target, List<string> problems) =>
-        PostgresToMySql.Map(Moving(postgres, problems), target, problems);
+    public static TableSchema Of(TaskTable postgres, DataSourceKind target, List<string> problems, List<string>? warnings = null) =>
+        PostgresToMySql.Map(Moving(postgres, problems), target, problems, warnings);
 
     // The column selection first, so a column left out of the task is not held against its table.
     private static TableSchema Moving(TaskTable table, List<string> problems)

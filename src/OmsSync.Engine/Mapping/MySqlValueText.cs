@@ -8,8 +8,10 @@ namespace OmsSync.Engine.Mapping;
 /// Turns a PostgreSQL value, in the text form its type's output function writes (as both SELECT col::text and the
 /// pgoutput stream give it), into the text a MySQL-family column of the mapped type (<see cref="PostgresToMySql"/>)
 /// reads back as the same value. Values the MySQL type cannot hold (NaN, infinity, BC dates, text too long for a
-/// column cut to be indexable, numbers beyond DECIMAL(65,30)) are refused with an error naming table, column and
-/// value, never stored changed: MySQL sessions are not strict, so the server would otherwise truncate silently.
+/// column cut to be indexable, numbers beyond DECIMAL(65,30), arrays with lower bounds other than 1) are refused with an
+/// error naming table, column and value, never stored changed: MySQL sessions are not strict, so the server would
+/// otherwise truncate silently. Arrays and hstore become JSON (<see cref="PostgresArrayJson"/>, <see cref="HstoreJson"/>);
+/// types carried as text keep their text.
 /// bytea is not text and never comes here.
 /// </summary>
 internal static class MySqlValueText
@@ -20,13 +22,30 @@ internal static class MySqlValueText
             $"Table {table}, column {pg.Name}: the value '{(value.Length > 80 ? value[..80] + "..." : value)}' cannot be stored in MySQL's {mysql.ColumnType}: {why} " +
             "Change the value on the source, or leave the column out with -Column.");
 
+        string Json(string value, Func<string> convert)
+        {
+            try
+            {
+                return convert();
+            }
+            catch (FormatException e)
+            {
+                return Refuse(value, e.Message);
+            }
+        }
+
         var (length, scale) = MySqlToPostgres.Modifiers(mysql.ColumnType);
         switch (pg.DataType)
         {
             case "boolean":
                 return v => v is "t" or "true" ? "1" : "0";
-            case "bit" or "bit varying":
+            case "bit" or "bit varying" when mysql.DataType == "bit":
                 return v => v.Length == 0 ? "0" : Convert.ToUInt64(v, 2).ToString(CultureInfo.InvariantCulture);
+            case "array":
+                var element = PostgresArrayJson.ElementType(pg);
+                return v => Json(v, () => PostgresArrayJson.ToJson(v, element));
+            case "hstore":
+                return v => Json(v, () => HstoreJson.ToJson(v));
             case "numeric":
                 return v => v is "NaN" or "Infinity" or "-Infinity" ? Refuse(v, "MySQL's DECIMAL has no NaN or infinity.")
                     : FitsDecimal(v, length ?? 65, scale ?? 0) ? v : Refuse(v, $"DECIMAL({length},{scale}) holds {length - scale} digits before the point and {scale} after.");

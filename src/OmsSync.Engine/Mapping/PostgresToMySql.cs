@@ -21,10 +21,13 @@ public static partial class PostgresToMySql
     public const int MaxKeyBytes = 3072;
 
     /// <param name="pg">The table as read by <see cref="PostgresSchemaReader"/>, under its target name.</param>
-    public static TableSchema Map(TableSchema pg, DataSourceKind target, List<string> problems)
+    /// <param name="problems">Receives what refuses the table (a column or key that cannot be carried).</param>
+    /// <param name="warnings">Receives what is left behind without refusing it (a domain's CHECK not translated, an index on a JSON column).</param>
+    public static TableSchema Map(TableSchema pg, DataSourceKind target, List<string> problems, List<string>? warnings = null)
     {
         var textLimits = IndexedTextLimits(pg);
         var columns = new List<ColumnSchema>();
+        var checks = new List<CheckConstraint>();
         foreach (var column in pg.Columns)
         {
             var where = $"Table {PostgresSyntax.QuoteQualified(pg.Database, pg.Name)}, column {PostgresSyntax.QuoteIdentifier(column.Name)}";
@@ -36,9 +39,7 @@ public static partial class PostgresToMySql
             }
             if (MySqlType(column, target, textLimits.TryGetValue(column.Name, out var limit) ? limit : null) is not { } type)
             {
-                problems.Add($"{where}: type {column.ColumnType} " + (column.DataType == "array"
-                    ? "is an array; arrays are not migrated to MySQL. Leave the column out with -Column, or exclude the table."
-                    : "has no MySQL counterpart in OmsSync's type map. Leave the column out with -Column, or exclude the table."));
+                problems.Add($"{where}: type {column.ColumnType} has no MySQL counterpart in OmsSync's type map. Leave the column out with -Column, or exclude the table.");
                 continue;
             }
             var text = type.DataType is "char" or "varchar" or "longtext" or "enum";
@@ -56,17 +57,32 @@ public static partial class PostgresToMySql
                 Collation = text ? Collation : null,
                 Comment = column.Comment,
             });
+            if (DomainChecks(pg, column, where, warnings) is { } check) checks.Add(check);
         }
-        var kept = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var indexes = new List<IndexSchema>();
+        foreach (var index in pg.Indexes.Where(i => i.Columns.All(c => kept.ContainsKey(c.Name))))
+        {
+            // MySQL indexes no JSON column (MariaDB's JSON is LONGTEXT, indexed only by a prefix).
+            var json = index.Columns.Select(c => kept[c.Name]).Where(c => c.DataType == "json").Select(c => c.Name).ToList();
+            if (json.Count > 0)
+            {
+                var what = $"Table {PostgresSyntax.QuoteQualified(pg.Database, pg.Name)}: index {PostgresSyntax.QuoteIdentifier(index.Name)} holds " +
+                           $"{string.Join(", ", json.Select(PostgresSyntax.QuoteIdentifier))}, carried as JSON, which MySQL does not index";
+                if (index == pg.RowKey) problems.Add(what + "; rows are matched by that key. Give the table a key without it, or exclude the table.");
+                else warnings?.Add(what + ": the index is not created.");
+                continue;
+            }
+            indexes.Add(new IndexSchema { Name = index.Kind == IndexKind.Primary ? "PRIMARY" : Shorten(index.Name), Kind = index.Kind, Columns = index.Columns, Comment = index.Comment });
+        }
         return new TableSchema
         {
             Database = pg.Database,
             Name = pg.Name,
             Columns = columns,
-            Indexes = pg.Indexes.Where(i => i.Columns.All(c => kept.Contains(c.Name)))
-                .Select(i => new IndexSchema { Name = i.Kind == IndexKind.Primary ? "PRIMARY" : Shorten(i.Name), Kind = i.Kind, Columns = i.Columns, Comment = i.Comment })
-                .ToList(),
-            ForeignKeys = pg.ForeignKeys.Where(f => f.Columns.All(kept.Contains)).ToList(),
+            Indexes = indexes,
+            Checks = checks,
+            ForeignKeys = pg.ForeignKeys.Where(f => f.Columns.All(kept.ContainsKey)).ToList(),
             Engine = "InnoDB",
             Charset = Charset,
             Collation = Collation,
@@ -74,7 +90,28 @@ public static partial class PostgresToMySql
         };
     }
 
-    private static bool IsText(ColumnSchema column) => column.DataType is "text" or "character varying" or "character";
+    /// <summary>
+    /// The column's domain constraints that translate (<see cref="DomainCheck"/>), as one CHECK on the MySQL column; each
+    /// that does not is named in the warnings.
+    /// </summary>
+    private static CheckConstraint? DomainChecks(TableSchema pg, ColumnSchema column, string where, List<string>? warnings)
+    {
+        var translated = new List<string>();
+        foreach (var check in pg.Checks.Where(c => c.Column == column.Name))
+        {
+            if (DomainCheck.ToMySql(check.Expression, column, out var reason) is { } condition) translated.Add(condition);
+            else warnings?.Add($"{where}: the domain constraint {check.Name} ({check.Expression}) is not carried to MySQL: {reason}. " +
+                               "PostgreSQL keeps enforcing it; add an equivalent CHECK on the target yourself if MySQL should too.");
+        }
+        return translated.Count == 0 ? null : new CheckConstraint(pg.Checks.First(c => c.Column == column.Name).Name, string.Join(" AND ", translated), column.Name);
+    }
+
+    /// <summary>True for a PostgreSQL column without a MySQL counterpart, carried as its text or (arrays, hstore) as JSON.</summary>
+    public static bool Carried(ColumnSchema column) => column.DataType is "array" or "hstore"
+        || column.DataType is not ("text" or "character varying" or "character") && MySqlType(column, DataSourceKind.MariaDb, null)?.DataType == "longtext";
+
+    /// <summary>True for a column whose values become MySQL text (char, varchar, longtext), as every type without a counterpart does.</summary>
+    private static bool IsText(ColumnSchema column) => MySqlType(column, DataSourceKind.MariaDb, null)?.DataType is "char" or "varchar" or "longtext";
 
     /// <summary>
     /// For each text column in an index, the most characters it may have on MySQL: the text columns of an index share
@@ -95,7 +132,12 @@ public static partial class PostgresToMySql
         return limits;
     }
 
-    /// <summary>(DATA_TYPE, COLUMN_TYPE) on a MySQL-family server, or null when the type is not mapped.</summary>
+    /// <summary>
+    /// (DATA_TYPE, COLUMN_TYPE) on a MySQL-family server, or null when the type is refused (numeric beyond DECIMAL's
+    /// precision). Arrays and hstore become JSON; every type without a counterpart (tsvector, xml, ranges, composite
+    /// types, inet, interval, money, time with time zone, wide bit strings, geometric types, and any other) is carried as
+    /// its exact PostgreSQL text, as text is.
+    /// </summary>
     /// <param name="indexLimit">For text in an index, the most characters MySQL can index (<see cref="IndexedTextLimits"/>).</param>
     public static (string DataType, string ColumnType)? MySqlType(ColumnSchema column, DataSourceKind target, int? indexLimit)
     {
@@ -124,7 +166,9 @@ public static partial class PostgresToMySql
             "uuid" => target == DataSourceKind.MariaDb ? Same("uuid") : ("char", "char(36)"),
             "bit" or "bit varying" when length is > 0 and <= 64 => ("bit", $"bit({length})"),
             "enum" => ("enum", column.ColumnType),
-            _ => null,
+            "array" or "hstore" => Same("json"),
+            "numeric" => null,
+            _ => indexLimit is { } carried ? ("varchar", $"varchar({carried})") : Same("longtext"),
         };
     }
 

@@ -101,8 +101,9 @@ internal sealed class Pairing
         if (source.Kind == DataSourceKind.PostgreSql)
         {
             // The MySQL side works on the tables as they are to be on MySQL; the copy reads them as they are on PostgreSQL.
-            var problems = new List<string>();
-            var shaped = MySqlShapes.Of(objects, target.Kind, problems);
+            var (problems, warnings) = (new List<string>(), new List<string>());
+            var shaped = MySqlShapes.Of(objects, target.Kind, problems, warnings);
+            foreach (var warning in warnings) _log(warning);
             if (problems.Count > 0)
                 throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                     string.Join(Environment.NewLine, problems));

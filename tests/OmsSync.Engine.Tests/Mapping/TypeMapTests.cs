@@ -85,6 +85,57 @@ public sealed class TypeMapTests
         Assert.Equal(["varchar(384)", "varchar(384)", "int", "longtext"], mapped.Columns.Select(c => c.ColumnType));
     }
 
+    [Fact]
+    public void TypesWithoutACounterpartAreCarriedAsTextArraysAsJsonAndDomainChecksAsMySqlChecks()
+    {
+        var pg = new TableSchema
+        {
+            Database = "public", Name = "t",
+            Columns =
+            [
+                Column("id", "integer", "integer"), Column("ip", "inet", "inet"), Column("tags", "array", "text[]"), Column("h", "hstore", "hstore"),
+                Column("b", "bit", "bit(100)"), Column("y", "integer", "integer"), Column("s", "text", "text"), Column("big", "numeric", "numeric(70,2)"),
+            ],
+            Indexes =
+            [
+                new IndexSchema { Name = "t_pkey", Kind = IndexKind.Primary, Columns = [new IndexColumn("id", null)] },
+                new IndexSchema { Name = "t_ip", Kind = IndexKind.Unique, Columns = [new IndexColumn("ip", null)] },
+                new IndexSchema { Name = "t_tags", Kind = IndexKind.Secondary, Columns = [new IndexColumn("tags", null)] },
+            ],
+            Checks =
+            [
+                new CheckConstraint("year_check", "CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))", "y"),
+                new CheckConstraint("year_odd", "CHECK (((VALUE % 2) = 1))", "y"),
+                new CheckConstraint("slug_check", "CHECK ((VALUE ~ '^[a-z]+$'::text))", "s"),
+            ],
+        };
+        var (problems, warnings) = (new List<string>(), new List<string>());
+        var mapped = PostgresToMySql.Map(pg, DataSourceKind.MariaDb, problems, warnings);
+        Assert.Equal(["int", "varchar(768)", "json", "json", "longtext", "int", "longtext"], mapped.Columns.Select(c => c.ColumnType));
+        Assert.Contains("numeric(70,2)", Assert.Single(problems));
+        Assert.Equal(["PRIMARY", "t_ip"], mapped.Indexes.Select(i => i.Name));
+        var check = Assert.Single(mapped.Checks);
+        Assert.Equal(("y", "((`y` >= 1901) AND (`y` <= 2155))"), (check.Column, check.Expression));
+        Assert.Equal(3, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains("year_odd") && w.Contains("'%'"));
+        Assert.Contains(warnings, w => w.Contains("slug_check"));
+        Assert.Contains(warnings, w => w.Contains("\"t_tags\""));
+        Assert.True(PostgresToMySql.Carried(pg.Columns[1]) && PostgresToMySql.Carried(pg.Columns[2]) && !PostgresToMySql.Carried(pg.Columns[6]));
+    }
+
+    [Fact]
+    public void AKeyOnAnArrayIsRefused()
+    {
+        var pg = new TableSchema
+        {
+            Database = "public", Name = "t", Columns = [Column("tags", "array", "integer[]")],
+            Indexes = [new IndexSchema { Name = "t_pkey", Kind = IndexKind.Primary, Columns = [new IndexColumn("tags", null)] }],
+        };
+        var problems = new List<string>();
+        PostgresToMySql.Map(pg, DataSourceKind.MariaDb, problems);
+        Assert.Contains("\"t_pkey\"", Assert.Single(problems));
+    }
+
     [Theory]
     [InlineData("numeric", "decimal(65,30)", "12345678901234567890.5", "12345678901234567890.5")]
     [InlineData("boolean", "tinyint(1)", "t", "1")]
@@ -92,6 +143,9 @@ public sealed class TypeMapTests
     [InlineData("timestamp with time zone", "datetime(6)", "2024-06-01 12:00:00.5+02", "2024-06-01 10:00:00.500000")]
     [InlineData("timestamp with time zone", "datetime(6)", "2024-01-01 00:30:00-05:30", "2024-01-01 06:00:00.000000")]
     [InlineData("date", "date", "-infinity", "0000-00-00")]
+    [InlineData("bit", "longtext", "0101", "0101")]
+    [InlineData("interval", "longtext", "-1 days +00:00:01", "-1 days +00:00:01")]
+    [InlineData("hstore", "json", "\"a\"=>\"1\", \"b\"=>NULL", "{\"a\": \"1\", \"b\": null}")]
     public void PostgreSqlValuesBecomeMySqlText(string pgType, string mysqlType, string value, string expected)
     {
         var convert = MySqlValueText.For("public.t", Column("c", pgType, pgType), Column("c", mysqlType.Split('(')[0], mysqlType));

@@ -21,11 +21,14 @@ internal sealed class PostgresLiterals
     private readonly ColumnSchema _column;
     private readonly IReadOnlyList<string>? _labels;
     private readonly int _bits;
+    private readonly Func<string, string>? _input;
 
     /// <param name="column">The source (MySQL-family) column the values come from.</param>
-    public PostgresLiterals(ColumnSchema column)
+    /// <param name="input">Turns the value's text into the target column's input where it differs (<see cref="PostgresInputText"/>).</param>
+    public PostgresLiterals(ColumnSchema column, Func<string, string>? input = null)
     {
         _column = column;
+        _input = input;
         _labels = column.DataType is "enum" or "set" ? RowColumn.ParseEnumValues(column.ColumnType) : null;
         _bits = column.DataType == "bit" ? MySqlToPostgres.Modifiers(column.ColumnType).Length ?? 1 : 0;
     }
@@ -38,7 +41,7 @@ internal sealed class PostgresLiterals
             case ColumnNotLogged:
                 throw new InvalidOperationException("A row image lacks a column: the source logs partial row images. Set binlog_row_image=FULL on the source.");
         }
-        PostgresSyntax.AppendString(sql, Text(value));
+        PostgresSyntax.AppendString(sql, _input is null ? Text(value) : _input(Text(value)));
     }
 
     private string Text(object value) => value switch

@@ -1,6 +1,7 @@
 using OmsSync.Engine.Pipeline;
 using System.Text;
 using OmsSync.Engine.Postgres.Schema;
+using OmsSync.Engine.Mapping;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Postgres.Apply;
@@ -17,7 +18,8 @@ internal sealed class PostgresTablePlan
         ColumnList = string.Join(", ", Columns.Select(c => c.Quoted));
     }
 
-    public sealed record PlannedColumn(string Name, string Quoted, int Index, PostgresLiterals Literals, string Type);
+    /// <param name="ByText">Compared by its text: a type carried to MySQL as text or JSON, some of which (point, xml) have no equality.</param>
+    public sealed record PlannedColumn(string Name, string Quoted, int Index, PostgresLiterals Literals, string Type, bool ByText);
 
     public TableApplyPlan Source { get; }
     public string Target { get; }
@@ -30,7 +32,19 @@ internal sealed class PostgresTablePlan
     {
         var mapped = target.Column(column.Name);
         var type = mapped.DataType == "enum" ? PostgresSyntax.QuoteQualified(target.Database, PostgresDdlWriter.EnumTypeName(target, mapped)) : mapped.ColumnType;
-        return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, new PostgresLiterals(plan.Table.Schema.Column(column.Name)), type);
+        var literals = new PostgresLiterals(plan.Table.Schema.Column(column.Name), PostgresInputText.For($"{target.Database}.{target.Name}", mapped));
+        return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, literals, type, PostgresToMySql.Carried(mapped));
+    }
+
+    /// <summary>column IS NOT DISTINCT FROM value, by text for a column compared so.</summary>
+    private static void NotDistinct(StringBuilder sql, PlannedColumn column, object? value, string prefix = "")
+    {
+        sql.Append(prefix).Append(column.Quoted);
+        if (column.ByText) sql.Append("::text");
+        sql.Append(" IS NOT DISTINCT FROM ");
+        if (column.ByText) sql.Append('(');
+        column.Literals.Append(sql, value);
+        if (column.ByText) sql.Append("::").Append(column.Type).Append(")::text");
     }
 
     /// <summary>v1, v2, ... of a row image, in column order; typed when they stand where no column gives them a type.</summary>
@@ -50,7 +64,12 @@ internal sealed class PostgresTablePlan
         for (var i = 0; i < KeyColumns.Count; i++)
         {
             if (i > 0) sql.Append(" AND ");
-            sql.Append(prefix).Append(KeyColumns[i].Quoted).Append(HasKey ? " = " : " IS NOT DISTINCT FROM ");
+            if (!HasKey)
+            {
+                NotDistinct(sql, KeyColumns[i], row[KeyColumns[i].Index], prefix);
+                continue;
+            }
+            sql.Append(prefix).Append(KeyColumns[i].Quoted).Append(" = ");
             KeyColumns[i].Literals.Append(sql, row[KeyColumns[i].Index]);
         }
     }
@@ -62,8 +81,7 @@ internal sealed class PostgresTablePlan
         for (var i = 0; i < Columns.Count; i++)
         {
             if (i > 0) sql.Append(" AND ");
-            sql.Append(Columns[i].Quoted).Append(" IS NOT DISTINCT FROM ");
-            Columns[i].Literals.Append(sql, row[Columns[i].Index]);
+            NotDistinct(sql, Columns[i], row[Columns[i].Index]);
         }
         if (Columns.Count == 0) sql.Append("TRUE");
         sql.Append(')');

@@ -53,7 +53,7 @@ internal sealed class PostgresChunkSource : IChunkSource
         {
             "bit" => new ColumnTransfer(pg, q + "::text", true, "CAST({0} AS UNSIGNED)"),
             "uuid" => new ColumnTransfer(pg, q + "::text", true, "CONVERT({0} USING utf8mb4)"),
-            _ => new ColumnTransfer(pg, pg.DataType == "bytea" ? q : q + "::text", false, null),
+            _ => new ColumnTransfer(pg, pg.DataType == "bytea" ? q : PostgresToMySql.Carried(pg) ? PostgresSyntax.OutputText(q) : q + "::text", false, null),
         };
     }
 

@@ -96,12 +96,12 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
             }
             if (present is null)
             {
-                statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} ADD COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
+                statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} ADD COLUMN {MySqlDdlWriter.ColumnDefinition(wanted, shape.Checks.FirstOrDefault(c => c.Column == name))}");
                 what.Add($"added {name}");
             }
             else if (retyped && !SchemaComparer.Holds(wanted, present))
             {
-                statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} MODIFY COLUMN {MySqlDdlWriter.ColumnDefinition(wanted)}");
+                statements.Add($"ALTER TABLE {MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable)} MODIFY COLUMN {MySqlDdlWriter.ColumnDefinition(wanted, shape.Checks.FirstOrDefault(c => c.Column == name))}");
                 // Only when the target's type cannot hold the new one: a wider column there keeps serving.
                 what.Add($"{name} is now {wanted.ColumnType} (was {present.ColumnType})");
             }

@@ -77,9 +77,10 @@ public static class PostgresObjectChecks
         }
         else
         {
-            var problems = new List<string>();
-            shaped = MySqlShapes.Of(objects, targetKind, problems);
+            var (problems, warnings) = (new List<string>(), new List<string>());
+            shaped = MySqlShapes.Of(objects, targetKind, problems, warnings);
             results.AddRange(problems.Select(p => CheckResult.Fail("ColumnTypes", p, task.Name)));
+            results.AddRange(warnings.Select(w => CheckResult.Warn("ColumnTypes", w, task.Name)));
             existing = await TargetReadiness.ReadExistingAsync((MySqlConnection)target, shaped, cancellationToken).ConfigureAwait(false);
         }
 

@@ -10,7 +10,11 @@ namespace OmsSync.Engine.Postgres.Schema;
 /// queries per schema. The schemas play the part of MySQL databases. Columns are described PostgreSQL's way:
 /// <see cref="ColumnSchema.DataType"/> is the type without modifiers as format_type writes it ("character varying",
 /// "timestamp with time zone"), "enum" for enum types and "array" for arrays; <see cref="ColumnSchema.ColumnType"/>
-/// is the full type with modifiers ("numeric(10,2)"), and for an enum its labels as enum('a','b').
+/// is the full type with modifiers ("numeric(10,2)"), and for an enum its labels as enum('a','b'). A domain is described as
+/// its base type (a domain over varchar(20) is "character varying(20)"), NOT NULL when the domain is, with the domain's
+/// default when the column has none; its CHECK constraints are the table's <see cref="TableSchema.Checks"/> on the
+/// column, as PostgreSQL prints them ("CHECK ((VALUE > 0))"). An array is "array" with its element type resolved the same
+/// way and "[]" ("integer[]", "character varying(20)[]", whatever its dimensions); hstore is "hstore".
 /// Views are not listed: their SQL does not carry over between MySQL and PostgreSQL.
 /// </summary>
 public sealed class PostgresSchemaReader : ISchemaSource
@@ -73,35 +77,64 @@ public sealed class PostgresSchemaReader : ISchemaSource
         {
             Database = database,
             Name = p.Key,
-            Columns = columns.GetValueOrDefault(p.Key) ?? [],
+            Columns = columns.GetValueOrDefault(p.Key).Columns ?? [],
+            Checks = columns.GetValueOrDefault(p.Key).Checks ?? [],
             Indexes = indexes.GetValueOrDefault(p.Key) ?? [],
             ForeignKeys = foreignKeys.GetValueOrDefault(p.Key) ?? [],
             Comment = p.Value,
         }).ToList();
     }
 
-    private async Task<Dictionary<string, List<ColumnSchema>>> ReadColumnsAsync(string database, Dictionary<string, string?> tables, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (List<ColumnSchema> Columns, List<CheckConstraint> Checks)>> ReadColumnsAsync(string database,
+        Dictionary<string, string?> tables, CancellationToken cancellationToken)
     {
         // attgenerated arrived in PostgreSQL 12.
         var generated = _connection.PostgreSqlVersion.Major >= 12 ? "a.attgenerated = 's'" : "false";
+        // A domain is described as its base type (through domains over domains), with the typmod the innermost one
+        // gives it; its NOT NULL, its default and its CHECK constraints belong to the column. An array's element type is
+        // resolved the same way (an array of a domain holds the domain's base values).
         var sql = $"""
-            SELECT c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), t.typtype, t.typcategory,
-                   NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false),
+            WITH RECURSIVE chain(start, domain, base, typmod, depth) AS (
+                SELECT t.oid, t.oid, t.typbasetype, t.typtypmod, 0 FROM pg_type t WHERE t.typtype = 'd'
+                UNION ALL
+                SELECT c.start, t.oid, t.typbasetype, t.typtypmod, c.depth + 1 FROM chain c JOIN pg_type t ON t.oid = c.base WHERE t.typtype = 'd'
+            ), domains AS (
+                SELECT c.start, (array_agg(c.base ORDER BY c.depth DESC))[1] AS base, (array_agg(c.typmod ORDER BY c.depth DESC))[1] AS typmod,
+                       bool_or(t.typnotnull) AS notnull,
+                       (array_agg(pg_get_expr(t.typdefaultbin, 0) ORDER BY c.depth) FILTER (WHERE t.typdefaultbin IS NOT NULL))[1] AS dflt,
+                       ARRAY(SELECT k.conname::text FROM chain x JOIN pg_constraint k ON k.contypid = x.domain AND k.contype = 'c'
+                             WHERE x.start = c.start ORDER BY x.depth DESC, k.conname) AS check_names,
+                       ARRAY(SELECT pg_get_constraintdef(k.oid) FROM chain x JOIN pg_constraint k ON k.contypid = x.domain AND k.contype = 'c'
+                             WHERE x.start = c.start ORDER BY x.depth DESC, k.conname) AS check_defs
+                FROM chain c JOIN pg_type t ON t.oid = c.domain GROUP BY c.start
+            )
+            SELECT c.relname, a.attname, a.attnum, format_type(b.oid, b.mod), format_type(b.oid, NULL), bt.typtype, bt.typname::text,
+                   NOT a.attnotnull AND NOT COALESCE(d.notnull, false), COALESCE(pg_get_expr(ad.adbin, ad.adrelid), CASE WHEN {generated} THEN NULL ELSE d.dflt END),
+                   a.attidentity <> '' OR COALESCE(pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%', false),
                    {generated}, col_description(c.oid, a.attnum),
-                   CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END
+                   CASE WHEN bt.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = bt.oid ORDER BY e.enumsortorder) END,
+                   -- a true array (int2vector and oidvector are not: their text has no braces)
+                   CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 AND bt.typstorage <> 'p' THEN format_type(e.oid, e.mod) END,
+                   COALESCE(d.check_names, ARRAY[]::text[]) || COALESCE(de.check_names, ARRAY[]::text[]),
+                   COALESCE(d.check_defs, ARRAY[]::text[]) || COALESCE(de.check_defs, ARRAY[]::text[])
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-            JOIN pg_type t ON t.oid = a.atttypid
-            LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+            LEFT JOIN domains d ON d.start = a.atttypid
+            CROSS JOIN LATERAL (SELECT COALESCE(d.base, a.atttypid) AS oid, CASE WHEN d.start IS NULL THEN a.atttypmod ELSE d.typmod END AS mod) b
+            JOIN pg_type bt ON bt.oid = b.oid
+            LEFT JOIN domains de ON de.start = bt.typelem
+            CROSS JOIN LATERAL (SELECT COALESCE(de.base, bt.typelem) AS oid, CASE WHEN de.start IS NULL THEN b.mod ELSE de.typmod END AS mod) e
+            LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
             ORDER BY c.relname, a.attnum
             """;
-        var result = new Dictionary<string, List<ColumnSchema>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (List<ColumnSchema>, List<CheckConstraint>)>(StringComparer.Ordinal);
         await foreach (var row in QueryAsync(sql, database, cancellationToken))
         {
             var table = row.GetString(0);
             if (!tables.ContainsKey(table)) continue;
             var isEnum = row.GetChar(5) == 'e';
+            var element = row.IsDBNull(13) ? null : row.GetString(13);
             var isGenerated = row.GetBoolean(10);
             var autoIncrement = row.GetBoolean(9) && !isGenerated;
             var expression = row.IsDBNull(8) ? null : row.GetString(8);
@@ -109,8 +142,8 @@ public sealed class PostgresSchemaReader : ISchemaSource
             {
                 Name = row.GetString(1),
                 Ordinal = row.GetInt16(2),
-                DataType = isEnum ? "enum" : row.GetChar(6) == 'A' ? "array" : row.GetString(4),
-                ColumnType = isEnum ? EnumType(row.GetFieldValue<string[]>(12)) : row.GetString(3),
+                DataType = isEnum ? "enum" : element is not null ? "array" : row.GetString(6) == "hstore" && row.GetChar(5) == 'b' ? "hstore" : row.GetString(4),
+                ColumnType = isEnum ? EnumType(row.GetFieldValue<string[]>(12)) : element is not null ? element + "[]" : row.GetString(3),
                 Nullable = row.GetBoolean(7),
                 DefaultSql = autoIncrement || isGenerated ? null : expression,
                 AutoIncrement = autoIncrement,
@@ -118,8 +151,11 @@ public sealed class PostgresSchemaReader : ISchemaSource
                 GeneratedStored = isGenerated,
                 Comment = row.IsDBNull(11) ? null : row.GetString(11),
             };
-            if (!result.TryGetValue(table, out var list)) result[table] = list = [];
-            list.Add(column);
+            if (!result.TryGetValue(table, out var found)) result[table] = found = ([], []);
+            found.Item1.Add(column);
+            var (names, definitions) = (row.GetFieldValue<string[]>(14), row.GetFieldValue<string[]>(15));
+            for (var i = 0; i < names.Length; i++)
+                found.Item2.Add(new CheckConstraint(names[i], definitions[i], column.Name));
         }
         return result;
     }

@@ -38,6 +38,13 @@ public static class PostgresSyntax
         return sql.Append('\'');
     }
 
+    /// <summary>
+    /// A value's text as its type's output function writes it (and pgoutput sends it), NULL kept: unlike ::text, which
+    /// for inet is a function of its own that adds the netmask ('::1' as '::1/128'). num_nulls tells a NULL from a
+    /// composite value whose fields are all NULL, which IS NULL does not.
+    /// </summary>
+    public static string OutputText(string operand) => $"CASE WHEN num_nulls({operand}) = 1 THEN NULL ELSE format('%s', {operand}) END";
+
     /// <summary>True when the name fits PostgreSQL's identifier length (63 bytes of UTF-8).</summary>
     public static bool FitsIdentifier(string name) => Encoding.UTF8.GetByteCount(name) <= MaxIdentifierBytes;
 

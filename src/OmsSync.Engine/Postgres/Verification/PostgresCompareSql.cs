@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmsSync.Engine.Mapping;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Verification;
@@ -84,7 +85,14 @@ internal sealed class PostgresCompareSql
             case ValueForm.Float:
                 return BinaryFloat($"({operand})::float8");
             case ValueForm.Json:
-                return column.DataType is "json" or "jsonb" ? $"({operand})::jsonb::text" : text;
+                return column.DataType switch
+                {
+                    "json" or "jsonb" or "hstore" => $"({operand})::jsonb::text",
+                    // As carried (PostgresArrayJson): numbers, booleans and documents as themselves, other elements as their text.
+                    "array" when PostgresArrayJson.KindOf(PostgresArrayJson.ElementType(column)) == PostgresArrayJson.ElementKind.Text => $"to_jsonb(({operand})::text[])::text",
+                    "array" => $"to_jsonb({operand})::text",
+                    _ => text,
+                };
             case ValueForm.Date:
                 return $"CASE WHEN {operand} = '-infinity' THEN '0000-00-00' ELSE {text} END";
             case ValueForm.DateTime:
@@ -96,7 +104,8 @@ internal sealed class PostgresCompareSql
             case ValueForm.Bits:
                 return $"CASE WHEN {operand} IS NULL THEN NULL ELSE COALESCE(NULLIF(ltrim({text}, '0'), ''), '0') END";
             default:
-                return text; // text, character(n) without its padding, enum labels, UUIDs
+                // text, character(n) without its padding, enum labels, UUIDs; a type carried as its text as it was carried
+                return PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(operand) : text;
         }
     }
 
@@ -106,13 +115,13 @@ internal sealed class PostgresCompareSql
         "smallint" or "integer" or "bigint" or "boolean" => ValueForm.Integer,
         "numeric" => ValueForm.Decimal,
         "real" or "double precision" => ValueForm.Float,
-        "bit" or "bit varying" => ValueForm.Bits,
+        "bit" or "bit varying" when MySqlToPostgres.Modifiers(column.ColumnType).Length is > 0 and <= 64 => ValueForm.Bits,
         "bytea" => ValueForm.Bytes,
         "date" => ValueForm.Date,
         "timestamp without time zone" or "timestamp with time zone" => ValueForm.DateTime,
         "time without time zone" => ValueForm.Time,
-        "json" or "jsonb" => ValueForm.Json,
-        _ => ValueForm.Text,
+        "json" or "jsonb" or "array" or "hstore" => ValueForm.Json,
+        _ => ValueForm.Text, // and every type carried to MySQL as its text
     };
 
     private static string Quote(ColumnSchema column) => PostgresSyntax.QuoteIdentifier(column.Name);
@@ -122,7 +131,7 @@ internal sealed class PostgresCompareSql
 
     private static string Shown(ColumnSchema column) => column.DataType == "bytea"
         ? $"'0x' || upper(encode({Quote(column)}, 'hex'))"
-        : $"({Quote(column)})::text";
+        : PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(Quote(column)) : $"({Quote(column)})::text";
 
     /// <summary>
     /// A double as its binary mantissa and exponent, M p E (see MySqlCompareSql): the same text a MySQL-family server
