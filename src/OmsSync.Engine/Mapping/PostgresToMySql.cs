@@ -124,6 +124,8 @@ public static partial class PostgresToMySql
             "uuid" => target == DataSourceKind.MariaDb ? Same("uuid") : ("char", "char(36)"),
             "bit" or "bit varying" when length is > 0 and <= 64 => ("bit", $"bit({length})"),
             "enum" => ("enum", column.ColumnType),
+            // Each value keeps its SRID; Z and M types have no counterpart.
+            "geometry" when SpatialTypes.MySqlType(column.ColumnType) is { } spatial => Same(spatial),
             _ => null,
         };
     }

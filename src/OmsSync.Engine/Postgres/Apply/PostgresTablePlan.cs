@@ -30,7 +30,7 @@ internal sealed class PostgresTablePlan
     {
         var mapped = target.Column(column.Name);
         var type = mapped.DataType == "enum" ? PostgresSyntax.QuoteQualified(target.Database, PostgresDdlWriter.EnumTypeName(target, mapped)) : mapped.ColumnType;
-        return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, new PostgresLiterals(plan.Table.Schema.Column(column.Name)), type);
+        return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, new PostgresLiterals(plan.Table.Mapping.Source, plan.Table.Schema.Column(column.Name), mapped), type);
     }
 
     /// <summary>v1, v2, ... of a row image, in column order; typed when they stand where no column gives them a type.</summary>
