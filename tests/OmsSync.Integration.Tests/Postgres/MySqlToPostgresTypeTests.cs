@@ -265,6 +265,66 @@ public sealed class MySqlToPostgresTypeTests
         Assert.Equal(["b,c d", "10.9.8.7"], await MySqlRowAsync(h.Source, db, "SELECT s, i4 FROM shapes WHERE id = 1"));
     }
 
+    [Fact]
+    public async Task APostGisSourceTableArrivesInMariaDbWithEachValuesSridAndVerifies()
+    {
+        await using var pg = await ScratchPostgresDatabase.CreateAsync("gissrc", postGis: true);
+        await using var h = EngineHarness.Create();
+        var source = pg.Register(h);
+        var schema = TestServers.UniqueName("gissrc");
+        await pg.ExecuteAsync($"""
+            CREATE SCHEMA {TestPostgres.Quote(schema)};
+            SET search_path TO {TestPostgres.Quote(schema)}, public;
+            CREATE TABLE places (id int PRIMARY KEY, p geometry(Point,4326), g geometry, ml geometry(MultiLineString), c geometry(GeometryCollection));
+            INSERT INTO places VALUES
+              (1, 'SRID=4326;POINT(1 2)', 'SRID=3857;POLYGON((0 0,1 0,1 1,0 0))', 'MULTILINESTRING((0 0,1 1),(2 2,3 3))', 'GEOMETRYCOLLECTION EMPTY'),
+              (2, NULL, 'POINT(-0.1 1e-300)', NULL, 'SRID=4326;GEOMETRYCOLLECTION(POINT(1 1),LINESTRING(0 0,1 1))'),
+              (3, NULL, NULL, NULL, NULL);
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = NewTask(h, source, h.TargetName, schema, db);
+        Assert.DoesNotContain(await h.Service.TestTaskAsync(task.Name, CancellationToken.None), r => r.Status == CheckStatus.Fail);
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+        Assert.Equal("point|geometry|multilinestring|geometrycollection", await TestServers.ScalarAsync(h.Target,
+            $"SELECT GROUP_CONCAT(COLUMN_TYPE ORDER BY ORDINAL_POSITION SEPARATOR '|') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{db}' AND COLUMN_NAME <> 'id'"));
+
+        string[] columns = ["p", "g", "ml", "c"];
+        async Task<List<string>> MySqlSide()
+        {
+            await using var connection = await TestServers.OpenMySqlAsync(h.Target, db);
+            await using var command = new MySqlConnector.MySqlCommand($"SELECT CONCAT_WS('|', id, " +
+                string.Join(", ", columns.Select(c => $"IFNULL(CONCAT(ST_SRID({c}), ':', HEX(ST_AsWKB({c}))), '-')")) + ") FROM places ORDER BY id", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+            return rows;
+        }
+        Task<List<string>> PostgresSide() => pg.ColumnAsync($"SELECT concat_ws('|', id, " +
+            string.Join(", ", columns.Select(c => $"coalesce(ST_SRID({c}) || ':' || upper(encode(ST_AsBinary({c}, 'NDR'), 'hex')), '-')")) +
+            $") FROM {TestPostgres.Quote(schema)}.places ORDER BY id");
+        await WaitForSameAsync(h, task.Name, MySqlSide, PostgresSide);
+        Assert.Equal("3857", Convert.ToString(await TestServers.ScalarAsync(h.Target, "SELECT ST_SRID(g) FROM places WHERE id = 1", db)));
+
+        var places = $"{TestPostgres.Quote(schema)}.places";
+        await pg.ExecuteAsync($"""
+            INSERT INTO {places} VALUES (4, 'SRID=4326;POINT(5 6)', 'SRID=4326;MULTIPOINT(1 1,2 2)', NULL, 'GEOMETRYCOLLECTION EMPTY');
+            UPDATE {places} SET g = ST_SetSRID(g, 0), ml = 'MULTILINESTRING((0 0,1 1.5))' WHERE id = 1;
+            UPDATE {places} SET g = 'SRID=3857;POINT(1 1)' WHERE id = 3;
+            DELETE FROM {places} WHERE id = 2;
+            """);
+        await WaitForSameAsync(h, task.Name, MySqlSide, PostgresSide);
+
+        AssertNoDifferences(await VerifyAsync(h, task));
+        await TestServers.ExecuteAsync(h.Target, "UPDATE places SET ml = ST_GeomFromText('MULTILINESTRING((0 0,1 1.5000000000000002))') WHERE id = 1", db);
+        var found = await VerifyAsync(h, task);
+        Assert.Equal((1L, DifferenceKind.Different), Assert.Single(found.Differences.Select(d => (Id(d), d.Kind))));
+        await RepairAsync(h, task, found.Differences);
+        AssertNoDifferences(await VerifyAsync(h, task));
+        Assert.Equal(await PostgresSide(), await MySqlSide());
+    }
+
     private static async Task<List<string>> MySqlRowAsync(ServerAddress server, string db, string sql)
     {
         await using var connection = await TestServers.OpenMySqlAsync(server, db);
