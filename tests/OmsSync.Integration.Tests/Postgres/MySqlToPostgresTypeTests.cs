@@ -111,7 +111,11 @@ public sealed class MySqlToPostgresTypeTests
         await using var pg = await ScratchPostgresDatabase.CreateAsync("gis", postGis: true);
         await using var h = EngineHarness.Create();
         var target = pg.Register(h);
-        var db = await h.CreateDatabaseAsync(h.Source, "gis", Table + ";\n" + Rows);
+        // hosts: rows matched by an address key (its bytes on both sides) in verification.
+        var db = await h.CreateDatabaseAsync(h.Source, "gis", Table + ";\n" + Rows + """
+            CREATE TABLE hosts (ip INET6 PRIMARY KEY, name VARCHAR(10));
+            INSERT INTO hosts VALUES ('::1', 'local'), ('::ffff:10.0.0.1', 'mapped'), ('2001:db8::1', 'doc'), ('fe80::1:2', 'link');
+            """);
         var schema = db + "_pg";
         var task = NewTask(h, h.SourceName, target, db, schema);
         var checks = await h.Service.TestTaskAsync(task.Name, CancellationToken.None);
@@ -148,10 +152,16 @@ public sealed class MySqlToPostgresTypeTests
 
         // Verification compares each geometry by its SRID and WKB, a SET by its members: equal now; a changed coordinate
         // and a changed member are found, and repaired.
-        AssertNoDifferences(await VerifyAsync(h, task));
-        await pg.ExecuteAsync($"UPDATE {shapes} SET l = ST_SetPoint(l, 1, ST_MakePoint(1.5, 2.2500000000000004)) WHERE id = 1; UPDATE {shapes} SET s = '{{a}}' WHERE id = 5");
+        var clean = await VerifyAsync(h, task);
+        AssertNoDifferences(clean);
+        Assert.True(clean.Table($"{db}.hosts").SourceRows == 4);
+        var hosts = $"{TestPostgres.Quote(schema)}.hosts";
+        await pg.ExecuteAsync($"UPDATE {shapes} SET l = ST_SetPoint(l, 1, ST_MakePoint(1.5, 2.2500000000000004)) WHERE id = 1; UPDATE {shapes} SET s = '{{a}}' WHERE id = 5; " +
+                              $"UPDATE {hosts} SET name = 'changed' WHERE ip = '2001:db8::1'; DELETE FROM {hosts} WHERE ip = '::ffff:10.0.0.1'");
         var found = await VerifyAsync(h, task);
-        Assert.Equal([(1L, DifferenceKind.Different), (5L, DifferenceKind.Different)], found.Differences.Select(d => (Id(d), d.Kind)).Order().ToList());
+        Assert.Equal([(1L, DifferenceKind.Different), (5L, DifferenceKind.Different)], found.Of(SourceName(db)).Select(d => (Id(d), d.Kind)).Order().ToList());
+        Assert.Equal([("""{"ip":"2001:db8::1"}""", DifferenceKind.Different), ("""{"ip":"::ffff:10.0.0.1"}""", DifferenceKind.MissingOnTarget)],
+            found.Of($"{db}.hosts").Select(d => (Key: d.Key!, d.Kind)).OrderBy(d => d.Key, StringComparer.Ordinal).ToList());
         await RepairAsync(h, task, found.Differences);
         AssertNoDifferences(await VerifyAsync(h, task));
         Assert.Equal(await MySqlRowsAsync(h.Source, db), await PostgresRowsAsync(pg, schema));
