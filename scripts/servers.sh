@@ -2,7 +2,7 @@
 # Throwaway database servers for tests, demos and benchmarks.
 # Every server lives in its own temporary directory and listens on loopback only.
 #
-#   scripts/servers.sh install                 install missing server packages (root only)
+#   scripts/servers.sh install                 install missing server packages, PostGIS included (root only)
 #   scripts/servers.sh start-mariadb NAME PORT [ID] [nobinlog]
 #                                              start a MariaDB instance with a ROW binlog (none with nobinlog)
 #   scripts/servers.sh start-postgres NAME PORT start a PostgreSQL instance with wal_level=logical
@@ -46,6 +46,13 @@ install_packages() {
   local need=()
   command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server mariadb-client)
   pg_bin >/dev/null 2>&1 || need+=(postgresql)
+  # PostGIS for the installed PostgreSQL major (geometry columns of MySQL-to-PostgreSQL tests); with PostgreSQL
+  # itself missing, the major is the one Debian's postgresql package brings (its dependency's name).
+  local major
+  major=$(pg_bin 2>/dev/null | sed -n 's|^/usr/lib/postgresql/\([0-9]*\)/bin$|\1|p') || true
+  [ -z "$major" ] && command -v apt-cache >/dev/null 2>&1 &&
+    major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1) || true
+  [ -n "$major" ] && [ ! -f "/usr/share/postgresql/$major/extension/postgis.control" ] && need+=("postgresql-$major-postgis-3")
   if [ "${1:-}" = "--bench" ]; then
     command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
     command -v mydumper >/dev/null 2>&1 || need+=(mydumper)

@@ -111,6 +111,8 @@ internal sealed class ChunkKey
         "float" or "double" or "real" => double.Parse(value!, System.Globalization.CultureInfo.InvariantCulture),
         "enum" or "set" => ulong.Parse(value!),
         _ when IsBinary(column) => Convert.FromHexString(value!),
+        // Across kinds an address travels as the hex of its bytes (as PostgreSQL's inet is compared), which INET4 and INET6 compare with.
+        "inet4" or "inet6" when _text is not null => Convert.FromHexString(value!),
         _ => value!,
     };
 

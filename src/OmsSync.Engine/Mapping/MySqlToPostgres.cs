@@ -12,13 +12,15 @@ namespace OmsSync.Engine.Mapping;
 /// PostgreSQL"), AUTO_INCREMENT as an identity column, literal defaults, primary and unique keys and ordinary
 /// indexes. The result describes columns PostgreSQL's way (see <see cref="PostgresSchemaReader"/>) so it compares
 /// directly with a table read from the target. What cannot be carried over is listed as problems, naming table,
-/// column and type, before anything is created.
+/// column and type, before anything is created. Spatial columns become PostGIS geometry where the target database has
+/// the postgis extension, and bytea holding EWKB where it has not.
 /// </summary>
 public static partial class MySqlToPostgres
 {
     /// <param name="mysql">The table as the task expects it on the target (renamed, column subset applied), MySQL's way.</param>
     /// <param name="problems">Receives one message per column that cannot be migrated.</param>
-    public static TableSchema Map(TableSchema mysql, List<string> problems)
+    /// <param name="postGis">Whether the target database has the postgis extension (geometry columns) or not (bytea).</param>
+    public static TableSchema Map(TableSchema mysql, List<string> problems, bool postGis)
     {
         var where = $"Table {MySqlSyntax.QuoteQualified(mysql.Database, mysql.Name)}";
         foreach (var name in new[] { mysql.Database, mysql.Name }.Concat(mysql.Columns.Select(c => c.Name)).Where(n => !PostgresSyntax.FitsIdentifier(n)))
@@ -26,7 +28,7 @@ public static partial class MySqlToPostgres
         var columns = new List<ColumnSchema>();
         foreach (var column in mysql.Columns)
         {
-            var mapped = MapColumn(mysql, column, problems);
+            var mapped = MapColumn(mysql, column, problems, postGis);
             if (mapped is not null) columns.Add(mapped);
         }
         var kept = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -52,7 +54,7 @@ public static partial class MySqlToPostgres
         };
     }
 
-    private static ColumnSchema? MapColumn(TableSchema table, ColumnSchema column, List<string> problems)
+    private static ColumnSchema? MapColumn(TableSchema table, ColumnSchema column, List<string> problems, bool postGis)
     {
         var where = $"Table {MySqlSyntax.QuoteQualified(table.Database, table.Name)}, column {MySqlSyntax.QuoteIdentifier(column.Name)}";
         if (column.IsGenerated)
@@ -61,7 +63,7 @@ public static partial class MySqlToPostgres
                          "Leave the column out with -Column, or create the target table yourself.");
             return null;
         }
-        var type = PostgresType(table, column);
+        var type = PostgresType(table, column, postGis);
         if (type is null)
         {
             problems.Add($"{where}: type {column.ColumnType} has no PostgreSQL counterpart in OmsSync's type map. Leave the column out with -Column, or exclude the table.");
@@ -82,7 +84,8 @@ public static partial class MySqlToPostgres
     }
 
     /// <summary>(data type, full type) on PostgreSQL, or null when the type is not mapped.</summary>
-    public static (string DataType, string ColumnType)? PostgresType(TableSchema table, ColumnSchema column)
+    /// <param name="postGis">Whether the target database has the postgis extension: spatial columns are geometry there, bytea (EWKB) elsewhere.</param>
+    public static (string DataType, string ColumnType)? PostgresType(TableSchema table, ColumnSchema column, bool postGis)
     {
         var (length, scale) = Modifiers(column.ColumnType);
         static (string, string) Same(string type) => (type, type);
@@ -105,13 +108,16 @@ public static partial class MySqlToPostgres
             "tinytext" or "text" or "mediumtext" or "longtext" => Same("text"),
             "json" => Same("jsonb"),
             "enum" => ("enum", column.ColumnType),
-            "set" => Same("text"),
+            // The members in the SET's order; PostgreSQL's catalog calls every array type "array".
+            "set" => ("array", "text[]"),
             "date" => Same("date"),
             "datetime" => ("timestamp without time zone", $"timestamp({length ?? 0}) without time zone"),
             "timestamp" => ("timestamp with time zone", $"timestamp({length ?? 0}) with time zone"),
             "time" => ("time without time zone", $"time({length ?? 0}) without time zone"),
             "year" => Same("smallint"),
             "uuid" => Same("uuid"),
+            "inet4" or "inet6" => Same("inet"),
+            _ when SpatialTypes.IsSpatial(column) => postGis ? ("geometry", SpatialTypes.PostGisType(column)) : Same("bytea"),
             _ => null,
         };
     }
@@ -159,9 +165,10 @@ public static partial class MySqlToPostgres
             2 when tokens[0].Text.StartsWith('_') && tokens[1].Kind == MySqlTokenKind.String => tokens[1].Text,
             _ => null,
         };
-        if (literal is null || pgDataType is "bytea" or "bit varying") return null;
+        if (literal is null || pgDataType is "bytea" or "bit varying" or "geometry") return null;
         var value = Unquote(literal);
         if (IsZeroDate(value) && pgDataType is "date" or "timestamp without time zone" or "timestamp with time zone") value = "-infinity";
+        if (pgDataType == "array") value = SetArrays.ArrayLiteral(value);
         return value.Contains('\0') ? null : PostgresSyntax.QuoteString(value);
     }
 

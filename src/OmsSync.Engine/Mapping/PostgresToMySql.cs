@@ -168,6 +168,8 @@ public static partial class PostgresToMySql
             "enum" => ("enum", column.ColumnType),
             "array" or "hstore" => Same("json"),
             "numeric" => null,
+            // Each value keeps its SRID; Z and M types have no counterpart.
+            "geometry" => SpatialTypes.MySqlType(column.ColumnType) is { } spatial ? Same(spatial) : null,
             _ => indexLimit is { } carried ? ("varchar", $"varchar({carried})") : Same("longtext"),
         };
     }

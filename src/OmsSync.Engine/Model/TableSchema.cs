@@ -58,6 +58,8 @@ public sealed class ColumnSchema
     public bool Invisible { get; init; }
     /// <summary>A column of a system-versioned table declared WITHOUT SYSTEM VERSIONING: changing only it makes no history row.</summary>
     public bool WithoutVersioning { get; init; }
+    /// <summary>The SRID a spatial column declares (MariaDB's REF_SYSTEM_ID, MySQL's SRID attribute); null when it declares none.</summary>
+    public uint? Srid { get; init; }
     public bool Unsigned => ColumnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase);
     public bool IsGenerated => GenerationExpression is not null;
 }

@@ -127,6 +127,8 @@ internal sealed class Pairing
         if (target.Kind == DataSourceKind.PostgreSql)
         {
             var (mysql, postgres) = (MySql(source), Postgres(target));
+            // The tables as schema migration makes them there: spatial columns are geometry only where the database has PostGIS.
+            var shapes = PostgresChangeTarget.Migrated(objects.Tables, await PostGis.InstalledAsync(postgres, cancellationToken).ConfigureAwait(false));
             return new DirectionPlan
             {
                 Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = Objects(),
@@ -139,10 +141,10 @@ internal sealed class Pairing
                 VerifyTarget = token => PostgresSchemaPhase.VerifyTargetAsync(postgres, objects, token),
                 CreateDeferredIndexes = token => PostgresSchemaPhase.CreateDeferredIndexesAsync(postgres, objects, _task.WriteConcurrency, token),
                 CreateForeignKeys = token => PostgresSchemaPhase.CreateForeignKeysAsync(postgres, objects, token),
-                FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task),
+                FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql, PostgresColumnTransfer.For), new PostgresChunkTarget(postgres, _task, shapes),
                     _task, new RuntimeStore(_store), new ConflictLog(_store)),
                 Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, _catalog.GetPassword(source.Name), _task, Direction.Forward, _store, _log),
-                    new PostgresChangeTarget(postgres, _task, Direction.Forward, PostgresChangeTarget.Migrated(objects.Tables)), null, null,
+                    new PostgresChangeTarget(postgres, _task, Direction.Forward, shapes), null, null,
                     _task, Direction.Forward, _store, _log) : null,
             };
         }
@@ -186,7 +188,7 @@ internal sealed class Pairing
                 },
                 plans => new SlotChangeFeed(Postgres(source), _task, _store, plans));
         }
-        KeyLiterals targetKey = target.Kind == DataSourceKind.PostgreSql ? (_, column) => new PostgresLiterals(column.Source).Append : mysqlKey;
+        KeyLiterals targetKey = target.Kind == DataSourceKind.PostgreSql ? (plan, column) => new PostgresLiterals(plan.Mapping.Source, column.Source, column.Target).Append : mysqlKey;
         Func<ColumnSchema, ColumnTransfer>? transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : null;
         var forward = new RepairWay(Side.Source, targetProvider.Repairs,
             plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(), transfer)));

@@ -20,10 +20,14 @@ internal enum ValueForm
     Decimal,
     /// <summary>A binary floating-point value (FLOAT widened to DOUBLE), exactly: its binary mantissa and exponent, M p E.</summary>
     Float,
-    /// <summary>Characters (enum labels, SET lists and UUIDs among them), compared as UTF-8, never through a collation.</summary>
+    /// <summary>Characters (enum labels and UUIDs among them), compared as UTF-8, never through a collation.</summary>
     Text,
-    /// <summary>A byte string, byte for byte.</summary>
+    /// <summary>A SET's members joined by commas in the SET's order, as MySQL writes it; on PostgreSQL a text[] of the members.</summary>
+    Set,
+    /// <summary>A byte string, byte for byte (an INET4 or INET6 address as its 4 or 16 bytes).</summary>
     Bytes,
+    /// <summary>A geometry as MySQL stores it, its SRID (4 bytes, little-endian) and its WKB; PostGIS geometry and EWKB in bytea read so.</summary>
+    Geometry,
     /// <summary>A date as YYYY-MM-DD; MySQL's zero date and PostgreSQL's -infinity are both 0000-00-00.</summary>
     Date,
     /// <summary>A date and time as YYYY-MM-DD HH:MM:SS.ffffff, an instant (TIMESTAMP, timestamptz) at UTC.</summary>
@@ -45,15 +49,22 @@ internal static class ValueForms
         _ when source == target => source,
         (ValueForm.Integer, ValueForm.Decimal) or (ValueForm.Decimal, ValueForm.Integer) => ValueForm.Decimal,
         (ValueForm.Text, ValueForm.Json) or (ValueForm.Json, ValueForm.Text) => ValueForm.Json,
+        // A PostgreSQL array (compared as JSON against MySQL's JSON) holding a SET's members.
+        (ValueForm.Json, ValueForm.Set) or (ValueForm.Set, ValueForm.Json) => ValueForm.Set,
+        // A geometry kept in a bytea (a target database without PostGIS) holds it as EWKB.
+        (ValueForm.Geometry, ValueForm.Bytes) or (ValueForm.Bytes, ValueForm.Geometry) => ValueForm.Geometry,
         _ => ValueForm.Text,
     };
 
     /// <summary>
     /// Whether rows may be matched and ranges cut by a key column of this form across kinds: its canonical text must read
     /// back as the same value on both servers. Floating point, bit strings and JSON do not; a table keyed by one is compared
-    /// as a multiset. Stored values always do.
+    /// as a multiset. Nor do geometries. Stored values always do.
     /// </summary>
-    public static bool Keyable(ValueForm form) => form is not (ValueForm.Float or ValueForm.Bits or ValueForm.Json);
+    public static bool Keyable(ValueForm form) => form is not (ValueForm.Float or ValueForm.Bits or ValueForm.Json or ValueForm.Geometry);
+
+    /// <summary>True for forms whose values are byte strings (hashed with their lengths), not UTF-8 text.</summary>
+    public static bool Binary(ValueForm form) => form is ValueForm.Bytes or ValueForm.Geometry;
 
     /// <summary>True for forms compared as canonical text across kinds (not as stored bytes).</summary>
     public static bool Canonical(ValueForm form) => form is not (ValueForm.Stored or ValueForm.StoredFloat or ValueForm.StoredDouble);

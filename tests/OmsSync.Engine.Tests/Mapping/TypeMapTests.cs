@@ -9,9 +9,9 @@ namespace OmsSync.Engine.Tests.Mapping;
 /// <summary>The MySQL/PostgreSQL type map, defaults and value conversions, without servers.</summary>
 public sealed class TypeMapTests
 {
-    private static ColumnSchema Column(string name, string dataType, string columnType, bool autoIncrement = false, string? defaultSql = null) => new()
+    private static ColumnSchema Column(string name, string dataType, string columnType, bool autoIncrement = false, string? defaultSql = null, uint? srid = null) => new()
     {
-        Name = name, Ordinal = 1, DataType = dataType, ColumnType = columnType, Nullable = true, AutoIncrement = autoIncrement, DefaultSql = defaultSql,
+        Name = name, Ordinal = 1, DataType = dataType, ColumnType = columnType, Nullable = true, AutoIncrement = autoIncrement, DefaultSql = defaultSql, Srid = srid,
     };
 
     private static TableSchema Table(params ColumnSchema[] columns) => new()
@@ -29,21 +29,49 @@ public sealed class TypeMapTests
     [InlineData("timestamp", "timestamp", "timestamp(0) with time zone")]
     [InlineData("bit", "bit(64)", "bit varying(64)")]
     [InlineData("varbinary", "varbinary(16)", "bytea")]
-    [InlineData("set", "set('x','y')", "text")]
+    [InlineData("set", "set('x','y')", "text[]")]
+    [InlineData("inet4", "inet4", "inet")]
+    [InlineData("inet6", "inet6", "inet")]
     public void MySqlTypesMapAsDocumented(string dataType, string columnType, string expected) =>
-        Assert.Equal(expected, MySqlToPostgres.PostgresType(Table(Column("c", dataType, columnType)), Column("c", dataType, columnType))?.ColumnType);
+        Assert.Equal(expected, MySqlToPostgres.PostgresType(Table(Column("c", dataType, columnType)), Column("c", dataType, columnType), postGis: false)?.ColumnType);
+
+    [Theory]
+    [InlineData("point", 4326u, true, "geometry(Point,4326)")]
+    [InlineData("point", null, true, "geometry(Point)")]
+    [InlineData("geometry", null, true, "geometry")]
+    [InlineData("geometry", 3857u, true, "geometry(Geometry,3857)")]
+    [InlineData("multilinestring", null, true, "geometry(MultiLineString)")]
+    [InlineData("geomcollection", 4326u, true, "geometry(GeometryCollection,4326)")]
+    [InlineData("polygon", 4326u, false, "bytea")]
+    public void SpatialColumnsAreGeometryWherePostGisIsAndByteaElsewhere(string dataType, uint? srid, bool postGis, string expected) =>
+        Assert.Equal(expected, MySqlToPostgres.PostgresType(Table(Column("c", dataType, dataType, srid: srid)), Column("c", dataType, dataType, srid: srid), postGis)?.ColumnType);
+
+    [Theory]
+    [InlineData("geometry(Point,4326)", "point", 4326u)]
+    [InlineData("geometry(MultiPolygon)", "multipolygon", 0u)]
+    [InlineData("geometry", "geometry", 0u)]
+    [InlineData("geometry(GeometryCollection,3857)", "geometrycollection", 3857u)]
+    [InlineData("geometry(PointZ,4326)", null, 4326u)]
+    [InlineData("geometry(LineStringZM)", null, 0u)]
+    public void PostGisTypesComeBackAsMySqlSpatialTypes(string postGis, string? mysql, uint srid)
+    {
+        Assert.Equal(mysql, SpatialTypes.MySqlType(postGis));
+        Assert.Equal(srid, SpatialTypes.DeclaredSrid(postGis));
+        Assert.Equal(mysql, PostgresToMySql.MySqlType(Column("g", "geometry", postGis), DataSourceKind.MariaDb, null)?.ColumnType);
+    }
 
     [Fact]
     public void AnUnsignedBigintCounterStaysAnInteger() =>
         Assert.Equal("bigint", MySqlToPostgres.PostgresType(Table(Column("id", "bigint", "bigint(20) unsigned", autoIncrement: true)),
-            Column("id", "bigint", "bigint(20) unsigned", autoIncrement: true))?.ColumnType);
+            Column("id", "bigint", "bigint(20) unsigned", autoIncrement: true), postGis: false)?.ColumnType);
 
     [Fact]
     public void UnmappableColumnsAreNamedAndLeftOut()
     {
         var problems = new List<string>();
-        var mapped = MySqlToPostgres.Map(Table(Column("id", "int", "int(11)"), Column("g", "geometry", "geometry")), problems);
-        Assert.Equal(["id"], mapped.Columns.Select(c => c.Name));
+        var generated = new ColumnSchema { Name = "g", Ordinal = 2, DataType = "int", ColumnType = "int(11)", GenerationExpression = "id * 2" };
+        var mapped = MySqlToPostgres.Map(Table(Column("id", "int", "int(11)"), generated, Column("y", "year", "year(4)")), problems, postGis: true);
+        Assert.Equal(["id", "y"], mapped.Columns.Select(c => c.Name));
         Assert.Contains("`g`", Assert.Single(problems));
     }
 
@@ -54,6 +82,8 @@ public sealed class TypeMapTests
     [InlineData("b'101'", "bit varying", "B'101'")]
     [InlineData("(rand())", "double precision", null)]
     [InlineData("'a\\\\b'", "text", "'a\\b'")]
+    [InlineData("'x,z'", "array", "'{\"x\",\"z\"}'")]
+    [InlineData("''", "array", "'{}'")]
     public void MySqlDefaultsBecomePostgreSqlDefaults(string mysql, string pgType, string? expected) =>
         Assert.Equal(expected, MySqlToPostgres.Default(Column("c", "varchar", "varchar(5)", defaultSql: mysql), pgType));
 
@@ -164,6 +194,58 @@ public sealed class TypeMapTests
         var error = Assert.Throws<OmsException>(() => convert(value));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
         Assert.Contains("column c", error.Message);
+    }
+
+    [Theory]
+    [InlineData("geometry", "point", "0101000020E6100000000000000000F03F0000000000000040", "E61000000101000000000000000000F03F0000000000000040")]
+    [InlineData("geometry", "geometry", "010700000000000000", "00000000010700000000000000")]
+    [InlineData("bytea", "linestring", @"\x0102000020110f00000200000000000000000000000000000000000000000000000000f03f000000000000f03f",
+        "110F000001020000000200000000000000000000000000000000000000000000000000F03F000000000000F03F")]
+    public void PostGisValuesComeBackInMySqlsForm(string pgType, string mysqlType, string value, string expected)
+    {
+        var convert = ChangeValues.For("public.t", Column("g", pgType, pgType), Column("g", mysqlType, mysqlType));
+        var geometry = Assert.IsType<OmsSync.Engine.MySql.Values.MySqlGeometry>(convert(value));
+        Assert.Equal(expected, Convert.ToHexString(geometry.Bytes.Span));
+        // and back to the same EWKB
+        Assert.Equal(value.TrimStart('\\', 'x').ToUpperInvariant(), Convert.ToHexString(GeometryBytes.ToEwkb(geometry.Bytes.Span)));
+    }
+
+    [Theory]
+    [InlineData("geometry", "point", "0101000080000000000000F03F00000000000000400000000000000840", "two-dimensional")]
+    [InlineData("geometry", "point", "01E9030000000000000000F03F00000000000000400000000000000840", "two-dimensional")]
+    [InlineData("array", "set('a','b','c')", "{a,d}", "'d' is not a member")]
+    [InlineData("array", "set('a','b','c')", "{b,a}", "in the SET's order")]
+    [InlineData("array", "set('a','b','c')", "{a,a}", "in the SET's order")]
+    [InlineData("array", "set('a','b','c')", "{A}", "'A' is not a member")]
+    [InlineData("array", "set('a','b','c')", "{a,NULL}", "no NULL member")]
+    [InlineData("array", "set('a','b','c')", "{{a},{b}}", "more than one dimension")]
+    [InlineData("inet", "inet4", "10.0.0.0/8", "not networks")]
+    [InlineData("inet", "inet4", "::1", "IPv4 addresses only")]
+    [InlineData("inet", "inet6", "10.0.0.1", "IPv6 addresses only")]
+    public void ReverseValuesMySqlCannotHoldAreRefused(string pgType, string mysqlType, string value, string why)
+    {
+        var convert = ChangeValues.For("public.t", Column("c", pgType, pgType == "array" ? "text[]" : pgType), Column("c", mysqlType.Split('(')[0], mysqlType));
+        var error = Assert.Throws<OmsException>(() => convert(value));
+        Assert.Equal("ValueNotRepresentable", error.ErrorId);
+        Assert.Contains("column c", error.Message);
+        Assert.Contains(why, error.Message);
+    }
+
+    [Theory]
+    [InlineData("{}", "")]
+    [InlineData("{a,c}", "a,c")]
+    [InlineData("{\"x y\",\"q\\\"z\"}", "x y,q\"z")]
+    public void TextArraysComeBackAsSets(string value, string expected) =>
+        Assert.Equal(expected, ChangeValues.For("public.t", Column("s", "array", "text[]"), Column("s", "set", "set('a','b','c','x y','q\"z')"))(value));
+
+    [Theory]
+    [InlineData("", "{}")]
+    [InlineData("a,b", "{\"a\",\"b\"}")]
+    [InlineData("q\"z,back\\slash", "{\"q\\\"z\",\"back\\\\slash\"}")]
+    public void SetsBecomeTextArrayLiteralsThatParseBack(string set, string literal)
+    {
+        Assert.Equal(literal, SetArrays.ArrayLiteral(set));
+        Assert.Equal(SetArrays.Members(set), SetArrays.Parse(literal));
     }
 
     [Fact]

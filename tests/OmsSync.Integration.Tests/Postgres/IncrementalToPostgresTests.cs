@@ -73,15 +73,18 @@ public sealed class IncrementalToPostgresTests
         await WaitForPostgresAsync(h, task.Name, $"SELECT string_agg(coalesce(v::text, '-') || coalesce(w, '-'), ',' ORDER BY v) FROM {TestPostgres.Quote(schema)}.loose", "1a,2c,3-");
         Assert.Equal(3L, Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT count(*) FROM {TestPostgres.Quote(schema)}.pg_types")));
 
+        Assert.Equal(["{y}", "NULL", "{}"], await TestPostgres.ColumnAsync($"SELECT s::text FROM {TestPostgres.Quote(schema)}.pg_types ORDER BY id"));
+
         var back = db + "_back";
         h.Track(h.Target, back);
+        var columns = PostgresTestData.ComingBack(await CanonicalRows.ColumnsAsync(h.Source, db, "pg_types"));
         var home = h.AddTask(new MigrationTask
         {
             Name = "inc-back-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName,
             Include = [$"{schema}.pg_types"], Renames = new Dictionary<string, string> { [schema] = back },
+            Columns = new Dictionary<string, IReadOnlyList<string>> { [$"{schema}.pg_types"] = columns.Select(c => c.Name).ToList() },
         });
         await FullMigrationTests.RunInProcessAsync(h, home);
-        var columns = await CanonicalRows.ColumnsAsync(h.Source, db, "pg_types");
         CanonicalRows.AssertEqual(columns, await CanonicalRows.ReadAsync(h.Source, db, "pg_types", columns, "id"),
             await CanonicalRows.ReadAsync(h.Target, back, "pg_types", columns, "id"));
         Assert.Empty(h.Service.Conflicts.List(task.Name));

@@ -42,12 +42,19 @@ public sealed class MySqlToPostgresTests
             $"SELECT column_name || '=' || column_default FROM information_schema.columns WHERE table_schema = '{schema}' AND column_default IS NOT NULL ORDER BY ordinal_position");
         Assert.Equal(["flag=1", $"e='b'::{schema}.pg_types_e", "note='it''s'::character varying"], defaults);
 
+        Assert.Equal(PostgresTestData.SetArrays, await TestPostgres.ColumnAsync($"SELECT s::text FROM {TestPostgres.Quote(schema)}.pg_types ORDER BY id"));
+
         var back = db + "_back";
         h.Track(h.Target, back);
-        var home = Task(h, "frompg", h.Postgres, h.TargetName, $"{schema}.*", new Dictionary<string, string> { [schema] = back });
+        var columns = PostgresTestData.ComingBack(await CanonicalRows.ColumnsAsync(h.Source, db, "pg_types"));
+        var home = h.AddTask(new MigrationTask
+        {
+            Name = "frompg-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName, Include = [$"{schema}.*"],
+            Renames = new Dictionary<string, string> { [schema] = back }, MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full, ChunkRows = 2,
+            Columns = new Dictionary<string, IReadOnlyList<string>> { [$"{schema}.pg_types"] = columns.Select(c => c.Name).ToList() },
+        });
         await FullMigrationTests.RunInProcessAsync(h, home);
 
-        var columns = await CanonicalRows.ColumnsAsync(h.Source, db, "pg_types");
         var expected = await CanonicalRows.ReadAsync(h.Source, db, "pg_types", columns, "id");
         var actual = await CanonicalRows.ReadAsync(h.Target, back, "pg_types", columns, "id");
         Assert.Equal(4, expected.Count);

@@ -252,7 +252,7 @@ public sealed class MySqlSchemaReader : ISchemaSource
         IReadOnlyList<ColumnSchema> columns, IReadOnlyList<IndexSchema> indexes)
     {
         var without = SystemVersioningText.ColumnsWithoutVersioning(createTable);
-        var list = columns.Select(c => without.Contains(c.Name) ? Copy(c, withoutVersioning: true) : c).ToList();
+        var list = columns.Select(c => without.Contains(c.Name) ? Copy(c, withoutVersioning: true, c.Srid) : c).ToList();
         if (SystemVersioningText.Period(createTable) is { } period)
         {
             // Declared period columns show up as generated columns without an expression.
@@ -269,11 +269,11 @@ public sealed class MySqlSchemaReader : ISchemaSource
         return (new SystemVersioning(SystemVersioning.ImplicitRowStart, SystemVersioning.ImplicitRowEnd, Implicit: true), list, keyed);
     }
 
-    private static ColumnSchema Copy(ColumnSchema c, bool withoutVersioning) => new()
+    private static ColumnSchema Copy(ColumnSchema c, bool withoutVersioning, uint? srid) => new()
     {
         Name = c.Name, Ordinal = c.Ordinal, DataType = c.DataType, ColumnType = c.ColumnType, Nullable = c.Nullable, DefaultSql = c.DefaultSql,
         AutoIncrement = c.AutoIncrement, OnUpdateSql = c.OnUpdateSql, GenerationExpression = c.GenerationExpression, GeneratedStored = c.GeneratedStored,
-        Charset = c.Charset, Collation = c.Collation, Comment = c.Comment, Invisible = c.Invisible, WithoutVersioning = withoutVersioning,
+        Charset = c.Charset, Collation = c.Collation, Comment = c.Comment, Invisible = c.Invisible, WithoutVersioning = withoutVersioning, Srid = srid,
     };
 
     private async Task<Dictionary<string, List<ColumnSchema>>> ReadColumnsAsync(string database, Dictionary<string, TableOptions> tables, CancellationToken cancellationToken)
@@ -284,6 +284,7 @@ public sealed class MySqlSchemaReader : ISchemaSource
             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME, ORDINAL_POSITION";
         var reporting = DefaultReporting;
         var result = new Dictionary<string, List<ColumnSchema>>(StringComparer.Ordinal);
+        var spatial = false;
         await foreach (var row in QueryAsync(sql, database, cancellationToken))
         {
             var table = row.String(0)!;
@@ -311,10 +312,36 @@ public sealed class MySqlSchemaReader : ISchemaSource
                 Comment = string.IsNullOrEmpty(row.String(10)) ? null : row.String(10),
                 Invisible = IsInvisible(extra),
             };
+            spatial |= FullLoad.ColumnTransfer.IsSpatial(dataType);
             if (!result.TryGetValue(table, out var list)) result[table] = list = [];
             list.Add(column);
         }
-        return result;
+        if (!spatial) return result;
+        var srids = await ReadSridsAsync(database, cancellationToken).ConfigureAwait(false);
+        return srids.Count == 0 ? result : result.ToDictionary(p => p.Key, p => p.Value
+            .Select(c => srids.TryGetValue((p.Key, c.Name), out var srid) ? Copy(c, c.WithoutVersioning, srid) : c).ToList(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The SRIDs spatial columns declare, by (table, column): MariaDB keeps REF_SYSTEM_ID in GEOMETRY_COLUMNS (0 when none
+    /// is declared), MySQL 8 its SRID attribute in COLUMNS.SRS_ID. Servers with neither declare none.
+    /// </summary>
+    private async Task<Dictionary<(string Table, string Column), uint>> ReadSridsAsync(string database, CancellationToken cancellationToken)
+    {
+        var sql = IsMariaDb
+            ? "SELECT G_TABLE_NAME, G_GEOMETRY_COLUMN, SRID FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = @db AND SRID <> 0"
+            : "SELECT TABLE_NAME, COLUMN_NAME, SRS_ID FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND SRS_ID IS NOT NULL";
+        var srids = new Dictionary<(string, string), uint>();
+        try
+        {
+            await foreach (var row in QueryAsync(sql, database, cancellationToken))
+                srids[(row.String(0)!, row.String(1)!)] = (uint)row.UInt64(2)!.Value;
+        }
+        catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownTable or MySqlErrorCode.BadFieldError)
+        {
+            // This server keeps no declared SRIDs.
+        }
+        return srids;
     }
 
     /// <summary>INVISIBLE in EXTRA (MariaDB: "INVISIBLE", beside "STORED GENERATED" for a declared period column; MySQL 8: "INVISIBLE").</summary>

@@ -69,6 +69,9 @@ internal sealed class MySqlCompareSql
         ValueForm.Integer => $"CAST({operand} + 0 AS CHAR)",
         ValueForm.Decimal => TrimFraction($"CAST({operand} AS CHAR)"),
         ValueForm.Float => BinaryFloat($"({operand} + 0e0)"),
+        // INET4 and INET6 as the 4 or 16 bytes they store; a geometry as its stored SRID and WKB.
+        ValueForm.Bytes when InetAddresses.IsInet(column) => $"CAST({operand} AS BINARY)",
+        ValueForm.Geometry => $"CAST({operand} AS BINARY)",
         ValueForm.Bytes => operand,
         ValueForm.Date => $"CAST(CAST({operand} AS DATE) AS CHAR)",
         ValueForm.DateTime => $"CAST(CAST({operand} AS DATETIME(6)) AS CHAR)",
@@ -106,7 +109,7 @@ internal sealed class MySqlCompareSql
     /// </summary>
     public static bool SeparatorFree(ComparedColumn column)
     {
-        if (ValueForms.Canonical(column.Form)) return column.Form != ValueForm.Bytes;
+        if (ValueForms.Canonical(column.Form)) return !ValueForms.Binary(column.Form);
         var source = column.Source;
         var sameCharset = string.Equals(source.Charset, column.Target.Charset, StringComparison.OrdinalIgnoreCase);
         return column.Form != ValueForm.Stored || IsNumericOrTemporal(source.DataType) || IsText(source) && (!sameCharset || IsUtf8(source.Charset));
@@ -170,7 +173,9 @@ internal sealed class MySqlCompareSql
         "datetime" or "timestamp" => ValueForm.DateTime,
         "time" => ValueForm.Time,
         "json" => ValueForm.Json,
-        _ when MySqlToPostgres.IsBinary(column) || ColumnTransfer.IsSpatial(column.DataType) => ValueForm.Bytes,
+        "set" => ValueForm.Set,
+        _ when ColumnTransfer.IsSpatial(column.DataType) => ValueForm.Geometry,
+        _ when MySqlToPostgres.IsBinary(column) || InetAddresses.IsInet(column) => ValueForm.Bytes,
         "longtext" when MySqlToPostgres.IsMariaDbJson(table, column) => ValueForm.Json,
         _ => ValueForm.Text,
     };

@@ -34,8 +34,9 @@ internal sealed class PostgresChangeTarget : IChangeTarget
     }
 
     /// <summary>The PostgreSQL tables the forward direction of a MySQL-to-PostgreSQL task writes: as schema migration makes them.</summary>
-    public static IReadOnlyDictionary<string, TableSchema> Migrated(IEnumerable<TaskTable> tables) =>
-        tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, []), StringComparer.Ordinal);
+    /// <param name="postGis">Whether the target database has PostGIS (spatial columns are geometry there, bytea elsewhere).</param>
+    public static IReadOnlyDictionary<string, TableSchema> Migrated(IEnumerable<TaskTable> tables, bool postGis) =>
+        tables.ToDictionary(t => t.Mapping.Source, t => PostgresSchemaPhase.Expected(t, [], postGis), StringComparer.Ordinal);
 
     public async Task<ITargetSession> OpenAsync(CancellationToken cancellationToken)
     {

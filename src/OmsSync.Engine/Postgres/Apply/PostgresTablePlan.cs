@@ -32,7 +32,10 @@ internal sealed class PostgresTablePlan
     {
         var mapped = target.Column(column.Name);
         var type = mapped.DataType == "enum" ? PostgresSyntax.QuoteQualified(target.Database, PostgresDdlWriter.EnumTypeName(target, mapped)) : mapped.ColumnType;
-        var literals = new PostgresLiterals(plan.Table.Schema.Column(column.Name), PostgresInputText.For($"{target.Database}.{target.Name}", mapped));
+        var source = plan.Table.Schema.Column(column.Name);
+        // A SET's labels are written as the array itself; JSON (a PostgreSQL array or hstore on its way back) through the array's input.
+        var input = source.DataType == "set" ? null : PostgresInputText.For($"{target.Database}.{target.Name}", mapped);
+        var literals = new PostgresLiterals(plan.Table.Mapping.Source, source, mapped, input);
         return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, literals, type, PostgresToMySql.Carried(mapped));
     }
 

@@ -23,24 +23,30 @@ internal enum PostgresFieldKind
     Time,
     BitString,
     Uuid,
+    /// <summary>A MySQL geometry (SRID + WKB) as EWKB: what PostGIS's geometry receive reads, and what a bytea holds in its place.</summary>
+    Ewkb,
+    /// <summary>A SET's comma list as a one-dimensional text[].</summary>
+    TextArray,
+    /// <summary>An INET4 or INET6 value's 4 or 16 bytes as inet.</summary>
+    Inet,
 }
 
 /// <summary>
 /// Turns a value in the text a MySQL-family server writes for it (as <see cref="PostgresColumnTransfer"/> selects it)
 /// into the binary form PostgreSQL's receive function for the mapped type reads: big-endian integers and floats,
 /// numeric as base-10000 digit groups, dates as days and timestamps and times as microseconds from 2000-01-01
-/// (-infinity as the smallest value), bit strings packed eight to a byte. A value the PostgreSQL type cannot hold
-/// (a zero month or day, a time beyond 24:00:00) is refused with <see cref="FormatException"/> saying why, never
-/// changed.
+/// (-infinity as the smallest value), bit strings packed eight to a byte, geometries as EWKB, SETs as text arrays.
+/// A value the PostgreSQL type cannot hold (a zero month or day, a time beyond 24:00:00, a geometry of another SRID
+/// than its column's) is refused with <see cref="FormatException"/> saying why, never changed.
 /// </summary>
 internal static class PostgresBinaryField
 {
     private const long MicrosPerDay = 86_400_000_000;
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
 
-    /// <summary>The form for a source column, by the PostgreSQL type the map gives it.</summary>
-    public static PostgresFieldKind KindOf(TableSchema table, ColumnSchema column) =>
-        (MySqlToPostgres.PostgresType(table, column)?.DataType) switch
+    /// <summary>The form for a source column, by the PostgreSQL column it is written to (<see cref="MySqlToPostgres"/>).</summary>
+    public static PostgresFieldKind KindOf(ColumnSchema source, ColumnSchema target) =>
+        SpatialTypes.IsSpatial(source) ? PostgresFieldKind.Ewkb : target.DataType switch
         {
             "smallint" => PostgresFieldKind.Int16,
             "integer" => PostgresFieldKind.Int32,
@@ -54,15 +60,23 @@ internal static class PostgresBinaryField
             "time without time zone" => PostgresFieldKind.Time,
             "bit varying" => PostgresFieldKind.BitString,
             "uuid" => PostgresFieldKind.Uuid,
+            "array" when source.DataType == "set" => PostgresFieldKind.TextArray,
+            "inet" => PostgresFieldKind.Inet,
             "bytea" or "character" or "character varying" or "text" or "enum" => PostgresFieldKind.Bytes,
-            var other => throw new InvalidOperationException($"Column {column.Name}: no binary COPY form for PostgreSQL type {other ?? column.ColumnType}."),
+            var other => throw new InvalidOperationException($"Column {source.Name}: no binary COPY form for PostgreSQL type {other} ({target.ColumnType})."),
         };
 
     /// <summary>An upper bound of the bytes <see cref="Encode"/> writes for a text of this length.</summary>
-    public static int MaxLength(int textLength) => textLength + 16;
+    public static int MaxLength(PostgresFieldKind kind, int textLength) => kind switch
+    {
+        PostgresFieldKind.TextArray => 20 + 5 * textLength + 4, // the header, and a length word per member (at most one a byte, plus one)
+        PostgresFieldKind.Inet => 20,
+        _ => textLength + 16,
+    };
 
     /// <summary>Writes the binary form of <paramref name="text"/> into <paramref name="into"/>; returns the bytes written.</summary>
-    public static int Encode(PostgresFieldKind kind, ReadOnlySpan<byte> text, Span<byte> into)
+    /// <param name="srid">For <see cref="PostgresFieldKind.Ewkb"/>: the SRID the column declares (geometry(Point,4326)), 0 for none.</param>
+    public static int Encode(PostgresFieldKind kind, ReadOnlySpan<byte> text, Span<byte> into, uint srid = 0)
     {
         switch (kind)
         {
@@ -104,6 +118,15 @@ internal static class PostgresBinaryField
                 return Bits(text, into);
             case PostgresFieldKind.Uuid:
                 return Uuid(text, into);
+            case PostgresFieldKind.Ewkb:
+                // PostGIS would give a value without an SRID the column's own: a different value, so refused as any other SRID.
+                if (srid != 0 && GeometryBytes.Srid(text) != srid)
+                    throw new FormatException($"its SRID is {GeometryBytes.Srid(text)}, and the column holds SRID {srid} only (the SRID the source column declares).");
+                return GeometryBytes.ToEwkb(text, into);
+            case PostgresFieldKind.TextArray:
+                return TextArray(text, into);
+            case PostgresFieldKind.Inet:
+                return Inet(text, into);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
@@ -264,6 +287,44 @@ internal static class PostgresBinaryField
         }
         if (nibbles != 32) throw new FormatException("it is not a UUID.");
         return 16;
+    }
+
+    /// <summary>
+    /// text[] of a SET's comma list: dimensions (0 for the empty set), no NULLs, the element type (text, OID 25), the
+    /// length and lower bound (1) of the one dimension, then each member as its length and UTF-8 bytes.
+    /// </summary>
+    private static int TextArray(ReadOnlySpan<byte> text, Span<byte> into)
+    {
+        const int textOid = 25;
+        BinaryPrimitives.WriteInt32BigEndian(into, text.IsEmpty ? 0 : 1);
+        BinaryPrimitives.WriteInt32BigEndian(into[4..], 0);
+        BinaryPrimitives.WriteInt32BigEndian(into[8..], textOid);
+        if (text.IsEmpty) return 12;
+        BinaryPrimitives.WriteInt32BigEndian(into[12..], text.Count((byte)',') + 1);
+        BinaryPrimitives.WriteInt32BigEndian(into[16..], 1);
+        var at = 20;
+        while (true)
+        {
+            var comma = text.IndexOf((byte)',');
+            var member = comma < 0 ? text : text[..comma];
+            BinaryPrimitives.WriteInt32BigEndian(into[at..], member.Length);
+            member.CopyTo(into[(at + 4)..]);
+            at += 4 + member.Length;
+            if (comma < 0) return at;
+            text = text[(comma + 1)..];
+        }
+    }
+
+    /// <summary>inet of 4 or 16 address bytes: family (2 for IPv4, 3 for IPv6), netmask bits (the whole width), not cidr, byte count, bytes.</summary>
+    private static int Inet(ReadOnlySpan<byte> address, Span<byte> into)
+    {
+        if (address.Length is not (4 or 16)) throw new FormatException("it is not a 4- or 16-byte address.");
+        into[0] = address.Length == 4 ? (byte)2 : (byte)3;
+        into[1] = (byte)(address.Length * 8);
+        into[2] = 0;
+        into[3] = (byte)address.Length;
+        address.CopyTo(into[4..]);
+        return 4 + address.Length;
     }
 
     private static int HexValue(byte c) => c switch

@@ -38,17 +38,19 @@ internal sealed class PostgresChunkSource : IChunkSource
         return plan;
     }
 
-    /// <summary>How a column's text becomes the MySQL column's (<see cref="MySqlValueText"/>); null for bytea, read as bytes.</summary>
+    /// <summary>How a column's text becomes the MySQL column's (<see cref="MySqlValueText"/>); null for bytea and geometry, read as bytes.</summary>
     internal static Func<string, string>? Converter(string table, ColumnSchema pg, ColumnSchema mysql) =>
-        pg.DataType == "bytea" ? null : MySqlValueText.For(table, pg, mysql);
+        pg.DataType is "bytea" or "geometry" ? null : MySqlValueText.For(table, pg, mysql);
 
     /// <summary>
     /// Text of each value; BIT is loaded through a variable as its integer value, and MariaDB's UUID as text (LOAD DATA
-    /// ... CHARACTER SET binary would read its bytes as the 16-byte binary form).
+    /// ... CHARACTER SET binary would read its bytes as the 16-byte binary form). A geometry is read as MySQL's own form
+    /// (SRID + WKB) and assigned through a variable as it is, as between MySQL servers.
     /// </summary>
     internal static ColumnTransfer Transfer(ColumnSchema pg, ColumnSchema mysql)
     {
         var q = PostgresSyntax.QuoteIdentifier(pg.Name);
+        if (pg.DataType == "geometry") return new ColumnTransfer(pg, PostGis.MySqlForm(pg, q), true, "{0}");
         return mysql.DataType switch
         {
             "bit" => new ColumnTransfer(pg, q + "::text", true, "CAST({0} AS UNSIGNED)"),

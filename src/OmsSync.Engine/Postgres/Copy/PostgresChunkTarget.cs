@@ -18,11 +18,14 @@ internal sealed class PostgresChunkTarget : IChunkTarget
 {
     private readonly PostgresEndpoint _target;
     private readonly MigrationTask _task;
+    private readonly IReadOnlyDictionary<string, TableSchema> _shapes;
 
-    public PostgresChunkTarget(PostgresEndpoint target, MigrationTask task)
+    /// <param name="shapes">Each source table's (by "db.table") PostgreSQL table, as schema migration makes it.</param>
+    public PostgresChunkTarget(PostgresEndpoint target, MigrationTask task, IReadOnlyDictionary<string, TableSchema> shapes)
     {
         _target = target;
         _task = task;
+        _shapes = shapes;
     }
 
     public static string TargetName(TableCopyPlan plan) => PostgresSyntax.QuoteQualified(plan.Mapping.TargetDatabase, plan.Mapping.TargetTable);
@@ -51,7 +54,7 @@ internal sealed class PostgresChunkTarget : IChunkTarget
             throw MySqlChunkTarget.NonEmpty(plan);
     }
 
-    public ChunkBuffer NewBuffer() => new PostgresCopyBuffer();
+    public ChunkBuffer NewBuffer() => new PostgresCopyBuffer(_shapes);
 
     public async Task<IChunkWriter> OpenWriterAsync(CancellationToken cancellationToken)
     {

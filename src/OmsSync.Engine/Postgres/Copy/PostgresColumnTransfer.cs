@@ -8,8 +8,9 @@ namespace OmsSync.Engine.Postgres.Copy;
 /// <summary>
 /// How a MySQL-family column is read for PostgreSQL's binary COPY: the source server writes each value as text that
 /// <see cref="PostgresBinaryField"/> turns into the mapped type's binary form (<see cref="MySqlToPostgres"/>). Text
-/// of every charset arrives as UTF-8; binary strings as their bytes; BIT as a string of bits as wide as the column;
-/// zero dates as -infinity; FLOAT widened to DOUBLE's exact text. Sessions are at UTC, so TIMESTAMP text is UTC.
+/// of every charset arrives as UTF-8 (a SET as its comma list); binary strings, geometries (SRID + WKB) and INET4 and
+/// INET6 addresses as the bytes stored; BIT as a string of bits as wide as the column; zero dates as -infinity; FLOAT
+/// widened to DOUBLE's exact text. Sessions are at UTC, so TIMESTAMP text is UTC.
 /// </summary>
 internal static class PostgresColumnTransfer
 {

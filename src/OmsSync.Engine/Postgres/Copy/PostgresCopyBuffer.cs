@@ -3,6 +3,7 @@ using System.Text;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Mapping;
+using OmsSync.Engine.Model;
 using OmsSync.Engine.MySql.Schema;
 
 namespace OmsSync.Engine.Postgres.Copy;
@@ -22,16 +23,25 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     /// <summary>The end of the data: a field count of -1.</summary>
     public static readonly byte[] Trailer = [0xFF, 0xFF];
 
+    private readonly IReadOnlyDictionary<string, TableSchema> _targets;
     private TableCopyPlan? _plan;
+    private TableSchema? _target;
     private PostgresFieldKind[] _kinds = [];
+    private uint[] _srids = [];
     private int _column;
+
+    /// <param name="targets">Each source table's (by "db.table") PostgreSQL table, whose column types the values are written in.</param>
+    public PostgresCopyBuffer(IReadOnlyDictionary<string, TableSchema> targets) => _targets = targets;
 
     public override void Reset(TableCopyPlan plan)
     {
         if (!ReferenceEquals(plan, _plan))
         {
             _plan = plan;
-            _kinds = plan.Transfers.Select(t => PostgresBinaryField.KindOf(plan.Source, t.Column)).ToArray();
+            _target = _targets[plan.Mapping.Source];
+            var columns = plan.Transfers.Select(t => _target.Column(t.Column.Name)).ToList();
+            _kinds = plan.Transfers.Select((t, i) => PostgresBinaryField.KindOf(t.Column, columns[i])).ToArray();
+            _srids = columns.Select(c => c.DataType == "geometry" ? SpatialTypes.DeclaredSrid(c.ColumnType) : 0).ToArray();
         }
         Header.CopyTo(Buffer, 0);
         Filled = Header.Length;
@@ -48,13 +58,13 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
 
     public override void WriteValue(ReadOnlySpan<byte> value)
     {
-        var kind = _kinds[_column];
+        var (kind, srid) = (_kinds[_column], _srids[_column]);
         StartField();
-        Ensure(4 + PostgresBinaryField.MaxLength(value.Length));
+        Ensure(4 + PostgresBinaryField.MaxLength(kind, value.Length));
         int written;
         try
         {
-            written = PostgresBinaryField.Encode(kind, value, Buffer.AsSpan(Filled + 4));
+            written = PostgresBinaryField.Encode(kind, value, Buffer.AsSpan(Filled + 4), srid);
         }
         catch (FormatException e)
         {
@@ -84,9 +94,11 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     private OmsException Refused(int column, ReadOnlySpan<byte> value, string why)
     {
         var plan = _plan!;
-        var text = Encoding.UTF8.GetString(value);
+        var source = plan.Transfers[column].Column;
+        // A geometry is bytes: shown as its SRID and WKB in hex, as MySQL's own tools show it.
+        var text = SpatialTypes.IsSpatial(source) ? "0x" + Convert.ToHexString(value) : Encoding.UTF8.GetString(value);
         var name = MySqlSyntax.QuoteQualified(plan.Source.Database, plan.Source.Name);
-        var type = MySqlToPostgres.PostgresType(plan.Source, plan.Transfers[column].Column)?.ColumnType;
+        var type = _target!.Column(source.Name).ColumnType;
         return new OmsException("ValueNotRepresentable", OmsErrorKind.DataError, plan.Mapping.Source,
             $"Table {name}, column {MySqlSyntax.QuoteIdentifier(plan.Transfers[column].Column.Name)}: the value '{(text.Length > 80 ? text[..80] + "..." : text)}' " +
             $"cannot be stored in PostgreSQL's {type}: {why} Change the value on the source, or leave the column out with -Column.");

@@ -71,9 +71,11 @@ public static class PostgresObjectChecks
         var schemaMigrated = task.MigrationTypes.HasFlag(MigrationTypes.Schema);
         var shaped = objects;
         Dictionary<string, TableSchema> existing;
+        var postGis = false;
         if (target is NpgsqlConnection pgTarget)
         {
             existing = await PostgresSchemaPhase.ReadExistingAsync(pgTarget, objects, cancellationToken).ConfigureAwait(false);
+            postGis = await PostGis.InstalledAsync(pgTarget, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -98,10 +100,11 @@ public static class PostgresObjectChecks
                 results.AddRange(identities[name]);
 
             var actual = existing.GetValueOrDefault(table.Mapping.Target);
-            var failures = target is NpgsqlConnection
-                ? PostgresSchemaPhase.Check(table, actual, schemaMigrated)
+            var checks = target is NpgsqlConnection
+                ? PostgresSchemaPhase.Check(table, actual, schemaMigrated, postGis, target.Database)
                 : TargetReadiness.Check(table, actual, targetKind, schemaMigrated);
-            results.AddRange(failures);
+            results.AddRange(checks);
+            var failures = checks.Where(c => c.Status == CheckStatus.Fail).ToList();
             if (failures.Count == 0 && actual is not null && task.MigrationTypes.HasFlag(MigrationTypes.Full) && task.NonEmptyTarget == NonEmptyTargetAction.Stop
                 && await HoldsForeignRowsAsync(target, task, table.Mapping, cancellationToken).ConfigureAwait(false))
                 results.Add(CheckResult.Fail("TargetEmpty",

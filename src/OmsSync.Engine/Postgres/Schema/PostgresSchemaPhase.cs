@@ -1,5 +1,7 @@
 using Npgsql;
+using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Mapping;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Rules;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
@@ -13,11 +15,14 @@ namespace OmsSync.Engine.Postgres.Schema;
 /// Schema migration into PostgreSQL from a MySQL-family source: each MySQL database becomes a schema of the target
 /// database. Every table is checked first (types mapped, existing tables compatible, enum types free), and only then
 /// are schemas, enum types, tables and indexes created, so a task that cannot migrate leaves nothing half-made.
+/// Spatial columns are PostGIS geometry when the target database has PostGIS, bytea holding EWKB otherwise
+/// (<see cref="PostGis"/>); which it is is read from the target each time the tables are shaped.
 /// </summary>
 internal static class PostgresSchemaPhase
 {
     /// <summary>The PostgreSQL table a task table becomes, with the problems that stop it.</summary>
-    public static TableSchema Expected(TaskTable table, List<string> problems)
+    /// <param name="postGis">Whether the target database has PostGIS (<see cref="PostGis.InstalledAsync(NpgsqlConnection, CancellationToken)"/>).</param>
+    public static TableSchema Expected(TaskTable table, List<string> problems, bool postGis)
     {
         TableSchema shape;
         try
@@ -30,16 +35,24 @@ internal static class PostgresSchemaPhase
             return table.Schema;
         }
         problems.AddRange(TableFeatures.Problems(shape, DataSourceKind.PostgreSql));
-        return MySqlToPostgres.Map(shape, problems);
+        return MySqlToPostgres.Map(shape, problems, postGis);
     }
 
-    /// <summary>Whether a task table can be written to the target, as pre-check results: mapping, column selection, an existing table's shape.</summary>
-    public static List<CheckResult> Check(TaskTable table, TableSchema? actual, bool schemaMigrated)
+    /// <summary>
+    /// Whether a task table can be written to the target, as pre-check results: mapping, column selection, an existing
+    /// table's shape; and a warning for each spatial column that becomes bytea because <paramref name="database"/> has no PostGIS.
+    /// </summary>
+    public static List<CheckResult> Check(TaskTable table, TableSchema? actual, bool schemaMigrated, bool postGis, string database)
     {
         var problems = new List<string>();
-        var expected = Expected(table, problems);
+        var expected = Expected(table, problems, postGis);
         var results = problems.Select(p => CheckResult.Fail("ColumnTypes", p, table.Mapping.Source)).ToList();
         if (results.Count > 0) return results;
+        if (!postGis)
+            results.AddRange(MovingColumns.Of(table.Schema, table.Mapping).Where(SpatialTypes.IsSpatial).Select(c => CheckResult.Warn("ColumnTypes",
+                $"Table {MySqlSyntax.QuoteQualified(table.Mapping.SourceDatabase, table.Mapping.SourceTable)}, column {MySqlSyntax.QuoteIdentifier(c.Name)}: " +
+                $"{c.ColumnType.ToUpperInvariant()} becomes bytea holding each value as EWKB, because PostgreSQL database '{database}' has no PostGIS. " +
+                "To get geometry columns, run CREATE EXTENSION postgis in that database before the schema is migrated.", table.Mapping.Source)));
         if (actual is not null)
             results.AddRange(PostgresSchemaComparer.BlockingDifferences(expected, actual).Select(p => CheckResult.Fail("TargetTable", p, table.Mapping.Target)));
         else if (!schemaMigrated)
@@ -56,11 +69,11 @@ internal static class PostgresSchemaPhase
     public static async Task RunAsync(PostgresEndpoint target, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken)
     {
         await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var (existing, types) = await CheckTargetAsync(connection, objects, requireExisting: false, cancellationToken).ConfigureAwait(false);
+        var (existing, types, postGis) = await CheckTargetAsync(connection, objects, requireExisting: false, cancellationToken).ConfigureAwait(false);
         var statements = objects.Tables.Select(t => t.Mapping.TargetDatabase).Distinct(StringComparer.Ordinal).Select(PostgresDdlWriter.CreateSchema).ToList();
         foreach (var table in objects.Tables.Where(t => !existing.ContainsKey(t.Mapping.Target)))
         {
-            var shape = Expected(table, []);
+            var shape = Expected(table, [], postGis);
             statements.AddRange(PostgresDdlWriter.EnumTypes(shape).Where(e => !types.ContainsKey($"{shape.Database}.{e.Name}"))
                 .Select(e => PostgresDdlWriter.CreateEnumType(shape.Database, e.Name, e.Labels)));
             statements.AddRange(PostgresDdlWriter.CreateTable(shape, task.IndexMigration == IndexMigration.WithSchema));
@@ -86,9 +99,10 @@ internal static class PostgresSchemaPhase
     public static async Task CreateForeignKeysAsync(PostgresEndpoint target, TaskObjects objects, CancellationToken cancellationToken)
     {
         await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var postGis = await PostGis.InstalledAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var table in objects.Tables)
         {
-            var shape = Expected(table, []);
+            var shape = Expected(table, [], postGis);
             if (shape.ForeignKeys.Count == 0) continue;
             var present = new HashSet<string>(StringComparer.Ordinal);
             await using (var command = new NpgsqlCommand("SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'", connection))
@@ -108,12 +122,13 @@ internal static class PostgresSchemaPhase
     public static async Task CreateDeferredIndexesAsync(PostgresEndpoint target, TaskObjects objects, int concurrency, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(Math.Max(1, concurrency));
+        var postGis = await PostGis.InstalledAsync(target, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(objects.Tables.Select(async table =>
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var shape = Expected(table, []);
+                var shape = Expected(table, [], postGis);
                 await using var connection = await target.OpenAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var index in shape.Indexes.Where(i => i.Kind == IndexKind.Secondary))
                     await ExecuteAsync(connection, PostgresDdlWriter.CreateIndex(shape, index), cancellationToken).ConfigureAwait(false);
@@ -125,21 +140,25 @@ internal static class PostgresSchemaPhase
         })).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the target tables and enum types that exist already; throws, naming every problem, when any table cannot be migrated.</summary>
-    private static async Task<(Dictionary<string, TableSchema> Tables, Dictionary<string, string[]> EnumTypes)> CheckTargetAsync(NpgsqlConnection connection, TaskObjects objects, bool requireExisting,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the target tables and enum types that exist already, and whether the database has PostGIS; throws, naming
+    /// every problem, when any table cannot be migrated.
+    /// </summary>
+    private static async Task<(Dictionary<string, TableSchema> Tables, Dictionary<string, string[]> EnumTypes, bool PostGis)> CheckTargetAsync(
+        NpgsqlConnection connection, TaskObjects objects, bool requireExisting, CancellationToken cancellationToken)
     {
         var existing = await ReadExistingAsync(connection, objects, cancellationToken).ConfigureAwait(false);
+        var postGis = await PostGis.InstalledAsync(connection, cancellationToken).ConfigureAwait(false);
         var problems = objects.Tables
-            .SelectMany(t => Check(t, existing.GetValueOrDefault(t.Mapping.Target), schemaMigrated: !requireExisting))
-            .Select(f => f.Message).ToList();
+            .SelectMany(t => Check(t, existing.GetValueOrDefault(t.Mapping.Target), schemaMigrated: !requireExisting, postGis, connection.Database))
+            .Where(r => r.Status == CheckStatus.Fail).Select(f => f.Message).ToList();
         var types = await EnumTypesAsync(connection, objects, cancellationToken).ConfigureAwait(false);
         if (!requireExisting)
-            problems.AddRange(objects.Tables.Where(t => !existing.ContainsKey(t.Mapping.Target)).SelectMany(t => EnumTypeConflicts(Expected(t, []), types)));
+            problems.AddRange(objects.Tables.Where(t => !existing.ContainsKey(t.Mapping.Target)).SelectMany(t => EnumTypeConflicts(Expected(t, [], postGis), types)));
         if (problems.Count > 0)
             throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
                 string.Join(Environment.NewLine, problems.Distinct()));
-        return (existing, types);
+        return (existing, types, postGis);
     }
 
     /// <summary>The enum types of the task's target schemas, keyed by "schema.type", with their labels.</summary>

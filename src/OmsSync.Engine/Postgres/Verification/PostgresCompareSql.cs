@@ -24,19 +24,20 @@ internal sealed class PostgresCompareSql
             : PostgresSyntax.QuoteQualified(mapping.TargetDatabase, mapping.TargetTable);
         Filter = plan.Filter(side);
         Values = plan.Columns.Select(c => Value(c.SchemaOf(side), c.Form)).ToList();
-        Display = plan.Columns.Select(c => Shown(c.SchemaOf(side))).ToList();
+        Display = plan.Columns.Select((c, i) => Shown(c.SchemaOf(side), c.Form, Values[i])).ToList();
         var parts = Values.Select(v => $"COALESCE({v}, {Fe})")
-            .Concat(plan.Columns.Where(c => c.Form == ValueForm.Bytes)
-                .Select(c => $"COALESCE(convert_to(length({Quote(c.SchemaOf(side))})::text, 'UTF8'), {Fe})")).ToList();
+            .Concat(plan.Columns.Select((c, i) => (c, i)).Where(p => ValueForms.Binary(p.c.Form))
+                .Select(p => $"COALESCE(convert_to(length({Values[p.i]})::text, 'UTF8'), {Fe})")).ToList();
         var input = parts.Count == 0 ? "''::bytea" : string.Join(@" || '\xff'::bytea || ", parts);
         if (plan.Hash != RowHash.Md5)
             throw new InvalidOperationException($"PostgreSQL computes no {plan.Hash} without extensions; plans with PostgreSQL hash with MD5.");
         Hash = $"('x' || left(md5({input}), 16))::bit(64)::bigint";
         KeyColumns = plan.KeyColumns.Select(c => Quote(c.SchemaOf(side))).ToList();
         KeyText = plan.KeyColumns.Select(c => c.Form == ValueForm.Bytes
-            ? $"upper(encode({Quote(c.SchemaOf(side))}, 'hex'))"
+            ? $"upper(encode({Value(c.SchemaOf(side), c.Form)}, 'hex'))"
             : Canonical(c.SchemaOf(side), c.Form, Quote(c.SchemaOf(side)))).ToList();
         KeyForms = plan.KeyColumns.Select(c => c.Form).ToList();
+        KeyTypes = plan.KeyColumns.Select(c => c.SchemaOf(side).DataType).ToList();
     }
 
     public string Name { get; }
@@ -50,6 +51,7 @@ internal sealed class PostgresCompareSql
     /// <summary>Each key column's canonical text.</summary>
     public IReadOnlyList<string> KeyText { get; }
     private IReadOnlyList<ValueForm> KeyForms { get; }
+    private IReadOnlyList<string> KeyTypes { get; }
 
     /// <summary>(k1, k2), for row comparisons that use the key's index.</summary>
     public string KeyRow => "(" + string.Join(", ", KeyColumns) + ")";
@@ -67,7 +69,9 @@ internal sealed class PostgresCompareSql
     public string Input(int keyColumn, string? canonical) => (KeyForms[keyColumn], canonical) switch
     {
         (_, null) => throw new InvalidOperationException("A key column holds NULL."),
+        (ValueForm.Bytes, var hex) when KeyTypes[keyColumn] == "inet" => new System.Net.IPAddress(Convert.FromHexString(hex)).ToString(),
         (ValueForm.Bytes, var hex) => @"\x" + hex,
+        (ValueForm.Set, var text) => Mapping.SetArrays.ArrayLiteral(text),
         (ValueForm.Date or ValueForm.DateTime, var text) when text.StartsWith("0000-00-00", StringComparison.Ordinal) => "-infinity",
         (_, var text) => text,
     };
@@ -103,6 +107,10 @@ internal sealed class PostgresCompareSql
                 return $"to_char({operand}, 'HH24:MI:SS.US')";
             case ValueForm.Bits:
                 return $"CASE WHEN {operand} IS NULL THEN NULL ELSE COALESCE(NULLIF(ltrim({text}, '0'), ''), '0') END";
+            case ValueForm.Set when column.DataType == "array":
+                // The members joined as MySQL joins a SET's; an array no SET holds (NULL members, more dimensions) as its own text.
+                return $"CASE WHEN array_ndims({operand}) > 1 THEN {text} WHEN array_position({operand}, NULL) IS NOT NULL THEN {text} " +
+                       $"ELSE array_to_string({operand}, ',') END";
             default:
                 // text, character(n) without its padding, enum labels, UUIDs; a type carried as its text as it was carried
                 return PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(operand) : text;
@@ -116,7 +124,9 @@ internal sealed class PostgresCompareSql
         "numeric" => ValueForm.Decimal,
         "real" or "double precision" => ValueForm.Float,
         "bit" or "bit varying" when MySqlToPostgres.Modifiers(column.ColumnType).Length is > 0 and <= 64 => ValueForm.Bits,
-        "bytea" => ValueForm.Bytes,
+        // inet meets MariaDB's INET4/INET6 as their address bytes, and the LONGTEXT it is carried in as its text (ValueForms.Join).
+        "bytea" or "inet" => ValueForm.Bytes,
+        "geometry" => ValueForm.Geometry,
         "date" => ValueForm.Date,
         "timestamp without time zone" or "timestamp with time zone" => ValueForm.DateTime,
         "time without time zone" => ValueForm.Time,
@@ -126,11 +136,19 @@ internal sealed class PostgresCompareSql
 
     private static string Quote(ColumnSchema column) => PostgresSyntax.QuoteIdentifier(column.Name);
 
-    private static string Value(ColumnSchema column, ValueForm form) =>
-        form == ValueForm.Bytes ? Quote(column) : $"convert_to({Canonical(column, form, Quote(column))}, 'UTF8')";
+    private static string Value(ColumnSchema column, ValueForm form) => form switch
+    {
+        ValueForm.Geometry => PostGis.MySqlForm(column, Quote(column)),
+        // inet as the 4 or 16 address bytes MariaDB stores; with a netmask narrower than the address (a network) as the whole inet.
+        ValueForm.Bytes when column.DataType == "inet" =>
+            $"CASE WHEN masklen({Quote(column)}) = CASE family({Quote(column)}) WHEN 4 THEN 32 ELSE 128 END " +
+            $"THEN substring(inet_send({Quote(column)}) from 5) ELSE inet_send({Quote(column)}) END",
+        ValueForm.Bytes => Quote(column),
+        _ => $"convert_to({Canonical(column, form, Quote(column))}, 'UTF8')",
+    };
 
-    private static string Shown(ColumnSchema column) => column.DataType == "bytea"
-        ? $"'0x' || upper(encode({Quote(column)}, 'hex'))"
+    private static string Shown(ColumnSchema column, ValueForm form, string value) => column.DataType == "bytea" || form == ValueForm.Geometry
+        ? $"'0x' || upper(encode({value}, 'hex'))"
         : PostgresToMySql.Carried(column) ? PostgresSyntax.OutputText(Quote(column)) : $"({Quote(column)})::text";
 
     /// <summary>

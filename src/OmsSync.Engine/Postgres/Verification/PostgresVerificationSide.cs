@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
+using OmsSync.Engine.Mapping;
+using OmsSync.Engine.MySql.Values;
+using OmsSync.Engine.Postgres.Apply;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
@@ -53,12 +56,27 @@ internal sealed class PostgresVerificationSide(PostgresEndpoint endpoint) : IVer
         for (var i = 0; i < row.Length; i++)
         {
             if (i > 0) values.Append(", ");
+            var (column, from) = (plan.Columns[i].SchemaOf(side), plan.Columns[i].SchemaOf(side == Side.Target ? Side.Source : Side.Target));
             if (row[i] is not { } value) values.Append("NULL");
-            else if (plan.Columns[i].SchemaOf(side).DataType == "bytea") values.Append(@"'\x").Append(Convert.ToHexString(value)).Append('\'');
+            else if (Read(from, value) is { } read) new PostgresLiterals(plan.Mapping.Source, from, column).Append(values, read);
+            else if (column.DataType == "bytea") values.Append(@"'\x").Append(Convert.ToHexString(value)).Append('\'');
             else PostgresSyntax.AppendString(values, Encoding.UTF8.GetString(value));
         }
         return $"INSERT INTO {sql.Name} ({names}) OVERRIDING SYSTEM VALUE VALUES ({values})";
     }
+
+    /// <summary>
+    /// A MySQL-family value as the full copy reads it (<see cref="Copy.PostgresColumnTransfer"/>), as the change stream
+    /// gives it, for the types whose PostgreSQL literal depends on the column it goes to: geometries (SRID + WKB), SETs
+    /// (their text), INET4 and INET6 (their bytes). Null for the others, written as their text.
+    /// </summary>
+    private static object? Read(ColumnSchema mysql, byte[] value) => mysql.DataType switch
+    {
+        _ when SpatialTypes.IsSpatial(mysql) => new MySqlGeometry(value),
+        "set" => new MySqlSet(0, Encoding.UTF8.GetString(value)),
+        "inet4" or "inet6" => value,
+        _ => null,
+    };
 
     public string DeleteCopies(TableComparePlan plan, Side side, ulong hash, long count)
     {

@@ -7,11 +7,12 @@ namespace OmsSync.Engine.Tests.Postgres.Copy;
 /// <summary>MySQL value text turned into PostgreSQL's binary COPY fields, byte for byte as the receive functions read them.</summary>
 public sealed class BinaryFieldTests
 {
-    private static string Hex(PostgresFieldKind kind, string text)
+    private static string Hex(PostgresFieldKind kind, string text) => Hex(kind, Encoding.UTF8.GetBytes(text));
+
+    private static string Hex(PostgresFieldKind kind, byte[] bytes, uint srid = 0)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var into = new byte[PostgresBinaryField.MaxLength(bytes.Length)];
-        var written = PostgresBinaryField.Encode(kind, bytes, into);
+        var into = new byte[PostgresBinaryField.MaxLength(kind, bytes.Length)];
+        var written = PostgresBinaryField.Encode(kind, bytes, into, srid);
         return Convert.ToHexString(into, 0, written);
     }
 
@@ -45,6 +46,10 @@ public sealed class BinaryFieldTests
     [InlineData("Uuid", "123e4567-e89b-12d3-a456-426614174000", "123E4567E89B12D3A456426614174000")]
     [InlineData("Jsonb", "[]", "015B5D")]
     [InlineData("Bytes", "é", "C3A9")]
+    // ndim, no nulls, text's OID 25, then the one dimension's length and lower bound, and each member's length and bytes
+    [InlineData("TextArray", "", "000000000000000000000019")]
+    [InlineData("TextArray", "x", "00000001000000000000001900000001000000010000000178")]
+    [InlineData("TextArray", "a,é,", "0000000100000000000000190000000300000001" + "0000000161" + "00000002C3A9" + "00000000")]
     public void TextBecomesTheTypesBinaryForm(string kind, string text, string expected) =>
         Assert.Equal(expected, Hex(Enum.Parse<PostgresFieldKind>(kind), text));
 
@@ -65,4 +70,26 @@ public sealed class BinaryFieldTests
         var error = Assert.Throws<FormatException>(() => Hex(Enum.Parse<PostgresFieldKind>(kind), text));
         Assert.Contains(why, error.Message);
     }
+
+    // MySQL's form is the SRID (little-endian) and the WKB; EWKB flags the type word and puts the SRID after it.
+    [Theory]
+    [InlineData("E6100000" + "0101000000000000000000F03F0000000000000040", 0u, "0101000020E6100000000000000000F03F0000000000000040")]
+    [InlineData("E6100000" + "0101000000000000000000F03F0000000000000040", 4326u, "0101000020E6100000000000000000F03F0000000000000040")]
+    [InlineData("00000000" + "010700000000000000", 0u, "010700000000000000")]
+    [InlineData("E6100000" + "000000000100000000", 0u, "0020000001000010E600000000")]
+    public void MySqlGeometriesBecomeEwkb(string mysql, uint srid, string expected) =>
+        Assert.Equal(expected, Hex(PostgresFieldKind.Ewkb, Convert.FromHexString(mysql), srid));
+
+    [Fact]
+    public void AGeometryOfAnotherSridThanItsColumnsIsRefused()
+    {
+        var error = Assert.Throws<FormatException>(() => Hex(PostgresFieldKind.Ewkb, Convert.FromHexString("00000000" + "0101000000000000000000F03F0000000000000040"), 4326));
+        Assert.Contains("SRID is 0", error.Message);
+    }
+
+    [Theory]
+    [InlineData("0A000001", "022000040A000001")]
+    [InlineData("00000000000000000000FFFF0A000001", "0380001000000000000000000000FFFF0A000001")]
+    public void AddressBytesBecomeInet(string address, string expected) =>
+        Assert.Equal(expected, Hex(PostgresFieldKind.Inet, Convert.FromHexString(address)));
 }
