@@ -205,4 +205,39 @@ public sealed class GeneratedColumnTests
         var found = await VerifyAsync(h, task);
         Assert.Equal([(40L, DifferenceKind.Different)], found.Differences.Select(d => (Id(d), d.Kind)).ToList());
     }
+
+    [Fact]
+    public async Task PostgreSqlComputesItsGeneratedColumnsForTheRowsTheReverseDirectionWrites()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await h.CreatePostgresSchemaAsync("pggenback", $"""
+            CREATE TABLE trips {PostgresTable}
+            INSERT INTO trips (id, title, length, body) VALUES (1, 'Lake Loop', 125, 'water'), (2, 'Ridge', 61, 'short');
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "pggenback-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName,
+            Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, Topology = Topology.Bidirectional,
+        });
+        await StartBothAsync(h, task.Name);
+
+        // Written on MariaDB, where the columns are plain: PostgreSQL refuses values for its generated columns, so the reverse
+        // direction leaves them out and PostgreSQL computes them from the row it writes.
+        await TestServers.ExecuteAsync(h.Target, """
+            UPDATE trips SET title = 'Ridge Top', length = 90 WHERE id = 2;
+            INSERT INTO trips (id, title, length, body) VALUES (8, 'Back', 120, 'from mysql');
+            DELETE FROM trips WHERE id = 1;
+            """, db);
+        await WaitForSameAsync(h, task.Name,
+            () => Task.FromResult(new List<string> { "2|Ridge Top|90|1.5|ridge top-2|5|Ridge Top (5)", "8|Back|120|2|back-8|10|Back (10)" }),
+            async () => (await PostgresRowsAsync(schema, "trips")).Select(r => string.Join('|', r.Split('|')[..^1])).ToList(), Direction.Forward, Direction.Reverse);
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
+        // The forward direction did not bring the reverse direction's rows back: MariaDB keeps what was written there.
+        Assert.Equal("8||", await TestServers.ScalarAsync(h.Target, "SELECT CONCAT_WS('|', id, COALESCE(hours, ''), COALESCE(slug, '')) FROM trips WHERE id = 8", db));
+        await h.Service.RequestAsync(task.Name, Direction.Reverse, WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await h.Service.RequestAsync(task.Name, Direction.Forward, WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
 }
