@@ -160,15 +160,21 @@ internal sealed class PgOutputReader
                     now[i] = old[i];
         if (relation.Generated is { } generated)
         {
-            // A delete needs none; a whole before-image gets them too (a keyless table's rows are matched by every column).
+            // An after-image gets them, and so does a whole before-image (a keyless table's rows are matched by every column,
+            // NewerWins compares whole rows); a before-image of the key only, as deletes and key changes send, needs none.
             if (now is not null) _generated!.Compute(generated, relation.Listed.Columns, now);
             if (old is not null && wholeBefore) _generated!.Compute(generated, relation.Listed.Columns, old);
         }
-        Then(() => changes.Add(relation.Listed, kind, old, now, wholeBefore));
-        if (_generated is { Full: true }) await _generated.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_generated is not { Waiting: true })
+        {
+            changes.Add(relation.Listed, kind, old, now, wholeBefore);
+            return;
+        }
+        _generated.Then(() => changes.Add(relation.Listed, kind, old, now, wholeBefore));
+        if (_generated.Due) await _generated.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <param name="whole">Whether the tuple is a whole row: its generated columns are then not logged yet (NULL like the other columns of a key).</param>
+    /// <param name="whole">Whether the tuple is a whole row, whose generated columns wait for their values; an image of the key leaves them NULL like its other columns.</param>
     private static async Task<object?[]> ValuesAsync(Described relation, ReplicationTuple tuple, bool whole, CancellationToken cancellationToken)
     {
         var values = new object?[relation.Listed.Columns.Count];

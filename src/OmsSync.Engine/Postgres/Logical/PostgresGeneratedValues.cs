@@ -77,8 +77,11 @@ internal sealed class PostgresGeneratedValues(PostgresImageEvaluator evaluator) 
         else _adding.Add(add);
     }
 
+    /// <summary>True while images wait for their values (what is added meanwhile waits behind them).</summary>
+    public bool Waiting => _computing.Count > 0;
+
     /// <summary>True when enough waits that it should be computed now.</summary>
-    public bool Full => _adding.Count >= PendingChanges;
+    public bool Due => _adding.Count >= PendingChanges;
 
     /// <summary>Computes every waiting image's values, then runs what waited on them, in order.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
