@@ -57,12 +57,8 @@ public static partial class MySqlToPostgres
     private static ColumnSchema? MapColumn(TableSchema table, ColumnSchema column, List<string> problems, bool postGis)
     {
         var where = $"Table {MySqlSyntax.QuoteQualified(table.Database, table.Name)}, column {MySqlSyntax.QuoteIdentifier(column.Name)}";
-        if (column.IsGenerated)
-        {
-            problems.Add($"{where}: generated column ({column.GenerationExpression}); MySQL expressions are not translated to PostgreSQL. " +
-                         "Leave the column out with -Column, or create the target table yourself.");
-            return null;
-        }
+        // A generated column (VIRTUAL or STORED) becomes a plain one of its type's counterpart, holding the values the source
+        // computed (the pre-check says so: GeneratedColumns); PostgreSQL would compute MySQL's expression differently, if at all.
         var type = PostgresType(table, column, postGis);
         if (type is null)
         {

@@ -31,12 +31,8 @@ public static partial class PostgresToMySql
         foreach (var column in pg.Columns)
         {
             var where = $"Table {PostgresSyntax.QuoteQualified(pg.Database, pg.Name)}, column {PostgresSyntax.QuoteIdentifier(column.Name)}";
-            if (column.IsGenerated)
-            {
-                problems.Add($"{where}: generated column ({column.GenerationExpression}); PostgreSQL expressions are not translated to MySQL. " +
-                             "Leave the column out with -Column, or create the target table yourself.");
-                continue;
-            }
+            // A generated column becomes a plain one of its type's counterpart, holding the values the source computed
+            // (the pre-check says so: GeneratedColumns); MySQL would compute PostgreSQL's expression differently, if at all.
             if (MySqlType(column, target, textLimits.TryGetValue(column.Name, out var limit) ? limit : null) is not { } type)
             {
                 problems.Add($"{where}: type {column.ColumnType} has no MySQL counterpart in OmsSync's type map. Leave the column out with -Column, or exclude the table.");

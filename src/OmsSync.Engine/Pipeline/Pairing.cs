@@ -64,6 +64,16 @@ internal sealed class Pairing
     public async Task<TaskObjects> ResolveSourceAsync(CancellationToken cancellationToken) =>
         await ResolveAsync(Source, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// The task's tables as its forward direction moves them: as on the source, except that between a MySQL-family
+    /// server and PostgreSQL generated columns are moved as plain columns holding the source's values (<see cref="GeneratedColumns"/>).
+    /// </summary>
+    public async Task<TaskObjects> ResolveMovedAsync(CancellationToken cancellationToken)
+    {
+        var objects = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        return Source.Kind == DataSourceKind.PostgreSql || Target.Kind == DataSourceKind.PostgreSql ? GeneratedColumns.Carried(objects) : objects;
+    }
+
     private Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken) =>
         WithSchemaAsync(source, reader => TaskObjects.ResolveAsync(reader, _task, cancellationToken), cancellationToken);
 
@@ -96,7 +106,7 @@ internal sealed class Pairing
     public async Task<DirectionPlan> ForwardAsync(CancellationToken cancellationToken)
     {
         var (source, target) = (Source, Target);
-        var objects = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        var objects = await ResolveMovedAsync(cancellationToken).ConfigureAwait(false);
         var incremental = _task.MigrationTypes.HasFlag(MigrationTypes.Incremental);
         if (source.Kind == DataSourceKind.PostgreSql)
         {

@@ -110,6 +110,10 @@ public sealed class TaskObjects
     public TaskObjects MapTables(Func<TaskTable, TableSchema> map) =>
         new(Tables.Select(t => t with { Schema = map(t) }).ToList(), [], Databases, Mapping, Warnings);
 
+    /// <summary>The same objects, views included, with each table's schema replaced by another reading of it in the same product.</summary>
+    public TaskObjects WithSchemas(Func<TaskTable, TableSchema> map) =>
+        new(Tables.Select(t => t with { Schema = map(t) }).ToList(), Views, Databases, Mapping, Warnings);
+
     /// <summary>Task options are keyed by "db.table"; MySQL table names may differ in case on some systems.</summary>
     internal static T? Lookup<T>(IReadOnlyDictionary<string, T> map, string key) where T : class =>
         map.TryGetValue(key, out var exact) ? exact

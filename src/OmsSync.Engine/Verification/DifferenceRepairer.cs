@@ -56,7 +56,7 @@ public sealed class DifferenceRepairer
     /// <summary>The corrections for these differences (all of this task), one per table.</summary>
     public async Task<IReadOnlyList<TableRepair>> PlanAsync(IReadOnlyList<VerificationDifference> differences, CancellationToken cancellationToken)
     {
-        var objects = await _pairing.ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        var objects = await _pairing.ResolveMovedAsync(cancellationToken).ConfigureAwait(false);
         var tables = new List<(TaskTable Table, IGrouping<string, VerificationDifference> Differences)>();
         foreach (var group in differences.GroupBy(d => d.SourceTable, StringComparer.Ordinal))
             tables.Add((objects.Tables.FirstOrDefault(t => t.Mapping.Source == group.Key)

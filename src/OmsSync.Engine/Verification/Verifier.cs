@@ -32,7 +32,7 @@ public sealed class Verifier
         var verifications = new VerificationStore(_store);
         var progress = new VerificationProgress(verifications, run.Id);
 
-        var objects = await pairing.ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        var objects = await pairing.ResolveMovedAsync(cancellationToken).ConfigureAwait(false);
         var tables = Select(objects.Tables, run.Include);
         var plans = new List<(TableComparePlan Plan, long RowsEstimate, long AverageRowLength)>();
         var targetSchemas = await pairing.TargetTablesAsync(tables, cancellationToken).ConfigureAwait(false);

@@ -70,5 +70,5 @@ internal sealed class PostgresConflictRows(NpgsqlConnection target, NpgsqlTransa
     protected override DbCommand Command(string sql) => new NpgsqlCommand(sql, target, transaction);
 
     // The target's column (its name there, its literals) that a column of the source plan is written to.
-    private PostgresTablePlan.PlannedColumn Planned((string Name, int Index) column) => plan.Columns.Single(c => c.Index == column.Index);
+    private PostgresTablePlan.PlannedColumn Planned((string Name, int Index) column) => plan.ColumnAt(column.Index);
 }

@@ -13,13 +13,21 @@ internal sealed class PostgresTablePlan
     {
         Source = plan;
         Target = PostgresSyntax.QuoteQualified(target.Database, target.Name);
-        Columns = plan.Columns.Select(c => Column(plan, target, c)).ToList();
+        // A generated column of the PostgreSQL table (a PostgreSQL-to-MySQL task's reverse direction writes its source's
+        // tables) computes its own values: PostgreSQL refuses any other, so it is never written.
+        _all = plan.Columns.Select(c => Column(plan, target, c)).ToList();
+        Columns = _all.Where(c => !target.Column(c.Name).IsGenerated).ToList();
         KeyColumns = plan.KeyColumns.Select(c => Column(plan, target, c)).ToList();
         ColumnList = string.Join(", ", Columns.Select(c => c.Quoted));
     }
 
     /// <param name="ByText">Compared by its text: a type carried to MySQL as text or JSON, some of which (point, xml) have no equality.</param>
     public sealed record PlannedColumn(string Name, string Quoted, int Index, PostgresLiterals Literals, string Type, bool ByText);
+
+    private readonly IReadOnlyList<PlannedColumn> _all;
+
+    /// <summary>The target's column a column of the source plan (by image position) is, generated ones included: for conditions, never written.</summary>
+    public PlannedColumn ColumnAt(int index) => _all.Single(c => c.Index == index);
 
     public TableApplyPlan Source { get; }
     public string Target { get; }

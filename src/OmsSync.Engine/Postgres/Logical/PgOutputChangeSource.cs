@@ -102,19 +102,34 @@ internal sealed class PgOutputChangeSource : IChangeSource
         }
         var start = ((PostgresPosition)from).Lsn;
         _log($"reading replication slot {_name} from {start}");
-        var replication = await _source.OpenReplicationAsync(cancellationToken).ConfigureAwait(false);
-        var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14,
-            new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit));
-        return new Stream(replication, reader, start);
+        // The target holds the source's generated columns as plain ones: their values, which pgoutput does not send, are computed by the source.
+        var generated = new PostgresGeneratedValues(new PostgresImageEvaluator(await _source.OpenAsync(cancellationToken).ConfigureAwait(false)));
+        try
+        {
+            var replication = await _source.OpenReplicationAsync(cancellationToken).ConfigureAwait(false);
+            var reader = new PgOutputReader(replication, _name, _name, messages: replication.PostgreSqlVersion.Major >= 14,
+                new TransactionSpillOptions(_spillDirectory, _task.IncrementalMemoryLimit), generated);
+            return new Stream(replication, reader, start, generated);
+        }
+        catch
+        {
+            await generated.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private sealed class Stream(LogicalReplicationConnection replication, PgOutputReader reader, NpgsqlLogSequenceNumber start) : IChangeStream
+    private sealed class Stream(LogicalReplicationConnection replication, PgOutputReader reader, NpgsqlLogSequenceNumber start, PostgresGeneratedValues generated)
+        : IChangeStream
     {
         public IAsyncEnumerable<SourceTransaction> ReadAsync(CancellationToken cancellationToken) => reader.ReadAsync(start, cancellationToken);
 
         public void Acknowledge(SourcePosition committed) => reader.Acknowledge(((PostgresPosition)committed).Lsn);
 
-        public ValueTask DisposeAsync() => replication.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await replication.DisposeAsync().ConfigureAwait(false);
+            await generated.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task ReadReplicaIdentitiesAsync(IEnumerable<TaskTable> tables, CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ namespace OmsSync.Engine.Postgres.Logical;
 /// objects, so nothing of them is kept. An unchanged TOASTed value is <see cref="ColumnNotLogged.Value"/>, unless the
 /// before-image (REPLICA IDENTITY FULL) holds it; a change without a before-image (the key did not change) gets its
 /// after-image as before-image. Rows past the memory bound wait in a spill file (<see cref="PostgresChangeList"/>).
+/// Stored generated columns, which pgoutput does not send, are listed after the sent columns and their values computed
+/// by the source (<see cref="PostgresGeneratedValues"/>) when the reader is given that.
 /// </summary>
 internal sealed class PgOutputReader
 {
@@ -21,15 +23,25 @@ internal sealed class PgOutputReader
     private readonly PgOutputReplicationOptions _options;
     private readonly TransactionSpillOptions _spill;
     private readonly ChangeMemoryBudget _budget;
+    private readonly PostgresGeneratedValues? _generated;
 
-    public PgOutputReader(LogicalReplicationConnection connection, string slot, string publication, bool messages, TransactionSpillOptions spill)
+    /// <param name="generated">Computes the generated columns' values the stream leaves out; null to leave them out.</param>
+    public PgOutputReader(LogicalReplicationConnection connection, string slot, string publication, bool messages, TransactionSpillOptions spill,
+        PostgresGeneratedValues? generated = null)
     {
         _connection = connection;
         _slot = slot;
         _options = new PgOutputReplicationOptions(publication, PgOutputProtocolVersion.V1, messages: messages ? true : null);
         _spill = spill;
         _budget = new ChangeMemoryBudget(spill.MemoryLimitBytes);
+        _generated = generated;
     }
+
+    /// <summary>
+    /// A table as its rows arrive: <paramref name="Listed"/> names the columns the stream sends (the first
+    /// <paramref name="Sent"/>) and, after them, its stored generated columns when they are computed.
+    /// </summary>
+    private sealed record Described(PostgresChangeList.Relation Listed, int Sent, PostgresGeneratedValues.Table? Generated);
 
     /// <summary>Tells the server that everything up to <paramref name="lsn"/> is safely applied: the slot may let that WAL go.</summary>
     public void Acknowledge(NpgsqlLogSequenceNumber lsn) => _connection.SetReplicationStatus(lsn);
@@ -37,7 +49,7 @@ internal sealed class PgOutputReader
     public async IAsyncEnumerable<SourceTransaction> ReadAsync(NpgsqlLogSequenceNumber start,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var relations = new Dictionary<uint, PostgresChangeList.Relation>();
+        var relations = new Dictionary<uint, Described>();
         PostgresChangeList? changes = null;
         var boundary = new PostgresPosition(start);
         var commit = default(NpgsqlLogSequenceNumber);
@@ -55,9 +67,9 @@ internal sealed class PgOutputReader
                         xid = b.TransactionXid;
                         break;
                     case RelationMessage r:
-                        relations[r.RelationId] = new PostgresChangeList.Relation(r.Namespace, r.RelationName, r.Columns.Select(c => (string?)c.ColumnName).ToArray());
+                        var described = relations[r.RelationId] = await DescribeAsync(r, cancellationToken).ConfigureAwait(false);
                         // Sent before a table's first row in each session and whenever its columns change: the columns its rows have from here on.
-                        changes?.AddColumns(relations[r.RelationId]);
+                        if (changes is { } current) Then(() => current.AddColumns(described.Listed));
                         break;
                     case InsertMessage i:
                         await AddAsync(changes!, RowChangeKind.Insert, relations[i.Relation.RelationId], null, i.NewRow, true, cancellationToken).ConfigureAwait(false);
@@ -78,9 +90,14 @@ internal sealed class PgOutputReader
                         await AddAsync(changes!, RowChangeKind.Delete, relations[d.Relation.RelationId], d.Key, null, false, cancellationToken).ConfigureAwait(false);
                         break;
                     case TruncateMessage t:
-                        foreach (var r in t.Relations) changes!.AddTruncate(r.Namespace, r.RelationName);
+                        foreach (var (schema, table) in t.Relations.Select(r => (r.Namespace, r.RelationName)).ToList())
+                        {
+                            var truncated = changes!;
+                            Then(() => truncated.AddTruncate(schema, table));
+                        }
                         break;
                     case CommitMessage c:
+                        if (_generated is not null) await _generated.FlushAsync(cancellationToken).ConfigureAwait(false);
                         changes!.Seal();
                         var end = new PostgresPosition(c.TransactionEndLsn);
                         yield return new SourceTransaction(xid?.ToString(System.Globalization.CultureInfo.InvariantCulture), changes, c.TransactionCommitTimestamp, boundary, end)
@@ -113,21 +130,56 @@ internal sealed class PgOutputReader
         return System.Text.Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length);
     }
 
-    private static async Task AddAsync(PostgresChangeList changes, RowChangeKind kind, PostgresChangeList.Relation relation, ReplicationTuple? before,
-        ReplicationTuple? after, bool wholeBefore, CancellationToken cancellationToken)
+    /// <summary>The table a relation message describes, with its generated columns when they are computed.</summary>
+    private async Task<Described> DescribeAsync(RelationMessage message, CancellationToken cancellationToken)
     {
-        var old = before is null ? null : await ValuesAsync(relation, before, cancellationToken).ConfigureAwait(false);
-        var now = after is null ? null : await ValuesAsync(relation, after, cancellationToken).ConfigureAwait(false);
-        if (old is not null && now is not null)
-            for (var i = 0; i < now.Length; i++)
-                if (now[i] is ColumnNotLogged && old[i] is not ColumnNotLogged and not null)
-                    now[i] = old[i];
-        changes.Add(relation, kind, old, now, wholeBefore);
+        // Npgsql reuses the message: what is needed of it is read before anything else is awaited.
+        var sent = message.Columns.Select(c => c.ColumnName).ToList();
+        var key = message.Columns.Where(c => (c.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0).Select(c => c.ColumnName).ToList();
+        var (schema, table, id) = (message.Namespace, message.RelationName, message.RelationId);
+        var generated = _generated is null ? null : await _generated.DescribeAsync(id, key, cancellationToken).ConfigureAwait(false);
+        var columns = sent.Concat(generated?.Columns.Select(c => c.Name).Where(n => !sent.Contains(n)) ?? []).Select(n => (string?)n).ToArray();
+        return new Described(new PostgresChangeList.Relation(schema, table, columns), sent.Count, generated);
     }
 
-    private static async Task<object?[]> ValuesAsync(PostgresChangeList.Relation relation, ReplicationTuple tuple, CancellationToken cancellationToken)
+    /// <summary>Adds to the transaction once the generated values of the rows before are computed (at once without any).</summary>
+    private void Then(Action add)
     {
-        var values = new object?[relation.Columns.Count];
+        if (_generated is null) add();
+        else _generated.Then(add);
+    }
+
+    private async Task AddAsync(PostgresChangeList changes, RowChangeKind kind, Described relation, ReplicationTuple? before,
+        ReplicationTuple? after, bool wholeBefore, CancellationToken cancellationToken)
+    {
+        var old = before is null ? null : await ValuesAsync(relation, before, wholeBefore, cancellationToken).ConfigureAwait(false);
+        var now = after is null ? null : await ValuesAsync(relation, after, true, cancellationToken).ConfigureAwait(false);
+        if (old is not null && now is not null)
+            for (var i = 0; i < relation.Sent; i++)
+                if (now[i] is ColumnNotLogged && old[i] is not ColumnNotLogged and not null)
+                    now[i] = old[i];
+        if (relation.Generated is { } generated)
+        {
+            // An after-image gets them, and so does a whole before-image (a keyless table's rows are matched by every column,
+            // NewerWins compares whole rows); a before-image of the key only, as deletes and key changes send, needs none.
+            if (now is not null) _generated!.Compute(generated, relation.Listed.Columns, now);
+            if (old is not null && wholeBefore) _generated!.Compute(generated, relation.Listed.Columns, old);
+        }
+        if (_generated is not { Waiting: true })
+        {
+            changes.Add(relation.Listed, kind, old, now, wholeBefore);
+            return;
+        }
+        _generated.Then(() => changes.Add(relation.Listed, kind, old, now, wholeBefore));
+        if (_generated.Due) await _generated.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <param name="whole">Whether the tuple is a whole row, whose generated columns wait for their values; an image of the key leaves them NULL like its other columns.</param>
+    private static async Task<object?[]> ValuesAsync(Described relation, ReplicationTuple tuple, bool whole, CancellationToken cancellationToken)
+    {
+        var values = new object?[relation.Listed.Columns.Count];
+        for (var g = relation.Sent; g < values.Length; g++)
+            values[g] = whole ? ColumnNotLogged.Value : null;
         var i = 0;
         await foreach (var value in tuple.ConfigureAwait(false))
         {

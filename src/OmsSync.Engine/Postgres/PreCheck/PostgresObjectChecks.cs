@@ -67,6 +67,8 @@ public static class PostgresObjectChecks
         if (objects.Views.Count > 0)
             results.Add(CheckResult.Warn("Views", $"{objects.Views.Count} view(s) selected; views are not migrated between MySQL and PostgreSQL (their SQL differs). Create them on the target yourself.", task.Name));
         results.Add(CheckResult.Pass("ObjectRules", $"{objects.Tables.Count} table(s) selected; no target name collides.", task.Name));
+        foreach (var table in objects.Tables)
+            results.AddRange(GeneratedColumns.Warnings(table, sourceKind).Select(w => CheckResult.Warn("GeneratedColumns", w, table.Mapping.Source)));
 
         var schemaMigrated = task.MigrationTypes.HasFlag(MigrationTypes.Schema);
         var shaped = objects;
