@@ -39,7 +39,7 @@ public sealed class GeneratedColumnMapTests
     public void MySqlGeneratedColumnsBecomePlainPostgreSqlColumnsOfTheirType()
     {
         var problems = new List<string>();
-        var mapped = MySqlToPostgres.Map(MySqlTrips, problems);
+        var mapped = MySqlToPostgres.Map(MySqlTrips, problems, postGis: false);
         Assert.Empty(problems);
         Assert.Equal(["integer", "numeric(10,2)", "character varying(200)"], mapped.Columns.Select(c => c.ColumnType));
         Assert.All(mapped.Columns, c => Assert.False(c.IsGenerated));
