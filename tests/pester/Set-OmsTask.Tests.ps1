@@ -121,4 +121,35 @@ Describe 'Set-OmsTask' {
             Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t WHERE id = 1" -Scalar | Should -Be 0
         }
     }
+    Context 'rate limits on a running task' -Tag Integration {
+        It 'paces incremental apply under -RowsPerSecond without splitting a transaction, and takes a new limit while running' {
+            $db = New-TestDatabaseName rate
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v INT NOT NULL)"
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -Options @{ RowsPerSecond = 200 }
+            try {
+                $null = Start-OmsForward $t.Task -Wait -Confirm:$false
+                Wait-TestTaskPhase $t.Task
+                # 3,000 rows in 30 transactions of 100, written at once: at 200 rows a second they take about 15 s to apply.
+                $sql = (0..29 | ForEach-Object { "INSERT INTO ``$db``.t SELECT seq, seq FROM ``$db``.seq_$($_ * 100 + 1)_to_$($_ * 100 + 100);" }) -join ''
+                Invoke-TestSql MariaDbA $sql
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                Wait-TestCondition -What 'the first rows on the target' -Condition { (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t" -Scalar) -gt 0 }
+                Start-Sleep -Seconds 5
+                $applied = Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t" -Scalar
+                $seconds = $watch.Elapsed.TotalSeconds
+                # An upper bound only, generous for a loaded machine: the budget of the time passed, a quarter-second batch and one whole transaction.
+                $applied | Should -BeLessOrEqual ([math]::Ceiling(200 * $seconds) + 50 + 100 + 200)
+                $applied % 100 | Should -Be 0 -Because 'a transaction is applied whole'
+                # The limit lifted on the running task reaches its worker, which then applies the rest at once.
+                Set-OmsTask $t.Task -RowsPerSecond 0 -Confirm:$false
+                Wait-TestCondition -What 'all 3,000 rows after the limit was lifted' -Seconds 20 -Condition {
+                    (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t" -Scalar) -eq 3000 }
+                (Get-OmsTask $t.Task).WorkerPid | Should -BeGreaterThan 0
+                # Options other than the rate limits still wait for a stopped worker.
+                Set-OmsTask $t.Task -WriteConcurrency 3 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+                $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskRunning,*'
+                "$($e[0])" | Should -BeLike '*-WriteConcurrency*'
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
+        }
+    }
 }

@@ -2,7 +2,8 @@ namespace OmsSync.Engine.FullLoad;
 
 /// <summary>
 /// Keeps writes under a rows-per-second and a bytes-per-second limit (OMS RPS/BPS). Shared by all
-/// writers of a task; a caller asks before each batch and waits as long as the budget needs.
+/// writers of a task (the full copy's writers; an incremental direction's batches); a caller asks before each batch
+/// and waits as long as the budget needs.
 /// </summary>
 internal sealed class Throttle
 {
@@ -20,6 +21,9 @@ internal sealed class Throttle
     }
 
     public bool Limited => _rowsPerSecond > 0 || _bytesPerSecond > 0;
+
+    /// <summary>Whether a bytes-per-second limit is set (so callers count bytes only then).</summary>
+    public bool LimitsBytes => _bytesPerSecond > 0;
 
     /// <summary>The largest batch in rows that keeps the pacing smooth (about a quarter second of budget).</summary>
     public long MaxBatchRows(long wanted) => _rowsPerSecond > 0 ? Math.Max(1, Math.Min(wanted, _rowsPerSecond / 4)) : wanted;

@@ -13,12 +13,12 @@ namespace OmsSync.Engine.Pipeline;
 internal sealed class ApplyPlans
 {
     private readonly IChangeSource _source;
-    private readonly ConflictRuleWatch _rules;
+    private readonly LiveSettings _rules;
     private readonly Direction _direction;
     private readonly Dictionary<(string, string), List<TableApplyPlan>> _plans = new();
     private IReadOnlyDictionary<(string, string), TaskTable> _tables;
 
-    public ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables, ConflictRuleWatch rules, Direction direction, IChangeSource source)
+    public ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables, LiveSettings rules, Direction direction, IChangeSource source)
     {
         _tables = tables;
         _rules = rules;

@@ -272,7 +272,7 @@ internal sealed class ChangePipeline
         Dictionary<(string, string), TaskTable> tables, Checkpoint checkpoint, LaneRecovery recovery)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly ConflictRuleWatch _rules = new(owner._tasks, owner._task);
+        private readonly LiveSettings _settings = new(owner._tasks, owner._task);
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;
@@ -288,7 +288,7 @@ internal sealed class ChangePipeline
 
         public async Task RunAsync(ChannelReader<SourceTransaction> queue, CancellationToken cancellationToken)
         {
-            _plans = new ApplyPlans(tables, _rules, Direction, owner._source);
+            _plans = new ApplyPlans(tables, _settings, Direction, owner._source);
             if (ddl is not null) await ddl.LoadAsync(session, cancellationToken).ConfigureAwait(false);
             var statistics = owner._statistics;
             while (true)
@@ -297,7 +297,11 @@ internal sealed class ChangePipeline
                 var more = await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
                 statistics.Waiting.Stop();
                 if (!more) break;
+                if (_settings.RulesChanged(_clock.Elapsed)) _plans!.RenewRules();
                 using var batch = await CutAsync(queue, cancellationToken).ConfigureAwait(false);
+                // -RowsPerSecond and -BytesPerSecond pace whole batches, so a source transaction is never split by them.
+                if (_settings.Throttle.Limited)
+                    await _settings.Throttle.WaitAsync(batch.Sum(t => (long)t.Changes.Count), ChangeBytes.Of(batch, _settings.Throttle), cancellationToken).ConfigureAwait(false);
                 statistics.Applying.Start();
                 var reload = await ApplyAsync(batch, queue.Count == 0, cancellationToken).ConfigureAwait(false);
                 statistics.Applying.Stop();
@@ -317,10 +321,12 @@ internal sealed class ChangePipeline
         {
             var batch = new TransactionBatch();
             var rows = 0;
+            // Under a rate limit, batches of about a quarter second's rows keep the pace smooth.
+            var maxRows = _settings.Throttle.MaxBatchRows(MaxRowsPerBatch);
             while (true)
             {
                 var recovering = recovery.Until is { } until && (batch.Count == 0 || batch[^1].EndPosition.CompareTo(until) < 0);
-                if (!recovering && (batch.Count >= MaxTransactionsPerBatch || rows >= MaxRowsPerBatch)) break;
+                if (!recovering && (batch.Count >= MaxTransactionsPerBatch || rows >= maxRows)) break;
                 if (!queue.TryPeek(out var next))
                 {
                     if (!recovering) break;
@@ -341,7 +347,6 @@ internal sealed class ChangePipeline
         /// <returns>True when the direction's tables must be read anew.</returns>
         private async Task<bool> ApplyAsync(TransactionBatch batch, bool queueEmpty, CancellationToken cancellationToken)
         {
-            if (_rules.Changed(_clock.Elapsed)) _plans!.RenewRules();
             // A DDL goes first, so the rows its transaction carries (CREATE TABLE ... SELECT) and all after it meet the tables it leaves.
             DdlResult? ddlDone = null;
             if (ddl is not null && batch is [var ddlTransaction] && ddlTransaction.ContainsDdl && !(owner._startTimestamp is { } ddlFrom && ddlTransaction.CommitTime < ddlFrom))

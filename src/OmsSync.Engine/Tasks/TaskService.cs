@@ -15,6 +15,8 @@ namespace OmsSync.Engine.Tasks;
 public sealed class TaskService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
+    /// <summary>The options a running task takes up without a restart.</summary>
+    private static readonly string[] LiveOptions = ["RowsPerSecond", "BytesPerSecond"];
     private readonly OmsService _service;
 
     public TaskService(OmsService service) => _service = service;
@@ -190,9 +192,11 @@ public sealed class TaskService
     public PlannedOperation<IReadOnlyList<TaskDirectionState>>? PlanChange(string name, TaskChangeRequest change)
     {
         var task = _service.Tasks.Get(name);
-        if (IsRunning(task.Name))
+        // The rate limits reach a running worker (it looks every second); the other options wait for a restart.
+        if (IsRunning(task.Name) && change.Given().Except(LiveOptions).ToList() is { Count: > 0 } fixedWhileRunning)
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
-                $"Task '{task.Name}' is running; its options change only while no worker runs it. Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask.");
+                $"Task '{task.Name}' is running; {string.Join(", ", fixedWhileRunning.Select(p => "-" + p))} change only while no worker runs it. " +
+                "Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask. -RowsPerSecond and -BytesPerSecond change while it runs.");
         var hasRun = HasRun(task.Name);
         var objectChanges = change.ObjectOptions();
         if (objectChanges.Count > 0 && hasRun)
