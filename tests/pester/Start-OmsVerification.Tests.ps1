@@ -7,8 +7,64 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Start-OmsVerification' {
-    Test-CmdletContract Start-OmsVerification -Parameters Name, Include, Mode, Since, AsJob, Wait -Sets AsJob, Wait `
-        -Mandatory ':Name', 'Wait:Wait' -ByValue Name -ByPropertyName Name -ConfirmImpact Low
+    Test-CmdletContract Start-OmsVerification -Parameters Name, Include, Mode, Since, AsJob, Wait, Source, Target, Exclude, Rename, RowFilter, Column `
+        -Sets AsJob, Wait, SourceTargetAsJob, SourceTargetWait `
+        -Mandatory 'AsJob:Name', 'Wait:Name', 'Wait:Wait', 'SourceTargetAsJob:Include', 'SourceTargetAsJob:Source', 'SourceTargetAsJob:Target',
+            'SourceTargetWait:Include', 'SourceTargetWait:Source', 'SourceTargetWait:Target', 'SourceTargetWait:Wait' `
+        -ByValue Name -ByPropertyName Name -ConfirmImpact Low
+
+    Context 'comparing two data sources without a sync task' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName pair
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v INT, note VARCHAR(10)); INSERT INTO ``$db``.t SELECT seq, seq, 'a' FROM ``$db``.seq_1_to_500; CREATE TABLE ``$db``.skip_me (id INT PRIMARY KEY)"
+            Invoke-TestSql MariaDbB "CREATE DATABASE ``${db}_copy``; CREATE TABLE ``${db}_copy``.t (id INT PRIMARY KEY, v INT, note VARCHAR(10)); INSERT INTO ``${db}_copy``.t SELECT seq, seq, 'a' FROM ``${db}_copy``.seq_1_to_500;
+                UPDATE ``${db}_copy``.t SET v = -1 WHERE id = 7; DELETE FROM ``${db}_copy``.t WHERE id = 8; UPDATE ``${db}_copy``.t SET v = -1 WHERE id = 400; UPDATE ``${db}_copy``.t SET note = 'changed' WHERE id = 9"
+            $source = New-TestDataSource MariaDbA src
+            $target = New-TestDataSource MariaDbB dst
+        }
+        AfterAll { Remove-OmsTask "pair-$db" -Confirm:$false -ErrorAction SilentlyContinue; Invoke-TestSql MariaDbA "DROP DATABASE IF EXISTS ``$db``"; Invoke-TestSql MariaDbB "DROP DATABASE IF EXISTS ``${db}_copy``" }
+
+        It 'compares the objects given, with renames, row filters and columns, and the results repair like a task''s' {
+            $results = Start-OmsVerification "pair-$db" -Source $source -Target $target -Include "$db.*" -Exclude "$db.skip_*" -Rename @{ $db = "${db}_copy" } `
+                -RowFilter @{ "$db.t" = 'id < 300' } -Column @{ "$db.t" = 'id', 'v' } -Wait -Confirm:$false
+            $results | Should -HaveCount 1
+            $results[0].TargetTable | Should -Be "${db}_copy.t"
+            ($results[0].MissingOnTarget, $results[0].ExtraOnTarget, $results[0].Different) | Should -Be 1, 0, 1 -Because 'id 400 is outside the filter and note is not compared'
+            $task = Get-OmsTask "pair-$db"
+            "$($task.MigrationType)" | Should -Be 'Verify'
+            $detail = Get-OmsVerificationResult "pair-$db" -Detail
+            @($detail | ForEach-Object Key) | Should -Be '{"id":"7"}', '{"id":"8"}'
+            $detail | Repair-OmsDifference -Confirm:$false
+            Invoke-TestSql MariaDbB "SELECT CONCAT(COUNT(*), ':', SUM(v)) FROM ``${db}_copy``.t WHERE id < 300" -Scalar | Should -Be (Invoke-TestSql MariaDbA "SELECT CONCAT(COUNT(*), ':', SUM(v)) FROM ``$db``.t WHERE id < 300" -Scalar)
+            # The same comparison again, by the name it was given: now equal.
+            $again = Start-OmsVerification "pair-$db" -Wait -Confirm:$false
+            $again[0].Differences | Should -Be 0
+        }
+        It 'refuses a name a task has (TaskExists) and an unknown data source (DataSourceNotFound), defining nothing' {
+            Start-OmsVerification "pair-$db" -Source $source -Target $target -Include "$db.*" -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskExists,*'
+            $name = New-TestName nosource
+            Start-OmsVerification $name -Source no-such-source -Target $target -Include "$db.*" -Wait -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e2[0].FullyQualifiedErrorId | Should -BeLike 'DataSourceNotFound,*'
+            Get-OmsTask $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            # A row filter is evaluated on both sides: not across MySQL and PostgreSQL, whose SQL differs.
+            $pg = New-TestDataSource Postgres pg
+            Start-OmsVerification $name -Source $pg -Target $target -Include 'public.t' -RowFilter @{ 'public.t' = 'id < 3' } -Wait -Confirm:$false -ErrorVariable e3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e3[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRowFilterValue,*'
+            "$($e3[0])" | Should -BeLike "*both data sources*"
+            Get-OmsTask $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Remove-OmsDataSource $pg -Confirm:$false
+        }
+        It 'makes up a name when none is given' {
+            $job = Start-OmsVerification -Source $source -Target $target -Include "$db.t" -Rename @{ $db = "${db}_copy" } -Confirm:$false
+            $null = Wait-Job $job -Timeout 120
+            "$($job.JobStateInfo.State)" | Should -Be 'Completed'
+            $made = Get-OmsTask "verify-$source-$target-*"
+            $made | Should -HaveCount 1
+            Remove-OmsTask $made.Name -Confirm:$false
+            Remove-Job $job -Force
+        }
+    }
 
     Context 'verifying a migrated task' -Tag Integration {
         BeforeAll { $t = New-TestVerifiedMigration startver }

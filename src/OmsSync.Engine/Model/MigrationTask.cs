@@ -38,6 +38,12 @@ public sealed record MigrationTask
     /// <summary>Source table ("db.table") to the columns to migrate.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Columns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public MigrationTypes MigrationTypes { get; init; } = MigrationTypes.Schema | MigrationTypes.Full;
+    /// <summary>
+    /// A task that only verifies (a data validation task, Start-OmsVerification -Source -Target): it moves no row, so
+    /// its row filters choose the rows compared on both sides, not only the rows it would have copied.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ComparesOnly => MigrationTypes == MigrationTypes.Verify;
     public Topology Topology { get; init; } = Topology.OneWay;
     public NonEmptyTargetAction NonEmptyTarget { get; init; } = NonEmptyTargetAction.Stop;
     public IndexMigration IndexMigration { get; init; } = IndexMigration.WithSchema;

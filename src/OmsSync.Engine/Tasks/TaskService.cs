@@ -75,6 +75,10 @@ public sealed class TaskService
             options.Fail("InvalidColumnValue", "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
         options.CheckTables(include, exclude, filters, columns.Keys, source?.Kind == DataSourceKind.PostgreSql);
         var types = TaskSettingChecks.CheckMigrationTypes(options, request.MigrationTypes, request.Topology);
+        // A task that only compares evaluates its row filters on both servers: their SQL must be the same.
+        if (types == MigrationTypes.Verify && filters.Count > 0 && source is not null && target is not null && source.Kind.IsMySqlFamily() != target.Kind.IsMySqlFamily())
+            options.Fail("InvalidRowFilterValue", $"A task that only verifies evaluates -RowFilter on both data sources, but '{source.Name}' is {source.Kind} and '{target.Name}' is {target.Kind}, whose SQL differs. " +
+                                                  "Leave -RowFilter out, or narrow the comparison with -Include and -Column.");
         var preset = request.Resources is { } size ? ResourcePreset.Of(size) : ResourcePreset.Default;
         var readConcurrency = request.ReadConcurrency ?? preset.ReadConcurrency;
         var writeConcurrency = request.WriteConcurrency ?? preset.WriteConcurrency;

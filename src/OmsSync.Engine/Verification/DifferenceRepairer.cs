@@ -70,7 +70,7 @@ public sealed class DifferenceRepairer
         {
             foreach (var (table, group) in tables)
             {
-                var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)), _pair.Source, _pair.Target);
+                var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)), _pair.Source, _pair.Target, _task.ComparesOnly);
                 var columns = _way.Columns(plan);
                 // Differences found by key settle by key, those of a table without a key by content; a table whose key
                 // came or went since the verification needs verifying again first.

@@ -28,9 +28,10 @@ internal enum RowHash
 /// </summary>
 internal sealed class TableComparePlan
 {
-    private TableComparePlan(TaskTable table, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes, RowHash hash, bool targetVersioned)
+    private TableComparePlan(TaskTable table, IReadOnlyList<ComparedColumn> columns, IReadOnlyList<int> keyIndexes, RowHash hash, bool targetVersioned, bool filtersTarget)
     {
         Table = table;
+        _filtersTarget = filtersTarget;
         TargetVersioned = targetVersioned;
         Columns = columns;
         KeyIndexes = keyIndexes;
@@ -56,14 +57,19 @@ internal sealed class TableComparePlan
     /// <summary>The key's columns (incremental verification reads them for every row image of every change).</summary>
     public IReadOnlyList<ComparedColumn> KeyColumns { get; }
 
-    /// <summary>Whether the side's queries carry the task's row filter: text a user wrote, on the source only (the target holds only filtered rows).</summary>
-    public bool Filters(Side side) => side == Side.Source && !string.IsNullOrWhiteSpace(Mapping.RowFilter);
+    /// <summary>
+    /// Whether the side's queries carry the task's row filter, text a user wrote: on the source (the target of a task that
+    /// moves rows holds only filtered rows), and on the target too for a task that only compares (<see cref="MigrationTask.ComparesOnly"/>).
+    /// </summary>
+    public bool Filters(Side side) => (side == Side.Source || _filtersTarget) && !string.IsNullOrWhiteSpace(Mapping.RowFilter);
+    private readonly bool _filtersTarget;
 
     /// <summary>The side's row filter as a condition to AND in, in either kind's SQL ("TRUE" where it has none).</summary>
     public string Filter(Side side) => Filters(side) ? $"({Mapping.RowFilter})" : "TRUE";
 
     /// <summary>The compare plan of a task table against the target table as read (null when the target lacks it).</summary>
-    public static TableComparePlan Create(TaskTable table, TableSchema? target, IVerificationSide source, IVerificationSide targetSide)
+    /// <param name="filtersTarget">Whether the row filter also applies to the target (a task that only compares).</param>
+    public static TableComparePlan Create(TaskTable table, TableSchema? target, IVerificationSide source, IVerificationSide targetSide, bool filtersTarget = false)
     {
         var mapping = table.Mapping;
         var targetSchema = target
@@ -92,6 +98,6 @@ internal sealed class TableComparePlan
                 keyIndexes.Add(index);
             }
         var hash = source.Computes(RowHash.Sha1) && targetSide.Computes(RowHash.Sha1) ? RowHash.Sha1 : RowHash.Md5;
-        return new TableComparePlan(table, columns, keyIndexes, hash, targetSchema.Versioning is not null);
+        return new TableComparePlan(table, columns, keyIndexes, hash, targetSchema.Versioning is not null, filtersTarget);
     }
 }
