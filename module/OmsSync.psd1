@@ -17,7 +17,7 @@
         'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask',
         'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict',
         'Start-OmsVerification', 'Get-OmsVerificationResult', 'Repair-OmsDifference', 'Stop-OmsVerification',
-        'Get-OmsDdl', 'Skip-OmsDdl', 'Switch-OmsTask', 'Export-OmsTask', 'Import-OmsTask', 'Copy-OmsTask', 'Rename-OmsTask'
+        'Get-OmsDdl', 'Skip-OmsDdl', 'Switch-OmsTask', 'Export-OmsTask', 'Import-OmsTask', 'Copy-OmsTask', 'Rename-OmsTask', 'Set-OmsAlert', 'Get-OmsAlert'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

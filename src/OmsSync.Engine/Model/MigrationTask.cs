@@ -72,6 +72,8 @@ public sealed record MigrationTask
     public bool AutoRestart { get; init; } = true;
     /// <summary>How conflicts are handled, per table and direction (empty: Ignore everywhere). See ConflictRule.</summary>
     public IReadOnlyList<Conflicts.ConflictRule> ConflictRules { get; init; } = [];
+    /// <summary>What the supervisor alerts on and where it delivers the alerts (Set-OmsAlert).</summary>
+    public IReadOnlyList<Alerts.AlertRule> AlertRules { get; init; } = [];
     /// <summary>Whether the forward direction applies the source's DDL to the target (OMS "DDL synchronization"); off pauses the task at a DDL.</summary>
     public bool IncrementalDdl { get; init; }
     /// <summary>Which online schema change tool's shadow tables to recognise (OMS "Adapt to Online DDL Tool").</summary>

@@ -5,7 +5,8 @@ namespace OmsSync.Engine.Runtime;
 
 /// <summary>
 /// Watches the tasks of one OmsSync home and starts a new worker for any that should be running but whose
-/// worker died (killed, crashed, out of memory), unless the task turned -AutoRestart off. One supervisor
+/// worker died (killed, crashed, out of memory), unless the task turned -AutoRestart off. It also evaluates the
+/// tasks' alert rules (Set-OmsAlert) and delivers their alerts. One supervisor
 /// runs per home (it holds a lock); it leaves once no task has wanted it for a while.
 /// </summary>
 public sealed class Supervisor
@@ -31,6 +32,7 @@ public sealed class Supervisor
         var idleSince = DateTime.UtcNow;
         var restarts = new Dictionary<(string, Direction), DateTime>();
         var cutOverRestarts = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        using var alerts = new Alerts.AlertMonitor(_service, _log);
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -47,6 +49,7 @@ public sealed class Supervisor
                     {
                         var pid = _service.StartWorker(task.Name, direction);
                         _log($"restarted the worker of '{task.Name}' ({direction}) as pid {pid}");
+                        alerts.WorkerRestarted(task.Name, direction);
                     }
                     catch (Errors.OmsException e)
                     {
@@ -54,6 +57,15 @@ public sealed class Supervisor
                     }
                 }
             wanted |= RestartCutOvers(cutOverRestarts);
+            // Alerts are looked at every second; a task with rules keeps the supervisor while it can still raise or clear one.
+            try
+            {
+                wanted |= alerts.Evaluate();
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                _log($"alerts not evaluated this time: {e.Message}");
+            }
             if (wanted) idleSince = DateTime.UtcNow;
             else if (DateTime.UtcNow - idleSince > IdleExit) break;
         }

@@ -201,6 +201,21 @@ internal static class StateSchema
             PRIMARY KEY (task, step)
         );
         """,
+        // 7: alerts (Set-OmsAlert): each with the time its condition started and cleared, and how delivering it went.
+        """
+        CREATE TABLE IF NOT EXISTS alerts (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            kind            TEXT NOT NULL,
+            direction       TEXT,
+            started         TEXT NOT NULL,
+            cleared         TEXT,
+            message         TEXT NOT NULL,
+            delivered       INTEGER NOT NULL DEFAULT 0,
+            delivery_error  TEXT
+        );
+        CREATE INDEX IF NOT EXISTS alerts_by_task ON alerts(task, cleared);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

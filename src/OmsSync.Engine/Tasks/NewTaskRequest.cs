@@ -40,6 +40,8 @@ public sealed record NewTaskRequest
     public string? TimestampColumn { get; init; }
     /// <summary>Whole conflict rules (an imported task's), used instead of <see cref="ConflictPolicy"/> when given.</summary>
     public IReadOnlyList<ConflictRule>? ConflictRules { get; init; }
+    /// <summary>Alert rules (an imported or copied task's).</summary>
+    public IReadOnlyList<Alerts.AlertRule>? AlertRules { get; init; }
     public bool IncrementalDdl { get; init; }
     public OnlineDdlTool OnlineDdlTool { get; init; }
 }

@@ -8,8 +8,9 @@ namespace OmsSync.Engine.Tasks;
 
 /// <summary>
 /// A task's whole definition as a JSON file (Export-OmsTask, Import-OmsTask): objects, renames, row filters, columns,
-/// phases, limits, conflict rules and DDL options, with its data sources by name. No secret is in it: passwords stay
-/// with the data sources, in each state home's own encrypted store. What belongs to one state home (the task's
+/// phases, limits, conflict and alert rules and DDL options, with its data sources by name. No secret is in it: passwords
+/// stay with the data sources, in each state home's own encrypted store, and alert webhooks are left out (set them
+/// again with Set-OmsAlert). What belongs to one state home (the task's
 /// incarnation id, its first name, when it was created) is left out, so an imported task starts afresh.
 /// </summary>
 public static class TaskDefinitionFile
@@ -30,6 +31,8 @@ public static class TaskDefinitionFile
 
     public static string Write(MigrationTask task)
     {
+        // A webhook's address is a secret encrypted for this home alone: it is set again where the task is imported.
+        task = task with { AlertRules = task.AlertRules.Select(r => r with { Webhook = null, WebhookHost = null }).ToList() };
         var definition = JsonSerializer.SerializeToNode(task, Options)!.AsObject();
         foreach (var name in HomeOnly) definition.Remove(name);
         return new System.Text.Json.Nodes.JsonObject { ["Format"] = Format, ["Task"] = definition }.ToJsonString(Options);

@@ -117,6 +117,7 @@ public sealed class TaskService
             Labels = TaskSettingChecks.Labels(request.Labels),
             StartTimestamp = request.StartTimestamp,
             ConflictRules = request.ConflictRules ?? (request.ConflictPolicy == ConflictPolicy.Ignore ? [] : [conflictRule]),
+            AlertRules = request.AlertRules ?? [],
             IncrementalDdl = request.IncrementalDdl,
             OnlineDdlTool = request.OnlineDdlTool,
         };
@@ -157,6 +158,7 @@ public sealed class TaskService
             Labels = definition.Labels,
             StartTimestamp = definition.StartTimestamp,
             ConflictRules = definition.ConflictRules,
+            AlertRules = definition.AlertRules,
             IncrementalDdl = definition.IncrementalDdl,
             OnlineDdlTool = definition.OnlineDdlTool,
         });

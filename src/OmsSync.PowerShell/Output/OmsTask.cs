@@ -37,6 +37,7 @@ public sealed class OmsTask
         Tables = view.Tables.Select(t => new OmsTableProgress(t)).ToArray();
         Created = task.Created;
         ConflictRules = task.ConflictRules.ToArray();
+        AlertRules = task.AlertRules.Select(r => r with { Webhook = null }).ToArray();
         IncrementalDdl = task.IncrementalDdl;
         ReadConcurrency = task.ReadConcurrency;
         WriteConcurrency = task.WriteConcurrency;
@@ -80,6 +81,8 @@ public sealed class OmsTask
     public DateTimeOffset Created { get; }
     /// <summary>How conflicts are handled, per table and direction (Set-OmsConflictPolicy); none means Ignore everywhere.</summary>
     public Engine.Conflicts.ConflictRule[] ConflictRules { get; }
+    /// <summary>What the task alerts on (Set-OmsAlert), each webhook shown by its host only.</summary>
+    public Engine.Alerts.AlertRule[] AlertRules { get; }
     public int ReadConcurrency { get; }
     public int WriteConcurrency { get; }
     /// <summary>Bytes of changes held in memory before a transaction's rows wait in a spill file.</summary>
