@@ -228,7 +228,7 @@ public sealed class MySqlToPostgresTypeTests
         var task = h.AddTask(NewTask(h, h.SourceName, target, db, schema) with { Name = "gissrid-" + Guid.NewGuid().ToString("N")[..8], MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full });
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
-        Assert.Contains("column `p4`", error.Message);
+        Assert.Contains("column `p4`, row with key (`id` = 3)", error.Message);
         Assert.Contains("SRID is 0", error.Message);
         // ChunkRows = 2: the chunk holding row 3 is not written, and no marker claims it.
         var loaded = await pg.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id");

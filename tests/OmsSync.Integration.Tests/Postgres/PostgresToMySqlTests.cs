@@ -120,7 +120,7 @@ public sealed class PostgresToMySqlTests
         });
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
-        Assert.Contains("column x", error.Message);
+        Assert.Contains("column x, row with key (id = 2)", error.Message);
         Assert.Contains("'NaN'", error.Message);
     }
 }
