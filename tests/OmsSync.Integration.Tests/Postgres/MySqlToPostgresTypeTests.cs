@@ -237,6 +237,29 @@ public sealed class MySqlToPostgresTypeTests
     }
 
     [Fact]
+    public async Task AGeometryOfAnotherSridThanItsColumnDeclaresStopsTheChangesNamingItsRowsKey()
+    {
+        await using var pg = await ScratchPostgresDatabase.CreateAsync("gissridin", postGis: true);
+        await using var h = EngineHarness.Create();
+        var target = pg.Register(h);
+        var db = await h.CreateDatabaseAsync(h.Source, "gissridin", $"""
+            CREATE TABLE t (id INT, k VARCHAR(10), p4 POINT REF_SYSTEM_ID=4326, PRIMARY KEY (id, k));
+            INSERT INTO t VALUES (1, 'a', {Geo("POINT(1 2)", 4326)});
+            """);
+        var schema = db + "_pg";
+        var task = NewTask(h, h.SourceName, target, db, schema);
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+        await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t VALUES (2, 'b', {Geo("POINT(1 2)", 4326)}), (3, 'c', {Geo("POINT(3 4)", 0)})", db);
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60), "the task to stop");
+        var message = h.Service.Status(task.Name, Direction.Forward).Message;
+        Assert.Contains("column p4, row with key (id = 3, k = c): the value '0x", message);
+        Assert.Contains("SRID is 0", message);
+        // The transaction holding the value is not written.
+        Assert.Equal(["1"], await pg.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id"));
+    }
+
+    [Fact]
     public async Task ChangesMadeOnPostgreSqlComeBackIntoTheMySqlColumnsByteForByte()
     {
         await using var pg = await ScratchPostgresDatabase.CreateAsync("gisback", postGis: true);
