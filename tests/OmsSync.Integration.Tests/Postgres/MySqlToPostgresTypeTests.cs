@@ -168,6 +168,52 @@ public sealed class MySqlToPostgresTypeTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 
+    /// <summary>Per column of <see cref="Table"/>, a change on PostgreSQL one step away from the copied value: each a real difference.</summary>
+    private static readonly (string Column, string Value)[] Planted =
+    [
+        ("g", "ST_SetSRID(g, 3857)"), // the same coordinates in another SRID
+        ("p", "ST_Translate(p, 0, 1e-9)"), ("l", "ST_Translate(l, 0.5, 0)"), ("a", "ST_Reverse(a)"), ("mp", "ST_Translate(mp, -1, 0)"),
+        ("ml", "ST_Translate(ml, 0, 2)"), ("ma", "ST_Translate(ma, 1, 1)"), ("gc", "ST_Translate(gc, 0, 0.25)"), ("p4", "ST_Translate(p4, 1, 0)"),
+        ("ma4", "ST_Translate(ma4, 0, 1)"), ("g4", "ST_Translate(g4, 0.5, 0.5)"),
+        ("s", "'{a,\"c d\"}'"), ("i4", "'255.255.255.254'"), ("i6", "'2001:db8::8a2e:370:7335'"),
+    ];
+
+    [Fact]
+    public async Task VerificationFindsAChangedValueOfEveryTypeInItsOwnRowAndNoneInAnotherSpellingOfTheSameValue()
+    {
+        await using var pg = await ScratchPostgresDatabase.CreateAsync("gisverify", postGis: true);
+        await using var h = EngineHarness.Create();
+        var target = pg.Register(h);
+        Assert.Equal([.. Spatial, "s", "i4", "i6"], Planted.Select(p => p.Column)); // every column has its planted difference
+        // Row 100 + n holds the same values as row 2, for the column at n to be changed in.
+        var rows = Row(2, 4326, "a,b,c d", "255.255.255.255", "2001:db8::8a2e:370:7334") +
+                   string.Concat(Planted.Select((_, n) => Row(101 + n, 4326, "a,b,c d", "255.255.255.255", "2001:db8::8a2e:370:7334")));
+        var db = await h.CreateDatabaseAsync(h.Source, "gisverify", Table + ";\n" + rows);
+        var schema = db + "_pg";
+        var task = h.AddTask(NewTask(h, h.SourceName, target, db, schema) with
+        {
+            Name = "gisverify-" + Guid.NewGuid().ToString("N")[..8], MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full,
+        });
+        await FullMigrationTests.RunInProcessAsync(h, task);
+        AssertNoDifferences(await VerifyAsync(h, task));
+
+        var shapes = $"{TestPostgres.Quote(schema)}.shapes";
+        await pg.ExecuteAsync(string.Concat(Planted.Select((p, n) => $"UPDATE {shapes} SET {p.Column} = {p.Value} WHERE id = {101 + n};\n")) +
+            // The same values in other words: an address with its full netmask and zeros written out, a geometry rebuilt from its text.
+            $"UPDATE {shapes} SET i4 = '255.255.255.255/32', i6 = '2001:0db8:0000::8a2e:0370:7334/128', l = ST_GeomFromText(ST_AsText(l), ST_SRID(l)) WHERE id = 2;");
+        var found = await VerifyAsync(h, task);
+        var differences = found.Of(SourceName(db)).ToDictionary(Id);
+        Assert.Equal(Enumerable.Range(101, Planted.Length).Select(i => (long)i), differences.Keys.Order());
+        for (var n = 0; n < Planted.Length; n++)
+        {
+            var column = Planted[n].Column;
+            var d = differences[101 + n];
+            Assert.Equal(DifferenceKind.Different, d.Kind);
+            var (source, changed) = (JsonSerializer.Deserialize<Dictionary<string, string?>>(d.SourceRow!)!, JsonSerializer.Deserialize<Dictionary<string, string?>>(d.TargetRow!)!);
+            Assert.True(source[column] != changed[column], $"{column}: {source[column]} / {changed[column]}");
+        }
+    }
+
     [Fact]
     public async Task WithoutPostGisGeometriesArriveAsEwkbInByteaWithAWarning()
     {
