@@ -212,6 +212,7 @@ public sealed class PostgresTypeMapTests
         ("ip", "192.168.0.2/24"), ("cn", "10.0.0.0/9"), ("mac", "08:00:2b:01:02:04"), ("iv", "1 year 2 mons 3 days 04:05:06.788"),
         ("mo", "$12.35"), ("tt", "12:34:56.789+05:31"), ("b100", string.Concat(Enumerable.Repeat("01", 50))), ("pt", "(1.5,-2.5)"),
         ("hs", """{"a": "2", "b": null, "é": "back\\slash", "c d": "x\"y"}"""),
+        ("ipa", """["192.168.0.2", "::1", "10.0.0.0/8"]"""), ("ca", """["ab ", "x z", null]"""),
     ];
 
     /// <summary>Row 1's documents written in other words: the same values, so no difference.</summary>
@@ -221,16 +222,20 @@ public sealed class PostgresTypeMapTests
         ("ta", """["a b","q\"uote","back\\slash",null,"NULL","","\u00e9 😀","{x}"]"""), ("ba", "[true,false,null]"),
         ("ja", """[{"a":[1e0,25e-1]},"\u0073",3,null]"""), ("m2", "[[1,2],[3,null]]"), ("di", "[ ]"), ("va", """[ "abcde" , null ]"""),
         ("hs", """{"c d":"x\"y","\u00e9":"back\\slash","b":null,"a":"1"}"""),
+        ("ipa", """["192.168.0.1","::1","10.0.0.0/8"]"""), ("ca", """["ab ","x y",null]"""),
     ];
 
     [Fact]
     public async Task VerificationFindsAChangedValueOfEveryTypeInItsOwnRowAndNoneInAnotherSpellingOfTheSameValue()
     {
         await using var h = EngineHarness.Create();
-        var columns = Columns.Split(' ');
+        // Arrays of types whose cast to text is not their output: inet's shows the netmask, character(n)'s drops the padding.
+        var columns = (Columns + " ipa ca").Split(' ');
         Assert.Equal(columns, Planted.Select(p => p.Column)); // every column of the map has its planted difference
         // Row 100 + n is row 1 again, for the column at n to be changed in.
         var schema = await CreateSchemaAsync(h, "pgverify", Schema + Rows +
+            "ALTER TABLE typed ADD ipa inet[], ADD ca character(3)[];\n" +
+            "UPDATE typed SET ipa = '{192.168.0.1,::1/128,10.0.0.0/8}', ca = '{ab,\"x y\",NULL}' WHERE id = 1;\n" +
             $"INSERT INTO typed SELECT 100 + n, {string.Join(", ", columns)} FROM typed, generate_series(1, {columns.Length}) n WHERE id = 1;");
         var db = schema + "_my";
         h.Track(h.Target, db);
