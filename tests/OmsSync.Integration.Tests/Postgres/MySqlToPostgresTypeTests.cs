@@ -340,7 +340,7 @@ public sealed class MySqlToPostgresTypeTests
         await pg.ExecuteAsync($"UPDATE {shapes} SET s = '{{a,zz}}', i4 = '1.1.1.1' WHERE id = 1");
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Reverse).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60), "the reverse direction to stop");
         var message = h.Service.Status(task.Name, Direction.Reverse).Message ?? "";
-        Assert.Contains("column s: the value '{a,zz}' cannot be stored in MySQL's set('a','b','c d'): 'zz' is not a member of the SET", message);
+        Assert.Contains("column s, row with key (id = 1): the value '{a,zz}' cannot be stored in MySQL's set('a','b','c d'): 'zz' is not a member of the SET", message);
         Assert.Equal(["b,c d", "10.9.8.7"], await MySqlRowAsync(h.Source, db, "SELECT s, i4 FROM shapes WHERE id = 1"));
     }
 

@@ -327,14 +327,14 @@ public sealed class PostgresTypeMapTests
         // What came back is what MySQL holds, compared by meaning: the same JSON documents, the same text.
         AssertNoDifferences(await VerifyAsync(h, task));
 
-        // A value the PostgreSQL column cannot hold as it is stops the reverse direction, naming table, column and value.
+        // A value the PostgreSQL column cannot hold as it is stops the reverse direction, naming table, column, key and value.
         await TestServers.ExecuteAsync(h.Target, "UPDATE typed SET ia = '{\"a\": 1}' WHERE id = 10", db);
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Reverse).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60),
             "the reverse direction to stop on the value");
         var message = h.Service.Status(task.Name, Direction.Reverse).Message;
         Assert.Contains("cannot be stored in PostgreSQL's integer[]", message);
         Assert.Contains($"{schema}.typed", message);
-        Assert.Contains("column ia", message);
+        Assert.Contains("column ia, row with key (id = 10)", message);
         Assert.Contains("{\"a\": 1}", message);
         Assert.Equal("{}", await TestPostgres.ScalarAsync($"SELECT ia::text FROM {TestPostgres.Quote(schema)}.typed WHERE id = 10"));
     }
