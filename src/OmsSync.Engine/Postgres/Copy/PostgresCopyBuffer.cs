@@ -69,7 +69,7 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     public override void WriteValue(ReadOnlySpan<byte> value)
     {
         var (kind, srid) = (_kinds[_column], _srids[_column]);
-        if (_keyPlaces[_column] is >= 0 and var place) _key[place] = Encoding.UTF8.GetString(value);
+        if (_keyPlaces[_column] is >= 0 and var place) _key[place] = Shown(_plan!.Transfers[_column].Column, value);
         StartField();
         Ensure(4 + PostgresBinaryField.MaxLength(kind, value.Length));
         int written;
@@ -108,12 +108,15 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         _column++;
     }
 
+    // Bytes (a geometry's SRID and WKB, a binary string) shown in hex, as MySQL's own tools show them; text as it is.
+    private static string Shown(ColumnSchema column, ReadOnlySpan<byte> value) =>
+        SpatialTypes.IsSpatial(column) || MySqlToPostgres.IsBinary(column) ? "0x" + Convert.ToHexString(value) : Encoding.UTF8.GetString(value);
+
     private OmsException Refused(int column, ReadOnlySpan<byte> value, string why)
     {
         var plan = _plan!;
         var source = plan.Transfers[column].Column;
-        // A geometry is bytes: shown as its SRID and WKB in hex, as MySQL's own tools show it.
-        var text = SpatialTypes.IsSpatial(source) ? "0x" + Convert.ToHexString(value) : Encoding.UTF8.GetString(value);
+        var text = Shown(source, value);
         var type = _target!.Column(source.Name).ColumnType;
         return NotRepresentable.InPostgres(MySqlSyntax.QuoteQualified(plan.Source.Database, plan.Source.Name), MySqlSyntax.QuoteIdentifier(source.Name), text, type, why);
     }
