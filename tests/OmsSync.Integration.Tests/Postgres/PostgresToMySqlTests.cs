@@ -124,6 +124,7 @@ public sealed class PostgresToMySqlTests
         Assert.Contains("column x, row with key (id = 2)", error.Message);
         Assert.Contains("'NaN'", error.Message);
     }
+
     [Fact]
     public async Task AValueMySqlCannotHoldStopsTheChangesNamingItsRowsKey()
     {
@@ -151,6 +152,7 @@ public sealed class PostgresToMySqlTests
         // The transaction holding the value is not written.
         Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM m WHERE a = 2", db)));
     }
+
     [Fact]
     public async Task ARepairOfAValueMySqlCannotHoldIsRefusedNamingItsRowsKey()
     {
