@@ -18,9 +18,7 @@ internal static class MySqlValueText
 {
     public static Func<string, string> For(string table, ColumnSchema pg, ColumnSchema mysql)
     {
-        string Refuse(string value, string why) => throw new OmsException("ValueNotRepresentable", OmsErrorKind.DataError, table,
-            $"Table {table}, column {pg.Name}: the value '{(value.Length > 80 ? value[..80] + "..." : value)}' cannot be stored in MySQL's {mysql.ColumnType}: {why} " +
-            "Change the value on the source, or leave the column out with -Column.");
+        string Refuse(string value, string why) => throw NotRepresentable.InMySql(table, pg.Name, value, mysql.ColumnType, why);
 
         string Json(string value, Func<string> convert)
         {

@@ -31,9 +31,7 @@ internal static class PostgresInputText
             }
             catch (FormatException e)
             {
-                throw new OmsException("ValueNotRepresentable", OmsErrorKind.DataError, table,
-                    $"Table {table}, column {pg.Name}: the value '{(value.Length > 80 ? value[..80] + "..." : value)}' cannot be stored in PostgreSQL's {pg.ColumnType}: {e.Message} " +
-                    "Change the value on MySQL to what the column holds.");
+                throw NotRepresentable.InPostgres(table, pg.Name, value, pg.ColumnType, e.Message, "Change the value on MySQL to what the column holds.");
             }
         };
     }

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Errors;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Pipeline;
@@ -35,7 +36,7 @@ internal sealed class PostgresToMySqlValues : IValueMapping
         if (!_converters.TryGetValue(plan, out var converters))
             _converters[plan] = converters = Converters(plan, change.ColumnNames);
         return new RowChange(change.Kind, change.Database, change.Table, change.ColumnNames,
-            Convert(change.Before, converters), Convert(change.After, converters), change.Schema) { WholeBefore = change.WholeBefore, IsEcho = change.IsEcho };
+            Convert(plan, change.Before, converters), Convert(plan, change.After, converters), change.Schema) { WholeBefore = change.WholeBefore, IsEcho = change.IsEcho };
     }
 
     private Func<string, object>?[] Converters(TableApplyPlan plan, IReadOnlyList<string?> names)
@@ -49,12 +50,20 @@ internal sealed class PostgresToMySqlValues : IValueMapping
         }).ToArray();
     }
 
-    private static object?[]? Convert(IReadOnlyList<object?>? image, Func<string, object>?[] converters)
+    private static object?[]? Convert(TableApplyPlan plan, IReadOnlyList<object?>? image, Func<string, object>?[] converters)
     {
         if (image is null) return null;
         var values = new object?[image.Count];
-        for (var i = 0; i < image.Count; i++)
-            values[i] = image[i] is string text && converters[i] is { } convert ? convert(text) : image[i];
+        try
+        {
+            for (var i = 0; i < image.Count; i++)
+                values[i] = image[i] is string text && converters[i] is { } convert ? convert(text) : image[i];
+        }
+        catch (OmsException e) when (NotRepresentable.LacksKey(e))
+        {
+            // The image holds the row's key in PostgreSQL's text, as the source has it.
+            throw NotRepresentable.WithKey(e, plan.HasKey ? NotRepresentable.Key(plan.KeyColumns.Select(k => (k.Name, k.Index >= 0 ? image[k.Index] as string : null))) : null);
+        }
         return values;
     }
 }

@@ -78,7 +78,7 @@ public sealed class MySqlToPostgresTests
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
 
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
-        Assert.Contains("column `d`", error.Message);
+        Assert.Contains("column `d`, row with key (`id` = 2)", error.Message);
         Assert.Contains($"'{shown}'", error.Message);
         // ChunkRows = 2: the chunk holding the value is not written, and no marker claims it.
         var loaded = await TestPostgres.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id");

@@ -168,6 +168,52 @@ public sealed class MySqlToPostgresTypeTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
     }
 
+    /// <summary>Per column of <see cref="Table"/>, a change on PostgreSQL one step away from the copied value: each a real difference.</summary>
+    private static readonly (string Column, string Value)[] Planted =
+    [
+        ("g", "ST_SetSRID(g, 3857)"), // the same coordinates in another SRID
+        ("p", "ST_Translate(p, 0, 1e-9)"), ("l", "ST_Translate(l, 0.5, 0)"), ("a", "ST_Reverse(a)"), ("mp", "ST_Translate(mp, -1, 0)"),
+        ("ml", "ST_Translate(ml, 0, 2)"), ("ma", "ST_Translate(ma, 1, 1)"), ("gc", "ST_Translate(gc, 0, 0.25)"), ("p4", "ST_Translate(p4, 1, 0)"),
+        ("ma4", "ST_Translate(ma4, 0, 1)"), ("g4", "ST_Translate(g4, 0.5, 0.5)"),
+        ("s", "'{a,\"c d\"}'"), ("i4", "'255.255.255.254'"), ("i6", "'2001:db8::8a2e:370:7335'"),
+    ];
+
+    [Fact]
+    public async Task VerificationFindsAChangedValueOfEveryTypeInItsOwnRowAndNoneInAnotherSpellingOfTheSameValue()
+    {
+        await using var pg = await ScratchPostgresDatabase.CreateAsync("gisverify", postGis: true);
+        await using var h = EngineHarness.Create();
+        var target = pg.Register(h);
+        Assert.Equal([.. Spatial, "s", "i4", "i6"], Planted.Select(p => p.Column)); // every column has its planted difference
+        // Row 100 + n holds the same values as row 2, for the column at n to be changed in.
+        var rows = Row(2, 4326, "a,b,c d", "255.255.255.255", "2001:db8::8a2e:370:7334") +
+                   string.Concat(Planted.Select((_, n) => Row(101 + n, 4326, "a,b,c d", "255.255.255.255", "2001:db8::8a2e:370:7334")));
+        var db = await h.CreateDatabaseAsync(h.Source, "gisverify", Table + ";\n" + rows);
+        var schema = db + "_pg";
+        var task = h.AddTask(NewTask(h, h.SourceName, target, db, schema) with
+        {
+            Name = "gisverify-" + Guid.NewGuid().ToString("N")[..8], MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full,
+        });
+        await FullMigrationTests.RunInProcessAsync(h, task);
+        AssertNoDifferences(await VerifyAsync(h, task));
+
+        var shapes = $"{TestPostgres.Quote(schema)}.shapes";
+        await pg.ExecuteAsync(string.Concat(Planted.Select((p, n) => $"UPDATE {shapes} SET {p.Column} = {p.Value} WHERE id = {101 + n};\n")) +
+            // The same values in other words: an address with its full netmask and zeros written out, a geometry rebuilt from its text.
+            $"UPDATE {shapes} SET i4 = '255.255.255.255/32', i6 = '2001:0db8:0000::8a2e:0370:7334/128', l = ST_GeomFromText(ST_AsText(l), ST_SRID(l)) WHERE id = 2;");
+        var found = await VerifyAsync(h, task);
+        var differences = found.Of(SourceName(db)).ToDictionary(Id);
+        Assert.Equal(Enumerable.Range(101, Planted.Length).Select(i => (long)i), differences.Keys.Order());
+        for (var n = 0; n < Planted.Length; n++)
+        {
+            var column = Planted[n].Column;
+            var d = differences[101 + n];
+            Assert.Equal(DifferenceKind.Different, d.Kind);
+            var (source, changed) = (JsonSerializer.Deserialize<Dictionary<string, string?>>(d.SourceRow!)!, JsonSerializer.Deserialize<Dictionary<string, string?>>(d.TargetRow!)!);
+            Assert.True(source[column] != changed[column], $"{column}: {source[column]} / {changed[column]}");
+        }
+    }
+
     [Fact]
     public async Task WithoutPostGisGeometriesArriveAsEwkbInByteaWithAWarning()
     {
@@ -228,12 +274,35 @@ public sealed class MySqlToPostgresTypeTests
         var task = h.AddTask(NewTask(h, h.SourceName, target, db, schema) with { Name = "gissrid-" + Guid.NewGuid().ToString("N")[..8], MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full });
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
-        Assert.Contains("column `p4`", error.Message);
+        Assert.Contains("column `p4`, row with key (`id` = 3)", error.Message);
         Assert.Contains("SRID is 0", error.Message);
         // ChunkRows = 2: the chunk holding row 3 is not written, and no marker claims it.
         var loaded = await pg.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id");
         Assert.DoesNotContain("3", loaded);
         Assert.Equal(loaded.Count, Convert.ToInt32(await pg.ScalarAsync($"SELECT coalesce(sum(rows_loaded), 0)::int FROM oms.full_chunks WHERE task = '{task.OmsKey}'")));
+    }
+
+    [Fact]
+    public async Task AGeometryOfAnotherSridThanItsColumnDeclaresStopsTheChangesNamingItsRowsKey()
+    {
+        await using var pg = await ScratchPostgresDatabase.CreateAsync("gissridin", postGis: true);
+        await using var h = EngineHarness.Create();
+        var target = pg.Register(h);
+        var db = await h.CreateDatabaseAsync(h.Source, "gissridin", $"""
+            CREATE TABLE t (id INT, k VARCHAR(10), p4 POINT REF_SYSTEM_ID=4326, PRIMARY KEY (id, k));
+            INSERT INTO t VALUES (1, 'a', {Geo("POINT(1 2)", 4326)});
+            """);
+        var schema = db + "_pg";
+        var task = NewTask(h, h.SourceName, target, db, schema);
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+        await TestServers.ExecuteAsync(h.Source, $"INSERT INTO t VALUES (2, 'b', {Geo("POINT(1 2)", 4326)}), (3, 'c', {Geo("POINT(3 4)", 0)})", db);
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60), "the task to stop");
+        var message = h.Service.Status(task.Name, Direction.Forward).Message;
+        Assert.Contains("column p4, row with key (id = 3, k = c): the value '0x", message);
+        Assert.Contains("SRID is 0", message);
+        // The transaction holding the value is not written.
+        Assert.Equal(["1"], await pg.ColumnAsync($"SELECT id::text FROM {TestPostgres.Quote(schema)}.t ORDER BY id"));
     }
 
     [Fact]
@@ -271,7 +340,7 @@ public sealed class MySqlToPostgresTypeTests
         await pg.ExecuteAsync($"UPDATE {shapes} SET s = '{{a,zz}}', i4 = '1.1.1.1' WHERE id = 1");
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Reverse).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60), "the reverse direction to stop");
         var message = h.Service.Status(task.Name, Direction.Reverse).Message ?? "";
-        Assert.Contains("column s: the value '{a,zz}' cannot be stored in MySQL's set('a','b','c d'): 'zz' is not a member of the SET", message);
+        Assert.Contains("column s, row with key (id = 1): the value '{a,zz}' cannot be stored in MySQL's set('a','b','c d'): 'zz' is not a member of the SET", message);
         Assert.Equal(["b,c d", "10.9.8.7"], await MySqlRowAsync(h.Source, db, "SELECT s, i4 FROM shapes WHERE id = 1"));
     }
 

@@ -1,5 +1,6 @@
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Verification;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
@@ -120,7 +121,61 @@ public sealed class PostgresToMySqlTests
         });
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
-        Assert.Contains("column x", error.Message);
+        Assert.Contains("column x, row with key (id = 2)", error.Message);
         Assert.Contains("'NaN'", error.Message);
+    }
+
+    [Fact]
+    public async Task AValueMySqlCannotHoldStopsTheChangesNamingItsRowsKey()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await h.CreatePostgresSchemaAsync("nanin", """
+            CREATE TABLE m (a int, b text, x numeric, PRIMARY KEY (a, b));
+            INSERT INTO m VALUES (1, 'one', 1.5);
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "nanin-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName, AutoRestart = false,
+            Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+        });
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward) is { Phase: TaskPhase.Incremental, Status: Engine.Model.TaskStatus.Running },
+            TimeSpan.FromSeconds(60), "the incremental phase");
+        await TestPostgres.ExecuteAsync($"INSERT INTO {TestPostgres.Quote(schema)}.m VALUES (2, 'two', 2.5), (7, 'k é', 'NaN')");
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status == Engine.Model.TaskStatus.Failed,
+            TimeSpan.FromSeconds(60), "the task to stop");
+        var message = h.Service.Status(task.Name, Direction.Forward).Message;
+        Assert.Contains("column x, row with key (a = 7, b = k é): the value 'NaN'", message);
+        // The transaction holding the value is not written.
+        Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM m WHERE a = 2", db)));
+    }
+
+    [Fact]
+    public async Task ARepairOfAValueMySqlCannotHoldIsRefusedNamingItsRowsKey()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await h.CreatePostgresSchemaAsync("nanfix", """
+            CREATE TABLE m (id int PRIMARY KEY, x numeric);
+            INSERT INTO m VALUES (1, 1.5);
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "nanfix-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName,
+            Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full,
+        });
+        await FullMigrationTests.RunInProcessAsync(h, task);
+        await TestPostgres.ExecuteAsync($"INSERT INTO {TestPostgres.Quote(schema)}.m VALUES (2, 'NaN')");
+        var found = await Verification.VerificationHarness.VerifyAsync(h, task);
+        Assert.Equal(DifferenceKind.MissingOnTarget, Assert.Single(found.Differences).Kind);
+        var error = await Assert.ThrowsAsync<OmsException>(() => Verification.VerificationHarness.RepairAsync(h, task, found.Differences));
+        Assert.Equal("ValueNotRepresentable", error.ErrorId);
+        Assert.Contains("column x, row with key (id = 2): the value 'NaN'", error.Message);
+        Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM m WHERE id = 2", db)));
     }
 }

@@ -200,6 +200,82 @@ public sealed class PostgresTypeMapTests
         Assert.Equal(changed[1..], (await MySqlRowsAsync(h.Target, db))[1..]);
     }
 
+    /// <summary>Per column of row 1, the MySQL text of a value one step away from it: each a real difference.</summary>
+    private static readonly (string Column, string Value)[] Planted =
+    [
+        ("y", "1902"), ("c", "a"), ("p", "-0.99"), ("c2", "b"), ("sl", "abd"),
+        ("ia", "[1, null, -2147483648, 2147483646]"), ("na", "[1.50, null, -0.000001, 123456789012345678901234567890.6]"),
+        ("ta", """["a b", "q\"uote", "back\\slash", null, "NULL", "", "é 😁", "{x}"]"""), ("ba", "[true, true, null]"),
+        ("ja", """[{"a": [1, 2.50000000000000001]}, "s", 3, null]"""), ("m2", "[[1, 2], [3, 4]]"), ("di", "[1]"), ("va", """["abcdf", null]"""),
+        ("tv", "'brown':3 'fox':4 'quick':2 'the':2"), ("tq", "'fat' & ( 'rat' | 'bat' )"), ("x", """<a href="y">é &amp; "q"</a>"""),
+        ("r4", "[1,11)"), ("rz", """["2024-01-01 00:00:00+00","2024-06-01 10:00:01+00")"""), ("ad", """"("Main ""St""",6)""""),
+        ("ip", "192.168.0.2/24"), ("cn", "10.0.0.0/9"), ("mac", "08:00:2b:01:02:04"), ("iv", "1 year 2 mons 3 days 04:05:06.788"),
+        ("mo", "$12.35"), ("tt", "12:34:56.789+05:31"), ("b100", string.Concat(Enumerable.Repeat("01", 50))), ("pt", "(1.5,-2.5)"),
+        ("hs", """{"a": "2", "b": null, "é": "back\\slash", "c d": "x\"y"}"""),
+        ("ipa", """["192.168.0.2", "::1", "10.0.0.0/8"]"""), ("ca", """["ab ", "x z", null]"""),
+    ];
+
+    /// <summary>Row 1's documents written in other words: the same values, so no difference.</summary>
+    private static readonly (string Column, string Value)[] Respelled =
+    [
+        ("ia", "[1,null,-2147483648,2147483647]"), ("na", "[1.50,null,-0.000001,123456789012345678901234567890.5]"),
+        ("ta", """["a b","q\"uote","back\\slash",null,"NULL","","\u00e9 😀","{x}"]"""), ("ba", "[true,false,null]"),
+        ("ja", """[{"a":[1e0,25e-1]},"\u0073",3,null]"""), ("m2", "[[1,2],[3,null]]"), ("di", "[ ]"), ("va", """[ "abcde" , null ]"""),
+        ("hs", """{"c d":"x\"y","\u00e9":"back\\slash","b":null,"a":"1"}"""),
+        ("ipa", """["192.168.0.1","::1","10.0.0.0/8"]"""), ("ca", """["ab ","x y",null]"""),
+    ];
+
+    [Fact]
+    public async Task VerificationFindsAChangedValueOfEveryTypeInItsOwnRowAndNoneInAnotherSpellingOfTheSameValue()
+    {
+        await using var h = EngineHarness.Create();
+        // Arrays of types whose cast to text is not their output: inet's shows the netmask, character(n)'s drops the padding.
+        var columns = (Columns + " ipa ca").Split(' ');
+        Assert.Equal(columns, Planted.Select(p => p.Column)); // every column of the map has its planted difference
+        // Row 100 + n is row 1 again, for the column at n to be changed in.
+        var schema = await CreateSchemaAsync(h, "pgverify", Schema + Rows +
+            "ALTER TABLE typed ADD ipa inet[], ADD ca character(3)[];\n" +
+            "UPDATE typed SET ipa = '{192.168.0.1,::1/128,10.0.0.0/8}', ca = '{ab,\"x y\",NULL}' WHERE id = 1;\n" +
+            $"INSERT INTO typed SELECT 100 + n, {string.Join(", ", columns)} FROM typed, generate_series(1, {columns.Length}) n WHERE id = 1;");
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = h.AddTask(new MigrationTask
+        {
+            Name = "pgverify-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName, AutoRestart = false,
+            Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full,
+        });
+        await FullLoad.FullMigrationTests.RunInProcessAsync(h, task);
+        AssertNoDifferences(await VerifyAsync(h, task));
+
+        await using (var connection = await TestServers.OpenMySqlAsync(h.Target, db))
+        {
+            async Task SetAsync(long id, string column, string value)
+            {
+                await using var command = new MySqlCommand($"UPDATE typed SET `{column}` = @v WHERE id = {id}", connection);
+                command.Parameters.AddWithValue("@v", value);
+                Assert.Equal(1, await command.ExecuteNonQueryAsync());
+            }
+            for (var n = 0; n < Planted.Length; n++) await SetAsync(101 + n, Planted[n].Column, Planted[n].Value);
+            foreach (var (column, value) in Respelled) await SetAsync(1, column, value);
+        }
+
+        var found = await VerifyAsync(h, task);
+        var differences = found.Differences.ToDictionary(d => long.Parse(JsonSerializer.Deserialize<Dictionary<string, string>>(d.Key!)!["id"]));
+        Assert.Equal(Enumerable.Range(101, Planted.Length).Select(i => (long)i), differences.Keys.Order());
+        for (var n = 0; n < Planted.Length; n++)
+        {
+            var (column, value) = Planted[n];
+            var d = differences[101 + n];
+            Assert.Equal(DifferenceKind.Different, d.Kind);
+            // The detail shows the planted value on the target's side of its column, and the source's own there.
+            var target = JsonSerializer.Deserialize<Dictionary<string, string?>>(d.TargetRow!)!;
+            var source = JsonSerializer.Deserialize<Dictionary<string, string?>>(d.SourceRow!)!;
+            Assert.True(target[column] != source[column], $"{column}: {source[column]} / {target[column]}");
+        }
+        Assert.Equal(Planted.Length, found.Table($"{schema}.typed").Different);
+    }
+
     [Fact]
     public async Task ValuesChangedOnMySqlComeBackIntoThePostgreSqlColumnsExactly()
     {
@@ -251,14 +327,14 @@ public sealed class PostgresTypeMapTests
         // What came back is what MySQL holds, compared by meaning: the same JSON documents, the same text.
         AssertNoDifferences(await VerifyAsync(h, task));
 
-        // A value the PostgreSQL column cannot hold as it is stops the reverse direction, naming table, column and value.
+        // A value the PostgreSQL column cannot hold as it is stops the reverse direction, naming table, column, key and value.
         await TestServers.ExecuteAsync(h.Target, "UPDATE typed SET ia = '{\"a\": 1}' WHERE id = 10", db);
         await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Reverse).Status == TaskStatus.Failed, TimeSpan.FromSeconds(60),
             "the reverse direction to stop on the value");
         var message = h.Service.Status(task.Name, Direction.Reverse).Message;
         Assert.Contains("cannot be stored in PostgreSQL's integer[]", message);
         Assert.Contains($"{schema}.typed", message);
-        Assert.Contains("column ia", message);
+        Assert.Contains("column ia, row with key (id = 10)", message);
         Assert.Contains("{\"a\": 1}", message);
         Assert.Equal("{}", await TestPostgres.ScalarAsync($"SELECT ia::text FROM {TestPostgres.Quote(schema)}.typed WHERE id = 10"));
     }
@@ -281,7 +357,7 @@ public sealed class PostgresTypeMapTests
         var error = await Assert.ThrowsAsync<OmsException>(() => FullMigrationTests.RunInProcessAsync(h, task));
         Assert.Equal("ValueNotRepresentable", error.ErrorId);
         Assert.Contains($"{schema}.b", error.Message);
-        Assert.Contains("column a", error.Message);
+        Assert.Contains("column a, row with key (id = 2)", error.Message);
         Assert.Contains("'[0:1]={1,2}'", error.Message);
         Assert.Contains("lower bounds", error.Message);
         Assert.Equal(0L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT COUNT(*) FROM b WHERE id = 2", db)));

@@ -1,3 +1,5 @@
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Mapping;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Changes;
 using System.Text;
@@ -38,7 +40,7 @@ internal sealed class PostgresChangeApplier
         if (idempotent)
         {
             foreach (var chunk in changes.Chunk(StatementsPerRoundTrip))
-                await ExecuteAsync(target, transaction, chunk.SelectMany(c => Idempotent(_plan(c.Plan), c.Change)).ToList(), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(target, transaction, chunk.SelectMany(c => Keyed(_plan(c.Plan), c.Change, () => Idempotent(_plan(c.Plan), c.Change).ToList())).ToList(), cancellationToken).ConfigureAwait(false);
             return;
         }
         var next = 0;
@@ -56,7 +58,7 @@ internal sealed class PostgresChangeApplier
             var statements = new List<string> { "SAVEPOINT oms_run" };
             while (end < changes.Count && end - next < window && !changes[end].Change.IsEcho)
             {
-                statements.Add(Strict(_plan(changes[end].Plan), changes[end].Change));
+                statements.Add(Keyed(_plan(changes[end].Plan), changes[end].Change, () => Strict(_plan(changes[end].Plan), changes[end].Change)));
                 end++;
             }
             var failed = await FirstFailedAsync(target, transaction, statements, cancellationToken).ConfigureAwait(false);
@@ -112,6 +114,19 @@ internal sealed class PostgresChangeApplier
         foreach (var statement in statements)
             batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A change's statements as <paramref name="write"/> writes them; a value refused meanwhile is named with its row's key.</summary>
+    private static T Keyed<T>(PostgresTablePlan plan, RowChange change, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (OmsException e) when (NotRepresentable.LacksKey(e))
+        {
+            throw NotRepresentable.WithKey(e, plan.KeyOf(change.After ?? change.Before!));
+        }
     }
 
     /// <summary>A strict write: it changes exactly one row, or none when the target disagrees with the source (a conflict).</summary>

@@ -55,6 +55,9 @@ internal sealed class PostgresLiterals
         PostgresSyntax.AppendString(sql, _input is null ? Text(value) : _input(Text(value)));
     }
 
+    /// <summary>A value's text as the source column holds it, before any conversion into the target's input; for messages.</summary>
+    public string? SourceText(object? value) => value is null or ColumnNotLogged ? null : Text(value);
+
     private string Text(object value) => value switch
     {
         double d => d.ToString("R", CultureInfo.InvariantCulture),

@@ -47,6 +47,10 @@ internal sealed class PostgresTablePlan
         return new PlannedColumn(mapped.Name, PostgresSyntax.QuoteIdentifier(mapped.Name), column.Index, literals, type, PostgresToMySql.Carried(mapped));
     }
 
+    /// <summary>A row's key, as a refusal names it, in the source's text; null for a keyless table.</summary>
+    public string? KeyOf(IReadOnlyList<object?> row) =>
+        HasKey ? NotRepresentable.Key(KeyColumns.Select(k => (k.Name, k.Index >= 0 ? k.Literals.SourceText(row[k.Index]) : null))) : null;
+
     /// <summary>column IS NOT DISTINCT FROM value, by text for a column compared so.</summary>
     private static void NotDistinct(StringBuilder sql, PlannedColumn column, object? value, string prefix = "")
     {

@@ -1,3 +1,4 @@
+using OmsSync.Engine.Errors;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
@@ -161,32 +162,63 @@ internal sealed class PostgresChunkSource : IChunkSource
                                   (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
             if (!filtered)
             {
-                await ReadRowsAsync(command, converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                await ReadRowsAsync(command, plan, converters, output, cancellationToken).ConfigureAwait(false);
                 return;
             }
             // A row filter is text a user wrote: one statement, in a read-only transaction.
             await PostgresReadOnly.RunAsync(connection, async transaction =>
             {
                 command.Transaction = transaction;
-                await ReadRowsAsync(Connections.SingleStatement.For(command), converters, plan.Transfers.Count, output, cancellationToken).ConfigureAwait(false);
+                await ReadRowsAsync(Connections.SingleStatement.For(command), plan, converters, output, cancellationToken).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        private static async Task ReadRowsAsync(NpgsqlCommand command, Func<string, string>?[] converters, int count, ChunkBuffer output, CancellationToken cancellationToken)
+        /// <summary>
+        /// The rows read in order of their columns (SequentialAccess: each value is read once, never kept). A value MySQL
+        /// cannot hold is refused at the row's end, when the row's key columns have all been read, to name its row.
+        /// </summary>
+        private static async Task ReadRowsAsync(NpgsqlCommand command, TableCopyPlan plan, Func<string, string>?[] converters, ChunkBuffer output,
+            CancellationToken cancellationToken)
         {
+            var count = plan.Transfers.Count;
+            var keyColumns = plan.Source.RowKey?.Columns.Select(c => c.Name).ToList() ?? [];
+            var keyPlaces = plan.Transfers.Select(t => keyColumns.IndexOf(t.Column.Name)).ToArray();
+            var key = new string?[keyColumns.Count];
             await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                OmsException? refused = null;
                 for (var i = 0; i < count; i++)
                 {
                     if (await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false))
+                    {
                         output.WriteNull();
+                        if (keyPlaces[i] >= 0) key[keyPlaces[i]] = null;
+                    }
                     else if (converters[i] is { } convert)
-                        output.WriteValue(Encoding.UTF8.GetBytes(convert(reader.GetString(i))));
+                    {
+                        var text = reader.GetString(i);
+                        if (keyPlaces[i] >= 0) key[keyPlaces[i]] = text;
+                        try
+                        {
+                            output.WriteValue(Encoding.UTF8.GetBytes(convert(text)));
+                        }
+                        catch (OmsException e) when (NotRepresentable.LacksKey(e))
+                        {
+                            refused ??= e;
+                            output.WriteNull(); // keeps the fields in step until the row's end
+                        }
+                    }
                     else
-                        output.WriteValue(await reader.GetFieldValueAsync<byte[]>(i, cancellationToken).ConfigureAwait(false));
+                    {
+                        var bytes = await reader.GetFieldValueAsync<byte[]>(i, cancellationToken).ConfigureAwait(false);
+                        if (keyPlaces[i] >= 0) key[keyPlaces[i]] = @"\x" + Convert.ToHexString(bytes).ToLowerInvariant();
+                        output.WriteValue(bytes);
+                    }
                 }
+                if (refused is not null)
+                    throw NotRepresentable.WithKey(refused, key.Length == 0 ? null : NotRepresentable.Key(keyColumns.Select((c, k) => (c, key[k]))));
                 output.EndRow();
             }
         }

@@ -12,7 +12,8 @@ namespace OmsSync.Engine.Postgres.Copy;
 /// A chunk in PostgreSQL's binary COPY format: the file header, then per row the field count and each field as its
 /// length (-1 for NULL) and its binary value (<see cref="PostgresBinaryField"/>). The server reads it without parsing
 /// text; the writer sends it as it is and ends it with the trailer. A value the mapped type cannot hold stops the
-/// chunk here, in the reader, with an error naming table, column and value, before anything reaches the target.
+/// chunk here, in the reader, with an error naming table, column, the row's key and value, before anything reaches the
+/// target: the refusal waits for the row's end, when the row's key columns have all been read.
 /// </summary>
 internal sealed class PostgresCopyBuffer : ChunkBuffer
 {
@@ -29,6 +30,10 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     private PostgresFieldKind[] _kinds = [];
     private uint[] _srids = [];
     private int _column;
+    // Per column, its place in the source's row key (-1 for none); the current row's key values as read.
+    private int[] _keyPlaces = [];
+    private string?[] _key = [];
+    private OmsException? _refused;
 
     /// <param name="targets">Each source table's (by "db.table") PostgreSQL table, whose column types the values are written in.</param>
     public PostgresCopyBuffer(IReadOnlyDictionary<string, TableSchema> targets) => _targets = targets;
@@ -42,7 +47,11 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
             var columns = plan.Transfers.Select(t => _target.Column(t.Column.Name)).ToList();
             _kinds = plan.Transfers.Select((t, i) => PostgresBinaryField.KindOf(t.Column, columns[i])).ToArray();
             _srids = columns.Select(c => c.DataType == "geometry" ? SpatialTypes.DeclaredSrid(c.ColumnType) : 0).ToArray();
+            var key = plan.Source.RowKey?.Columns.Select(c => c.Name).ToList() ?? [];
+            _keyPlaces = plan.Transfers.Select(t => key.IndexOf(t.Column.Name)).ToArray();
+            _key = new string?[key.Count];
         }
+        _refused = null;
         Header.CopyTo(Buffer, 0);
         Filled = Header.Length;
         _column = 0;
@@ -51,6 +60,7 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
 
     public override void WriteNull()
     {
+        if (_keyPlaces[_column] is >= 0 and var place) _key[place] = null;
         StartField();
         BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Filled), -1);
         Filled += 4;
@@ -59,6 +69,7 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
     public override void WriteValue(ReadOnlySpan<byte> value)
     {
         var (kind, srid) = (_kinds[_column], _srids[_column]);
+        if (_keyPlaces[_column] is >= 0 and var place) _key[place] = Shown(_plan!.Transfers[_column].Column, value);
         StartField();
         Ensure(4 + PostgresBinaryField.MaxLength(kind, value.Length));
         int written;
@@ -68,7 +79,11 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         }
         catch (FormatException e)
         {
-            throw Refused(_column - 1, value, e.Message);
+            // Held until the row's end, where its key is known; a NULL keeps the fields in step meanwhile.
+            _refused ??= Refused(_column - 1, value, e.Message);
+            BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Filled), -1);
+            Filled += 4;
+            return;
         }
         BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Filled), written);
         Filled += 4 + written;
@@ -76,6 +91,8 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
 
     public override void EndRow()
     {
+        if (_refused is not null)
+            throw NotRepresentable.WithKey(_refused, _key.Length == 0 ? null : NotRepresentable.Key(_plan!.Source.RowKey!.Columns.Select((c, i) => (MySqlSyntax.QuoteIdentifier(c.Name), _key[i]))));
         _column = 0;
         Rows++;
     }
@@ -91,16 +108,16 @@ internal sealed class PostgresCopyBuffer : ChunkBuffer
         _column++;
     }
 
+    // Bytes (a geometry's SRID and WKB, a binary string) shown in hex, as MySQL's own tools show them; text as it is.
+    private static string Shown(ColumnSchema column, ReadOnlySpan<byte> value) =>
+        SpatialTypes.IsSpatial(column) || MySqlToPostgres.IsBinary(column) ? "0x" + Convert.ToHexString(value) : Encoding.UTF8.GetString(value);
+
     private OmsException Refused(int column, ReadOnlySpan<byte> value, string why)
     {
         var plan = _plan!;
         var source = plan.Transfers[column].Column;
-        // A geometry is bytes: shown as its SRID and WKB in hex, as MySQL's own tools show it.
-        var text = SpatialTypes.IsSpatial(source) ? "0x" + Convert.ToHexString(value) : Encoding.UTF8.GetString(value);
-        var name = MySqlSyntax.QuoteQualified(plan.Source.Database, plan.Source.Name);
+        var text = Shown(source, value);
         var type = _target!.Column(source.Name).ColumnType;
-        return new OmsException("ValueNotRepresentable", OmsErrorKind.DataError, plan.Mapping.Source,
-            $"Table {name}, column {MySqlSyntax.QuoteIdentifier(plan.Transfers[column].Column.Name)}: the value '{(text.Length > 80 ? text[..80] + "..." : text)}' " +
-            $"cannot be stored in PostgreSQL's {type}: {why} Change the value on the source, or leave the column out with -Column.");
+        return NotRepresentable.InPostgres(MySqlSyntax.QuoteQualified(plan.Source.Database, plan.Source.Name), MySqlSyntax.QuoteIdentifier(source.Name), text, type, why);
     }
 }

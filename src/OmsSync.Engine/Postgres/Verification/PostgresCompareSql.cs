@@ -93,7 +93,13 @@ internal sealed class PostgresCompareSql
                 {
                     "json" or "jsonb" or "hstore" => $"({operand})::jsonb::text",
                     // As carried (PostgresArrayJson): numbers, booleans and documents as themselves, other elements as their text.
-                    "array" when PostgresArrayJson.KindOf(PostgresArrayJson.ElementType(column)) == PostgresArrayJson.ElementKind.Text => $"to_jsonb(({operand})::text[])::text",
+                    // That text is the element's output, as in the array's own text: an element's cast to text is not always
+                    // (inet's adds the netmask, character(n)'s drops the padding), so the array's text is read as text[].
+                    // box, whose elements are split by ';', casts to its output.
+                    "array" when PostgresArrayJson.KindOf(PostgresArrayJson.ElementType(column)) == PostgresArrayJson.ElementKind.Text =>
+                        PostgresArrayJson.DelimiterOf(PostgresArrayJson.ElementType(column)) == ','
+                            ? $"to_jsonb((({operand})::text)::text[])::text"
+                            : $"to_jsonb(({operand})::text[])::text",
                     "array" => $"to_jsonb({operand})::text",
                     _ => text,
                 };

@@ -8,6 +8,8 @@ using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Postgres.Copy;
 using OmsSync.Engine.Verification;
+using OmsSync.Engine.Errors;
+using OmsSync.Engine.Mapping;
 
 namespace OmsSync.Engine.Postgres.Verification;
 
@@ -156,7 +158,16 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
             await EachAsync(plan, which, command, reader =>
             {
                 var key = ChunkKey.Read(reader, width);
-                if (wanted.Contains(key)) rows[key] = RepairValues(reader, columns, width);
+                if (!wanted.Contains(key)) return;
+                try
+                {
+                    rows[key] = RepairValues(reader, columns, width);
+                }
+                catch (OmsException e) when (NotRepresentable.LacksKey(e))
+                {
+                    // The key columns lead the row, as their text.
+                    throw NotRepresentable.WithKey(e, NotRepresentable.Key(plan.KeyColumns.Select((c, i) => (c.Name, reader.IsDBNull(i) ? null : reader.GetString(i)))));
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         return rows;
