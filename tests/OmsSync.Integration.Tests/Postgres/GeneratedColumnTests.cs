@@ -347,6 +347,7 @@ public sealed class GeneratedColumnTests
         await RepairAsync(h, task, found.Differences);
         Assert.Contains("5|7.10|9|63.90|Edsger Dijkstra|42|0.5", await MySqlOrderRowsAsync(h.Target, db));
         AssertNoDifferences(await VerifyAsync(h, task));
+        await AssertTargetTableAcceptedAsync(h, task);
     }
 
     [Fact]
@@ -393,5 +394,19 @@ public sealed class GeneratedColumnTests
         await RepairAsync(h, task, found.Differences);
         Assert.Contains("5|7.10|4|28.40|Edsger Wirth|42|0.5", await PostgresOrderRowsAsync(schema));
         AssertNoDifferences(await VerifyAsync(h, task));
+        await AssertTargetTableAcceptedAsync(h, task);
+    }
+
+    /// <summary>A schema migration onto the table the task made finds its generated columns as it expects them.</summary>
+    private static async Task AssertTargetTableAcceptedAsync(EngineHarness h, MigrationTask task)
+    {
+        var again = h.AddTask(new MigrationTask
+        {
+            Name = task.Name + "-again", Source = task.Source, Target = task.Target, AutoRestart = false,
+            Include = task.Include, Renames = task.Renames, MigrationTypes = MigrationTypes.Schema,
+        });
+        var checks = await h.Service.TestTaskAsync(again.Name, CancellationToken.None);
+        Assert.DoesNotContain(checks, r => r.Status == CheckStatus.Fail);
+        Assert.Contains(checks, r => r.Check == "Objects" && r.Status == CheckStatus.Pass);
     }
 }
