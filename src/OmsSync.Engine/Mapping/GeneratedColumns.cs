@@ -45,7 +45,8 @@ internal static class GeneratedColumns
             ? GenerationTranslator.ToMySql(table, column, moved, out reason)
             : GenerationTranslator.ToPostgres(table, column, moved, out reason);
 
-    private static HashSet<string>? Moved(TableMapping mapping) =>
+    /// <summary>The columns the task moves, by its column filter; null for all.</summary>
+    public static HashSet<string>? Moved(TableMapping mapping) =>
         mapping.Columns is { } columns ? new HashSet<string>(columns, StringComparer.OrdinalIgnoreCase) : null;
 
     /// <summary>

@@ -277,12 +277,14 @@ public sealed class GeneratedColumnTests
         "SELECT concat_ws('|', id, coalesce(price::text, '-'), coalesce(qty::text, '-'), coalesce(total::text, '-'), coalesce(full_name, '-'), " +
         $"coalesce(a1::text, '-'), coalesce(trim_scale(hours)::text, '-')) FROM {TestPostgres.Quote(schema)}.orders ORDER BY id");
 
-    private static async Task<List<string>> MySqlOrderRowsAsync(ServerAddress server, string db)
+    private static Task<List<string>> MySqlOrderRowsAsync(ServerAddress server, string db) => MySqlColumnAsync(server, db,
+        "SELECT CONCAT_WS('|', id, COALESCE(price, '-'), COALESCE(qty, '-'), COALESCE(total, '-'), COALESCE(full_name, '-'), COALESCE(a1, '-'), " +
+        "COALESCE(TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM hours)), '-')) FROM orders ORDER BY id");
+
+    private static async Task<List<string>> MySqlColumnAsync(ServerAddress server, string db, string sql)
     {
         await using var connection = await TestServers.OpenMySqlAsync(server, db);
-        await using var command = new MySqlCommand(
-            "SELECT CONCAT_WS('|', id, COALESCE(price, '-'), COALESCE(qty, '-'), COALESCE(total, '-'), COALESCE(full_name, '-'), COALESCE(a1, '-'), " +
-            "COALESCE(TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM hours)), '-')) FROM orders ORDER BY id", connection);
+        await using var command = new MySqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
@@ -306,7 +308,7 @@ public sealed class GeneratedColumnTests
         {
             Name = "pggenx-" + Guid.NewGuid().ToString("N")[..8], Source = h.Postgres, Target = h.TargetName, AutoRestart = false,
             Include = [$"{schema}.*"], Renames = new Dictionary<string, string> { [schema] = db },
-            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental,
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full | MigrationTypes.Incremental, IncrementalDdl = true,
         });
 
         // Translated columns pass, naming the translation; the untranslated one is a warning naming the reason.
@@ -334,6 +336,32 @@ public sealed class GeneratedColumnTests
         Assert.Equal(OrdersAfterChanges, await MySqlOrderRowsAsync(h.Target, db));
         Assert.Empty(h.Service.Conflicts.List(task.Name));
 
+        // Columns added while the task runs: a translated generated one is added as one MariaDB computes (for the rows it has too),
+        // and the rows written from then on leave it and the older ones out.
+        await TestPostgres.ExecuteAsync($"""
+            SET search_path TO {TestPostgres.Quote(schema)};
+            ALTER TABLE orders ADD COLUMN note text, ADD COLUMN twice bigint GENERATED ALWAYS AS (qty * 2) STORED;
+            INSERT INTO orders (id, price, qty, first_name, last_name, a, length, note) VALUES (7, 2.00, 5, 'Niklaus', 'Wirth', 1, 60, 'new');
+            UPDATE orders SET qty = 3, note = 'changed' WHERE id = 2;
+            """);
+        Task<List<string>> PostgresAdded() => TestPostgres.ColumnAsync(
+            $"SELECT concat_ws('|', id, coalesce(total::text, '-'), coalesce(note, '-'), coalesce(twice::text, '-')) FROM {TestPostgres.Quote(schema)}.orders ORDER BY id");
+        async Task<List<string>> MariaDbAdded()
+        {
+            try
+            {
+                return await MySqlColumnAsync(h.Target, db, "SELECT CONCAT_WS('|', id, COALESCE(total, '-'), COALESCE(note, '-'), COALESCE(twice, '-')) FROM orders ORDER BY id");
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.BadFieldError)
+            {
+                return []; // the columns are not added yet
+            }
+        }
+        await WaitForSameAsync(h, task.Name, PostgresAdded, MariaDbAdded, Direction.Forward);
+        Assert.Equal(["2|2.97|changed|6", "3|199999.98|-|4", "5|28.40|-|8", "6|-|-|-", "7|10.00|new|10", "40|-22.75|-|14"], await MariaDbAdded());
+        Assert.Equal("STORED GENERATED", await TestServers.ScalarAsync(h.Target,
+            $"SELECT EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'twice'"));
+
         await h.Service.RequestAsync(task.Name, Direction.Forward, WorkerRequest.Stop, TimeSpan.FromSeconds(30), CancellationToken.None);
         AssertNoDifferences(await VerifyAsync(h, task));
         // A source value the target computes from changes behind the task's back: verification sees the computed column differ too,
@@ -346,6 +374,7 @@ public sealed class GeneratedColumnTests
         Assert.Contains("28.40", difference.TargetRow);
         await RepairAsync(h, task, found.Differences);
         Assert.Contains("5|7.10|9|63.90|Edsger Dijkstra|42|0.5", await MySqlOrderRowsAsync(h.Target, db));
+        Assert.Equal(18L, Convert.ToInt64(await TestServers.ScalarAsync(h.Target, "SELECT twice FROM orders WHERE id = 5", db)));
         AssertNoDifferences(await VerifyAsync(h, task));
         await AssertTargetTableAcceptedAsync(h, task);
     }
