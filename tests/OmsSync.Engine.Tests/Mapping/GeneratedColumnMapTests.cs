@@ -134,4 +134,18 @@ public sealed class GeneratedColumnMapTests
         Assert.Null(a1.DefaultSql);
         Assert.Equal("\"a1\" integer GENERATED ALWAYS AS ((coalesce((\"a\")::bigint, 0) + 1)) STORED", OmsSync.Engine.Postgres.Schema.PostgresDdlWriter.ColumnDefinition(mapped, a1));
     }
+
+    [Fact]
+    public void AnExistingPostgreSqlTableMustComputeTheColumnsTheTaskLeavesToIt()
+    {
+        var mysql = Table("shop", Column("id", 1, "int", "int(11)"), Column("a", 2, "int", "int(11)"), Column("a1", 3, "int", "int(11)", "coalesce(`a`,0) + 1"));
+        var expected = MySqlToPostgres.Map(GeneratedColumns.Carried(mysql, DataSourceKind.MariaDb), [], postGis: false);
+        // As read back from the table schema migration made: the expression as PostgreSQL prints it.
+        var made = Table("shop", Column("id", 1, "integer", "integer"), Column("a", 2, "integer", "integer"),
+            Column("a1", 3, "integer", "integer", "(COALESCE((a)::bigint, (0)::bigint) + 1)", stored: true));
+        Assert.Empty(OmsSync.Engine.Postgres.Schema.PostgresSchemaComparer.BlockingDifferences(expected, made));
+        var plain = Table("shop", Column("id", 1, "integer", "integer"), Column("a", 2, "integer", "integer"), Column("a1", 3, "integer", "integer"));
+        Assert.Contains("column \"a1\": is a plain column on the target, but the task has PostgreSQL compute it",
+            Assert.Single(OmsSync.Engine.Postgres.Schema.PostgresSchemaComparer.BlockingDifferences(expected, plain)));
+    }
 }
