@@ -57,8 +57,8 @@ public static partial class MySqlToPostgres
     private static ColumnSchema? MapColumn(TableSchema table, ColumnSchema column, List<string> problems, bool postGis)
     {
         var where = $"Table {MySqlSyntax.QuoteQualified(table.Database, table.Name)}, column {MySqlSyntax.QuoteIdentifier(column.Name)}";
-        // A generated column (VIRTUAL or STORED) becomes a plain one of its type's counterpart, holding the values the source
-        // computed (the pre-check says so: GeneratedColumns); PostgreSQL would compute MySQL's expression differently, if at all.
+        // A generated column (VIRTUAL or STORED) whose expression translates is computed by PostgreSQL too, STORED; any other
+        // becomes a plain one of its type's counterpart, holding the values the source computed (the pre-check says which: GeneratedColumns).
         var type = PostgresType(table, column, postGis);
         if (type is null)
         {
@@ -74,7 +74,9 @@ public static partial class MySqlToPostgres
             ColumnType = columnType,
             Nullable = column.Nullable,
             AutoIncrement = column.AutoIncrement,
-            DefaultSql = column.AutoIncrement ? null : Default(column, dataType),
+            DefaultSql = column.AutoIncrement || column.TargetGeneration is not null ? null : Default(column, dataType),
+            GenerationExpression = column.TargetGeneration,
+            GeneratedStored = column.TargetGeneration is not null,
             Comment = column.Comment,
         };
     }

@@ -31,8 +31,9 @@ public static partial class PostgresToMySql
         foreach (var column in pg.Columns)
         {
             var where = $"Table {PostgresSyntax.QuoteQualified(pg.Database, pg.Name)}, column {PostgresSyntax.QuoteIdentifier(column.Name)}";
-            // A generated column becomes a plain one of its type's counterpart, holding the values the source computed
-            // (the pre-check says so: GeneratedColumns); MySQL would compute PostgreSQL's expression differently, if at all.
+            // A generated column whose expression translates is computed by MySQL too (STORED, and nullable: MariaDB takes no
+            // NOT NULL on one); any other becomes a plain one of its type's counterpart, holding the values the source
+            // computed (the pre-check says which: GeneratedColumns).
             if (MySqlType(column, target, textLimits.TryGetValue(column.Name, out var limit) ? limit : null) is not { } type)
             {
                 problems.Add($"{where}: type {column.ColumnType} has no MySQL counterpart in OmsSync's type map. Leave the column out with -Column, or exclude the table.");
@@ -45,10 +46,12 @@ public static partial class PostgresToMySql
                 Ordinal = column.Ordinal,
                 DataType = type.DataType,
                 ColumnType = type.ColumnType,
-                Nullable = column.Nullable,
+                Nullable = column.Nullable || column.TargetGeneration is not null,
+                GenerationExpression = column.TargetGeneration,
+                GeneratedStored = column.TargetGeneration is not null,
                 // MySQL requires an AUTO_INCREMENT column to lead an index.
                 AutoIncrement = column.AutoIncrement && pg.Indexes.Any(i => i.Columns[0].Name == column.Name),
-                DefaultSql = column.AutoIncrement ? null : Default(column.DefaultSql, type.DataType, type.ColumnType),
+                DefaultSql = column.AutoIncrement || column.TargetGeneration is not null ? null : Default(column.DefaultSql, type.DataType, type.ColumnType),
                 Charset = text ? Charset : null,
                 Collation = text ? Collation : null,
                 Comment = column.Comment,

@@ -51,6 +51,11 @@ public sealed class ColumnSchema
     /// <summary>Generated column expression and whether it is stored; null for ordinary columns.</summary>
     public string? GenerationExpression { get; init; }
     public bool GeneratedStored { get; init; }
+    /// <summary>
+    /// For a generated column moved between a MySQL-family server and PostgreSQL: its expression in the target's SQL when
+    /// the target computes it as a stored generated column (Mapping.GeneratedColumns); null otherwise.
+    /// </summary>
+    public string? TargetGeneration { get; init; }
     public string? Charset { get; init; }
     public string? Collation { get; init; }
     public string? Comment { get; init; }

@@ -66,12 +66,13 @@ internal sealed class Pairing
 
     /// <summary>
     /// The task's tables as its forward direction moves them: as on the source, except that between a MySQL-family
-    /// server and PostgreSQL generated columns are moved as plain columns holding the source's values (<see cref="GeneratedColumns"/>).
+    /// server and PostgreSQL generated columns are computed by the target where their expression translates, and otherwise moved
+    /// as plain columns holding the source's values (<see cref="GeneratedColumns"/>).
     /// </summary>
     public async Task<TaskObjects> ResolveMovedAsync(CancellationToken cancellationToken)
     {
         var objects = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
-        return Source.Kind == DataSourceKind.PostgreSql || Target.Kind == DataSourceKind.PostgreSql ? GeneratedColumns.Carried(objects) : objects;
+        return Source.Kind == DataSourceKind.PostgreSql || Target.Kind == DataSourceKind.PostgreSql ? GeneratedColumns.Carried(objects, Source.Kind) : objects;
     }
 
     private Task<TaskObjects> ResolveAsync(DataSource source, CancellationToken cancellationToken) =>
@@ -186,9 +187,9 @@ internal sealed class Pairing
         if (source.Kind == DataSourceKind.PostgreSql)
         {
             var fromPostgres = new RepairWay(Side.Source, targetProvider.Repairs, plan => new RepairColumns(
-                new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(),
-                    pg => PostgresChunkSource.Transfer(pg, plan.Columns.First(c => c.Source == pg).Target)),
-                plan.Columns.Select(c => PostgresChunkSource.Converter(plan.Mapping.Source, c.Source, c.Target)).ToList()));
+                new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Source).ToList(),
+                    pg => PostgresChunkSource.Transfer(pg, plan.Written.First(c => c.Source == pg).Target)),
+                plan.Written.Select(c => PostgresChunkSource.Converter(plan.Mapping.Source, c.Source, c.Target)).ToList()));
             return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, fromPostgres,
                 (_, _) => (sql, value) => PostgresSyntax.AppendString(sql, (string)value!),
                 (plan, column) =>
@@ -201,11 +202,11 @@ internal sealed class Pairing
         KeyLiterals targetKey = target.Kind == DataSourceKind.PostgreSql ? (plan, column) => new PostgresLiterals(plan.Mapping.Source, column.Source, column.Target).Append : mysqlKey;
         Func<ColumnSchema, ColumnTransfer>? transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : null;
         var forward = new RepairWay(Side.Source, targetProvider.Repairs,
-            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Source).ToList(), transfer)));
+            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Source).ToList(), transfer)));
         // Between MySQL-family servers rows copy as stored bytes either way, so a repair can also make the source equal
         // to the target (a bidirectional task whose sides both write).
         var reverse = target.Kind == DataSourceKind.PostgreSql ? null : new RepairWay(Side.Target, sourceProvider.Repairs,
-            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Columns.Select(c => c.Target).ToList())));
+            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Target).ToList())));
         var password = _catalog.GetPassword(source.Name);
         return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, forward, mysqlKey, targetKey,
             plans => new BinlogChangeFeed(new MySqlEndpoint(source, password), password, _task, _store, plans), reverse);

@@ -42,6 +42,8 @@ internal sealed class TableComparePlan
     public TaskTable Table { get; }
     public TableMapping Mapping => Table.Mapping;
     public IReadOnlyList<ComparedColumn> Columns { get; }
+    /// <summary>The compared columns a repair writes: all but the generated ones the target computes itself, which it refuses to be given.</summary>
+    public IReadOnlyList<ComparedColumn> Written => Columns.Where(c => !c.Source.IsGenerated).ToList();
     /// <summary>Positions in <see cref="Columns"/> of the key's columns; empty for a table compared as a multiset of rows.</summary>
     public IReadOnlyList<int> KeyIndexes { get; }
     public bool HasKey => KeyIndexes.Count > 0;
@@ -77,7 +79,7 @@ internal sealed class TableComparePlan
                 $"Target table '{mapping.Target}' (of source table '{mapping.Source}') does not exist, so it cannot be verified. Migrate the schema first (-MigrationType Schema).");
         var stored = source.StoresLike(targetSide);
         var columns = new List<ComparedColumn>();
-        foreach (var column in MovingColumns.Of(table.Schema, mapping))
+        foreach (var column in MovingColumns.Compared(table.Schema, mapping))
         {
             var counterpart = targetSchema.Columns.FirstOrDefault(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new OmsException("TargetColumnMissing", OmsErrorKind.InvalidState, mapping.Target,

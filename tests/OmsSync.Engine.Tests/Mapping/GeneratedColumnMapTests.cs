@@ -6,7 +6,10 @@ using Xunit;
 
 namespace OmsSync.Engine.Tests.Mapping;
 
-/// <summary>Generated columns between MySQL and PostgreSQL: plain columns of the mapped type, moved by every phase, named by a warning.</summary>
+/// <summary>
+/// Generated columns between MySQL and PostgreSQL: untranslated ones are plain columns of the mapped type, moved by every phase and
+/// named by a warning; translated ones are generated on the target, moved by none, named by a passing line.
+/// </summary>
 public sealed class GeneratedColumnMapTests
 {
     private static ColumnSchema Column(string name, int ordinal, string dataType, string columnType, string? generation = null, bool stored = false) => new()
@@ -59,25 +62,90 @@ public sealed class GeneratedColumnMapTests
     [Fact]
     public void CarriedTablesMoveTheirGeneratedColumnsAndKeepTheRest()
     {
-        var carried = GeneratedColumns.Carried(MySqlTrips);
+        var carried = GeneratedColumns.Carried(MySqlTrips, DataSourceKind.MariaDb);
         Assert.Equal(["id", "hours", "slug"], FullLoad.MovingColumns.Of(carried, Task(carried).Mapping).Select(c => c.Name));
         Assert.Equal(["id"], FullLoad.MovingColumns.Of(MySqlTrips, Task(MySqlTrips).Mapping).Select(c => c.Name));
         var hours = carried.Column("hours");
         Assert.Equal(("decimal", "decimal(10,2)", true, "kept"), (hours.DataType, hours.ColumnType, hours.Nullable, hours.Comment));
         Assert.Equal(("shop", "trips", "trips", "PRIMARY"), (carried.Database, carried.Name, carried.Comment, carried.Indexes.Single().Name));
         var plain = Table("shop", Column("id", 1, "int", "int(11)"));
-        Assert.Same(plain, GeneratedColumns.Carried(plain));
+        Assert.Same(plain, GeneratedColumns.Carried(plain, DataSourceKind.MariaDb));
     }
 
     [Fact]
     public void EachMovedGeneratedColumnIsNamedWithItsExpression()
     {
-        var mysql = GeneratedColumns.Warnings(Task(MySqlTrips), DataSourceKind.MariaDb).ToList();
+        var mysql = GeneratedColumns.Report(Task(MySqlTrips), DataSourceKind.MariaDb).ToList();
         Assert.Equal(2, mysql.Count);
-        Assert.Contains("Table `shop`.`trips`, column `hours`: generated column (STORED, round(`length` / 60,2)) becomes a plain column on the PostgreSQL side", mysql[0]);
-        Assert.Contains("column `slug`: generated column (VIRTUAL, concat(lower(`title`),'-',`id`))", mysql[1]);
-        var postgres = GeneratedColumns.Warnings(Task(PostgresTrips, ["id", "hours"]), DataSourceKind.PostgreSql).ToList();
-        Assert.Contains("Table \"public\".\"trips\", column \"hours\": generated column (STORED, round(((length)::numeric / 60.0), 2)) becomes a plain column on the MySQL side",
-            Assert.Single(postgres));
+        Assert.False(mysql[0].Translated);
+        Assert.Contains("Table `shop`.`trips`, column `hours`: generated column (STORED, round(`length` / 60,2)) is not translated (it divides", mysql[0].Message);
+        Assert.Contains("becomes a plain column on the PostgreSQL side", mysql[0].Message);
+        Assert.Contains("column `slug`: generated column (VIRTUAL, concat(lower(`title`),'-',`id`)) is not translated (it calls lower()", mysql[1].Message);
+        var postgres = GeneratedColumns.Report(Task(PostgresTrips, ["id", "hours"]), DataSourceKind.PostgreSql).ToList();
+        var hours = Assert.Single(postgres);
+        Assert.False(hours.Translated);
+        Assert.Contains("Table \"public\".\"trips\", column \"hours\": generated column (STORED, round(((length)::numeric / 60.0), 2)) is not translated (it divides", hours.Message);
+    }
+
+    private static readonly TableSchema PostgresOrders = Table("public",
+        Column("id", 1, "integer", "integer"),
+        Column("price", 2, "numeric", "numeric(10,2)"),
+        Column("qty", 3, "integer", "integer"),
+        Column("total", 4, "numeric", "numeric(12,2)", "(price * (qty)::numeric)", stored: true),
+        Column("note", 5, "text", "text"),
+        Column("note_chars", 6, "integer", "integer", "length(note)", stored: true));
+
+    [Fact]
+    public void TranslatedColumnsStayGeneratedUnmovedButComparedAndAreGeneratedOnTheTarget()
+    {
+        var carried = GeneratedColumns.Carried(PostgresOrders, DataSourceKind.PostgreSql);
+        var mapping = Task(carried).Mapping;
+        Assert.Equal(["id", "price", "qty", "note", "note_chars"], FullLoad.MovingColumns.Of(carried, mapping).Select(c => c.Name));
+        Assert.Equal(["id", "price", "qty", "total", "note", "note_chars"], FullLoad.MovingColumns.Compared(carried, mapping).Select(c => c.Name));
+        Assert.Equal("(`price` * cast(`qty` as decimal(65,0)))", carried.Column("total").TargetGeneration);
+        Assert.False(carried.Column("note_chars").IsGenerated);
+
+        var mapped = PostgresToMySql.Map(carried, DataSourceKind.MariaDb, []);
+        Assert.Equal("`total` decimal(12,2) GENERATED ALWAYS AS ((`price` * cast(`qty` as decimal(65,0)))) STORED COMMENT 'kept'", MySqlDdlWriter.ColumnDefinition(mapped.Column("total")));
+        Assert.False(mapped.Column("note_chars").IsGenerated);
+
+        // A column the task leaves out cannot feed the target's expression.
+        var narrowed = GeneratedColumns.Carried(PostgresOrders, DataSourceKind.PostgreSql, new HashSet<string> { "id", "price", "total" });
+        Assert.Null(narrowed.Column("total").TargetGeneration);
+        Assert.False(narrowed.Column("total").IsGenerated);
+        var report = GeneratedColumns.Report(Task(PostgresOrders, ["id", "price", "total"]), DataSourceKind.PostgreSql).Single();
+        Assert.False(report.Translated);
+        Assert.Contains("it reads column qty, which the task leaves out", report.Message);
+        var translated = GeneratedColumns.Report(Task(PostgresOrders), DataSourceKind.PostgreSql).First();
+        Assert.True(translated.Translated);
+        Assert.Contains("becomes a STORED generated column on the MySQL side computing (`price` * cast(`qty` as decimal(65,0)))", translated.Message);
+    }
+
+    [Fact]
+    public void TranslatedMySqlColumnsAreStoredGeneratedPostgreSqlColumns()
+    {
+        var mysql = Table("shop",
+            Column("id", 1, "int", "int(11)"),
+            Column("a", 2, "int", "int(11)"),
+            Column("a1", 3, "int", "int(11)", "coalesce(`a`,0) + 1"));
+        var mapped = MySqlToPostgres.Map(GeneratedColumns.Carried(mysql, DataSourceKind.MariaDb), [], postGis: false);
+        var a1 = mapped.Column("a1");
+        Assert.Equal("(coalesce((\"a\")::bigint, 0) + 1)", a1.GenerationExpression);
+        Assert.Null(a1.DefaultSql);
+        Assert.Equal("\"a1\" integer GENERATED ALWAYS AS ((coalesce((\"a\")::bigint, 0) + 1)) STORED", OmsSync.Engine.Postgres.Schema.PostgresDdlWriter.ColumnDefinition(mapped, a1));
+    }
+
+    [Fact]
+    public void AnExistingPostgreSqlTableMustComputeTheColumnsTheTaskLeavesToIt()
+    {
+        var mysql = Table("shop", Column("id", 1, "int", "int(11)"), Column("a", 2, "int", "int(11)"), Column("a1", 3, "int", "int(11)", "coalesce(`a`,0) + 1"));
+        var expected = MySqlToPostgres.Map(GeneratedColumns.Carried(mysql, DataSourceKind.MariaDb), [], postGis: false);
+        // As read back from the table schema migration made: the expression as PostgreSQL prints it.
+        var made = Table("shop", Column("id", 1, "integer", "integer"), Column("a", 2, "integer", "integer"),
+            Column("a1", 3, "integer", "integer", "(COALESCE((a)::bigint, (0)::bigint) + 1)", stored: true));
+        Assert.Empty(OmsSync.Engine.Postgres.Schema.PostgresSchemaComparer.BlockingDifferences(expected, made));
+        var plain = Table("shop", Column("id", 1, "integer", "integer"), Column("a", 2, "integer", "integer"), Column("a1", 3, "integer", "integer"));
+        Assert.Contains("column \"a1\": is a plain column on the target, but the task has PostgreSQL compute it",
+            Assert.Single(OmsSync.Engine.Postgres.Schema.PostgresSchemaComparer.BlockingDifferences(expected, plain)));
     }
 }

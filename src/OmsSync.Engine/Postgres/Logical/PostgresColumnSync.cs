@@ -72,7 +72,8 @@ internal sealed class PostgresColumnSync(MigrationTask task, Direction direction
             var schema = (await new PostgresSchemaReader(pg).ReadTablesAsync(columns.Database, [columns.Table], cancellationToken).ConfigureAwait(false)).SingleOrDefault()
                 ?? throw new OmsException("SourceTableMissing", OmsErrorKind.NotFound, table.Mapping.Source,
                     $"Table '{table.Mapping.Source}' of task '{task.Name}' is gone from the source. Remove it from the task.");
-            postgres = table with { Schema = schema };
+            // As the task moves it: a translated generated column stays one MariaDB computes (and is added as one), never written.
+            postgres = table with { Schema = GeneratedColumns.Carried(schema, DataSourceKind.PostgreSql, GeneratedColumns.Moved(table.Mapping)) };
         }
         var problems = new List<string>();
         var shape = MySqlShapes.Of(postgres, target.Source.Kind, problems);

@@ -68,7 +68,11 @@ public static class PostgresObjectChecks
             results.Add(CheckResult.Warn("Views", $"{objects.Views.Count} view(s) selected; views are not migrated between MySQL and PostgreSQL (their SQL differs). Create them on the target yourself.", task.Name));
         results.Add(CheckResult.Pass("ObjectRules", $"{objects.Tables.Count} table(s) selected; no target name collides.", task.Name));
         foreach (var table in objects.Tables)
-            results.AddRange(GeneratedColumns.Warnings(table, sourceKind).Select(w => CheckResult.Warn("GeneratedColumns", w, table.Mapping.Source)));
+            results.AddRange(GeneratedColumns.Report(table, sourceKind).Select(r => r.Translated
+                ? CheckResult.Pass("GeneratedColumns", r.Message, table.Mapping.Source)
+                : CheckResult.Warn("GeneratedColumns", r.Message, table.Mapping.Source)));
+        // Checked as the phases move them: a translated generated column is one the target computes.
+        objects = GeneratedColumns.Carried(objects, sourceKind);
 
         var schemaMigrated = task.MigrationTypes.HasFlag(MigrationTypes.Schema);
         var shaped = objects;

@@ -60,7 +60,8 @@ public static class PostgresDdlWriter
         var sb = new StringBuilder(PostgresSyntax.QuoteIdentifier(column.Name)).Append(' ');
         sb.Append(column.DataType == "enum" ? PostgresSyntax.QuoteQualified(table.Database, EnumTypeName(table, column)) : column.ColumnType);
         if (!column.Nullable) sb.Append(" NOT NULL");
-        if (column.DefaultSql is { } def) sb.Append(" DEFAULT ").Append(def);
+        if (column.IsGenerated) sb.Append(" GENERATED ALWAYS AS (").Append(column.GenerationExpression).Append(") STORED");
+        else if (column.DefaultSql is { } def) sb.Append(" DEFAULT ").Append(def);
         if (column.AutoIncrement)
         {
             // BY DEFAULT: copied and replicated rows bring their own values.

@@ -6,7 +6,8 @@ namespace OmsSync.Engine.Postgres.Schema;
 /// <summary>
 /// Compares the PostgreSQL table a task expects (<see cref="MySqlToPostgres.Map"/>) with the one found on the target
 /// (<see cref="PostgresSchemaReader"/>). Only what would make rows fail or land wrongly is reported: a missing
-/// column, a different type, an extra NOT NULL column without a default, a different primary key.
+/// column, a different type, a plain column where PostgreSQL is to compute a generated one, an extra NOT NULL column
+/// without a default, a different primary key.
 /// </summary>
 public static class PostgresSchemaComparer
 {
@@ -24,6 +25,11 @@ public static class PostgresSchemaComparer
             else if (have.ColumnType != want.ColumnType)
                 problems.Add($"Table {table}, column {PostgresSyntax.QuoteIdentifier(want.Name)}: is {have.ColumnType} on the target, expected {wantType}; " +
                              "values could be rejected or changed. Change the column, or drop the target table so that schema migration creates it.");
+            else if (want.IsGenerated && !have.IsGenerated)
+                // The task leaves a column PostgreSQL is to compute to PostgreSQL: a plain one would keep its values as they are.
+                problems.Add($"Table {table}, column {PostgresSyntax.QuoteIdentifier(want.Name)}: is a plain column on the target, but the task has PostgreSQL " +
+                             $"compute it (GENERATED ALWAYS AS ({want.GenerationExpression}) STORED) and never writes it, so its values would go stale. " +
+                             "Redefine the column so, or drop the target table so that schema migration creates it.");
         }
         foreach (var extra in actual.Columns.Where(c => expected.Columns.All(e => e.Name != c.Name)))
             if (!extra.Nullable && extra.DefaultSql is null && !extra.AutoIncrement && !extra.IsGenerated)

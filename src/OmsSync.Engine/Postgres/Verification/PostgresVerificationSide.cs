@@ -51,12 +51,14 @@ internal sealed class PostgresVerificationSide(PostgresEndpoint endpoint) : IVer
     public string Insert(TableComparePlan plan, Side side, RepairColumns columns, byte[]?[] row)
     {
         var sql = Sql(plan, side);
-        var names = string.Join(", ", plan.Columns.Select(c => PostgresSyntax.QuoteIdentifier(c.SchemaOf(side).Name)));
+        // The row holds the written columns (RepairColumns): a generated column the target computes is left to it.
+        var written = plan.Written;
+        var names = string.Join(", ", written.Select(c => PostgresSyntax.QuoteIdentifier(c.SchemaOf(side).Name)));
         var values = new StringBuilder();
         for (var i = 0; i < row.Length; i++)
         {
             if (i > 0) values.Append(", ");
-            var (column, from) = (plan.Columns[i].SchemaOf(side), plan.Columns[i].SchemaOf(side == Side.Target ? Side.Source : Side.Target));
+            var (column, from) = (written[i].SchemaOf(side), written[i].SchemaOf(side == Side.Target ? Side.Source : Side.Target));
             if (row[i] is not { } value) values.Append("NULL");
             else if (Read(from, value) is { } read) new PostgresLiterals(plan.Mapping.Source, from, column).Append(values, read);
             else if (column.DataType == "bytea") values.Append(@"'\x").Append(Convert.ToHexString(value)).Append('\'');
