@@ -99,6 +99,7 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Start-OmsForward#1' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Start-OmsForward#2' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM archive.orders_2024' -Scalar | Should -Be 400 } }
         'Start-OmsForward#3' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_nightly.customers' -Scalar | Should -Be 50 } }
+        'Start-OmsForward#4' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Remove-OmsTask#1' = @{ After = { Get-OmsTask shop-to-dr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty } }
         'Switch-OmsTask#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'; After = { (Get-OmsTask shop-to-dr).CutOver | Should -BeNullOrEmpty } }
         'Switch-OmsTask#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'

@@ -7,7 +7,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Enable-OmsReverse' {
-    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, SkipCheck, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'refusals' -Tag Integration {
         It 'refuses a one-way task (TaskNotBidirectional)' {
@@ -44,8 +44,25 @@ Describe 'Enable-OmsReverse' {
             Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidConflictPolicy,*'
         }
+        It 'refuses an unknown check name (UnknownCheck)' {
+            Enable-OmsReverse $t.Task -SkipCheck NoSuchCheck -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'UnknownCheck,*'
+            $e[0].Exception.Message | Should -BeLike '*Known checks:*BinlogRowImage*'
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
+        It 'runs the reverse direction''s pre-checks first: a target whose binlog lacks whole rows refuses it (PreCheckFailed)' {
+            Invoke-TestSql MariaDbB "SET GLOBAL binlog_row_image = 'MINIMAL'"
+            try {
+                Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            } finally { Invoke-TestSql MariaDbB "SET GLOBAL binlog_row_image = 'FULL'" }
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'PreCheckFailed,*'
+            $e[0].Exception.Message | Should -BeLike "*BinlogRowImage ($($t.Target))*MINIMAL*"
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
         It 'starts the reverse direction, from target to source, with its conflict policy' {
-            $reverse = Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -TimestampColumn ts -PassThru -Confirm:$false
+            $reverse = Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -TimestampColumn ts -SkipCheck ReversePrivileges -PassThru -Confirm:$false -WarningVariable warnings
+            @($warnings | Where-Object { "$_" -like "*Skipped: ReversePrivileges (-SkipCheck). It found: Pass*" }) | Should -HaveCount 1
+            Get-TestWorkerLog $t.Task -Direction Reverse | Should -Match '\(-SkipCheck\): ReversePrivileges'
             "$($reverse.Direction)" | Should -Be 'Reverse'
             $reverse.Source | Should -Be $t.Target
             Wait-TestTaskPhase $t.Task -Direction Reverse
