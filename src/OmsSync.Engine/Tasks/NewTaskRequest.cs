@@ -42,4 +42,8 @@ public sealed record NewTaskRequest
     public IReadOnlyList<ConflictRule>? ConflictRules { get; init; }
     public bool IncrementalDdl { get; init; }
     public OnlineDdlTool OnlineDdlTool { get; init; }
+    /// <summary>The row changes the forward direction applies; null for all.</summary>
+    public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
+    /// <summary>An imported or copied task's reverse direction's row changes.</summary>
+    public Model.DmlTypes ReverseDmlTypes { get; init; } = Model.DmlTypes.All;
 }

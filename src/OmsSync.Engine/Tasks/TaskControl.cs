@@ -119,10 +119,13 @@ public sealed class TaskControl
     /// A conflict policy given for the reverse direction is checked against the task's tables first.
     /// </summary>
     public async Task<PlannedOperation<WorkerStart>> PlanEnableReverseAsync(string name, ConflictPolicy? policy, string? timestampColumn,
-        IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken)
+        IReadOnlyList<DmlTypes>? dmlTypes, IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken)
     {
         var task = _service.Tasks.Get(name);
         var skipped = CheckNames.Resolve(skipChecks);
+        var options = new TaskOptionReader(task.Name);
+        var reverseDml = TaskSettingChecks.CheckDmlTypes(options, dmlTypes, Direction.Reverse, task.MigrationTypes, task.Topology);
+        if (task.Topology == Topology.Bidirectional) options.ThrowIfAny();
         if (task.Topology != Topology.Bidirectional)
             throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is one-way. Only a task created with New-OmsTask -Topology Bidirectional has a reverse direction.");
@@ -153,6 +156,8 @@ public sealed class TaskControl
                 var current = _service.Tasks.Get(task.Name);
                 _service.Tasks.Update(current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
             }
+            if (reverseDml is { } kinds)
+                _service.Tasks.Update(_service.Tasks.Get(task.Name) with { ReverseDmlTypes = kinds });
             return Task.FromResult(Launch(_service.Tasks.Get(task.Name), Direction.Reverse, notes, skipped));
         });
     }

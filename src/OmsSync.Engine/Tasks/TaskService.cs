@@ -80,6 +80,7 @@ public sealed class TaskService
         TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, request.ChunkRows);
         TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
         TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
+        var forwardDml = TaskSettingChecks.CheckDmlTypes(options, request.DmlTypes, Direction.Forward, types, request.Topology) ?? DmlTypes.All;
         var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
         foreach (var rule in request.ConflictRules ?? [conflictRule])
             if (ConflictRuleCheck.CheckShape(rule) is { } conflictProblem)
@@ -113,6 +114,8 @@ public sealed class TaskService
             ConflictRules = request.ConflictRules ?? (request.ConflictPolicy == ConflictPolicy.Ignore ? [] : [conflictRule]),
             IncrementalDdl = request.IncrementalDdl,
             OnlineDdlTool = request.OnlineDdlTool,
+            ForwardDmlTypes = forwardDml,
+            ReverseDmlTypes = request.ReverseDmlTypes,
         };
         return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
         {
@@ -153,6 +156,8 @@ public sealed class TaskService
             ConflictRules = definition.ConflictRules,
             IncrementalDdl = definition.IncrementalDdl,
             OnlineDdlTool = definition.OnlineDdlTool,
+            DmlTypes = definition.ForwardDmlTypes == DmlTypes.All ? null : [definition.ForwardDmlTypes],
+            ReverseDmlTypes = definition.ReverseDmlTypes,
         });
 
     /// <summary>
@@ -244,6 +249,11 @@ public sealed class TaskService
         if (change.IncrementalDdl is not null || change.OnlineDdlTool is not null || change.MigrationTypes is not null)
             TaskSettingChecks.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
                 [_service.DataSources.Find(changed.Source), _service.DataSources.Find(changed.Target)]);
+        if (change.DmlDirection is not null && change.DmlTypes is null)
+            options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes is for; give -DmlTypes with it.");
+        var dmlDirection = change.DmlDirection ?? Direction.Forward;
+        if (TaskSettingChecks.CheckDmlTypes(options, change.DmlTypes, dmlDirection, changed.MigrationTypes, changed.Topology) is { } dml)
+            changed = dmlDirection == Direction.Reverse ? changed with { ReverseDmlTypes = dml } : changed with { ForwardDmlTypes = dml };
         options.ThrowIfAny();
 
         var given = change.Given();

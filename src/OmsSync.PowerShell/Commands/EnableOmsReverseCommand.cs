@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Model;
 using OmsSync.Engine.Tasks;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -37,12 +38,17 @@ public sealed class EnableOmsReverseCommand : OmsCmdlet
     [ArgumentCompleter(typeof(CheckNameCompleter))]
     public string[]? SkipCheck { get; set; }
 
+    /// <summary>The kinds of row change the reverse direction applies (Insert, Update, Delete); changes of the others are dropped.</summary>
+    [Parameter]
+    [ValidateSet("Insert", "Update", "Delete")]
+    public DmlTypes[]? DmlTypes { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord() => Try(Name, () =>
     {
-        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, SkipCheck, Notes, token));
+        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, Notes, token));
         WriteNotes();
         if (Perform(plan, out var started) && PassThru)
             WriteObject(new OmsTask(started.State));

@@ -126,6 +126,11 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [Parameter]
     public OnlineDdlTool OnlineDdlTool { get; set; }
 
+    /// <summary>The kinds of row change the forward direction's incremental synchronization applies (Insert, Update, Delete); changes of the others are dropped.</summary>
+    [Parameter]
+    [ValidateSet("Insert", "Update", "Delete")]
+    public DmlTypes[]? DmlTypes { get; set; }
+
     protected override void ProcessRecord() => Try(Name, () =>
     {
         var bound = MyInvocation.BoundParameters;
@@ -159,6 +164,7 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             TimestampColumn = TimestampColumn,
             IncrementalDdl = IncrementalDdl,
             OnlineDdlTool = OnlineDdlTool,
+            DmlTypes = DmlTypes,
         };
         if (ObjectFile is not null)
         {

@@ -44,6 +44,7 @@ public sealed class OmsTask
         ChunkRows = task.ChunkRows;
         FullLoadBinlog = task.FullLoadBinlog;
         OnlineDdlTool = task.OnlineDdlTool;
+        DmlTypes = task.DmlTypesOf(state.Direction);
         ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
         ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
         CutOver = view.CutOver is { } cutOver ? new OmsCutOver(cutOver) : null;
@@ -101,6 +102,8 @@ public sealed class OmsTask
     public bool IncrementalDdl { get; }
     /// <summary>The online schema change tool whose shadow tables the task recognises.</summary>
     public OnlineDdlTool OnlineDdlTool { get; }
+    /// <summary>The kinds of row change this direction applies (-DmlTypes).</summary>
+    public DmlTypes DmlTypes { get; }
 
     /// <summary>The task's cut-over (Switch-OmsTask) and each of its steps, on the forward direction; null until one is asked for.</summary>
     public OmsCutOver? CutOver { get; }
