@@ -94,6 +94,8 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Enable-OmsReverse#1' = @{ Before = '$null = Start-OmsForward shop-sync -Wait'
             After = { Wait-TestTaskPhase shop-sync -Direction Reverse } }
         'Enable-OmsReverse#2' = @{ Before = '$null = Start-OmsForward shop-sync -Wait' }
+        'Enable-OmsReverse#3' = @{ Before = '$null = Start-OmsForward shop-sync -Wait'
+            After = { Wait-TestTaskPhase shop-sync -Direction Reverse; "$((Get-OmsTask shop-sync | Where-Object Direction -eq Reverse).DmlTypes)" | Should -Be 'Insert, Update' } }
         'Skip-OmsDdl#1' = @{ Before = '$null = Start-OmsForward shop-sync -Wait; Invoke-TestSql MariaDbA "ALTER TABLE shop.audit_log ADD COLUMN note VARCHAR(20)"; Wait-TestTaskPhase shop-sync -Status Suspended'
             After = { Wait-TestTaskPhase shop-sync; "$((Get-OmsDdl shop-sync).Outcome)" | Should -Be 'Skipped' } }
         'Start-OmsForward#1' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
