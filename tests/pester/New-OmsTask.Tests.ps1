@@ -22,7 +22,7 @@ AfterAll { Remove-TestHome $stateHome }
 Describe 'New-OmsTask' {
     Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, MigrationType, Topology,
         NonEmptyTarget, IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, StartTimestamp,
-        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
+        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, StopAfter, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
         -Mandatory ':Name', ':Source', ':Target', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
 
     Context 'defining' -Tag Integration {
@@ -138,6 +138,8 @@ Describe 'New-OmsTask' {
             @{ Options = @{ Topology = 'Bidirectional' }; ErrorId = 'InvalidMigrationType' }
             @{ Options = @{ StartTimestamp = [datetime]::Now }; ErrorId = 'InvalidStartTimestamp' }
             @{ Options = @{ DmlTypes = 'Insert' }; ErrorId = 'InvalidDmlTypes' }
+            @{ Options = @{ StopAfter = 'Full'; MigrationType = 'Schema' }; ErrorId = 'InvalidStopAfter' }
+            @{ Options = @{ StopAfter = 'Full'; MigrationType = 'Schema', 'Full' }; ErrorId = 'InvalidStopAfter' }
             @{ Options = @{ DmlTypes = @(); MigrationType = 'Full', 'Incremental' }; ErrorId = 'InvalidDmlTypes' }
             @{ Options = @{ ConflictPolicy = 'NewerWins' }; ErrorId = 'InvalidConflictPolicy' }
             @{ Options = @{ IncrementalDdl = $true }; ErrorId = 'InvalidIncrementalDdl' }

@@ -201,6 +201,10 @@ internal static class StateSchema
             PRIMARY KEY (task, step)
         );
         """,
+        // 7: the -StopAfter phase a direction has stopped after, so that resuming goes on past it instead of stopping again.
+        """
+        ALTER TABLE task_runtime ADD COLUMN stopped_after TEXT;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

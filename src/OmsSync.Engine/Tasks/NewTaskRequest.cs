@@ -44,6 +44,7 @@ public sealed record NewTaskRequest
     public OnlineDdlTool OnlineDdlTool { get; init; }
     /// <summary>The row changes the forward direction applies; null for all.</summary>
     public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
+    public StopAfter StopAfter { get; init; }
     /// <summary>An imported or copied task's reverse direction's row changes.</summary>
     public Model.DmlTypes ReverseDmlTypes { get; init; } = Model.DmlTypes.All;
 }

@@ -81,6 +81,7 @@ public sealed class TaskService
         TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
         TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
         var forwardDml = TaskSettingChecks.CheckDmlTypes(options, request.DmlTypes, Direction.Forward, types, request.Topology) ?? DmlTypes.All;
+        TaskSettingChecks.CheckStopAfter(options, request.StopAfter, types);
         var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
         foreach (var rule in request.ConflictRules ?? [conflictRule])
             if (ConflictRuleCheck.CheckShape(rule) is { } conflictProblem)
@@ -116,6 +117,7 @@ public sealed class TaskService
             OnlineDdlTool = request.OnlineDdlTool,
             ForwardDmlTypes = forwardDml,
             ReverseDmlTypes = request.ReverseDmlTypes,
+            StopAfter = request.StopAfter,
         };
         return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
         {
@@ -158,6 +160,7 @@ public sealed class TaskService
             OnlineDdlTool = definition.OnlineDdlTool,
             DmlTypes = definition.ForwardDmlTypes == DmlTypes.All ? null : [definition.ForwardDmlTypes],
             ReverseDmlTypes = definition.ReverseDmlTypes,
+            StopAfter = definition.StopAfter,
         });
 
     /// <summary>
@@ -252,6 +255,9 @@ public sealed class TaskService
         if (change.DmlDirection is not null && change.DmlTypes is null)
             options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes is for; give -DmlTypes with it.");
         var dmlDirection = change.DmlDirection ?? Direction.Forward;
+        if (change.StopAfter is { } stopAfter) changed = changed with { StopAfter = stopAfter };
+        if (change.StopAfter is not null || change.MigrationTypes is not null)
+            TaskSettingChecks.CheckStopAfter(options, changed.StopAfter, changed.MigrationTypes);
         if (TaskSettingChecks.CheckDmlTypes(options, change.DmlTypes, dmlDirection, changed.MigrationTypes, changed.Topology) is { } dml)
             changed = dmlDirection == Direction.Reverse ? changed with { ReverseDmlTypes = dml } : changed with { ForwardDmlTypes = dml };
         options.ThrowIfAny();

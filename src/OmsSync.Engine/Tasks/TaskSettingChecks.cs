@@ -78,4 +78,19 @@ internal static class TaskSettingChecks
             options.Fail("InvalidDmlTypes", "-DmlTypes is given for the reverse direction, but the task is one-way. Only a task created with New-OmsTask -Topology Bidirectional has one; leave -Direction out for the forward direction.");
         return kinds;
     }
+
+    /// <summary>A -StopAfter phase must be one the task runs, with a phase after it to wait for.</summary>
+    public static void CheckStopAfter(TaskOptionReader options, StopAfter stopAfter, MigrationTypes types)
+    {
+        var (runs, follows) = stopAfter switch
+        {
+            StopAfter.Schema => (types.HasFlag(MigrationTypes.Schema), (types & (MigrationTypes.Full | MigrationTypes.Incremental | MigrationTypes.Verify)) != 0),
+            StopAfter.Full => (types.HasFlag(MigrationTypes.Full), (types & (MigrationTypes.Incremental | MigrationTypes.Verify)) != 0),
+            _ => (true, true),
+        };
+        if (!runs)
+            options.Fail("InvalidStopAfter", $"-StopAfter {stopAfter} stops the task after its {stopAfter} phase, but -MigrationType has no {stopAfter}. Add {stopAfter} or choose another phase.");
+        else if (!follows)
+            options.Fail("InvalidStopAfter", $"-StopAfter {stopAfter} waits before the next phase, but the task has no phase after {stopAfter} (-MigrationType {types}). Leave -StopAfter out, or add a later phase.");
+    }
 }

@@ -131,6 +131,10 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [ValidateSet("Insert", "Update", "Delete")]
     public DmlTypes[]? DmlTypes { get; set; }
 
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask: None (the default), Schema or Full.</summary>
+    [Parameter]
+    public StopAfter StopAfter { get; set; }
+
     protected override void ProcessRecord() => Try(Name, () =>
     {
         var bound = MyInvocation.BoundParameters;
@@ -165,6 +169,7 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             IncrementalDdl = IncrementalDdl,
             OnlineDdlTool = OnlineDdlTool,
             DmlTypes = DmlTypes,
+            StopAfter = StopAfter,
         };
         if (ObjectFile is not null)
         {

@@ -100,6 +100,10 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
     [ValidateSet("Insert", "Update", "Delete")]
     public DmlTypes[]? DmlTypes { get; set; }
 
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask: None (the default), Schema or Full.</summary>
+    [Parameter]
+    public StopAfter StopAfter { get; set; }
+
     /// <summary>The direction -DmlTypes is for: Forward (the default) or Reverse.</summary>
     [Parameter]
     public Direction Direction { get; set; }
@@ -140,6 +144,7 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
                 OnlineDdlTool = Given(nameof(OnlineDdlTool), OnlineDdlTool),
                 DmlTypes = DmlTypes,
                 DmlDirection = Given(nameof(Direction), Direction),
+                StopAfter = Given(nameof(StopAfter), StopAfter),
             };
             var tasks = new TaskService(Service);
             Perform(tasks.PlanChange(Name, change), out _);
