@@ -85,7 +85,7 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Resume-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
         'Set-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-sync -WarningAction SilentlyContinue' }
         'Set-OmsTask#2' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
-        'Set-OmsTask#4' = @{ After = { Wait-TestTaskPhase shop-to-dr; Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
+        'Set-OmsTask#5' = @{ After = { Wait-TestTaskPhase shop-to-dr; Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Start-OmsVerification#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#3' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
