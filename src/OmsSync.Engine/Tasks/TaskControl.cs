@@ -116,19 +116,20 @@ public sealed class TaskControl
     /// <summary>
     /// Plans starting the reverse direction of a bidirectional task, from the target position recorded when the
     /// forward direction entered its incremental phase: allowed only while the forward direction runs in that phase.
-    /// A conflict policy given for the reverse direction is checked against the task's tables first.
+    /// A conflict policy given for the reverse direction is checked against the task's tables first, then the reverse
+    /// direction's pre-checks run (those named in <paramref name="skipChecks"/> may fail); <paramref name="dmlTypes"/> is stored with the task.
     /// </summary>
     public async Task<PlannedOperation<WorkerStart>> PlanEnableReverseAsync(string name, ConflictPolicy? policy, string? timestampColumn,
         IReadOnlyList<DmlTypes>? dmlTypes, IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken)
     {
         var task = _service.Tasks.Get(name);
         var skipped = CheckNames.Resolve(skipChecks);
-        var options = new TaskOptionReader(task.Name);
-        var reverseDml = TaskSettingChecks.CheckDmlTypes(options, dmlTypes, Direction.Reverse, task.MigrationTypes, task.Topology);
-        if (task.Topology == Topology.Bidirectional) options.ThrowIfAny();
         if (task.Topology != Topology.Bidirectional)
             throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is one-way. Only a task created with New-OmsTask -Topology Bidirectional has a reverse direction.");
+        var options = new TaskOptionReader(task.Name);
+        var reverseDml = TaskSettingChecks.CheckDmlTypes(options, dmlTypes, Direction.Reverse, task.MigrationTypes, task.Topology);
+        options.ThrowIfAny();
         var forward = _service.Status(task.Name, Direction.Forward);
         if (forward.Status != TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !_service.IsWorkerAlive(task.Name, Direction.Forward))
             throw new OmsException("ForwardNotIncremental", OmsErrorKind.InvalidState, task.Name,
