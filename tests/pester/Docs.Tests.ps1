@@ -85,6 +85,7 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Resume-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
         'Set-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-sync -WarningAction SilentlyContinue' }
         'Set-OmsTask#2' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
+        'Set-OmsTask#5' = @{ After = { Wait-TestTaskPhase shop-to-dr; Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Start-OmsVerification#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#3' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
@@ -96,11 +97,14 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Enable-OmsReverse#1' = @{ Before = '$null = Start-OmsForward shop-sync -Wait'
             After = { Wait-TestTaskPhase shop-sync -Direction Reverse } }
         'Enable-OmsReverse#2' = @{ Before = '$null = Start-OmsForward shop-sync -Wait' }
+        'Enable-OmsReverse#3' = @{ Before = '$null = Start-OmsForward shop-sync -Wait'
+            After = { Wait-TestTaskPhase shop-sync -Direction Reverse; "$((Get-OmsTask shop-sync | Where-Object Direction -eq Reverse).DmlTypes)" | Should -Be 'Insert, Update' } }
         'Skip-OmsDdl#1' = @{ Before = '$null = Start-OmsForward shop-sync -Wait; Invoke-TestSql MariaDbA "ALTER TABLE shop.audit_log ADD COLUMN note VARCHAR(20)"; Wait-TestTaskPhase shop-sync -Status Suspended'
             After = { Wait-TestTaskPhase shop-sync; "$((Get-OmsDdl shop-sync).Outcome)" | Should -Be 'Skipped' } }
         'Start-OmsForward#1' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Start-OmsForward#2' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM archive.orders_2024' -Scalar | Should -Be 400 } }
         'Start-OmsForward#3' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_nightly.customers' -Scalar | Should -Be 50 } }
+        'Start-OmsForward#4' = @{ After = { Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
         'Remove-OmsTask#1' = @{ After = { Get-OmsTask shop-to-dr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty } }
         'Switch-OmsTask#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'; After = { (Get-OmsTask shop-to-dr).CutOver | Should -BeNullOrEmpty } }
         'Switch-OmsTask#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait'

@@ -7,7 +7,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Enable-OmsReverse' {
-    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'refusals' -Tag Integration {
         It 'refuses a one-way task (TaskNotBidirectional)' {
@@ -44,8 +44,25 @@ Describe 'Enable-OmsReverse' {
             Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidConflictPolicy,*'
         }
+        It 'refuses an unknown check name (UnknownCheck)' {
+            Enable-OmsReverse $t.Task -SkipCheck NoSuchCheck -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'UnknownCheck,*'
+            $e[0].Exception.Message | Should -BeLike '*Known checks:*BinlogRowImage*'
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
+        It 'runs the reverse direction''s pre-checks first: a target whose binlog lacks whole rows refuses it (PreCheckFailed)' {
+            Invoke-TestSql MariaDbB "SET GLOBAL binlog_row_image = 'MINIMAL'"
+            try {
+                Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            } finally { Invoke-TestSql MariaDbB "SET GLOBAL binlog_row_image = 'FULL'" }
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'PreCheckFailed,*'
+            $e[0].Exception.Message | Should -BeLike "*BinlogRowImage ($($t.Target))*MINIMAL*"
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
         It 'starts the reverse direction, from target to source, with its conflict policy' {
-            $reverse = Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -TimestampColumn ts -PassThru -Confirm:$false
+            $reverse = Enable-OmsReverse $t.Task -ConflictPolicy NewerWins -TimestampColumn ts -SkipCheck ReversePrivileges -PassThru -Confirm:$false -WarningVariable warnings
+            @($warnings | Where-Object { "$_" -like "*Skipped: ReversePrivileges (-SkipCheck). It found: Pass*" }) | Should -HaveCount 1
+            Get-TestWorkerLog $t.Task -Direction Reverse | Should -Match '\(-SkipCheck\): ReversePrivileges'
             "$($reverse.Direction)" | Should -Be 'Reverse'
             $reverse.Source | Should -Be $t.Target
             Wait-TestTaskPhase $t.Task -Direction Reverse
@@ -62,6 +79,40 @@ Describe 'Enable-OmsReverse' {
         It 'refuses to start the reverse direction twice (TaskAlreadyRunning)' {
             Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskAlreadyRunning,*'
+        }
+    }
+
+    Context 'the reverse direction''s -DmlTypes' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName revdml
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.items (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO ``$db``.items VALUES (1, 'one'), (2, 'two'), (3, 'three')"
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -Options @{ Topology = 'Bidirectional' }
+            $null = Start-OmsForward $t.Task -Wait -Confirm:$false
+            Wait-TestTaskPhase $t.Task
+        }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'refuses a -DmlTypes that names no kind (InvalidDmlTypes) and starts nothing' {
+            Enable-OmsReverse $t.Task -DmlTypes @() -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDmlTypes,*'
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
+        It 'carries inserts and updates made on the target back to the source, and not its deletes' {
+            $reverse = Enable-OmsReverse $t.Task -DmlTypes Insert, Update -PassThru -Confirm:$false
+            "$($reverse.DmlTypes)" | Should -Be 'Insert, Update'
+            Wait-TestTaskPhase $t.Task -Direction Reverse
+            # The delete comes first in the target's binlog: once the later insert and update are on the source, it was read and dropped.
+            Invoke-TestSql MariaDbB "DELETE FROM items WHERE id = 2; INSERT INTO items VALUES (10, 'ten'); UPDATE items SET v = 'uno' WHERE id = 1" -Database $t.TargetDatabase
+            Wait-TestCondition -What 'the target''s insert and update on the source' -Condition {
+                (Invoke-TestSql MariaDbA 'SELECT COUNT(*) FROM items WHERE (id = 10 AND v = ''ten'') OR (id = 1 AND v = ''uno'')' -Database $db -Scalar) -eq 2 }
+            Invoke-TestSql MariaDbA 'SELECT v FROM items WHERE id = 2' -Database $db -Scalar | Should -Be 'two'
+            Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM items WHERE id = 2' -Database $t.TargetDatabase -Scalar | Should -Be 0
+            (Get-OmsTask $t.Task | Where-Object Direction -eq Forward).DmlTypes | Should -Be 'All'
+            Get-TestWorkerLog $t.Task -Direction Reverse | Should -Match 'applies only Insert, Update changes \(-DmlTypes\)'
+        }
+        It 'still carries the source''s deletes forward' {
+            Invoke-TestSql MariaDbA 'DELETE FROM items WHERE id = 3' -Database $db
+            Wait-TestCondition -What 'the source''s delete on the target' -Condition { (Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM items WHERE id = 3' -Database $t.TargetDatabase -Scalar) -eq 0 }
         }
     }
 }

@@ -22,7 +22,7 @@ AfterAll { Remove-TestHome $stateHome }
 Describe 'New-OmsTask' {
     Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, MigrationType, Topology,
         NonEmptyTarget, IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, StartTimestamp,
-        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
+        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, StopAfter, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
         -Mandatory ':Name', ':Source', ':Target', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
 
     Context 'defining' -Tag Integration {
@@ -61,6 +61,11 @@ Describe 'New-OmsTask' {
             $task = New-OmsTask (New-TestName ddl) -Source $source -Target $target -Include 'a.*' -MigrationType Full, Incremental -IncrementalDdl -OnlineDdlTool PtOsc
             $task.IncrementalDdl | Should -BeTrue
             "$($task.OnlineDdlTool)" | Should -Be 'PtOsc'
+        }
+        It 'stores the forward direction''s -DmlTypes; a task without it applies every kind' {
+            $task = New-OmsTask (New-TestName dml) -Source $source -Target $target -Include 'a.*' -MigrationType Full, Incremental -DmlTypes Insert, Update
+            "$($task.DmlTypes)" | Should -Be 'Insert, Update'
+            "$((New-OmsTask (New-TestName dml) -Source $source -Target $target -Include 'a.*' -MigrationType Full, Incremental).DmlTypes)" | Should -Be 'All'
         }
     }
 
@@ -132,6 +137,10 @@ Describe 'New-OmsTask' {
             @{ Options = @{ BytesPerSecond = -5 }; ErrorId = 'InvalidBytesPerSecond' }
             @{ Options = @{ Topology = 'Bidirectional' }; ErrorId = 'InvalidMigrationType' }
             @{ Options = @{ StartTimestamp = [datetime]::Now }; ErrorId = 'InvalidStartTimestamp' }
+            @{ Options = @{ DmlTypes = 'Insert' }; ErrorId = 'InvalidDmlTypes' }
+            @{ Options = @{ StopAfter = 'Full'; MigrationType = 'Schema' }; ErrorId = 'InvalidStopAfter' }
+            @{ Options = @{ StopAfter = 'Full'; MigrationType = 'Schema', 'Full' }; ErrorId = 'InvalidStopAfter' }
+            @{ Options = @{ DmlTypes = @(); MigrationType = 'Full', 'Incremental' }; ErrorId = 'InvalidDmlTypes' }
             @{ Options = @{ ConflictPolicy = 'NewerWins' }; ErrorId = 'InvalidConflictPolicy' }
             @{ Options = @{ IncrementalDdl = $true }; ErrorId = 'InvalidIncrementalDdl' }
             @{ Options = @{ OnlineDdlTool = 'GhOst' }; ErrorId = 'InvalidOnlineDdlTool' }

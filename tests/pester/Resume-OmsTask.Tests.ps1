@@ -89,4 +89,42 @@ Describe 'Resume-OmsTask' {
             $state.Message | Should -Not -Match 'BinlogServerException'
         }
     }
+
+    Context 'a task that stops after a phase (-StopAfter)' -Tag Integration {
+        It 'stops after the copy with the rows on the target and no incremental worker, then applies what changed meanwhile' {
+            $db = New-TestSourceDatabase stopfull 500
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -Options @{ StopAfter = 'Full' }
+            try {
+                $stopped = Start-OmsForward $t.Task -Wait -Confirm:$false
+                "$($stopped.Status)" | Should -Be 'Suspended'
+                "$($stopped.Phase)" | Should -Not -Be 'Incremental'
+                $stopped.Message | Should -BeLike '*Stopped after the Full phase, as -StopAfter Full asks*Resume-OmsTask*'
+                $stopped.WorkerPid | Should -BeNullOrEmpty
+                "$($stopped.StopAfter)" | Should -Be 'Full'
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 500
+                # Written while the task waits: applied once it goes on, from the position recorded before the copy.
+                Invoke-TestSql MariaDbA "INSERT INTO items (id, name) VALUES (100001, 'late'); UPDATE items SET name = 'changed' WHERE id = 1; DELETE FROM items WHERE id = 2" -Database $db
+                Start-Sleep -Seconds 1
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items WHERE id = 100001" -Scalar | Should -Be 0
+                $null = Resume-OmsTask $t.Task -Confirm:$false
+                Wait-TestTaskPhase $t.Task
+                Wait-TestCondition -What 'the changes made while stopped' -Condition {
+                    (Invoke-TestSql MariaDbB "SELECT CONCAT(COUNT(*), ':', SUM(id = 100001), ':', SUM(name = 'changed' AND id = 1), ':', SUM(id = 2)) FROM ``$($t.TargetDatabase)``.items" -Scalar) -eq '500:1:1:0' }
+                ([regex]::Matches((Get-TestWorkerLog $t.Task), 'stopping after the Full phase')).Count | Should -Be 1
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
+        }
+        It 'stops after the schema with empty tables, and copies the rows when resumed' {
+            $db = New-TestSourceDatabase stopschema 300
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full' -Options @{ StopAfter = 'Schema' }
+            try {
+                $stopped = Start-OmsForward $t.Task -Wait -Confirm:$false
+                "$($stopped.Status)", "$($stopped.Phase)" | Should -Be 'Suspended', 'Schema'
+                $stopped.Message | Should -BeLike '*after the Schema phase*hold no rows yet*'
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 0
+                $null = Resume-OmsTask $t.Task -Confirm:$false
+                Wait-TestTaskState $t.Task -What 'the copy after the schema' -Condition { param($s) "$($s.Status)" -eq 'Completed' } | Out-Null
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.items" -Scalar | Should -Be 300
+            } finally { Remove-TestTask $t; Remove-TestDatabase $db }
+        }
+    }
 }

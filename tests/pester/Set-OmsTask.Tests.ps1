@@ -14,7 +14,7 @@ AfterAll { Remove-TestHome $stateHome }
 Describe 'Set-OmsTask' {
     Test-CmdletContract Set-OmsTask -Parameters Name, Include, Exclude, Rename, RowFilter, Column, StartTimestamp, MigrationType, NonEmptyTarget,
         IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, IncrementalDdl, OnlineDdlTool, PassThru,
-        IncrementalMemoryLimit, Resources, ChunkRows, FullLoadBinlog `
+        IncrementalMemoryLimit, Resources, ChunkRows, FullLoadBinlog, DmlTypes, Direction, StopAfter `
         -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'changing options' -Tag Integration {
@@ -60,6 +60,29 @@ Describe 'Set-OmsTask' {
             $task = Set-OmsTask $t.Task -IncrementalDdl:$false -OnlineDdlTool None -PassThru -Confirm:$false
             $task.IncrementalDdl | Should -BeFalse
             "$($task.OnlineDdlTool)" | Should -Be 'None'
+        }
+        It 'sets the row changes each direction applies (-DmlTypes, -Direction) and refuses them where they cannot apply' {
+            Set-OmsTask $t.Task -DmlTypes Insert -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDmlTypes,*'
+            $e[0].Exception.Message | Should -BeLike '*no Incremental*'
+            Set-OmsTask $t.Task -MigrationType Schema, Full, Incremental -DmlTypes Insert, Delete -Direction Reverse -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDmlTypes,*'
+            $e[0].Exception.Message | Should -BeLike '*one-way*'
+            Set-OmsTask $t.Task -Direction Reverse -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDirection,*'
+            Set-OmsTask $t.Task -DmlTypes Update -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            "$((Get-OmsTask $t.Task).DmlTypes)" | Should -Be 'All'
+            $task = Set-OmsTask $t.Task -MigrationType Schema, Full, Incremental -DmlTypes Insert, Update -PassThru -Confirm:$false
+            "$($task.DmlTypes)" | Should -Be 'Insert, Update'
+        }
+        It 'sets the phase to stop after (-StopAfter), only one the task runs with a phase after it' {
+            Set-OmsTask $t.Task -StopAfter Full -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStopAfter,*'
+            $e[0].Exception.Message | Should -BeLike '*no phase after Full*'
+            "$((Get-OmsTask $t.Task).StopAfter)" | Should -Be 'None'
+            "$((Set-OmsTask $t.Task -StopAfter Schema -PassThru -Confirm:$false).StopAfter)" | Should -Be 'Schema'
+            Set-OmsTask $t.Task -MigrationType Schema -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStopAfter,*'
         }
         It 'reports an unknown task and goes on with the next piped name' {
             'no-such-task', $t.Task | Set-OmsTask -Label piped -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue

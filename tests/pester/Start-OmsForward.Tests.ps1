@@ -14,7 +14,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Start-OmsForward' {
-    Test-CmdletContract Start-OmsForward -Parameters Name, AsJob, Wait, SkipPreCheck -Sets AsJob, Wait `
+    Test-CmdletContract Start-OmsForward -Parameters Name, AsJob, Wait, SkipPreCheck, SkipCheck -Sets AsJob, Wait `
         -Mandatory ':Name', 'Wait:Wait' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'as a job' -Tag Integration {
@@ -164,6 +164,50 @@ Describe 'Start-OmsForward' {
                 Get-Job -Name $t.Task -ErrorAction SilentlyContinue | Remove-Job -Force
                 Remove-TestTask $t; Remove-TestDatabase $db; Stop-TestMariaDb $serverName
             }
+        }
+    }
+
+    Context 'skipping named pre-checks' -Tag Integration {
+        BeforeAll {
+            # A target user without CREATE VIEW fails TargetPrivileges, though a task without views never needs it.
+            $user = "nocv_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+            $password = 'Pw-' + [guid]::NewGuid().ToString('N')
+            Invoke-TestSql MariaDbB "CREATE USER '$user'@'%' IDENTIFIED BY '$password'; GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX ON *.* TO '$user'@'%'"
+            $b = Get-TestServer MariaDbB
+            $target = New-TestName dst
+            $null = New-OmsDataSource $target -Type MariaDb -Server $b.Server -Port $b.Port -Credential (New-TestCredential -User $user -Password $password) -Confirm:$false
+            $source = New-TestDataSource MariaDbA src
+            $db = New-TestSourceDatabase fwdskip 200
+            $task = New-TestName skip
+            $null = New-OmsTask $task -Source $source -Target $target -Include "$db.*" -Rename @{ $db = "${db}_t" } -MigrationType Schema, Full -Confirm:$false
+        }
+        AfterAll {
+            Remove-OmsTask $task -Force -Confirm:$false -ErrorAction SilentlyContinue
+            Remove-OmsDataSource $source, $target -Confirm:$false -ErrorAction SilentlyContinue
+            Remove-TestDatabase $db; Invoke-TestSql MariaDbB "DROP USER IF EXISTS '$user'@'%'"
+        }
+
+        It 'refuses an unknown check name (UnknownCheck), listing the known ones, and starts nothing' {
+            Start-OmsForward $task -SkipCheck TargetPrivilege -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'UnknownCheck,*'
+            $e[0].TargetObject | Should -Be 'TargetPrivilege'
+            $e[0].Exception.Message | Should -BeLike "*'TargetPrivilege'*Known checks: *TargetPrivileges*"
+            "$((Get-OmsTask $task).Status)" | Should -Be 'Created'
+        }
+        It 'is stopped by the failing check when it is not skipped' {
+            Start-OmsForward $task -Wait -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'PreCheckFailed,*'
+            $e[0].Exception.Message | Should -BeLike '*TargetPrivileges*CREATE VIEW*-SkipCheck*'
+            "$((Get-OmsTask $task).Status)" | Should -Be 'Created'
+        }
+        It 'starts despite a skipped check, warns that it was skipped and records it in the worker log' {
+            $done = Start-OmsForward $task -SkipCheck targetprivileges -Wait -Confirm:$false -WarningVariable warnings
+            "$($done.Status)" | Should -Be 'Completed'
+            Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``${db}_t``.items" -Scalar | Should -Be 200
+            $skipped = @($warnings | Where-Object { "$_" -like '*Skipped: TargetPrivileges (-SkipCheck)*' })
+            $skipped | Should -HaveCount 1
+            "$($skipped[0])" | Should -BeLike '*It found: Fail*CREATE VIEW*'
+            Get-TestWorkerLog $task | Should -Match 'pre-check\(s\) skipped at the start \(-SkipCheck\): TargetPrivileges'
         }
     }
 }

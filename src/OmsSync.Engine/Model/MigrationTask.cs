@@ -78,5 +78,14 @@ public sealed record MigrationTask
     public bool IncrementalDdl { get; init; }
     /// <summary>Which online schema change tool's shadow tables to recognise (OMS "Adapt to Online DDL Tool").</summary>
     public OnlineDdlTool OnlineDdlTool { get; init; }
+    /// <summary>The row changes the forward direction applies (-DmlTypes of New-OmsTask and Set-OmsTask); the others it drops.</summary>
+    public DmlTypes ForwardDmlTypes { get; init; } = DmlTypes.All;
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask (-StopAfter); None goes straight on.</summary>
+    public StopAfter StopAfter { get; init; }
+    /// <summary>The row changes the reverse direction of a bidirectional task applies (-DmlTypes of Enable-OmsReverse and Set-OmsTask -Direction Reverse).</summary>
+    public DmlTypes ReverseDmlTypes { get; init; } = DmlTypes.All;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The row changes a direction applies.</summary>
+    public DmlTypes DmlTypesOf(Direction direction) => direction == Direction.Reverse ? ReverseDmlTypes : ForwardDmlTypes;
 }

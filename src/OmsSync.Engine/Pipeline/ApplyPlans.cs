@@ -9,17 +9,22 @@ namespace OmsSync.Engine.Pipeline;
 /// The apply plan of each row change: by table, with the conflict rule in force. A change whose image lacks some
 /// columns (an unchanged TOASTed value PostgreSQL did not send, a binlog row image that is not FULL) gets a plan that
 /// writes only the columns it carries. A rule that compares before-images is refused where the source does not send them whole.
+/// A change of a kind the direction does not apply (-DmlTypes) has no plan, like a change of a table that is not the task's:
+/// it is dropped here, before row filters, mapping and conflict handling see it, whichever servers the direction joins.
 /// </summary>
 internal sealed class ApplyPlans
 {
     private readonly IChangeSource _source;
     private readonly LiveSettings _rules;
     private readonly Direction _direction;
+    private readonly DmlTypes _applied;
     private readonly Dictionary<(string, string), List<TableApplyPlan>> _plans = new();
     private IReadOnlyDictionary<(string, string), TaskTable> _tables;
 
-    public ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables, LiveSettings rules, Direction direction, IChangeSource source)
+    public ApplyPlans(IReadOnlyDictionary<(string, string), TaskTable> tables, LiveSettings rules, Direction direction, IChangeSource source,
+        DmlTypes applied = DmlTypes.All)
     {
+        _applied = applied;
         _tables = tables;
         _rules = rules;
         _direction = direction;
@@ -40,9 +45,10 @@ internal sealed class ApplyPlans
             plan.Rule = Rule(plan.Table);
     }
 
-    /// <summary>The plan of a table's rows as they come now, or null when the table is not the task's.</summary>
+    /// <summary>The plan of a table's rows as they come now, or null when the table is not the task's or the direction does not apply the change's kind.</summary>
     public TableApplyPlan? For(RowChange change)
     {
+        if (!Applies(change.Kind)) return null;
         var key = (change.Database, change.Table);
         if (!_tables.TryGetValue(key, out var table)) return null;
         if (!_plans.TryGetValue(key, out var plans)) _plans[key] = plans = [];
@@ -56,9 +62,13 @@ internal sealed class ApplyPlans
         return made;
     }
 
-    /// <summary>The plan of a whole table (for a TRUNCATE), or null when the table is not the task's.</summary>
+    /// <summary>
+    /// The plan of a whole table (for a TRUNCATE), or null when the table is not the task's, or the direction does not apply
+    /// deletes (a TRUNCATE deletes every row).
+    /// </summary>
     public TableApplyPlan? ForTable(string database, string name)
     {
+        if (!_applied.HasFlag(DmlTypes.Delete)) return null;
         if (!_tables.TryGetValue((database, name), out var table)) return null;
         if (_plans.TryGetValue((database, name), out var plans) && plans.FirstOrDefault(p => p.Missing is null) is { } plan) return plan;
         var columns = table.Schema.Columns.Select(c => (string?)c.Name).ToList();
@@ -117,6 +127,13 @@ internal sealed class ApplyPlans
         var positions = columns.Select(c => image.ToList().FindIndex(n => string.Equals(n, c, StringComparison.OrdinalIgnoreCase))).ToList();
         return new KeyLink(name, positions, exact && positions.All(p => p >= 0));
     }
+
+    private bool Applies(RowChangeKind kind) => _applied.HasFlag(kind switch
+    {
+        RowChangeKind.Insert => DmlTypes.Insert,
+        RowChangeKind.Update => DmlTypes.Update,
+        _ => DmlTypes.Delete,
+    });
 
     private Conflicts.ConflictRule Rule(TaskTable table)
     {

@@ -288,7 +288,9 @@ internal sealed class ChangePipeline
 
         public async Task RunAsync(ChannelReader<SourceTransaction> queue, CancellationToken cancellationToken)
         {
-            _plans = new ApplyPlans(tables, _settings, Direction, owner._source);
+            _plans = new ApplyPlans(tables, _settings, Direction, owner._source, Task.DmlTypesOf(Direction));
+            if (Task.DmlTypesOf(Direction) is var applied and not DmlTypes.All)
+                owner._log($"applies only {applied} changes (-DmlTypes); the other kinds are dropped");
             if (ddl is not null) await ddl.LoadAsync(session, cancellationToken).ConfigureAwait(false);
             var statistics = owner._statistics;
             while (true)

@@ -50,6 +50,7 @@ public sealed class PhaseRunner
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Schema);
             await plan.MigrateSchema(cancellationToken).ConfigureAwait(false);
             _log("schema migrated");
+            StopIfAsked(StopAfter.Schema, "the target's tables are made and hold no rows yet.");
         }
         else
         {
@@ -81,6 +82,8 @@ public sealed class PhaseRunner
         }
         if (incremental is not null && _task.MigrationTypes.HasFlag(MigrationTypes.Full))
             await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
+        // Incremental reading starts where it was recorded before the copy, so what the source does while the task waits is applied after.
+        StopIfAsked(StopAfter.Full, "the rows are copied to the target" + (incremental is null ? "." : "; changes made on the source since the copy began are applied once it goes on."));
 
         var verify = _task.MigrationTypes.HasFlag(MigrationTypes.Verify);
         if (verify && incremental is null)
@@ -112,6 +115,19 @@ public sealed class PhaseRunner
             stopVerifying.Cancel();
             await verifying.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Suspends the direction once <paramref name="phase"/> is complete when the task's -StopAfter names it, the first time
+    /// only: the stop is recorded, so the worker Resume-OmsTask starts goes on past it (its phases before pick up their checkpoints).
+    /// </summary>
+    private void StopIfAsked(StopAfter phase, string done)
+    {
+        if (_task.StopAfter != phase || _runtime.Get(_task.Name, _direction).StoppedAfter == phase) return;
+        _runtime.SetStoppedAfter(_task.Name, _direction, phase);
+        _log($"stopping after the {phase} phase (-StopAfter {phase})");
+        throw new TaskPausedException("StoppedAfterPhase", _task.Name,
+            $"Stopped after the {phase} phase, as -StopAfter {phase} asks: {done} Resume-OmsTask goes on with the next phase.");
     }
 
     private async Task CompleteObjectsAsync(DirectionPlan plan, CancellationToken cancellationToken)

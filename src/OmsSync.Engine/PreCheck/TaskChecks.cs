@@ -25,4 +25,16 @@ public static class TaskChecks
             results.AddRange(await StoredObjectChecks.RunAsync(service.Store, task, cancellationToken).ConfigureAwait(false));
         return results;
     }
+
+    /// <summary>
+    /// Pre-checks of a bidirectional task's reverse direction, run before it starts: the target as the server whose
+    /// changes are read, the source as the one they are written to. The objects were checked when the forward direction started.
+    /// </summary>
+    public static async Task<IReadOnlyList<CheckResult>> RunReverseAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        results.AddRange(await service.TestDataSourceAsync(task.Target, DataSourceRole.IncrementalSource, cancellationToken).ConfigureAwait(false));
+        results.AddRange(await service.TestDataSourceAsync(task.Source, DataSourceRole.ReverseTarget, cancellationToken).ConfigureAwait(false));
+        return results;
+    }
 }

@@ -106,7 +106,7 @@ public sealed class WorkerHost
     {
         lock (_log)
         {
-            _log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff}Z [{_taskName}/{_direction}] {message}");
+            _log.WriteLine(WorkerLogLine.Format(_taskName, _direction, message));
             _log.Flush();
         }
     }

@@ -30,6 +30,11 @@ public sealed class RuntimeStore
             ("$m", message), ("$clear", clearMessage), ("$u", Now()));
     }
 
+    /// <summary>Records that the direction stopped after a -StopAfter phase, so that it goes on past it when resumed.</summary>
+    public void SetStoppedAfter(string task, Direction direction, StopAfter phase) =>
+        _store.Execute("UPDATE task_runtime SET stopped_after = $p, updated = $u WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", direction.ToString()), ("$p", phase.ToString()), ("$u", Now()));
+
     public void SetPhase(string task, Direction direction, TaskPhase phase) =>
         _store.Execute("UPDATE task_runtime SET phase = $p, updated = $u WHERE task = $t AND direction = $d",
             ("$t", task), ("$d", direction.ToString()), ("$p", phase.ToString()), ("$u", Now()));
@@ -150,6 +155,7 @@ public sealed class RuntimeStore
         TransactionsPerSecond = r.GetDouble(r.GetOrdinal("txn_per_second")),
         Updated = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated"))),
         ClockSkewMilliseconds = r.IsDBNull(r.GetOrdinal("clock_skew_ms")) ? null : r.GetInt64(r.GetOrdinal("clock_skew_ms")),
+        StoppedAfter = Text(r, "stopped_after") is { } stopped ? Enum.Parse<StopAfter>(stopped) : StopAfter.None,
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -216,6 +216,10 @@ internal static class StateSchema
         );
         CREATE INDEX IF NOT EXISTS alerts_by_task ON alerts(task, cleared);
         """,
+        // 8: the -StopAfter phase a direction has stopped after, so that resuming goes on past it instead of stopping again.
+        """
+        ALTER TABLE task_runtime ADD COLUMN stopped_after TEXT;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

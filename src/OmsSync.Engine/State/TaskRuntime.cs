@@ -23,6 +23,8 @@ public sealed record TaskRuntime
     public DateTimeOffset Updated { get; init; }
     /// <summary>The target server's clock minus the source server's, as the worker last measured it.</summary>
     public long? ClockSkewMilliseconds { get; init; }
+    /// <summary>The -StopAfter phase this direction has stopped after once already (None while it never did).</summary>
+    public StopAfter StoppedAfter { get; init; }
 }
 
 public enum WorkerRequest { Suspend, Stop }

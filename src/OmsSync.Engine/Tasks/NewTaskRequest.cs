@@ -44,4 +44,9 @@ public sealed record NewTaskRequest
     public IReadOnlyList<Alerts.AlertRule>? AlertRules { get; init; }
     public bool IncrementalDdl { get; init; }
     public OnlineDdlTool OnlineDdlTool { get; init; }
+    /// <summary>The row changes the forward direction applies; null for all.</summary>
+    public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
+    public StopAfter StopAfter { get; init; }
+    /// <summary>An imported or copied task's reverse direction's row changes.</summary>
+    public Model.DmlTypes ReverseDmlTypes { get; init; } = Model.DmlTypes.All;
 }

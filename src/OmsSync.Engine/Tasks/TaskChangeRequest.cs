@@ -32,6 +32,11 @@ public sealed record TaskChangeRequest
     public IReadOnlyList<string>? Labels { get; init; }
     public bool? IncrementalDdl { get; init; }
     public OnlineDdlTool? OnlineDdlTool { get; init; }
+    /// <summary>The row changes <see cref="DmlDirection"/> applies.</summary>
+    public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
+    /// <summary>The direction <see cref="DmlTypes"/> is for (Forward when not given).</summary>
+    public Direction? DmlDirection { get; init; }
+    public StopAfter? StopAfter { get; init; }
 
     /// <summary>The options given, by their parameter names, for the confirmation message.</summary>
     public IReadOnlyList<string> Given()
@@ -45,6 +50,7 @@ public sealed record TaskChangeRequest
         Add(WriteConcurrency, "WriteConcurrency"); Add(IncrementalMemoryLimit, "IncrementalMemoryLimit"); Add(Resources, "Resources");
         Add(ChunkRows, "ChunkRows"); Add(FullLoadBinlog, "FullLoadBinlog"); Add(AutoRestart, "AutoRestart"); Add(Labels, "Label");
         Add(IncrementalDdl, "IncrementalDdl"); Add(OnlineDdlTool, "OnlineDdlTool");
+        Add(DmlTypes, "DmlTypes"); Add(StopAfter, "StopAfter");
         return given;
     }
 

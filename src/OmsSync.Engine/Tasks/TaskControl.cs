@@ -30,32 +30,41 @@ public sealed class TaskControl
 
     /// <summary>
     /// Plans starting the forward direction: refused while a worker runs it, or (unless <paramref name="skipPreCheck"/>)
-    /// when a pre-check fails; passed checks become details, warnings become warnings.
+    /// when a pre-check fails that is not among <paramref name="skipChecks"/>; passed checks become details, warnings become warnings.
     /// </summary>
-    public async Task<PlannedOperation<WorkerStart>> PlanStartForwardAsync(string name, bool skipPreCheck, OperationNotes notes, CancellationToken cancellationToken)
+    public async Task<PlannedOperation<WorkerStart>> PlanStartForwardAsync(string name, bool skipPreCheck, IReadOnlyList<string>? skipChecks, OperationNotes notes,
+        CancellationToken cancellationToken)
     {
         var task = _service.Tasks.Get(name);
+        var skipped = CheckNames.Resolve(skipChecks);
         if (_service.IsWorkerAlive(task.Name, Direction.Forward))
             throw new OmsException("TaskAlreadyRunning", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' (Forward) already has a running worker. Watch it with Get-OmsTask, or stop it with Stop-OmsTask.");
         if (!skipPreCheck)
-        {
-            var checks = await _service.TestTaskAsync(task.Name, cancellationToken).ConfigureAwait(false);
-            foreach (var check in checks)
-            {
-                notes.Detail($"Pre-check {check.Check} [{check.Target}]: {check.Status}. {check.Message}");
-                if (check.Status == CheckStatus.Warn)
-                    notes.Warn($"Pre-check {check.Check} ({check.Target}): {check.Message}");
-            }
-            var failed = checks.Where(c => c.Status == CheckStatus.Fail).ToList();
-            if (failed.Count > 0)
-                throw new OmsException("PreCheckFailed", OmsErrorKind.InvalidState, task.Name,
-                    $"Task '{task.Name}' was not started: {failed.Count} pre-check(s) failed.{Environment.NewLine}" +
-                    string.Join(Environment.NewLine, failed.Select(c => $"  {c.Check} ({c.Target}): {c.Message}")) + Environment.NewLine +
-                    "Fix them and run Start-OmsForward again; Test-OmsTask shows every check.");
-        }
+            Judge(task, await _service.TestTaskAsync(task.Name, cancellationToken).ConfigureAwait(false), skipped, notes, "Start-OmsForward");
         return new PlannedOperation<WorkerStart>($"{task.Name} ({task.Source} -> {task.Target}, {task.MigrationTypes})", "Start forward migration",
-            (notes, _) => Task.FromResult(Launch(task, Direction.Forward, notes)));
+            (notes, _) => Task.FromResult(Launch(task, Direction.Forward, notes, skipped)));
+    }
+
+    /// <summary>
+    /// Reports pre-check results as notes (passed ones as details, warnings as warnings), skipped checks turned into warnings,
+    /// and refuses the start when any other check failed.
+    /// </summary>
+    private static void Judge(MigrationTask task, IReadOnlyList<CheckResult> results, IReadOnlyList<string> skipped, OperationNotes notes, string command)
+    {
+        var checks = CheckNames.Skip(results, skipped);
+        foreach (var check in checks)
+        {
+            notes.Detail($"Pre-check {check.Check} [{check.Target}]: {check.Status}. {check.Message}");
+            if (check.Status == CheckStatus.Warn)
+                notes.Warn($"Pre-check {check.Check} ({check.Target}): {check.Message}");
+        }
+        var failed = checks.Where(c => c.Status == CheckStatus.Fail).ToList();
+        if (failed.Count > 0)
+            throw new OmsException("PreCheckFailed", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' was not started: {failed.Count} pre-check(s) failed.{Environment.NewLine}" +
+                string.Join(Environment.NewLine, failed.Select(c => $"  {c.Check} ({c.Target}): {c.Message}")) + Environment.NewLine +
+                $"Fix them and run {command} again, or pass a check's name to -SkipCheck to start despite it; Test-OmsTask shows every check.");
     }
 
     /// <summary>The directions Resume acts on: the one named, or every started direction that has no live worker.</summary>
@@ -107,14 +116,20 @@ public sealed class TaskControl
     /// <summary>
     /// Plans starting the reverse direction of a bidirectional task, from the target position recorded when the
     /// forward direction entered its incremental phase: allowed only while the forward direction runs in that phase.
-    /// A conflict policy given for the reverse direction is checked against the task's tables first.
+    /// A conflict policy given for the reverse direction is checked against the task's tables first, then the reverse
+    /// direction's pre-checks run (those named in <paramref name="skipChecks"/> may fail); <paramref name="dmlTypes"/> is stored with the task.
     /// </summary>
-    public async Task<PlannedOperation<WorkerStart>> PlanEnableReverseAsync(string name, ConflictPolicy? policy, string? timestampColumn, CancellationToken cancellationToken)
+    public async Task<PlannedOperation<WorkerStart>> PlanEnableReverseAsync(string name, ConflictPolicy? policy, string? timestampColumn,
+        IReadOnlyList<DmlTypes>? dmlTypes, IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken)
     {
         var task = _service.Tasks.Get(name);
+        var skipped = CheckNames.Resolve(skipChecks);
         if (task.Topology != Topology.Bidirectional)
             throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is one-way. Only a task created with New-OmsTask -Topology Bidirectional has a reverse direction.");
+        var options = new TaskOptionReader(task.Name);
+        var reverseDml = TaskSettingChecks.CheckDmlTypes(options, dmlTypes, Direction.Reverse, task.MigrationTypes, task.Topology);
+        options.ThrowIfAny();
         var forward = _service.Status(task.Name, Direction.Forward);
         if (forward.Status != TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !_service.IsWorkerAlive(task.Name, Direction.Forward))
             throw new OmsException("ForwardNotIncremental", OmsErrorKind.InvalidState, task.Name,
@@ -133,6 +148,8 @@ public sealed class TaskControl
         }
         else if (timestampColumn is not null)
             throw new OmsException("InvalidConflictPolicy", OmsErrorKind.InvalidArgument, task.Name, "-TimestampColumn goes with -ConflictPolicy NewerWins.");
+        // The reverse direction reads the target's change log and writes the source: both are checked for those roles now.
+        Judge(task, await TaskChecks.RunReverseAsync(_service, task, cancellationToken).ConfigureAwait(false), skipped, notes, "Enable-OmsReverse");
         return new PlannedOperation<WorkerStart>($"{task.Name} ({task.Target} -> {task.Source})", "Enable reverse synchronization", (notes, _) =>
         {
             if (rule is not null)
@@ -140,7 +157,9 @@ public sealed class TaskControl
                 var current = _service.Tasks.Get(task.Name);
                 _service.Tasks.Update(current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
             }
-            return Task.FromResult(Launch(_service.Tasks.Get(task.Name), Direction.Reverse, notes));
+            if (reverseDml is { } kinds)
+                _service.Tasks.Update(_service.Tasks.Get(task.Name) with { ReverseDmlTypes = kinds });
+            return Task.FromResult(Launch(_service.Tasks.Get(task.Name), Direction.Reverse, notes, skipped));
         });
     }
 
@@ -205,9 +224,15 @@ public sealed class TaskControl
         });
     }
 
-    /// <summary>Launches the direction's worker; a worker that cannot be launched is an error naming why.</summary>
-    private WorkerStart Launch(MigrationTask task, Direction direction, OperationNotes notes)
+    /// <summary>
+    /// Launches the direction's worker; a worker that cannot be launched is an error naming why. The checks skipped
+    /// before it are written first to the worker's log, where whoever reads the log later finds them.
+    /// </summary>
+    private WorkerStart Launch(MigrationTask task, Direction direction, OperationNotes notes, IReadOnlyList<string>? skippedChecks = null)
     {
+        if (skippedChecks is { Count: > 0 })
+            WorkerLogLine.Append(_service.Home.WorkerLog(task.Name, direction), task.Name, direction,
+                $"pre-check(s) skipped at the start (-SkipCheck): {string.Join(", ", skippedChecks)}");
         int pid;
         try
         {

@@ -86,6 +86,8 @@ public sealed class TaskService
         TaskSettingChecks.CheckLimits(options, request.RowsPerSecond, request.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, request.ChunkRows);
         TaskSettingChecks.CheckStartTimestamp(options, types, request.StartTimestamp);
         TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
+        var forwardDml = TaskSettingChecks.CheckDmlTypes(options, request.DmlTypes, Direction.Forward, types, request.Topology) ?? DmlTypes.All;
+        TaskSettingChecks.CheckStopAfter(options, request.StopAfter, types);
         var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
         foreach (var rule in request.ConflictRules ?? [conflictRule])
             if (ConflictRuleCheck.CheckShape(rule) is { } conflictProblem)
@@ -120,6 +122,9 @@ public sealed class TaskService
             AlertRules = request.AlertRules ?? [],
             IncrementalDdl = request.IncrementalDdl,
             OnlineDdlTool = request.OnlineDdlTool,
+            ForwardDmlTypes = forwardDml,
+            ReverseDmlTypes = request.ReverseDmlTypes,
+            StopAfter = request.StopAfter,
         };
         return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
         {
@@ -161,6 +166,9 @@ public sealed class TaskService
             AlertRules = definition.AlertRules,
             IncrementalDdl = definition.IncrementalDdl,
             OnlineDdlTool = definition.OnlineDdlTool,
+            DmlTypes = definition.ForwardDmlTypes == DmlTypes.All ? null : [definition.ForwardDmlTypes],
+            ReverseDmlTypes = definition.ReverseDmlTypes,
+            StopAfter = definition.StopAfter,
         });
 
     /// <summary>
@@ -254,6 +262,14 @@ public sealed class TaskService
         if (change.IncrementalDdl is not null || change.OnlineDdlTool is not null || change.MigrationTypes is not null)
             TaskSettingChecks.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
                 [_service.DataSources.Find(changed.Source), _service.DataSources.Find(changed.Target)]);
+        if (change.DmlDirection is not null && change.DmlTypes is null)
+            options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes is for; give -DmlTypes with it.");
+        var dmlDirection = change.DmlDirection ?? Direction.Forward;
+        if (change.StopAfter is { } stopAfter) changed = changed with { StopAfter = stopAfter };
+        if (change.StopAfter is not null || change.MigrationTypes is not null)
+            TaskSettingChecks.CheckStopAfter(options, changed.StopAfter, changed.MigrationTypes);
+        if (TaskSettingChecks.CheckDmlTypes(options, change.DmlTypes, dmlDirection, changed.MigrationTypes, changed.Topology) is { } dml)
+            changed = dmlDirection == Direction.Reverse ? changed with { ReverseDmlTypes = dml } : changed with { ForwardDmlTypes = dml };
         options.ThrowIfAny();
 
         var given = change.Given();

@@ -61,4 +61,36 @@ internal static class TaskSettingChecks
 
     public static IReadOnlyList<string> Labels(IEnumerable<string?>? labels) =>
         (labels ?? []).Select(l => l?.Trim() ?? "").Where(l => l.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>
+    /// The row changes a direction is to apply: at least one kind, for a direction that applies changes at all (incremental
+    /// synchronization; the reverse one only on a bidirectional task). Null when none were given.
+    /// </summary>
+    public static DmlTypes? CheckDmlTypes(TaskOptionReader options, IReadOnlyList<DmlTypes>? given, Direction direction, MigrationTypes types, Topology topology)
+    {
+        if (given is null) return null;
+        var kinds = given.Aggregate(DmlTypes.None, (all, kind) => all | kind);
+        if (kinds == DmlTypes.None)
+            options.Fail("InvalidDmlTypes", "-DmlTypes names no kind of change. Give one or more of Insert, Update, Delete; to stop a direction applying changes, suspend it with Suspend-OmsTask.");
+        if (!types.HasFlag(MigrationTypes.Incremental))
+            options.Fail("InvalidDmlTypes", "-DmlTypes chooses which changes incremental synchronization applies, but -MigrationType has no Incremental. Add Incremental or leave -DmlTypes out.");
+        if (direction == Direction.Reverse && topology != Topology.Bidirectional)
+            options.Fail("InvalidDmlTypes", "-DmlTypes is given for the reverse direction, but the task is one-way. Only a task created with New-OmsTask -Topology Bidirectional has one; leave -Direction out for the forward direction.");
+        return kinds;
+    }
+
+    /// <summary>A -StopAfter phase must be one the task runs, with a phase after it to wait for.</summary>
+    public static void CheckStopAfter(TaskOptionReader options, StopAfter stopAfter, MigrationTypes types)
+    {
+        var (runs, follows) = stopAfter switch
+        {
+            StopAfter.Schema => (types.HasFlag(MigrationTypes.Schema), (types & (MigrationTypes.Full | MigrationTypes.Incremental | MigrationTypes.Verify)) != 0),
+            StopAfter.Full => (types.HasFlag(MigrationTypes.Full), (types & (MigrationTypes.Incremental | MigrationTypes.Verify)) != 0),
+            _ => (true, true),
+        };
+        if (!runs)
+            options.Fail("InvalidStopAfter", $"-StopAfter {stopAfter} stops the task after its {stopAfter} phase, but -MigrationType has no {stopAfter}. Add {stopAfter} or choose another phase.");
+        else if (!follows)
+            options.Fail("InvalidStopAfter", $"-StopAfter {stopAfter} waits before the next phase, but the task has no phase after {stopAfter} (-MigrationType {types}). Leave -StopAfter out, or add a later phase.");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OmsSync.Engine.Conflicts;
+using OmsSync.Engine.Model;
 using OmsSync.Engine.Tasks;
 using OmsSync.PowerShell.Completion;
 using OmsSync.PowerShell.Internal;
@@ -10,7 +11,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>
 /// Starts the reverse direction of a bidirectional task: changes made on the task's target flow back to its
 /// source, from the target position recorded when the forward direction entered its incremental phase.
-/// Allowed only while the forward direction runs in that phase.
+/// Allowed only while the forward direction runs in that phase, and after the reverse direction's pre-checks pass
+/// (the target's change log and privileges, the source's write privileges); -SkipCheck names checks that may fail.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Enable, "OmsReverse", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsTask))]
@@ -30,12 +32,24 @@ public sealed class EnableOmsReverseCommand : OmsCmdlet
     [ValidateNotNullOrEmpty]
     public string? TimestampColumn { get; set; }
 
+    /// <summary>Pre-checks of the reverse direction (by name) whose failure does not stop the start; each is recorded as skipped.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CheckNameCompleter))]
+    public string[]? SkipCheck { get; set; }
+
+    /// <summary>The kinds of row change the reverse direction applies (Insert, Update, Delete); changes of the others are dropped.</summary>
+    [Parameter]
+    [ValidateSet("Insert", "Update", "Delete")]
+    public DmlTypes[]? DmlTypes { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord() => Try(Name, () =>
     {
-        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, token));
+        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, Notes, token));
+        WriteNotes();
         if (Perform(plan, out var started) && PassThru)
             WriteObject(new OmsTask(started.State));
     });

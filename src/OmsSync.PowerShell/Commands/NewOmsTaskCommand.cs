@@ -126,6 +126,15 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [Parameter]
     public OnlineDdlTool OnlineDdlTool { get; set; }
 
+    /// <summary>The kinds of row change the forward direction's incremental synchronization applies (Insert, Update, Delete); changes of the others are dropped.</summary>
+    [Parameter]
+    [ValidateSet("Insert", "Update", "Delete")]
+    public DmlTypes[]? DmlTypes { get; set; }
+
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask: None (the default), Schema or Full.</summary>
+    [Parameter]
+    public StopAfter StopAfter { get; set; }
+
     protected override void ProcessRecord() => Try(Name, () =>
     {
         var bound = MyInvocation.BoundParameters;
@@ -159,6 +168,8 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             TimestampColumn = TimestampColumn,
             IncrementalDdl = IncrementalDdl,
             OnlineDdlTool = OnlineDdlTool,
+            DmlTypes = DmlTypes,
+            StopAfter = StopAfter,
         };
         if (ObjectFile is not null)
         {

@@ -95,6 +95,19 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
     [Parameter]
     public OnlineDdlTool OnlineDdlTool { get; set; }
 
+    /// <summary>The kinds of row change the direction named by -Direction (Forward when not given) applies (Insert, Update, Delete); changes of the others are dropped.</summary>
+    [Parameter]
+    [ValidateSet("Insert", "Update", "Delete")]
+    public DmlTypes[]? DmlTypes { get; set; }
+
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask: None (the default), Schema or Full.</summary>
+    [Parameter]
+    public StopAfter StopAfter { get; set; }
+
+    /// <summary>The direction -DmlTypes is for: Forward (the default) or Reverse.</summary>
+    [Parameter]
+    public Direction Direction { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -129,6 +142,9 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
                 Labels = bound.ContainsKey(nameof(Label)) ? Label ?? [] : null,
                 IncrementalDdl = Given(nameof(IncrementalDdl), IncrementalDdl.IsPresent),
                 OnlineDdlTool = Given(nameof(OnlineDdlTool), OnlineDdlTool),
+                DmlTypes = DmlTypes,
+                DmlDirection = Given(nameof(Direction), Direction),
+                StopAfter = Given(nameof(StopAfter), StopAfter),
             };
             var tasks = new TaskService(Service);
             Perform(tasks.PlanChange(Name, change), out _);

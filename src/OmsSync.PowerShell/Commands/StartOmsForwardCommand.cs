@@ -43,12 +43,18 @@ public sealed class StartOmsForwardCommand : OmsCmdlet
     [Parameter]
     public SwitchParameter SkipPreCheck { get; set; }
 
+    /// <summary>Pre-checks (by name, as Test-OmsTask shows them) whose failure does not stop the start; each is recorded as skipped.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CheckNameCompleter))]
+    public string[]? SkipCheck { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!_done.Add(Name)) return; // one object per direction may arrive for the same task
         Try(Name, () =>
         {
-            var plan = Await(token => new TaskControl(Service).PlanStartForwardAsync(Name, SkipPreCheck, Notes, token));
+            var plan = Await(token => new TaskControl(Service).PlanStartForwardAsync(Name, SkipPreCheck, SkipCheck, Notes, token));
             WriteNotes();
             if (!Perform(plan, out var started))
                 return;

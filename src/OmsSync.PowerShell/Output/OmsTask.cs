@@ -45,6 +45,8 @@ public sealed class OmsTask
         ChunkRows = task.ChunkRows;
         FullLoadBinlog = task.FullLoadBinlog;
         OnlineDdlTool = task.OnlineDdlTool;
+        DmlTypes = task.DmlTypesOf(state.Direction);
+        StopAfter = state.Direction == Direction.Forward ? task.StopAfter : StopAfter.None;
         ClockSkew = state.ClockSkewMilliseconds is { } skew ? TimeSpan.FromMilliseconds(skew) : null;
         ConflictsPerMinute = view.ConflictsPerMinute.ToDictionary(c => c.Key.ToString(), c => c.Value);
         CutOver = view.CutOver is { } cutOver ? new OmsCutOver(cutOver) : null;
@@ -104,6 +106,10 @@ public sealed class OmsTask
     public bool IncrementalDdl { get; }
     /// <summary>The online schema change tool whose shadow tables the task recognises.</summary>
     public OnlineDdlTool OnlineDdlTool { get; }
+    /// <summary>The kinds of row change this direction applies (-DmlTypes).</summary>
+    public DmlTypes DmlTypes { get; }
+    /// <summary>The phase after which the forward direction waits for Resume-OmsTask (-StopAfter).</summary>
+    public StopAfter StopAfter { get; }
 
     /// <summary>The task's cut-over (Switch-OmsTask) and each of its steps, on the forward direction; null until one is asked for.</summary>
     public OmsCutOver? CutOver { get; }

@@ -42,6 +42,37 @@ public sealed class IncrementalFromPostgresTests
     }
 
     [Fact]
+    public async Task ChangesOfAKindTheDirectionDoesNotApplyAreDropped()
+    {
+        await using var h = EngineHarness.Create();
+        var schema = await h.CreatePostgresSchemaAsync("frompgdml", """
+            CREATE TABLE items (id int PRIMARY KEY, v text);
+            INSERT INTO items VALUES (1, 'a'), (2, 'b');
+            CREATE TABLE gone (id int PRIMARY KEY);
+            INSERT INTO gone VALUES (1), (2);
+            """);
+        var db = schema + "_my";
+        h.Track(h.Target, db);
+        var task = NewTask(h, schema, db, "frompgdml") with { ForwardDmlTypes = DmlTypes.Insert | DmlTypes.Update };
+        h.Service.Tasks.Update(task);
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await IncrementalToPostgresTests.WaitForIncrementalAsync(h, task.Name);
+
+        // The delete and the TRUNCATE come first: once the later insert and update are on the target, they were read and dropped.
+        await TestPostgres.ExecuteAsync($"""
+            SET search_path TO {TestPostgres.Quote(schema)};
+            DELETE FROM items WHERE id = 2;
+            TRUNCATE gone;
+            INSERT INTO items VALUES (3, 'c');
+            UPDATE items SET v = 'A' WHERE id = 1;
+            """);
+        await WaitForMySqlAsync(h, task.Name, $"SELECT GROUP_CONCAT(CONCAT(id, v) ORDER BY id) FROM `{db}`.items", "1A,2b,3c");
+        Assert.Equal("1,2", await TestServers.ScalarAsync(h.Target, $"SELECT GROUP_CONCAT(id ORDER BY id) FROM `{db}`.gone"));
+        Assert.Empty(h.Service.Conflicts.List(task.Name));
+        Assert.Contains("applies only Insert, Update changes (-DmlTypes)", File.ReadAllText(h.Service.Home.WorkerLog(task.Name, Direction.Forward)));
+    }
+
+    [Fact]
     public async Task EveryTypeUnchangedToastAndTruncateArriveThroughLogicalReplication()
     {
         await using var h = EngineHarness.Create();
