@@ -7,7 +7,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Enable-OmsReverse' {
-    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
+    Test-CmdletContract Enable-OmsReverse -Parameters Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, RowsPerSecond, BytesPerSecond, WriteConcurrency, IncrementalMemoryLimit, PassThru -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'refusals' -Tag Integration {
         It 'refuses a one-way task (TaskNotBidirectional)' {
@@ -79,6 +79,58 @@ Describe 'Enable-OmsReverse' {
         It 'refuses to start the reverse direction twice (TaskAlreadyRunning)' {
             Enable-OmsReverse $t.Task -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskAlreadyRunning,*'
+        }
+    }
+
+    Context 'the reverse direction''s own limits' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName revlim
+            Invoke-TestSql MariaDbA "CREATE DATABASE ``$db``; CREATE TABLE ``$db``.t (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO ``$db``.t VALUES (1, 1)"
+            $t = New-TestTask -Database $db -MigrationType 'Schema,Full,Incremental' -Options @{ Topology = 'Bidirectional'; WriteConcurrency = 2 }
+            $null = Start-OmsForward $t.Task -Wait -Confirm:$false
+            Wait-TestTaskPhase $t.Task
+        }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'refuses a bad limit (InvalidRowsPerSecond) and starts nothing' {
+            Enable-OmsReverse $t.Task -RowsPerSecond -1 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRowsPerSecond,*'
+            Get-OmsTask $t.Task | Should -HaveCount 1
+        }
+        It 'runs the reverse direction with its own rate limit, lanes and memory while the forward one keeps the task''s, and takes a new one while running' {
+            $reverse = Enable-OmsReverse $t.Task -RowsPerSecond 20 -WriteConcurrency 1 -IncrementalMemoryLimit 16MB -PassThru -Confirm:$false
+            $reverse.RowsPerSecondLimit, $reverse.WriteConcurrency, $reverse.IncrementalMemoryLimit | Should -Be 20, 1, 16MB
+            $forward = Get-OmsTask $t.Task | Where-Object Direction -eq Forward
+            $forward.RowsPerSecondLimit, $forward.WriteConcurrency, $forward.IncrementalMemoryLimit | Should -Be 0, 2, 64MB
+            Wait-TestTaskPhase $t.Task -Direction Reverse
+            # 200 rows written on each side at once: the forward direction applies its 200 unpaced, the reverse one 20 a second.
+            Invoke-TestSql MariaDbB ((1001..1200 | ForEach-Object { "INSERT INTO ``$($t.TargetDatabase)``.t VALUES ($_, $_);" }) -join '')
+            Invoke-TestSql MariaDbA ((5001..5200 | ForEach-Object { "INSERT INTO ``$db``.t VALUES ($_, $_);" }) -join '')
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            Wait-TestCondition -What 'the forward direction''s 200 rows' -Seconds 30 -Condition {
+                (Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t WHERE id > 5000" -Scalar) -eq 200 }
+            Start-Sleep -Seconds 3
+            $back = Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.t WHERE id BETWEEN 1001 AND 1200" -Scalar
+            $back | Should -BeLessOrEqual ([math]::Ceiling(20 * $watch.Elapsed.TotalSeconds) + 30) -Because 'the reverse direction is paced at 20 rows a second'
+            $back | Should -BeGreaterThan 0
+            # Lifted for the reverse direction alone, while it runs.
+            Set-OmsTask $t.Task -Direction Reverse -RowsPerSecond 0 -Confirm:$false
+            Wait-TestCondition -What 'the rest of the target''s rows on the source' -Seconds 30 -Condition {
+                (Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.t WHERE id BETWEEN 1001 AND 1200" -Scalar) -eq 200 }
+            (Get-OmsTask $t.Task | Where-Object Direction -eq Reverse).RowsPerSecondLimit | Should -Be 0
+            (Get-TestStoredTask $t.Task).RowsPerSecond | Should -Be 0
+        }
+        It 'refuses -Direction Reverse limits for a one-way task, and -Resources with it (InvalidDirection)' {
+            $oneWay = New-TestTask
+            try {
+                Set-OmsTask $oneWay.Task -Direction Reverse -RowsPerSecond 5 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+                @($e | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be 'InvalidDirection'
+                "$($e[0])" | Should -BeLike '*one-way*'
+                (Get-TestStoredTask $oneWay.Task).ReverseLimits | Should -BeNullOrEmpty
+                Set-OmsTask $oneWay.Task -Direction Reverse -Resources Large -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue
+                @($e2 | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Contain 'InvalidDirection'
+                @($e2 | Where-Object { "$_" -like '*-Resources sizes the whole task*' }) | Should -HaveCount 1
+            } finally { Remove-TestTask $oneWay }
         }
     }
 

@@ -84,6 +84,20 @@ public sealed record MigrationTask
     public StopAfter StopAfter { get; init; }
     /// <summary>The row changes the reverse direction of a bidirectional task applies (-DmlTypes of Enable-OmsReverse and Set-OmsTask -Direction Reverse).</summary>
     public DmlTypes ReverseDmlTypes { get; init; } = DmlTypes.All;
+    /// <summary>The reverse direction's own rate limits, write concurrency and memory limit, where it has them.</summary>
+    public DirectionLimits? ReverseLimits { get; init; }
+
+    /// <summary>
+    /// The task as a direction's worker runs it: for the reverse direction, with the settings it has of its own
+    /// (<see cref="ReverseLimits"/>) in place of the task's.
+    /// </summary>
+    public MigrationTask As(Direction direction) => direction != Direction.Reverse || ReverseLimits is not { } own ? this : this with
+    {
+        RowsPerSecond = own.RowsPerSecond ?? RowsPerSecond,
+        BytesPerSecond = own.BytesPerSecond ?? BytesPerSecond,
+        WriteConcurrency = own.WriteConcurrency ?? WriteConcurrency,
+        IncrementalMemoryLimit = own.IncrementalMemoryLimit ?? IncrementalMemoryLimit,
+    };
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The row changes a direction applies.</summary>

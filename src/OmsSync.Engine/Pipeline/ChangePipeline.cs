@@ -272,7 +272,7 @@ internal sealed class ChangePipeline
         Dictionary<(string, string), TaskTable> tables, Checkpoint checkpoint, LaneRecovery recovery)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly LiveSettings _settings = new(owner._tasks, owner._task);
+        private readonly LiveSettings _settings = new(owner._tasks, owner._task, owner._direction);
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;

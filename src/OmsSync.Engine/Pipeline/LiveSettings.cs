@@ -17,14 +17,16 @@ internal sealed class LiveSettings
 
     private readonly TaskCatalog _tasks;
     private readonly string _task;
+    private readonly Direction _direction;
     private IReadOnlyList<ConflictRule> _rules;
     private (long Rows, long Bytes) _limits;
     private TimeSpan _lastLook;
 
-    public LiveSettings(TaskCatalog tasks, MigrationTask task)
+    public LiveSettings(TaskCatalog tasks, MigrationTask task, Direction direction)
     {
         _tasks = tasks;
         _task = task.Name;
+        _direction = direction;
         _rules = task.ConflictRules;
         _limits = (task.RowsPerSecond, task.BytesPerSecond);
         Throttle = new Throttle(task.RowsPerSecond, task.BytesPerSecond);
@@ -38,7 +40,7 @@ internal sealed class LiveSettings
     {
         if (now - _lastLook < Interval) return false;
         _lastLook = now;
-        if (_tasks.Find(_task) is not { } current) return false;
+        if (_tasks.Find(_task)?.As(_direction) is not { } current) return false;
         if ((current.RowsPerSecond, current.BytesPerSecond) != _limits)
         {
             _limits = (current.RowsPerSecond, current.BytesPerSecond);

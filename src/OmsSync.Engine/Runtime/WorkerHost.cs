@@ -37,7 +37,8 @@ public sealed class WorkerHost
             Log($"another worker runs task '{_taskName}' ({_direction}); this one exits");
             return ExitAlreadyRunning;
         }
-        var task = new TaskCatalog(store).Get(_taskName);
+        // The reverse direction runs with the settings it has of its own.
+        var task = new TaskCatalog(store).Get(_taskName).As(_direction);
         runtime.ClaimWorker(task.Name, _direction, Environment.ProcessId);
         Log($"worker {Environment.ProcessId} started");
 

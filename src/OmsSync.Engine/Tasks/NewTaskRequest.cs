@@ -49,4 +49,6 @@ public sealed record NewTaskRequest
     public StopAfter StopAfter { get; init; }
     /// <summary>An imported or copied task's reverse direction's row changes.</summary>
     public Model.DmlTypes ReverseDmlTypes { get; init; } = Model.DmlTypes.All;
+    /// <summary>The reverse direction's own limits (an imported or copied task's).</summary>
+    public DirectionLimits? ReverseLimits { get; init; }
 }

@@ -34,7 +34,10 @@ public sealed record TaskChangeRequest
     public OnlineDdlTool? OnlineDdlTool { get; init; }
     /// <summary>The row changes <see cref="DmlDirection"/> applies.</summary>
     public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
-    /// <summary>The direction <see cref="DmlTypes"/> is for (Forward when not given).</summary>
+    /// <summary>
+    /// The direction <see cref="DmlTypes"/> is for (Forward when not given). Reverse also gives the rate limits, write
+    /// concurrency and memory limit to the reverse direction alone (<see cref="MigrationTask.ReverseLimits"/>).
+    /// </summary>
     public Direction? DmlDirection { get; init; }
     public StopAfter? StopAfter { get; init; }
 

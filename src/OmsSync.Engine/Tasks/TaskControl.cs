@@ -120,7 +120,8 @@ public sealed class TaskControl
     /// direction's pre-checks run (those named in <paramref name="skipChecks"/> may fail); <paramref name="dmlTypes"/> is stored with the task.
     /// </summary>
     public async Task<PlannedOperation<WorkerStart>> PlanEnableReverseAsync(string name, ConflictPolicy? policy, string? timestampColumn,
-        IReadOnlyList<DmlTypes>? dmlTypes, IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken)
+        IReadOnlyList<DmlTypes>? dmlTypes, IReadOnlyList<string>? skipChecks, OperationNotes notes, CancellationToken cancellationToken,
+        DirectionLimits? limits = null)
     {
         var task = _service.Tasks.Get(name);
         var skipped = CheckNames.Resolve(skipChecks);
@@ -129,6 +130,8 @@ public sealed class TaskControl
                 $"Task '{task.Name}' is one-way. Only a task created with New-OmsTask -Topology Bidirectional has a reverse direction.");
         var options = new TaskOptionReader(task.Name);
         var reverseDml = TaskSettingChecks.CheckDmlTypes(options, dmlTypes, Direction.Reverse, task.MigrationTypes, task.Topology);
+        if (limits is not null)
+            TaskSettingChecks.CheckLimits(options, limits.RowsPerSecond, limits.BytesPerSecond, null, limits.WriteConcurrency, limits.IncrementalMemoryLimit);
         options.ThrowIfAny();
         var forward = _service.Status(task.Name, Direction.Forward);
         if (forward.Status != TaskStatus.Running || forward.Phase != TaskPhase.Incremental || !_service.IsWorkerAlive(task.Name, Direction.Forward))
@@ -159,6 +162,11 @@ public sealed class TaskControl
             }
             if (reverseDml is { } kinds)
                 _service.Tasks.Update(_service.Tasks.Get(task.Name) with { ReverseDmlTypes = kinds });
+            if (limits is { IsEmpty: false })
+            {
+                var current = _service.Tasks.Get(task.Name);
+                _service.Tasks.Update(current with { ReverseLimits = limits.Over(current.ReverseLimits) });
+            }
             return Task.FromResult(Launch(_service.Tasks.Get(task.Name), Direction.Reverse, notes, skipped));
         });
     }

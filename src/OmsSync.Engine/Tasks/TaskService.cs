@@ -124,6 +124,7 @@ public sealed class TaskService
             OnlineDdlTool = request.OnlineDdlTool,
             ForwardDmlTypes = forwardDml,
             ReverseDmlTypes = request.ReverseDmlTypes,
+            ReverseLimits = request.ReverseLimits,
             StopAfter = request.StopAfter,
         };
         return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
@@ -168,6 +169,7 @@ public sealed class TaskService
             OnlineDdlTool = definition.OnlineDdlTool,
             DmlTypes = definition.ForwardDmlTypes == DmlTypes.All ? null : [definition.ForwardDmlTypes],
             ReverseDmlTypes = definition.ReverseDmlTypes,
+            ReverseLimits = definition.ReverseLimits,
             StopAfter = definition.StopAfter,
         });
 
@@ -243,6 +245,24 @@ public sealed class TaskService
         var writeConcurrency = change.WriteConcurrency ?? preset?.WriteConcurrency;
         var memoryLimit = change.IncrementalMemoryLimit ?? preset?.IncrementalMemoryLimit;
         TaskSettingChecks.CheckLimits(options, change.RowsPerSecond, change.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, change.ChunkRows);
+        var asked = change.Given();
+        if (change.DmlDirection == Direction.Reverse)
+        {
+            // The reverse direction's own settings; the task's others (labels, phases, ...) are set as ever.
+            var own = new DirectionLimits
+            {
+                RowsPerSecond = change.RowsPerSecond, BytesPerSecond = change.BytesPerSecond,
+                WriteConcurrency = change.WriteConcurrency, IncrementalMemoryLimit = change.IncrementalMemoryLimit,
+            };
+            if (!own.IsEmpty && task.Topology != Topology.Bidirectional && change.DmlTypes is null)
+                options.Fail("InvalidDirection", $"Task '{task.Name}' is one-way: it has no reverse direction to give its own limits. Leave -Direction out.");
+            if (change.Resources is not null)
+                options.Fail("InvalidDirection", "-Resources sizes the whole task. Give the reverse direction its own -WriteConcurrency and -IncrementalMemoryLimit instead, or leave -Direction out.");
+            if (!own.IsEmpty) changed = changed with { ReverseLimits = own.Over(changed.ReverseLimits) };
+            change = change with { RowsPerSecond = null, BytesPerSecond = null, WriteConcurrency = null, IncrementalMemoryLimit = null };
+            writeConcurrency = null;
+            memoryLimit = null;
+        }
         changed = changed with
         {
             NonEmptyTarget = change.NonEmptyTarget ?? changed.NonEmptyTarget,
@@ -262,8 +282,8 @@ public sealed class TaskService
         if (change.IncrementalDdl is not null || change.OnlineDdlTool is not null || change.MigrationTypes is not null)
             TaskSettingChecks.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
                 [_service.DataSources.Find(changed.Source), _service.DataSources.Find(changed.Target)]);
-        if (change.DmlDirection is not null && change.DmlTypes is null)
-            options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes is for; give -DmlTypes with it.");
+        if (change.DmlDirection is not null && change.DmlTypes is null && !(change.DmlDirection == Direction.Reverse && asked.Intersect(["RowsPerSecond", "BytesPerSecond", "WriteConcurrency", "IncrementalMemoryLimit"]).Any()))
+            options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes (or, for Reverse, the rate limits, -WriteConcurrency and -IncrementalMemoryLimit) are for; give them with it.");
         var dmlDirection = change.DmlDirection ?? Direction.Forward;
         if (change.StopAfter is { } stopAfter) changed = changed with { StopAfter = stopAfter };
         if (change.StopAfter is not null || change.MigrationTypes is not null)
@@ -272,7 +292,7 @@ public sealed class TaskService
             changed = dmlDirection == Direction.Reverse ? changed with { ReverseDmlTypes = dml } : changed with { ForwardDmlTypes = dml };
         options.ThrowIfAny();
 
-        var given = change.Given();
+        var given = asked;
         if (given.Count == 0) return null;
         return new PlannedOperation<IReadOnlyList<TaskDirectionState>>(task.Name, $"Change task ({string.Join(", ", given.Select(p => "-" + p))})",
             async (_, cancellationToken) =>

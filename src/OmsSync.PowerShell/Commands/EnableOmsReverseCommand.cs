@@ -43,12 +43,35 @@ public sealed class EnableOmsReverseCommand : OmsCmdlet
     [ValidateSet("Insert", "Update", "Delete")]
     public DmlTypes[]? DmlTypes { get; set; }
 
+    /// <summary>The reverse direction's own limit of rows a second (0: none); without it, the task's.</summary>
+    [Parameter]
+    public long RowsPerSecond { get; set; }
+
+    /// <summary>The reverse direction's own limit of bytes a second (0: none); without it, the task's.</summary>
+    [Parameter]
+    public long BytesPerSecond { get; set; }
+
+    /// <summary>The reverse direction's own number of apply lanes; without it, the task's.</summary>
+    [Parameter]
+    public int WriteConcurrency { get; set; }
+
+    /// <summary>The reverse direction's own memory for changes before spilling; without it, the task's.</summary>
+    [Parameter]
+    public long IncrementalMemoryLimit { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord() => Try(Name, () =>
     {
-        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, Notes, token));
+        var bound = MyInvocation.BoundParameters;
+        T? Given<T>(string parameter, T value) where T : struct => bound.ContainsKey(parameter) ? value : null;
+        var limits = new DirectionLimits
+        {
+            RowsPerSecond = Given(nameof(RowsPerSecond), RowsPerSecond), BytesPerSecond = Given(nameof(BytesPerSecond), BytesPerSecond),
+            WriteConcurrency = Given(nameof(WriteConcurrency), WriteConcurrency), IncrementalMemoryLimit = Given(nameof(IncrementalMemoryLimit), IncrementalMemoryLimit),
+        };
+        var plan = Await(token => new TaskControl(Service).PlanEnableReverseAsync(Name, ConflictPolicy, TimestampColumn, DmlTypes, SkipCheck, Notes, token, limits));
         WriteNotes();
         if (Perform(plan, out var started) && PassThru)
             WriteObject(new OmsTask(started.State));

@@ -104,7 +104,10 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
     [Parameter]
     public StopAfter StopAfter { get; set; }
 
-    /// <summary>The direction -DmlTypes is for: Forward (the default) or Reverse.</summary>
+    /// <summary>
+    /// The direction -DmlTypes is for: Forward (the default) or Reverse. Reverse also gives -RowsPerSecond, -BytesPerSecond,
+    /// -WriteConcurrency and -IncrementalMemoryLimit to the reverse direction alone.
+    /// </summary>
     [Parameter]
     public Direction Direction { get; set; }
 

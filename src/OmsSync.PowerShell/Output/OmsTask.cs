@@ -40,8 +40,12 @@ public sealed class OmsTask
         AlertRules = task.AlertRules.Select(r => r with { Webhook = null }).ToArray();
         IncrementalDdl = task.IncrementalDdl;
         ReadConcurrency = task.ReadConcurrency;
-        WriteConcurrency = task.WriteConcurrency;
-        IncrementalMemoryLimit = task.IncrementalMemoryLimit;
+        // The settings this direction runs with: the reverse direction's own where it has them.
+        var own = task.As(state.Direction);
+        WriteConcurrency = own.WriteConcurrency;
+        IncrementalMemoryLimit = own.IncrementalMemoryLimit;
+        RowsPerSecondLimit = own.RowsPerSecond;
+        BytesPerSecondLimit = own.BytesPerSecond;
         ChunkRows = task.ChunkRows;
         FullLoadBinlog = task.FullLoadBinlog;
         OnlineDdlTool = task.OnlineDdlTool;
@@ -87,6 +91,10 @@ public sealed class OmsTask
     public Engine.Alerts.AlertRule[] AlertRules { get; }
     public int ReadConcurrency { get; }
     public int WriteConcurrency { get; }
+    /// <summary>The most rows a second this direction writes (-RowsPerSecond); 0 for no limit.</summary>
+    public long RowsPerSecondLimit { get; }
+    /// <summary>The most bytes a second this direction writes (-BytesPerSecond); 0 for no limit.</summary>
+    public long BytesPerSecondLimit { get; }
     /// <summary>Bytes of changes held in memory before a transaction's rows wait in a spill file.</summary>
     public long IncrementalMemoryLimit { get; }
     /// <summary>Rows per full-migration chunk; 0 sizes chunks by the rows' length.</summary>
