@@ -16,6 +16,10 @@ internal sealed class AlertMonitor : IDisposable
     private readonly OmsService _service;
     private readonly AlertLog _alerts;
     private readonly AlertDelivery _delivery;
+    private readonly DdlLog _ddl;
+    private readonly VerificationStore _verifications;
+    // The alerts not cleared, read once a look: each rule of each direction asks for its own.
+    private Dictionary<(string, AlertKind, Direction?), AlertRecord> _active = new();
     // Since when each (task, kind, direction) condition with a duration has held without a break.
     private readonly Dictionary<(string, AlertKind, Direction?), DateTimeOffset> _holdingSince = new();
     // Worker restarts the supervisor made since the last look, per task direction.
@@ -26,6 +30,8 @@ internal sealed class AlertMonitor : IDisposable
         _service = service;
         _alerts = new AlertLog(service.Store);
         _delivery = new AlertDelivery(_alerts, service.Home, trace);
+        _ddl = new DdlLog(service.Store);
+        _verifications = new VerificationStore(service.Store);
     }
 
     /// <summary>The supervisor started a new worker for a direction whose worker died.</summary>
@@ -35,16 +41,17 @@ internal sealed class AlertMonitor : IDisposable
     public bool Evaluate()
     {
         var watching = false;
+        _active = _alerts.List(null, activeOnly: true).GroupBy(a => (a.Task, a.Kind, a.Direction)).ToDictionary(g => g.Key, g => g.First());
         foreach (var task in _service.Tasks.List().Where(t => t.AlertRules.Count > 0))
         {
             var directions = Enum.GetValues<Direction>().Select(d => _service.Status(task.Name, d)).Where(s => s.Status != TaskStatus.Created).ToList();
             watching |= directions.Any(s => s.Status is TaskStatus.Running or TaskStatus.Suspended or TaskStatus.Failed)
-                        || _alerts.List(task.Name, activeOnly: true).Count > 0;
+                        || _active.Keys.Any(k => k.Item1 == task.Name);
             foreach (var rule in task.AlertRules)
             {
                 if (rule.Kind == AlertKind.VerificationDifferences)
                 {
-                    var open = new Verification.VerificationService(_service).Runs.OpenDifferences(task.Name).Count;
+                    var open = _verifications.OpenDifferences(task.Name).Count;
                     Settle(task.Name, rule, null, open > 0, $"Verification of task '{task.Name}' found {open} row(s) that differ. Get-OmsVerificationResult -Detail lists them.");
                     continue;
                 }
@@ -76,9 +83,9 @@ internal sealed class AlertMonitor : IDisposable
                 var restarted = _restarted.Contains((task.Name, state.Direction));
                 // Started at the restart; cleared at the next look that finds the new worker alive.
                 if (restarted) return (true, $"{where}: its worker died and the supervisor started a new one (pid {state.WorkerPid}).");
-                return (_alerts.Active(task.Name, rule.Kind, state.Direction) is not null && !_service.IsWorkerAlive(task.Name, state.Direction), "");
+                return (_active.ContainsKey((task.Name, rule.Kind, state.Direction)) && !_service.IsWorkerAlive(task.Name, state.Direction), "");
             case AlertKind.DdlPaused:
-                var paused = state.Status == TaskStatus.Suspended ? new DdlLog(_service.Store).Paused(task.Name, state.Direction) : null;
+                var paused = state.Status == TaskStatus.Suspended ? _ddl.Paused(task.Name, state.Direction) : null;
                 return (paused is not null, $"{where} is paused at DDL `{paused?.Statement}`: {state.Message}");
             case AlertKind.Conflicts:
                 var perMinute = _service.Conflicts.PerMinute(task.Name, state.Direction, ConflictWindow).Values.Sum();
@@ -92,7 +99,7 @@ internal sealed class AlertMonitor : IDisposable
     private void Settle(string task, AlertRule rule, Direction? direction, bool holds, string message)
     {
         var key = (task, rule.Kind, direction);
-        var active = _alerts.Active(task, rule.Kind, direction);
+        var active = _active.GetValueOrDefault(key);
         if (!holds)
         {
             _holdingSince.Remove(key);

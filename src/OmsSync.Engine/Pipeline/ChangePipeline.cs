@@ -299,7 +299,7 @@ internal sealed class ChangePipeline
                 var more = await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
                 statistics.Waiting.Stop();
                 if (!more) break;
-                if (_settings.RulesChanged(_clock.Elapsed)) _plans!.RenewRules();
+                if (_settings.Look(_clock.Elapsed)) _plans!.RenewRules();
                 using var batch = await CutAsync(queue, cancellationToken).ConfigureAwait(false);
                 // -RowsPerSecond and -BytesPerSecond pace whole batches, so a source transaction is never split by them.
                 if (_settings.Throttle.Limited)

@@ -35,8 +35,11 @@ internal sealed class LiveSettings
     /// <summary>Paces the batches applied; replaced when the limits change.</summary>
     public Throttle Throttle { get; private set; }
 
-    /// <summary>Looks at most once a second; true when the conflict rules differ from the ones in use. New limits take effect at once.</summary>
-    public bool RulesChanged(TimeSpan now)
+    /// <summary>
+    /// Reads the settings again, at most once a second: new rate limits take effect at once (<see cref="Throttle"/>);
+    /// true when the conflict rules differ from the ones in use, which the caller's apply plans must take up.
+    /// </summary>
+    public bool Look(TimeSpan now)
     {
         if (now - _lastLook < Interval) return false;
         _lastLook = now;

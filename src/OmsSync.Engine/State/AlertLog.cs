@@ -11,11 +11,6 @@ public sealed class AlertLog
 
     public AlertLog(StateStore store) => _store = store;
 
-    /// <summary>The alert of this kind and direction that has not cleared, if any.</summary>
-    public AlertRecord? Active(string task, AlertKind kind, Direction? direction) =>
-        _store.Query("SELECT * FROM alerts WHERE task = $t AND kind = $k AND direction IS $d AND cleared IS NULL ORDER BY id DESC LIMIT 1", Map,
-            ("$t", task), ("$k", kind.ToString()), ("$d", direction?.ToString())).SingleOrDefault();
-
     public AlertRecord Start(string task, AlertKind kind, Direction? direction, string message)
     {
         var now = DateTimeOffset.UtcNow;

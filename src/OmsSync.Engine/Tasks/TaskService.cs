@@ -208,8 +208,9 @@ public sealed class TaskService
     public PlannedOperation<IReadOnlyList<TaskDirectionState>>? PlanChange(string name, TaskChangeRequest change)
     {
         var task = _service.Tasks.Get(name);
+        var given = change.Given();
         // The rate limits reach a running worker (it looks every second); the other options wait for a restart.
-        if (IsRunning(task.Name) && change.Given().Except(LiveOptions).ToList() is { Count: > 0 } fixedWhileRunning)
+        if (IsRunning(task.Name) && given.Except(LiveOptions).ToList() is { Count: > 0 } fixedWhileRunning)
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is running; {string.Join(", ", fixedWhileRunning.Select(p => "-" + p))} change only while no worker runs it. " +
                 "Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask. -RowsPerSecond and -BytesPerSecond change while it runs.");
@@ -245,7 +246,6 @@ public sealed class TaskService
         var writeConcurrency = change.WriteConcurrency ?? preset?.WriteConcurrency;
         var memoryLimit = change.IncrementalMemoryLimit ?? preset?.IncrementalMemoryLimit;
         TaskSettingChecks.CheckLimits(options, change.RowsPerSecond, change.BytesPerSecond, readConcurrency, writeConcurrency, memoryLimit, change.ChunkRows);
-        var asked = change.Given();
         if (change.DmlDirection == Direction.Reverse)
         {
             // The reverse direction's own settings; the task's others (labels, phases, ...) are set as ever.
@@ -282,7 +282,7 @@ public sealed class TaskService
         if (change.IncrementalDdl is not null || change.OnlineDdlTool is not null || change.MigrationTypes is not null)
             TaskSettingChecks.CheckDdl(options, changed.MigrationTypes, changed.IncrementalDdl, changed.OnlineDdlTool,
                 [_service.DataSources.Find(changed.Source), _service.DataSources.Find(changed.Target)]);
-        if (change.DmlDirection is not null && change.DmlTypes is null && !(change.DmlDirection == Direction.Reverse && asked.Intersect(["RowsPerSecond", "BytesPerSecond", "WriteConcurrency", "IncrementalMemoryLimit"]).Any()))
+        if (change.DmlDirection is not null && change.DmlTypes is null && !(change.DmlDirection == Direction.Reverse && given.Intersect(["RowsPerSecond", "BytesPerSecond", "WriteConcurrency", "IncrementalMemoryLimit"]).Any()))
             options.Fail("InvalidDirection", "-Direction says which direction -DmlTypes (or, for Reverse, the rate limits, -WriteConcurrency and -IncrementalMemoryLimit) are for; give them with it.");
         var dmlDirection = change.DmlDirection ?? Direction.Forward;
         if (change.StopAfter is { } stopAfter) changed = changed with { StopAfter = stopAfter };
@@ -292,7 +292,6 @@ public sealed class TaskService
             changed = dmlDirection == Direction.Reverse ? changed with { ReverseDmlTypes = dml } : changed with { ForwardDmlTypes = dml };
         options.ThrowIfAny();
 
-        var given = asked;
         if (given.Count == 0) return null;
         return new PlannedOperation<IReadOnlyList<TaskDirectionState>>(task.Name, $"Change task ({string.Join(", ", given.Select(p => "-" + p))})",
             async (_, cancellationToken) =>
