@@ -45,11 +45,13 @@ Describe 'Set-OmsTask' {
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReadConcurrency,*'
             (Get-OmsTask $t.Task).Labels | Should -BeNullOrEmpty
         }
-        It 'fixes the objects once the task has run (TaskHasRun), not its limits' {
+        It 'fixes the objects of a task that has run with DDL synchronization (TaskHasRun), not its limits' {
+            Set-OmsTask $t.Task -MigrationType Full, Incremental -IncrementalDdl -Confirm:$false
             Stop-OmsTask $t.Task -Confirm:$false -WarningAction SilentlyContinue
             Set-OmsTask $t.Task -Include 'shop.*' -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskHasRun,*'
             "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+            $e[0].Exception.Message | Should -BeLike '*-IncrementalDdl*'
             Set-OmsTask $t.Task -WriteConcurrency 4 -Label later -Confirm:$false
             (Get-OmsTask $t.Task).Labels | Should -Be 'later'
         }
@@ -144,6 +146,62 @@ Describe 'Set-OmsTask' {
             Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``$($t.TargetDatabase)``.t WHERE id = 1" -Scalar | Should -Be 0
         }
     }
+    Context 'the objects of a running bidirectional task' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName joins
+            # kept stays in the task, leaving leaves it, joining joins it while both sides write.
+            Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; " + (@('kept', 'leaving', 'joining') | ForEach-Object {
+                "CREATE TABLE ``$db``.$_ (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); INSERT INTO ``$db``.$_ SELECT seq, CONCAT('row ', seq) FROM ``$db``.seq_1_to_3000;" }) -join '')
+            $t = New-TestTask -Database $db -Include "$db.kept", "$db.leaving" -MigrationType 'Schema,Full,Incremental' -Options @{ Topology = 'Bidirectional' }
+            $null = Start-OmsForward $t.Task -Wait -Confirm:$false
+            Wait-TestTaskPhase $t.Task
+            $null = Enable-OmsReverse $t.Task -Confirm:$false
+            Wait-TestTaskPhase $t.Task -Direction Reverse
+            $target = $t.TargetDatabase
+            function Get-Digest([string] $Server, [string] $Database, [string] $Table) {
+                Invoke-TestSql $Server "SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(CRC32(CONCAT(id, '|', v))), 0)) FROM ``$Database``.$Table" -Scalar
+            }
+        }
+        AfterAll { Remove-TestTask $t; Remove-TestDatabase $db }
+
+        It 'refuses to change how a table that stays is synchronized (TableChangeNotSupported) and changes nothing' {
+            Set-OmsTask $t.Task -Rename @{ $db = $target; "$db.kept" = "$target.kept2" } -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TableChangeNotSupported,*'
+            $e[0].Exception.Message | Should -BeLike "*$db.kept*target name*-Exclude*"
+            (Get-TestStoredTask $t.Task).Renames.Keys | Should -Not -Contain "$db.kept"
+        }
+        It 'copies a table added while both sides write, leaves the removed one''s rows on the target, and goes on with the others' {
+            $leavingBefore = Get-Digest MariaDbB $target leaving
+            Set-OmsTask $t.Task -Include "$db.kept", "$db.joining" -Confirm:$false
+            # Writes on both sides while the table joins: inserts, updates and deletes of the joining table on the source,
+            # and of the kept one on both sides.
+            foreach ($i in 1..40) {
+                Invoke-TestSql MariaDbA ("INSERT INTO ``$db``.joining VALUES ($(5000 + $i), 'new $i'); UPDATE ``$db``.joining SET v = CONCAT(v, ' u$i') WHERE id = $($i * 70); " +
+                    "DELETE FROM ``$db``.joining WHERE id = $($i * 70 + 1); UPDATE ``$db``.kept SET v = 'source $i' WHERE id = $i")
+                Invoke-TestSql MariaDbB "UPDATE ``$target``.kept SET v = 'target $i' WHERE id = $(1000 + $i)"
+                Start-Sleep -Milliseconds 100
+            }
+            # The table leaves at the point of the stream where the worker takes up the change (it looks once a second).
+            Wait-TestCondition -What 'the worker taking up the change' -Condition { (Get-TestWorkerLog $t.Task) -match 'objects changed' }
+            Invoke-TestSql MariaDbA "UPDATE ``$db``.leaving SET v = 'gone' WHERE id <= 40; DELETE FROM ``$db``.leaving WHERE id > 2990"
+            Wait-TestCondition -What 'the joining table equal on both sides' -Seconds 120 -Condition {
+                (Get-Digest MariaDbB $target joining) -eq (Get-Digest MariaDbA $db joining) } -Describe { Get-OmsTask $t.Task | Format-List Direction, Status, Phase, Message }
+            Wait-TestCondition -What 'the kept table equal on both sides' -Condition { (Get-Digest MariaDbB $target kept) -eq (Get-Digest MariaDbA $db kept) }
+            (Get-Digest MariaDbA $db joining).Split('/')[0] | Should -Be (3000 + 40 - 40)
+            Invoke-TestSql MariaDbA "SELECT v FROM ``$db``.kept WHERE id = 1040" -Scalar | Should -Be 'target 40'
+            # The table that left keeps on the target the rows it had; what its source did since stays there.
+            Get-Digest MariaDbB $target leaving | Should -Be $leavingBefore
+            # The joined table now flows both ways, and the copy's rows were not brought back as changes.
+            Invoke-TestSql MariaDbB "INSERT INTO ``$target``.joining VALUES (9001, 'from target')"
+            Invoke-TestSql MariaDbA "UPDATE ``$db``.joining SET v = 'after' WHERE id = 2"
+            Wait-TestCondition -What 'the target''s row on the source' -Condition { (Invoke-TestSql MariaDbA "SELECT v FROM ``$db``.joining WHERE id = 9001" -Scalar) -eq 'from target' }
+            Wait-TestCondition -What 'the source''s update on the target' -Condition { (Invoke-TestSql MariaDbB "SELECT v FROM ``$target``.joining WHERE id = 2" -Scalar) -eq 'after' }
+            @(Get-OmsConflict $t.Task) | Should -HaveCount 0
+            Get-OmsTask $t.Task | ForEach-Object { "$($_.Status)" } | Should -Be 'Running', 'Running'
+            Get-TestWorkerLog $t.Task | Should -Match 'join the task'
+        }
+    }
+
     Context 'rate limits on a running task' -Tag Integration {
         It 'paces incremental apply under -RowsPerSecond without splitting a transaction, and takes a new limit while running' {
             $db = New-TestDatabaseName rate

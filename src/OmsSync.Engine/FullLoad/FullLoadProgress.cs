@@ -8,6 +8,9 @@ namespace OmsSync.Engine.FullLoad;
 /// <summary>Counts rows and chunks per table as writers finish them and flushes the figures to the state store.</summary>
 internal sealed class FullLoadProgress
 {
+    /// <summary>The status of a table whose every chunk is in.</summary>
+    public const string Done = "Done";
+
     private readonly string _task;
     private readonly RuntimeStore _runtime;
     private readonly ConcurrentDictionary<string, TableCounters> _tables = new();
@@ -55,7 +58,7 @@ internal sealed class FullLoadProgress
                 Task = _task,
                 SourceTable = plan.Mapping.Source,
                 TargetTable = plan.Mapping.Target,
-                Status = done ? "Done" : chunksDone > 0 ? "Copying" : "Pending",
+                Status = done ? Done : chunksDone > 0 ? "Copying" : "Pending",
                 RowsEstimate = Math.Max(plan.RowsEstimate, counters.RowsCopied),
                 RowsCopied = counters.RowsCopied,
                 ChunksTotal = plan.Chunks.Count,

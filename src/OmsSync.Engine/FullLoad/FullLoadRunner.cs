@@ -84,6 +84,13 @@ public sealed class FullLoadRunner
         await _target.FinishAsync(plans, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Forgets what was copied of a table that left the task, on the target and here, so that it copies anew if it joins again.</summary>
+    public async Task ForgetAsync(string sourceTable, CancellationToken cancellationToken)
+    {
+        await _target.ForgetChunksAsync(sourceTable, cancellationToken).ConfigureAwait(false);
+        _runtime.ForgetTable(_task.Name, sourceTable);
+    }
+
     private async Task CopyAsync(List<(TableCopyPlan Plan, Chunk Chunk)> pending, Throttle throttle, FullLoadProgress progress,
         CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ internal interface IChunkTarget
     /// <summary>Creates the `oms` control tables when missing and returns the chunks the task has loaded already.</summary>
     Task<IReadOnlyList<(string Table, int Chunk, long Rows)>> LoadedChunksAsync(CancellationToken cancellationToken);
 
+    /// <summary>Forgets which chunks of a source table are loaded, so that its next copy starts from the beginning.</summary>
+    Task ForgetChunksAsync(string sourceTable, CancellationToken cancellationToken);
+
     /// <summary>Throws when the plan's target table holds rows (the task's -NonEmptyTarget Stop).</summary>
     Task RefuseNonEmptyAsync(TableCopyPlan plan, CancellationToken cancellationToken);
 

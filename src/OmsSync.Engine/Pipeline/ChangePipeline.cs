@@ -39,6 +39,7 @@ internal sealed class ChangePipeline
     private readonly RuntimeStore _runtime;
     private readonly TaskCatalog _tasks;
     private readonly ConflictLog _conflicts;
+    private readonly TableWindowStore _windows;
     private readonly Action<string> _log;
     private readonly DateTimeOffset? _startTimestamp;
     private readonly string _spillDirectory;
@@ -57,6 +58,7 @@ internal sealed class ChangePipeline
         _runtime = new RuntimeStore(store);
         _tasks = new TaskCatalog(store);
         _conflicts = new ConflictLog(store);
+        _windows = new TableWindowStore(store);
         _log = log;
         // A reverse direction starts where the forward one entered its incremental phase, never by timestamp.
         _startTimestamp = direction == Direction.Forward && source.StartsAtTimestamp ? task.StartTimestamp : null;
@@ -85,6 +87,12 @@ internal sealed class ChangePipeline
         await using var session = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
         await session.SetCatchUpAsync(end.Serialize(), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Makes the source send the changes of the direction's tables (they are about to change).</summary>
+    public Task PublishAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken) => _source.PublishAsync(tables, cancellationToken);
+
+    /// <summary>The source's present position.</summary>
+    public Task<SourcePosition> SourcePositionAsync(CancellationToken cancellationToken) => _source.CurrentPositionAsync(cancellationToken);
 
     /// <summary>The source's end now, and the target's checkpoint: what a cut-over waits on.</summary>
     public async Task<DirectionProgress> ProgressAsync(CancellationToken cancellationToken)
@@ -164,6 +172,7 @@ internal sealed class ChangePipeline
         // With DDL synchronization the task's tables at the checkpoint are those the schema history says, not the source's present ones.
         if (ddl is not null && _direction == Direction.Forward && _task.IncrementalDdl) tables = ddl.TablesAt(checkpoint.Position, tables);
         ddl?.Follow(tables);
+        var windows = TableWindows.Read(_windows, _task, _direction, _source, checkpoint.Position);
         var recovery = await LaneRecovery.ReadAsync(session, stored.Position, _source, cancellationToken).ConfigureAwait(false);
 
         await using var stream = await _source.OpenAsync(checkpoint.Position, tables, ddl, cancellationToken).ConfigureAwait(false);
@@ -189,7 +198,7 @@ internal sealed class ChangePipeline
         {
             await using var filter = await _source.OpenRowFilterAsync(tables.Values, failed.Token).ConfigureAwait(false);
             await using var lanes = await Lanes.OpenAsync(_target, session, _task.WriteConcurrency, failed.Token).ConfigureAwait(false);
-            var loop = new ApplyLoop(this, session, lanes, stream, filter, ddl, tables, checkpoint, recovery);
+            var loop = new ApplyLoop(this, session, lanes, stream, filter, ddl, tables, checkpoint, recovery, windows);
             await loop.RunAsync(queue.Reader, failed.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
@@ -269,10 +278,10 @@ internal sealed class ChangePipeline
 
     /// <summary>One reading's apply loop: batches cut from the queue, applied, checkpointed and acknowledged.</summary>
     private sealed class ApplyLoop(ChangePipeline owner, ITargetSession session, Lanes lanes, IChangeStream stream, IRowFilter? filter, IDdlSync? ddl,
-        Dictionary<(string, string), TaskTable> tables, Checkpoint checkpoint, LaneRecovery recovery)
+        Dictionary<(string, string), TaskTable> tables, Checkpoint checkpoint, LaneRecovery recovery, TableWindows windows)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly LiveSettings _settings = new(owner._tasks, owner._task, owner._direction);
+        private readonly LiveSettings _settings = new(owner._tasks, owner._runtime, owner._task, owner._direction);
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;
@@ -300,6 +309,8 @@ internal sealed class ChangePipeline
                 statistics.Waiting.Stop();
                 if (!more) break;
                 if (_settings.Look(_clock.Elapsed)) _plans!.RenewRules();
+                // Tables added to or removed from the task: the phases run again with them, from the checkpoint.
+                if (_settings.ObjectsChanged) throw new TaskObjectsChangedException();
                 using var batch = await CutAsync(queue, cancellationToken).ConfigureAwait(false);
                 // -RowsPerSecond and -BytesPerSecond pace whole batches, so a source transaction is never split by them.
                 if (_settings.Throttle.Limited)
@@ -401,7 +412,7 @@ internal sealed class ChangePipeline
             var applying = counted.Where(t => !recovery.Skips(t)).ToList();
             var written = false;
             if (lanes.Count > 1 && !idempotent && ddlDone is null && recovery.Until is null && applying.Count > 1
-                && applying.All(t => t.SpilledChanges == 0) && ddl is not { HasCatchUp: true })
+                && applying.All(t => t.SpilledChanges == 0) && !HasWindows)
                 written = await TrySpreadAsync(applying, end, cancellationToken).ConfigureAwait(false);
             if (!written)
                 written = await ApplyInOneLaneAsync(applying, idempotent, end,
@@ -413,6 +424,7 @@ internal sealed class ChangePipeline
                 _stored = end.Position;
                 _uncounted = 0;
                 recovery.Done();
+                windows.Passed(last.EndPosition);
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
             }
@@ -523,10 +535,10 @@ internal sealed class ChangePipeline
             {
                 // Changes of a table that joined with a copy of its rows, in transactions the copy may already hold: written idempotently, first.
                 var copied = new List<(TableApplyPlan, RowChange)>();
-                if (ddl is { HasCatchUp: true })
+                if (HasWindows && Direction == Direction.Forward)
                     foreach (var transaction in transactions)
                         foreach (var row in transaction.Changes.OfType<RowChange>())
-                            if (_plans!.For(row) is { } plan && ddl.InCatchUp(plan.Table, transaction.EndPosition))
+                            if (_plans!.For(row) is { } plan && InWindow(plan, transaction))
                                 copied.Add((plan, row));
                 var statistics = owner._statistics;
                 await foreach (var run in RunsAsync(copied.Count == 0 ? null : copied, transactions, idempotent, cancellationToken).ConfigureAwait(false))
@@ -586,9 +598,8 @@ internal sealed class ChangePipeline
             foreach (var transaction in transactions)
                 foreach (var change in transaction.Changes)
                 {
-                    if (ddl is { HasCatchUp: true } && change is RowChange inWindow && _plans!.For(inWindow) is { } copiedPlan
-                        && ddl.InCatchUp(copiedPlan.Table, transaction.EndPosition))
-                        continue; // written with the copied ones
+                    if (HasWindows && change is RowChange inWindow && _plans!.For(inWindow) is { } copiedPlan && InWindow(copiedPlan, transaction))
+                        continue; // forward, written with the copied ones; reverse, written by the forward direction's copy
                     if (change is TruncateChange truncate)
                     {
                         if (_plans!.ForTable(truncate.Database, truncate.Table) is not { } table) continue;
@@ -623,6 +634,15 @@ internal sealed class ChangePipeline
             }
             return kept;
         }
+
+        private bool HasWindows => windows.Any || ddl is { HasCatchUp: true };
+
+        /// <summary>
+        /// Whether a change falls in the window of a table that joined with a copy of its rows: forward, the copy may hold
+        /// it; reverse, the forward direction's copy wrote it.
+        /// </summary>
+        private bool InWindow(TableApplyPlan plan, SourceTransaction transaction) =>
+            windows.Covers(plan.Table, transaction.EndPosition) || ddl is { HasCatchUp: true } && ddl.InCatchUp(plan.Table, transaction.EndPosition);
 
         // Whether a row change of the other direction's comes back (its table is under NewerWins), and whether it moves its row.
         private bool? Echoed(RowChange row) =>

@@ -27,6 +27,12 @@ internal interface IChangeSource
     /// </summary>
     Task<SourcePosition> RecordStartAsync(IReadOnlyList<TaskTable> tables, bool copyFollows, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the source send the changes of these tables (the direction's whole set) from now on: a PostgreSQL
+    /// publication lists its tables; a binlog holds every table's.
+    /// </summary>
+    Task PublishAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken);
+
     /// <summary>The source's present position: changes up to it may be in a copy that ends now.</summary>
     Task<SourcePosition> CurrentPositionAsync(CancellationToken cancellationToken);
 

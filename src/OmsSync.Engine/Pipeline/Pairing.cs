@@ -242,15 +242,20 @@ internal sealed class Pairing
     /// The reverse direction of a bidirectional task: incremental only, from the task's target back to its source, on
     /// the forward tables mapped back through the renames: read as the target has them, written as the source has them.
     /// </summary>
-    public async Task<(ChangePipeline Pipeline, IReadOnlyList<TaskTable> Reading, IReadOnlyList<TaskTable> Writing)> ReverseAsync(CancellationToken cancellationToken)
+    /// <param name="joining">Also the tables the forward direction has not taken in yet (see <see cref="RuntimeStore.SynchronizedTables"/>).</param>
+    public async Task<(ChangePipeline Pipeline, IReadOnlyList<TaskTable> Reading, IReadOnlyList<TaskTable> Writing)> ReverseAsync(CancellationToken cancellationToken,
+        bool joining = false)
     {
         var (source, target) = (Source, Target);
-        var forward = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
-        var reading = await WithSchemaAsync(target, reader => ReverseTablesAsync(reader, forward.Tables, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
+        // A table joining the task is taken in once the forward direction has copied it: what the copy writes is no change to bring back.
+        var synchronized = joining ? null : new RuntimeStore(_store).SynchronizedTables(_task.Name)?.ToHashSet(StringComparer.Ordinal);
+        var forward = synchronized is null ? resolved.Tables : resolved.Tables.Where(t => synchronized.Contains(t.Mapping.Source)).ToList();
+        var reading = await WithSchemaAsync(target, reader => ReverseTablesAsync(reader, forward, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (target.Kind == DataSourceKind.PostgreSql)
         {
             // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot, in the source's own types.
-            var writing = forward.Tables.Select(Reversed).ToList();
+            var writing = forward.Select(Reversed).ToList();
             var pipeline = new ChangePipeline(new PgOutputChangeSource(Postgres(target), _task, Direction.Reverse, _store, _log),
                 new MySqlChangeTarget(MySql(source), _task, Direction.Reverse), new PostgresToMySqlValues(reading), null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, writing);
@@ -258,7 +263,7 @@ internal sealed class Pairing
         if (source.Kind == DataSourceKind.PostgreSql)
         {
             // The forward direction went PostgreSQL to MySQL: changes come back from the binlog into the PostgreSQL tables they came from.
-            var shapes = forward.Tables.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
+            var shapes = forward.ToDictionary(t => t.Mapping.Target, t => t.Schema, StringComparer.Ordinal);
             var pipeline = new ChangePipeline(new BinlogChangeSource(MySql(target), _catalog.GetPassword(target.Name), _task, Direction.Reverse, _store, _log),
                 new PostgresChangeTarget(Postgres(source), _task, Direction.Reverse, shapes), null, null, _task, Direction.Reverse, _store, _log);
             return (pipeline, reading, reading);

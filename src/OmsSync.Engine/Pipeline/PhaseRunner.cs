@@ -1,5 +1,6 @@
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
 
 namespace OmsSync.Engine.Pipeline;
@@ -62,10 +63,17 @@ public sealed class PhaseRunner
         if (incremental is not null)
             await incremental.EnsureStartAsync(plan.Reading, cancellationToken).ConfigureAwait(false);
 
+        var joins = new TableJoins(_store, _task, pairing, _log);
+        IReadOnlyList<TaskTable> joining = [];
         if (_task.MigrationTypes.HasFlag(MigrationTypes.Full))
         {
+            var fullLoad = plan.FullLoad();
+            await joins.ForgetLeftAsync(fullLoad, plan.Reading, cancellationToken).ConfigureAwait(false);
+            // Past the first copy, the tables the task gained since join it: the copy takes them alone.
+            if (incremental is not null && await incremental.IsPastFullCopyAsync(cancellationToken).ConfigureAwait(false))
+                joining = await joins.OpenAsync(plan, cancellationToken).ConfigureAwait(false);
             _runtime.SetPhase(_task.Name, _direction, TaskPhase.Full);
-            await plan.FullLoad().RunAsync(plan.Reading.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
+            await fullLoad.RunAsync(plan.Reading.Select(t => (t.Mapping, t.Schema)).ToList(), cancellationToken).ConfigureAwait(false);
             _log("full migration done");
             if (_task.IndexMigration == IndexMigration.AfterFull && _task.MigrationTypes.HasFlag(MigrationTypes.Schema))
             {
@@ -82,6 +90,7 @@ public sealed class PhaseRunner
         }
         if (incremental is not null && _task.MigrationTypes.HasFlag(MigrationTypes.Full))
             await incremental.MarkFullCopyEndAsync(cancellationToken).ConfigureAwait(false);
+        await joins.CloseAsync(plan, joining, cancellationToken).ConfigureAwait(false);
         // Incremental reading starts where it was recorded before the copy, so what the source does while the task waits is applied after.
         StopIfAsked(StopAfter.Full, "the rows are copied to the target" + (incremental is null ? "." : "; changes made on the source since the copy began are applied once it goes on."));
 
@@ -98,6 +107,8 @@ public sealed class PhaseRunner
             return;
         }
 
+        // The reverse direction takes its tables from here (with DDL synchronization, from the schema history instead).
+        if (!_task.IncrementalDdl) _runtime.SetSynchronizedTables(_task.Name, objects.Tables.Select(t => t.Mapping.Source));
         // The reverse direction of a bidirectional task starts from the target's position now: what the full copy wrote
         // is behind it, and everything the forward direction applies from here carries its marker.
         if (_task.Topology == Topology.Bidirectional)

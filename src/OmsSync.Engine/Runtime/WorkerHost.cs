@@ -47,11 +47,24 @@ public sealed class WorkerHost
         var watcher = WatchAsync(runtime, r => { requested = r; cancel.Cancel(); }, cancel.Token);
         try
         {
-            var runner = new Pipeline.PhaseRunner(store, task, _direction, Log);
-            // A server that is down or restarting in any phase is waited for, and the phases start again from their
-            // checkpoints, as after a crash; the task fails only for what waiting cannot mend.
-            await Pipeline.Reconnecting.RunAsync(runner.RunAsync, TransientFaults.IsConnectionLoss, runtime, task.Name, _direction, Log, cancel.Token,
-                untilCancelled: false).ConfigureAwait(false);
+            while (true)
+            {
+                var runner = new Pipeline.PhaseRunner(store, task, _direction, Log);
+                try
+                {
+                    // A server that is down or restarting in any phase is waited for, and the phases start again from their
+                    // checkpoints, as after a crash; the task fails only for what waiting cannot mend.
+                    await Pipeline.Reconnecting.RunAsync(runner.RunAsync, TransientFaults.IsConnectionLoss, runtime, task.Name, _direction, Log, cancel.Token,
+                        untilCancelled: false).ConfigureAwait(false);
+                    break;
+                }
+                catch (Pipeline.TaskObjectsChangedException)
+                {
+                    // Tables joined or left the task while it ran: its phases run again with them, each from its checkpoint.
+                    task = new TaskCatalog(store).Get(_taskName).As(_direction);
+                    Log("the task's objects changed; its phases run again with them");
+                }
+            }
             runtime.SetStatus(task.Name, _direction, Model.TaskStatus.Completed, TaskPhase.Done, "Completed.", clearMessage: true);
             Log("completed");
             return ExitOk;

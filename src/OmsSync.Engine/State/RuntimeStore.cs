@@ -106,6 +106,26 @@ public sealed class RuntimeStore
                 RowsEstimate = r.GetInt64(4), RowsCopied = r.GetInt64(5), ChunksTotal = r.GetInt32(6), ChunksDone = r.GetInt32(7),
             }, ("$t", task));
 
+    /// <summary>
+    /// The source tables ("db.table") the forward direction synchronizes, recorded as it enters its incremental phase:
+    /// the reverse direction takes in a table only once it is among them. Null before the first record.
+    /// </summary>
+    public IReadOnlyList<string>? SynchronizedTables(string task) =>
+        _store.Query("SELECT tables FROM task_runtime WHERE task = $t AND direction = $d AND tables IS NOT NULL",
+                r => System.Text.Json.JsonSerializer.Deserialize<List<string>>(r.GetString(0))!, ("$t", task), ("$d", Direction.Forward.ToString()))
+            .SingleOrDefault();
+
+    public void SetSynchronizedTables(string task, IEnumerable<string> tables) =>
+        _store.Execute("UPDATE task_runtime SET tables = $s WHERE task = $t AND direction = $d",
+            ("$t", task), ("$d", Direction.Forward.ToString()), ("$s", System.Text.Json.JsonSerializer.Serialize(tables.Order(StringComparer.Ordinal).ToList())));
+
+    /// <summary>Forgets a table's copy progress and chunk plan: it left the task, and copies anew if it joins again.</summary>
+    public void ForgetTable(string task, string sourceTable)
+    {
+        _store.Execute("DELETE FROM table_progress WHERE task = $t AND source_table = $s", ("$t", task), ("$s", sourceTable));
+        _store.Execute("DELETE FROM chunk_plans WHERE task = $t AND source_table = $s", ("$t", task), ("$s", sourceTable));
+    }
+
     /// <summary>A chunk plan is stored once so that a resumed full migration cuts the table at the same keys.</summary>
     public IReadOnlyList<(int ChunkNo, string? Lower, string? Upper)> ChunkPlan(string task, string sourceTable) =>
         _store.Query("SELECT chunk_no, lower_key, upper_key FROM chunk_plans WHERE task = $t AND source_table = $s ORDER BY chunk_no",

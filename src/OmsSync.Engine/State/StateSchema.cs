@@ -220,6 +220,19 @@ internal static class StateSchema
         """
         ALTER TABLE task_runtime ADD COLUMN stopped_after TEXT;
         """,
+        // 9: tables that joined a task direction after its full copy (Set-OmsTask -Include on a task that has run): up to
+        // where each one's changes are replayed idempotently (forward) or skipped (reverse); NULL while its copy runs. And
+        // the tables the forward direction synchronizes, which the reverse direction takes from it.
+        """
+        ALTER TABLE task_runtime ADD COLUMN tables TEXT;
+        CREATE TABLE IF NOT EXISTS table_windows (
+            task            TEXT NOT NULL COLLATE NOCASE REFERENCES tasks(name) ON DELETE CASCADE,
+            direction       TEXT NOT NULL,
+            source_table    TEXT NOT NULL,
+            until_position  TEXT,
+            PRIMARY KEY (task, direction, source_table)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

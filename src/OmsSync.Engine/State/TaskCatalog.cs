@@ -63,7 +63,7 @@ public sealed class TaskCatalog
 
     /// <summary>The state tables that refer to a task by name, besides <c>tasks</c> itself.</summary>
     private static readonly string[] TaskTables =
-        ["task_runtime", "table_progress", "chunk_plans", "conflicts", "schema_history", "verification_runs", "ddl_log", "cutovers", "cutover_steps", "alerts"];
+        ["task_runtime", "table_progress", "chunk_plans", "conflicts", "schema_history", "verification_runs", "ddl_log", "cutovers", "cutover_steps", "alerts", "table_windows"];
 
     /// <summary>Stores <paramref name="renamed"/> in place of task <paramref name="name"/>, moving its runtime state, logs and history with it, in one transaction.</summary>
     public void Rename(string name, MigrationTask renamed)

@@ -16,7 +16,8 @@ public sealed class TaskService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(60);
     /// <summary>The options a running task takes up without a restart.</summary>
-    private static readonly string[] LiveOptions = ["RowsPerSecond", "BytesPerSecond"];
+    // The rate limits reach a running worker (it looks every second), and so do its objects (it runs its phases again with them).
+    private static readonly string[] LiveOptions = ["RowsPerSecond", "BytesPerSecond", "Include", "Exclude", "Rename", "RowFilter", "Column"];
     private readonly OmsService _service;
 
     public TaskService(OmsService service) => _service = service;
@@ -202,24 +203,26 @@ public sealed class TaskService
 
     /// <summary>
     /// Checks a change of a task's options and plans it; null when nothing is to change. Options change only while
-    /// no worker runs the task; its objects only while it has never run. On a task that has run, a new start
-    /// timestamp also resets where incremental reading begins (OMS ResetIncrStartTimestamp).
+    /// no worker runs the task, except its rate limits and its objects. On a task that has run, tables may join the
+    /// task (they are copied, then synchronized) and leave it (their rows stay on the target), while a table that stays
+    /// keeps its target name, row filter and columns. A new start timestamp resets where incremental reading begins
+    /// (OMS ResetIncrStartTimestamp).
     /// </summary>
     public PlannedOperation<IReadOnlyList<TaskDirectionState>>? PlanChange(string name, TaskChangeRequest change)
     {
         var task = _service.Tasks.Get(name);
         var given = change.Given();
-        // The rate limits reach a running worker (it looks every second); the other options wait for a restart.
         if (IsRunning(task.Name) && given.Except(LiveOptions).ToList() is { Count: > 0 } fixedWhileRunning)
             throw new OmsException("TaskRunning", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is running; {string.Join(", ", fixedWhileRunning.Select(p => "-" + p))} change only while no worker runs it. " +
-                "Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask. -RowsPerSecond and -BytesPerSecond change while it runs.");
+                "Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask. -RowsPerSecond, -BytesPerSecond and the objects (-Include, -Exclude, -Rename, -RowFilter, -Column) change while it runs.");
         var hasRun = HasRun(task.Name);
         var objectChanges = change.ObjectOptions();
-        if (objectChanges.Count > 0 && hasRun)
+        if (objectChanges.Count > 0 && hasRun && task.IncrementalDdl)
             throw new OmsException("TaskHasRun", OmsErrorKind.InvalidState, task.Name,
-                $"Task '{task.Name}' has run already, so its objects are fixed ({string.Join(", ", objectChanges.Select(p => "-" + p))} cannot change). " +
-                "Create a new task with New-OmsTask for other objects.");
+                $"Task '{task.Name}' has run with DDL synchronization (-IncrementalDdl), which follows its tables through the source's DDL, so its objects are fixed " +
+                $"({string.Join(", ", objectChanges.Select(p => "-" + p))} cannot change). Create a new task with New-OmsTask for other tables, " +
+                "or bring a table in with DDL on the source (RENAME TABLE into the task's rules).");
 
         var options = new TaskOptionReader(task.Name);
         var changed = task;
@@ -296,11 +299,38 @@ public sealed class TaskService
         return new PlannedOperation<IReadOnlyList<TaskDirectionState>>(task.Name, $"Change task ({string.Join(", ", given.Select(p => "-" + p))})",
             async (_, cancellationToken) =>
             {
+                if (objectChanges.Count > 0 && hasRun) await CheckStayingTablesAsync(task, changed, cancellationToken).ConfigureAwait(false);
                 _service.Tasks.Update(changed);
                 if (change.StartTimestampGiven && hasRun)
                     await _service.ResetIncrementalStartAsync(task.Name, cancellationToken).ConfigureAwait(false);
                 return Directions(_service.Tasks.Get(task.Name));
             });
+    }
+
+    /// <summary>
+    /// On a task that has run, a table that stays in it keeps its target name, row filter and columns: its target table
+    /// was made and filled by them. Both sets of rules are resolved against the source, so a rule that now matches
+    /// nothing is refused here too, before anything changes.
+    /// </summary>
+    private async Task CheckStayingTablesAsync(MigrationTask before, MigrationTask after, CancellationToken cancellationToken)
+    {
+        static void Quiet(string _) { }
+        var was = (await new Pipeline.Pairing(_service.Store, before, Quiet).ResolveSourceAsync(cancellationToken).ConfigureAwait(false)).Tables
+            .ToDictionary(t => t.Mapping.Source, t => t.Mapping, StringComparer.Ordinal);
+        foreach (var table in (await new Pipeline.Pairing(_service.Store, after, Quiet).ResolveSourceAsync(cancellationToken).ConfigureAwait(false)).Tables)
+        {
+            if (!was.TryGetValue(table.Mapping.Source, out var old)) continue;
+            var now = table.Mapping;
+            var what = old.Target != now.Target ? $"target name ({old.Target} -> {now.Target})"
+                : old.RowFilter != now.RowFilter ? "row filter"
+                : !(old.Columns ?? []).SequenceEqual(now.Columns ?? [], StringComparer.Ordinal) ? "columns" : null;
+            if (what is not null)
+                throw new OmsException("TableChangeNotSupported", OmsErrorKind.InvalidArgument, now.Source,
+                    $"Table '{now.Source}' is synchronized by task '{before.Name}' already, so its {what} cannot change while it stays in the task: its target table " +
+                    $"was made and filled by them. Take the table out (Set-OmsTask -Name {before.Name} -Exclude '{now.Source}'), wait for Get-OmsTask to show the " +
+                    "task running without it, then bring it back with the new rules: it is copied anew, into a target table that holds no rows " +
+                    "(or under -NonEmptyTarget Ignore).");
+        }
     }
 
     /// <summary>

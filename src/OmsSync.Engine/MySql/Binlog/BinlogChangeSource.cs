@@ -61,6 +61,9 @@ internal sealed class BinlogChangeSource : IChangeSource
         return start;
     }
 
+    // The binlog holds every table's changes.
+    public Task PublishAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task<SourcePosition> CurrentPositionAsync(CancellationToken cancellationToken) =>
         await BinlogServerInfo.GetCurrentPositionAsync(ReplicaOptions(), cancellationToken).ConfigureAwait(false);
 

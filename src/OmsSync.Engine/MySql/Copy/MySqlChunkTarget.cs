@@ -47,6 +47,15 @@ internal sealed class MySqlChunkTarget : IChunkTarget
         return done;
     }
 
+    public async Task ForgetChunksAsync(string sourceTable, CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new MySqlCommand($"DELETE FROM `{OmsControlSchema.Database}`.`full_chunks` WHERE task = @t AND source_table = @s", target);
+        command.Parameters.AddWithValue("@t", _task.OmsKey);
+        command.Parameters.AddWithValue("@s", sourceTable);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RefuseNonEmptyAsync(TableCopyPlan plan, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,15 @@ internal sealed class PostgresChunkTarget : IChunkTarget
         return done;
     }
 
+    public async Task ForgetChunksAsync(string sourceTable, CancellationToken cancellationToken)
+    {
+        await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("DELETE FROM oms.full_chunks WHERE task = $1 AND source_table = $2", target);
+        command.Parameters.AddWithValue(_task.OmsKey);
+        command.Parameters.AddWithValue(sourceTable);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RefuseNonEmptyAsync(TableCopyPlan plan, CancellationToken cancellationToken)
     {
         await using var target = await _target.OpenAsync(cancellationToken).ConfigureAwait(false);

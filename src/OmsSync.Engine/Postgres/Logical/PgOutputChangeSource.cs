@@ -50,6 +50,20 @@ internal sealed class PgOutputChangeSource : IChangeSource
     {
         if (_task.StartTimestamp is not null && _direction == Direction.Forward)
             _log("-StartTimestamp does not apply to a PostgreSQL source: reading starts where the replication slot is created");
+        await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+        await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // A slot left by a start that crashed before its checkpoint was written still holds everything since it was made.
+        await using var slot = new NpgsqlCommand(
+            "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1 UNION ALL " +
+            "SELECT lsn FROM pg_create_logical_replication_slot($1, 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", source);
+        slot.Parameters.AddWithValue(_name);
+        var start = (NpgsqlLogSequenceNumber)(await slot.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        _log($"replication slot and publication {_name} ready at {start}");
+        return new PostgresPosition(start);
+    }
+
+    public async Task PublishAsync(IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken)
+    {
         await using var source = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
         var published = tables.Select(t => PostgresSyntax.QuoteQualified(t.Mapping.SourceDatabase, t.Mapping.SourceTable)).ToList();
         if (_task.Topology == Topology.Bidirectional)
@@ -69,14 +83,6 @@ internal sealed class PgOutputChangeSource : IChangeSource
             await using var create = new NpgsqlCommand(sql, source);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        // A slot left by a start that crashed before its checkpoint was written still holds everything since it was made.
-        await using var slot = new NpgsqlCommand(
-            "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1 UNION ALL " +
-            "SELECT lsn FROM pg_create_logical_replication_slot($1, 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", source);
-        slot.Parameters.AddWithValue(_name);
-        var start = (NpgsqlLogSequenceNumber)(await slot.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        _log($"replication slot and publication {_name} ready at {start}");
-        return new PostgresPosition(start);
     }
 
     public async Task<SourcePosition> CurrentPositionAsync(CancellationToken cancellationToken)

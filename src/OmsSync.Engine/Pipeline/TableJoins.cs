@@ -1,0 +1,74 @@
+using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.Model;
+using OmsSync.Engine.Runtime;
+using OmsSync.Engine.State;
+
+namespace OmsSync.Engine.Pipeline;
+
+/// <summary>
+/// Tables that join a task whose full copy is behind it (Set-OmsTask -Include on a task that has run), and tables that
+/// leave it. A joining table is copied as the full migration copies, while the forward direction's stream waits at its
+/// checkpoint; its window then ends where each side stands (<see cref="TableWindowStore"/>): forward, its changes up to
+/// there are replayed idempotently over the copy; reverse, what the copy wrote on the target is not brought back. A
+/// table that left keeps its rows on the target; what was copied of it is forgotten, so it copies anew if it joins again.
+/// </summary>
+internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing pairing, Action<string> log)
+{
+    private readonly RuntimeStore _runtime = new(store);
+    private readonly TableWindowStore _windows = new(store);
+
+    /// <summary>Forgets the copy progress, chunk marks and windows of the tables copied before that are no longer the task's.</summary>
+    public async Task ForgetLeftAsync(FullLoadRunner fullLoad, IReadOnlyList<TaskTable> tables, CancellationToken cancellationToken)
+    {
+        var current = tables.ToDictionary(t => t.Mapping.Source, t => t.Mapping.Target, StringComparer.Ordinal);
+        // A table that left and came back under another target name left too: its new target table is copied anew.
+        foreach (var left in _runtime.TableProgress(task.Name).Where(p => current.GetValueOrDefault(p.SourceTable) != p.TargetTable).ToList())
+        {
+            await fullLoad.ForgetAsync(left.SourceTable, cancellationToken).ConfigureAwait(false);
+            _windows.Forget(task.Name, Direction.Forward, left.SourceTable);
+            log($"{left.SourceTable} is no longer synchronized to {left.TargetTable}; the rows there stay");
+        }
+        var targets = tables.Select(t => t.Mapping.Target).ToHashSet(StringComparer.Ordinal);
+        foreach (var left in _windows.Read(task.Name, Direction.Reverse).Keys.Where(t => !targets.Contains(t)).ToList())
+            _windows.Forget(task.Name, Direction.Reverse, left);
+    }
+
+    /// <summary>
+    /// The tables that join now: not wholly copied yet, or whose copy a killed worker left open. Their windows open, and
+    /// both directions' sources are told to send their changes before the copy reads a row.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskTable>> OpenAsync(DirectionPlan plan, CancellationToken cancellationToken)
+    {
+        var copied = _runtime.TableProgress(task.Name).Where(p => p.Status == FullLoadProgress.Done).Select(p => p.SourceTable).ToHashSet(StringComparer.Ordinal);
+        var open = _windows.Read(task.Name, Direction.Forward).Where(w => w.Value is null).Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
+        var joining = plan.Reading.Where(t => !copied.Contains(t.Mapping.Source) || open.Contains(t.Mapping.Source)).ToList();
+        if (joining.Count == 0) return joining;
+        log($"{joining.Count} table(s) join the task: {string.Join(", ", joining.Select(t => t.Mapping.Source))}; their rows are copied, then their changes follow");
+        foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, null);
+        await plan.Pipeline!.PublishAsync(plan.Reading, cancellationToken).ConfigureAwait(false);
+        if (task.Topology == Topology.Bidirectional)
+        {
+            var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
+            await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
+        }
+        return joining;
+    }
+
+    /// <summary>After the copy: the windows end where the source and, for the reverse direction, the target stand now.</summary>
+    public async Task CloseAsync(DirectionPlan plan, IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
+    {
+        if (joining.Count == 0) return;
+        if (task.Topology == Topology.Bidirectional)
+        {
+            var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
+            var written = (await reverse.Pipeline.SourcePositionAsync(cancellationToken).ConfigureAwait(false)).Serialize();
+            var windows = _windows.Read(task.Name, Direction.Reverse);
+            // A window a killed worker ended already stays: the reverse direction may have applied changes past it.
+            foreach (var table in joining.Where(t => !windows.ContainsKey(t.Mapping.Target)))
+                _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, written);
+        }
+        var copied = (await plan.Pipeline!.SourcePositionAsync(cancellationToken).ConfigureAwait(false)).Serialize();
+        foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, copied);
+        log($"copied the rows of {string.Join(", ", joining.Select(t => t.Mapping.Source))}; their changes since are replayed over the copy up to {copied}");
+    }
+}
