@@ -86,6 +86,8 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'Set-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-sync -WarningAction SilentlyContinue' }
         'Set-OmsTask#2' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
         'Set-OmsTask#5' = @{ After = { Wait-TestTaskPhase shop-to-dr; Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.orders' -Scalar | Should -Be 400 } }
+        'Set-OmsTask#6' = @{ Before = "Set-OmsTask shop-to-dr -Include 'shop.orders'; `$null = Start-OmsForward shop-to-dr -Wait; Wait-TestTaskPhase shop-to-dr"
+            After = { Wait-TestCondition -What 'the joined table copied' -Condition { try { (Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM shop_v2.order_items' -Scalar) -eq 800 } catch { $false } } } }
         'Start-OmsVerification#1' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#2' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }
         'Start-OmsVerification#3' = @{ Before = '$null = Start-OmsForward shop-to-dr -Wait' }

@@ -67,8 +67,8 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
             foreach (var table in joining.Where(t => !windows.ContainsKey(t.Mapping.Target)))
                 _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, written);
         }
-        var copied = (await plan.Pipeline!.SourcePositionAsync(cancellationToken).ConfigureAwait(false)).Serialize();
-        foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, copied);
+        var copied = await plan.Pipeline!.SourcePositionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, copied.Serialize());
         log($"copied the rows of {string.Join(", ", joining.Select(t => t.Mapping.Source))}; their changes since are replayed over the copy up to {copied}");
     }
 }

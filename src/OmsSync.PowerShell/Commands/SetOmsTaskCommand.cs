@@ -9,9 +9,9 @@ using OmsSync.PowerShell.Output;
 namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
-/// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column,
-/// may change only while the task has never run; -StartTimestamp on a task that has run resets its incremental start; speed, concurrency, labels and the
-/// phase options whenever no worker runs it.
+/// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column) change at any time, a
+/// running worker taking tables that join and leave up as it runs; so do the rate limits. -StartTimestamp on a task
+/// that has run resets its incremental start; concurrency, labels and the phase options change whenever no worker runs it.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsTask))]
