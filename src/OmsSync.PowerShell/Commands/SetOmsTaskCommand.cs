@@ -9,7 +9,7 @@ using OmsSync.PowerShell.Output;
 namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
-/// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column,
+/// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column, -Partition)
 /// may change only while the task has never run; -StartTimestamp on a task that has run resets its incremental start; speed, concurrency, labels and the
 /// phase options whenever no worker runs it.
 /// </summary>
@@ -41,6 +41,10 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
 
     [Parameter]
     public Hashtable? Column { get; set; }
+
+    /// <summary>Tables ('db.table') to the partitions whose rows full migration copies; an empty hashtable copies whole tables again.</summary>
+    [Parameter]
+    public Hashtable? Partition { get; set; }
 
     [Parameter]
     public DateTime? StartTimestamp { get; set; }
@@ -128,6 +132,7 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
                 Renames = bound.ContainsKey(nameof(Rename)) ? Maps.From(Rename) ?? new Dictionary<string, object?>() : null,
                 RowFilters = bound.ContainsKey(nameof(RowFilter)) ? Maps.From(RowFilter) ?? new Dictionary<string, object?>() : null,
                 Columns = bound.ContainsKey(nameof(Column)) ? Maps.From(Column) ?? new Dictionary<string, object?>() : null,
+                Partitions = bound.ContainsKey(nameof(Partition)) ? Maps.From(Partition) ?? new Dictionary<string, object?>() : null,
                 StartTimestampGiven = bound.ContainsKey(nameof(StartTimestamp)),
                 StartTimestamp = Timestamps.From(StartTimestamp),
                 MigrationTypes = bound.ContainsKey(nameof(MigrationType)) ? MigrationType ?? [] : null,
