@@ -5,7 +5,7 @@ using OmsSync.Engine.Errors;
 namespace OmsSync.Engine.Tasks;
 
 /// <summary>
-/// Reads and checks a task's object options (-Include, -Exclude, -Rename, -RowFilter, -Column) as the user gave
+/// Reads and checks a task's object options (-Include, -Exclude, -Rename, -RowFilter, -Column, -Partition) as the user gave
 /// them: text, lists and maps. Every problem is kept with the parameter and the fix in its message; the caller
 /// stores nothing unless <see cref="Problems"/> is empty.
 /// </summary>
