@@ -6,7 +6,6 @@ using OmsSync.Engine.Verification;
 using OmsSync.Integration.Tests.Infrastructure;
 using OmsSync.Integration.Tests.Verification;
 using Xunit;
-using TaskStatus = OmsSync.Engine.Model.TaskStatus;
 
 namespace OmsSync.Integration.Tests.FullLoad;
 
@@ -25,6 +24,14 @@ public sealed class PartitionMigrationTests
         CREATE TABLE plain (id INT PRIMARY KEY);
         """;
 
+    /// <summary>A source database with the sales table of <paramref name="rows"/> rows, and the name its copy takes on the target.</summary>
+    private static async Task<(string Db, string Target)> SalesDatabaseAsync(EngineHarness h, string prefix, int rows)
+    {
+        var db = await h.CreateDatabaseAsync(h.Source, prefix, SalesTable(rows));
+        h.Track(h.Target, db + "_t");
+        return (db, db + "_t");
+    }
+
     private static MigrationTask SalesTask(EngineHarness h, string db, string target, string prefix) => new()
     {
         Name = prefix + "-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
@@ -37,9 +44,7 @@ public sealed class PartitionMigrationTests
     public async Task OnlyTheChosenPartitionsAreCopiedEstimatedAndVerified()
     {
         await using var h = EngineHarness.Create();
-        var db = await h.CreateDatabaseAsync(h.Source, "part", SalesTable(20_000));
-        var target = db + "_t";
-        h.Track(h.Target, target);
+        var (db, target) = await SalesDatabaseAsync(h, "part", 20_000);
         var task = h.AddTask(SalesTask(h, db, target, "part") with { ChunkRows = 1_500, ReadConcurrency = 2, WriteConcurrency = 2 });
 
         await FullMigrationTests.RunInProcessAsync(h, task);
@@ -68,20 +73,13 @@ public sealed class PartitionMigrationTests
     public async Task AKilledWorkerResumesWithinThePartitions()
     {
         await using var h = EngineHarness.Create();
-        var db = await h.CreateDatabaseAsync(h.Source, "partres", SalesTable(60_000));
-        var target = db + "_t";
-        h.Track(h.Target, target);
+        var (db, target) = await SalesDatabaseAsync(h, "partres", 60_000);
         var task = h.AddTask(SalesTask(h, db, target, "partres") with { ChunkRows = 2_000, RowsPerSecond = 10_000, AutoRestart = false });
 
         await h.KillDuringFullLoadAsync(task.Name, 3);
         Assert.InRange(await TableSnapshot.CountAsync(h.Target, target, "sales"), 1, 29_999);
-        h.Service.Tasks.Update(task with { RowsPerSecond = 0 });
-        h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status != TaskStatus.Running,
-            TimeSpan.FromSeconds(120), "the resumed worker to finish");
+        await h.ResumeToCompletionAsync(task);
 
-        var done = h.Service.Status(task.Name, Direction.Forward);
-        Assert.True(done.Status == TaskStatus.Completed, $"status {done.Status}: {done.Message}");
         Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "expected", "id, sold"), await TableSnapshot.ReadAsync(h.Target, target, "sales", "id, sold"));
     }
 
@@ -89,9 +87,7 @@ public sealed class PartitionMigrationTests
     public async Task PartitionsThatDoNotFitAreRefusedBeforeAnythingIsStoredOrCopied()
     {
         await using var h = EngineHarness.Create();
-        var db = await h.CreateDatabaseAsync(h.Source, "partbad", SalesTable(100));
-        var target = db + "_t";
-        h.Track(h.Target, target);
+        var (db, target) = await SalesDatabaseAsync(h, "partbad", 100);
         var tasks = new TaskService(h.Service);
 
         // A table the task does not migrate, and an empty list: refused by New-OmsTask's checks, no task stored.
