@@ -10,7 +10,7 @@ Describe 'Copy-OmsTask' {
     Test-CmdletContract Copy-OmsTask -Parameters Name, NewName, Source, Target -Mandatory ':Name', ':NewName' -ByPropertyName Name -ConfirmImpact Low
 
     Context 'copying' -Tag Integration {
-        BeforeEach { $t = New-TestTask -Options @{ RowFilter = @{ 'shop.orders' = 'id > 3' }; Resources = 'Large'; Label = 'nightly' } }
+        BeforeEach { $t = New-TestTask -Options @{ RowFilter = @{ 'shop.orders' = 'id > 3' }; Partition = @{ 'shop.orders' = 'p2026' }; Resources = 'Large'; Label = 'nightly' } }
         AfterEach { Remove-TestTask $t }
 
         It 'creates a task with the whole definition under the new name, not run' {

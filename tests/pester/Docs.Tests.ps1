@@ -29,7 +29,7 @@ BeforeAll {
     # What the examples' target databases are called on the target server.
     $targetDatabases = 'shop_v2', 'shop_sync', 'archive', 'shop_nightly', 'shop_test', 'shop_copy', 'shop_peer', 'shop'
     # The tasks the examples name; a task of the same name in the next example starts afresh.
-    $taskNames = 'shop-to-dr', 'orders-2024', 'shop-active-active', 'shop-sync', 'shop-nightly', 'shop-test', 'demo-shop'
+    $taskNames = 'shop-to-dr', 'orders-2024', 'shop-active-active', 'shop-sync', 'shop-nightly', 'shop-test', 'demo-shop', 'sales-2025'
 
     # The shop the help examples move: every table has updated_at, for NewerWins.
     function Initialize-Shop {
@@ -80,6 +80,12 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'New-OmsTask#4' = @{ World = 'DataSources' }
         'New-OmsTask#5' = @{ World = 'DataSources'; Before = '''Table,TargetName,RowFilter,Columns'',''shop.orders,archive.orders_2024,"created >= ''''2024-01-01''''","id,customer_id,total,created"'' | Set-Content objects.csv'
             After = { (Get-OmsTask orders-2024).Include | Should -Be 'shop.orders' } }
+        'New-OmsTask#6' = @{ World = 'DataSources'
+            Before = 'Invoke-TestSql MariaDbA "CREATE TABLE shop.sales (id INT NOT NULL, sold DATE NOT NULL, PRIMARY KEY (id, sold)) PARTITION BY RANGE (YEAR(sold)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION p2025 VALUES LESS THAN (2026), PARTITION p2026 VALUES LESS THAN (2027), PARTITION pmax VALUES LESS THAN MAXVALUE); INSERT INTO shop.sales SELECT seq, DATE ''2024-01-01'' + INTERVAL seq DAY FROM shop.seq_1_to_1400"'
+            After = {
+                Invoke-TestSql MariaDbB 'SELECT COUNT(*) FROM archive.sales' -Scalar | Should -Be (Invoke-TestSql MariaDbA 'SELECT COUNT(*) FROM shop.sales PARTITION (p2025, p2026)' -Scalar)
+                (Get-OmsVerificationResult sales-2025 | Measure-Object Differences -Sum).Sum | Should -Be 0
+            } }
         'Rename-OmsTask#1' = @{ After = { Get-OmsTask shop-nightly-2026 | Should -Not -BeNullOrEmpty } }
         'Copy-OmsTask#1' = @{ After = { (Get-OmsTask shop-nightly-test).Target | Should -Be 'test-2' } }
         'Resume-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }

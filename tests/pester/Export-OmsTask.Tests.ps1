@@ -12,7 +12,7 @@ Describe 'Export-OmsTask' {
     Test-CmdletContract Export-OmsTask -Parameters Name, Path, NoClobber -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Low
 
     Context 'writing a definition' -Tag Integration {
-        BeforeEach { $t = New-TestTask -Options @{ RowFilter = @{ 'shop.orders' = "note <> 'x'" }; Label = 'prod'; ChunkRows = 500 } }
+        BeforeEach { $t = New-TestTask -Options @{ RowFilter = @{ 'shop.orders' = "note <> 'x'" }; Partition = @{ 'shop.orders' = 'p1', 'p2' }; Label = 'prod'; ChunkRows = 500 } }
         AfterEach { Remove-TestTask $t }
 
         It 'writes every option, data sources by name and no secret' {
@@ -25,6 +25,7 @@ Describe 'Export-OmsTask' {
             $json.Task.Name | Should -Be $t.Task
             $json.Task.Source | Should -Be $t.Source
             $json.Task.RowFilters.'shop.orders' | Should -Be "note <> 'x'"
+            $json.Task.Partitions.'shop.orders' | Should -Be 'p1', 'p2'
             $json.Task.ChunkRows | Should -Be 500
             $json.Task.Labels | Should -Be 'prod'
             $json.Task.PSObject.Properties.Name | Should -Not -Contain 'Id'

@@ -20,7 +20,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'New-OmsTask' {
-    Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, MigrationType, Topology,
+    Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, Partition, MigrationType, Topology,
         NonEmptyTarget, IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, StartTimestamp,
         ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, StopAfter, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
         -Mandatory ':Name', ':Source', ':Target', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
@@ -131,6 +131,10 @@ Describe 'New-OmsTask' {
             @{ Options = @{ Column = @{ 'shop' = 'id' } }; ErrorId = 'InvalidColumnKey' }
             @{ Options = @{ Column = @{ 'shop.t' = @() } }; ErrorId = 'InvalidColumnValue' }
             @{ Options = @{ Column = @{} }; ErrorId = 'InvalidColumnValue' }
+            @{ Options = @{ Partition = @{ 'shop' = 'p1' } }; ErrorId = 'InvalidPartitionKey' }
+            @{ Options = @{ Partition = @{ 'shop.t' = @() } }; ErrorId = 'InvalidPartitionValue' }
+            @{ Options = @{ Partition = @{ 'shop.t' = ' , ' } }; ErrorId = 'InvalidPartitionValue' }
+            @{ Options = @{ Partition = @{ 'other.t' = 'p1' } }; ErrorId = 'PartitionTableNotInTask' }
             @{ Options = @{ ReadConcurrency = 0 }; ErrorId = 'InvalidReadConcurrency' }
             @{ Options = @{ WriteConcurrency = -1 }; ErrorId = 'InvalidWriteConcurrency' }
             @{ Options = @{ RowsPerSecond = -5 }; ErrorId = 'InvalidRowsPerSecond' }
@@ -218,6 +222,50 @@ Describe 'New-OmsTask' {
                 $e[0].Exception.Message | Should -Match $Reason
                 Invoke-TestPgSql "SELECT count(*) FROM $schema.victim" -Scalar | Should -Be 1
             } finally { Invoke-TestPgSql "DROP SCHEMA IF EXISTS $schema CASCADE" }
+        }
+    }
+
+    Context 'partitions' -Tag Integration {
+        BeforeAll {
+            $db = New-TestDatabaseName part
+            Invoke-TestSql MariaDbA @"
+CREATE DATABASE ``$db``;
+CREATE TABLE ``$db``.sales (id INT NOT NULL, sold DATE NOT NULL, note VARCHAR(20), PRIMARY KEY (id, sold))
+  PARTITION BY RANGE (YEAR(sold)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION p2025 VALUES LESS THAN (2026),
+                                   PARTITION p2026 VALUES LESS THAN (2027), PARTITION pmax VALUES LESS THAN MAXVALUE);
+INSERT INTO ``$db``.sales SELECT seq, DATE '2024-01-01' + INTERVAL (seq % 1460) DAY, CONCAT('n', seq) FROM ``$db``.seq_1_to_4000;
+CREATE TABLE ``$db``.plain (id INT PRIMARY KEY);
+"@
+        }
+        AfterAll {
+            Invoke-TestSql MariaDbA "DROP DATABASE IF EXISTS ``$db``"
+            Invoke-TestSql MariaDbB "DROP DATABASE IF EXISTS ``${db}_t``; DROP DATABASE IF EXISTS ``${db}_x``"
+        }
+        It 'copies the rows of the partitions named, and only those' {
+            $name = New-TestName part
+            try {
+                $task = New-OmsTask $name -Source $source -Target $target -Include "$db.*" -Rename @{ $db = "${db}_t" } -MigrationType Schema, Full `
+                    -Partition @{ "$db.sales" = 'p2025', 'p2026' }
+                (Get-TestStoredTask $task.Name).Partitions."$db.sales" | Should -Be 'p2025', 'p2026'
+                $null = Start-OmsForward $name -Wait
+                $expected = Invoke-TestSql MariaDbA "SELECT COUNT(*) FROM ``$db``.sales PARTITION (p2025, p2026)" -Scalar
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``${db}_t``.sales" -Scalar | Should -Be $expected
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM ``${db}_t``.sales WHERE YEAR(sold) NOT IN (2025, 2026)" -Scalar | Should -Be 0
+            } finally { Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue }
+        }
+        It 'refuses at Start-OmsForward a partition the table lacks or a table that is not partitioned, copying nothing' -ForEach @(
+            @{ Table = 'sales'; Partitions = 'p2025', 'p1999'; Words = "*'p1999'*p2024, p2025, p2026, pmax*" }
+            @{ Table = 'plain'; Partitions = 'p2025'; Words = '*not partitioned*' }
+        ) {
+            $name = New-TestName badpart
+            try {
+                $null = New-OmsTask $name -Source $source -Target $target -Include "$db.$Table" -Rename @{ $db = "${db}_x" } -MigrationType Schema, Full `
+                    -Partition @{ "$db.$Table" = $Partitions }
+                Start-OmsForward $name -Wait -ErrorVariable e -ErrorAction SilentlyContinue
+                "$($e[0])" | Should -BeLike $Words
+                "$($e[0])" | Should -BeLike '*Set-OmsTask -Partition*'
+                Invoke-TestSql MariaDbB "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '${db}_x'" -Scalar | Should -Be 0
+            } finally { Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue }
         }
     }
 

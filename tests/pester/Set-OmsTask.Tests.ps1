@@ -12,7 +12,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Set-OmsTask' {
-    Test-CmdletContract Set-OmsTask -Parameters Name, Include, Exclude, Rename, RowFilter, Column, StartTimestamp, MigrationType, NonEmptyTarget,
+    Test-CmdletContract Set-OmsTask -Parameters Name, Include, Exclude, Rename, RowFilter, Column, Partition, StartTimestamp, MigrationType, NonEmptyTarget,
         IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, IncrementalDdl, OnlineDdlTool, PassThru,
         IncrementalMemoryLimit, Resources, ChunkRows, FullLoadBinlog, DmlTypes, Direction, StopAfter `
         -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
@@ -45,9 +45,21 @@ Describe 'Set-OmsTask' {
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReadConcurrency,*'
             (Get-OmsTask $t.Task).Labels | Should -BeNullOrEmpty
         }
-        It 'fixes the objects of a task that has run with DDL synchronization (TaskHasRun), not its limits' {
+        It 'sets the partitions to migrate, refuses a table outside the task and clears them with an empty hashtable' {
+            Set-OmsTask $t.Task -Partition @{ 'shop.orders' = 'p2025,p2026' } -Confirm:$false
+            (Get-TestStoredTask $t.Task).Partitions.'shop.orders' | Should -Be 'p2025', 'p2026'
+            Set-OmsTask $t.Task -Include 'shop.items' -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'PartitionTableNotInTask,*'
+            $e[0].Exception.Message | Should -BeLike "-Partition names table 'shop.orders'*"
+            Set-OmsTask $t.Task -Partition @{} -Confirm:$false
+            (Get-TestStoredTask $t.Task).Partitions.Count | Should -Be 0
+        }
+        It 'fixes the partitions once the task has run, and the objects of one that has run with DDL synchronization (TaskHasRun), not its limits' {
             Set-OmsTask $t.Task -MigrationType Full, Incremental -IncrementalDdl -Confirm:$false
             Stop-OmsTask $t.Task -Confirm:$false -WarningAction SilentlyContinue
+            Set-OmsTask $t.Task -Partition @{ 'shop.orders' = 'p1' } -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskHasRun,*'
+            $e[0].Exception.Message | Should -BeLike '*-Partition*'
             Set-OmsTask $t.Task -Include 'shop.*' -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'TaskHasRun,*'
             "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'

@@ -51,7 +51,7 @@ public sealed class FullLoadRunner
             plans.Add(plan);
             try
             {
-                var (rows, averageRow) = await _source.StatisticsAsync(schema, cancellationToken).ConfigureAwait(false);
+                var (rows, averageRow) = await _source.StatisticsAsync(schema, mapping.Partitions, cancellationToken).ConfigureAwait(false);
                 plan.RowsEstimate = rows;
                 plan.Chunks = await ChunksAsync(plan, averageRow, throttle, cancellationToken).ConfigureAwait(false);
             }

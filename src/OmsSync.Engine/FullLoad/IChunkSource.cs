@@ -8,8 +8,8 @@ internal interface IChunkSource
     /// <summary>The copy plan of one table: its moving columns and how each is read for the target.</summary>
     TableCopyPlan Plan(TableMapping mapping, TableSchema schema);
 
-    /// <summary>The server's estimates of the table's row count and average row length.</summary>
-    Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken);
+    /// <summary>The server's estimates of the table's row count and average row length (of the partitions named, when given).</summary>
+    Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken);
 
     /// <summary>Cuts the table into chunks of about <paramref name="rowsPerChunk"/> rows along its key.</summary>
     Task<IReadOnlyList<Chunk>> CutAsync(TableCopyPlan plan, long rowsPerChunk, CancellationToken cancellationToken);

@@ -26,7 +26,8 @@ internal sealed class TableCopyPlan
     public IReadOnlyList<Chunk> Chunks { get; set; } = [];
     public long RowsEstimate { get; set; }
 
-    public string SourceName => MySqlSyntax.AllRowsOf(Mapping.SourceDatabase, Mapping.SourceTable, Source.Versioning is not null);
+    /// <summary>The source table as the copy reads it: every row version of a system-versioned table, only the task's partitions of a partitioned one.</summary>
+    public string SourceName => MySqlSyntax.AllRowsOf(Mapping.SourceDatabase, Mapping.SourceTable, Source.Versioning is not null, Mapping.Partitions);
     public string TargetName => MySqlSyntax.QuoteQualified(Mapping.TargetDatabase, Mapping.TargetTable);
 
     /// <summary>

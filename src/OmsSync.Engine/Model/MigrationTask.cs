@@ -37,6 +37,11 @@ public sealed record MigrationTask
     public IReadOnlyDictionary<string, string> RowFilters { get; init; } = new Dictionary<string, string>();
     /// <summary>Source table ("db.table") to the columns to migrate.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Columns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>
+    /// Source table ("db.table") to the partitions (or subpartitions) its full migration and verification read; a table not
+    /// named is read whole. Incremental synchronization is not limited by them.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Partitions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public MigrationTypes MigrationTypes { get; init; } = MigrationTypes.Schema | MigrationTypes.Full;
     /// <summary>
     /// A task that only verifies (a data validation task, Start-OmsVerification -Source -Target): it moves no row, so

@@ -11,6 +11,8 @@ public sealed record TableMapping
     public IReadOnlyList<string>? Columns { get; init; }
     /// <summary>A WHERE condition on the source row, or null.</summary>
     public string? RowFilter { get; init; }
+    /// <summary>The source partitions the full copy and verification read (MySQL family's PARTITION clause), or null for the whole table.</summary>
+    public IReadOnlyList<string>? Partitions { get; init; }
 
     public string Source => $"{SourceDatabase}.{SourceTable}";
     public string Target => $"{TargetDatabase}.{TargetTable}";

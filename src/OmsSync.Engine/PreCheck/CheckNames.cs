@@ -11,7 +11,7 @@ public static class CheckNames
     public static readonly IReadOnlyList<string> Known =
     [
         "Binlog", "BinlogFormat", "BinlogRowImage", "BulkLoad", "ColumnTypes", "Columns", "ConflictPolicy", "Connectivity", "Definer",
-        "Encoding", "GeneratedColumns", "ObjectRules", "Objects", "ObjectsLeftBehind", "OmsBinlogged", "PrimaryKey", "PublishPrivileges",
+        "Encoding", "GeneratedColumns", "ObjectRules", "Objects", "ObjectsLeftBehind", "OmsBinlogged", "Partition", "PrimaryKey", "PublishPrivileges",
         "ReplicaIdentity", "ReplicationPrivileges", "ReplicationSlots", "ReversePrivileges", "RowFilter", "SourcePrivileges", "StoredObjects",
         "TableFeatures", "TargetEmpty", "TargetPrivileges", "TargetTable", "Topology", "Version", "Views", "WalLevel", "WalSenders",
     ];

@@ -13,17 +13,22 @@ internal static class RuleChecks
         {
             "InvalidRowFilterValue" or "RowFilterTableNotInTask" => "RowFilter",
             "ColumnTableNotInTask" => "Columns",
+            "PartitionTableNotInTask" or "PartitionNotSupported" => "Partition",
             _ => "ObjectRules",
         }, error.Message, error.Target ?? task.Name);
 
     /// <summary>
-    /// -RowFilter and -Column entries for tables the rules select but the source does not have: they would have no
-    /// effect (a warning with DDL synchronization, which may create the table later).
+    /// -RowFilter, -Column and -Partition entries for tables the rules select but the source does not have: they would
+    /// have no effect (a warning with DDL synchronization, which may create the table later).
     /// </summary>
     public static IEnumerable<CheckResult> Unmatched(MigrationTask task, TaskObjects objects)
     {
         var tables = objects.Tables.Select(t => t.Mapping.Source).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var (parameter, check, keys) in new[] { ("-RowFilter", "RowFilter", task.RowFilters.Keys), ("-Column", "Columns", task.Columns.Keys) })
+        foreach (var (parameter, check, keys) in new[]
+                 {
+                     ("-RowFilter", "RowFilter", task.RowFilters.Keys), ("-Column", "Columns", task.Columns.Keys),
+                     ("-Partition", "Partition", task.Partitions.Keys),
+                 })
             foreach (var key in keys.Where(k => !tables.Contains(k)))
             {
                 var message = $"{parameter} names table '{key}', which is not on the source, so it has no effect. Correct the table's name with Set-OmsTask {parameter}.";

@@ -14,8 +14,8 @@ namespace OmsSync.Engine.PreCheck;
 
 /// <summary>
 /// What a worker makes sure of on its source before it creates anything on the target, whether the pre-check ran or
-/// not (-SkipPreCheck): every row filter evaluates there, and for incremental synchronization the source logs what
-/// the task reads. A task that cannot read its source fails naming the source, and leaves no empty tables behind.
+/// not (-SkipPreCheck): every row filter evaluates there, every partition named by -Partition is there, and for
+/// incremental synchronization the source logs what the task reads. A task that cannot read its source fails naming the source, and leaves no empty tables behind.
 /// </summary>
 public static class SourceReadiness
 {
@@ -25,6 +25,9 @@ public static class SourceReadiness
         await using (var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             problems = await FilterFailuresAsync(tables, mapping => RowFilterFailureAsync(connection, mapping, cancellationToken)).ConfigureAwait(false);
+            foreach (var table in tables.Where(t => t.Mapping.Partitions is not null))
+                if (await PartitionFailureAsync(connection, table.Mapping, cancellationToken).ConfigureAwait(false) is { } problem)
+                    problems.Add(problem);
             if (task.MigrationTypes.HasFlag(MigrationTypes.Incremental))
                 problems.AddRange((await DataSourceChecks.BinlogSettingsAsync(connection, source.Source.Name, cancellationToken).ConfigureAwait(false))
                     .Where(c => c.Status == CheckStatus.Fail).Select(c => c.Message));
@@ -91,6 +94,44 @@ public static class SourceReadiness
         {
             return FilterFails(mapping, e.MessageText);
         }
+    }
+
+    /// <summary>The Partition pre-check of a table the task reads in some partitions only (<see cref="TableMapping.Partitions"/>).</summary>
+    internal static async Task<CheckResult> CheckPartitionsAsync(MySqlConnection source, TableMapping mapping, CancellationToken cancellationToken) =>
+        await PartitionFailureAsync(source, mapping, cancellationToken).ConfigureAwait(false) is { } failure
+            ? CheckResult.Fail("Partition", failure, mapping.Source)
+            : CheckResult.Pass("Partition", $"Full migration of '{mapping.Source}' reads partitions {string.Join(", ", mapping.Partitions!)}.", mapping.Source);
+
+    /// <summary>
+    /// Why the table's -Partition does not fit it on the MySQL-family source (it is not partitioned, or lacks a partition
+    /// named; subpartitions count), or null when it does.
+    /// </summary>
+    internal static async Task<string?> PartitionFailureAsync(MySqlConnection source, TableMapping mapping, CancellationToken cancellationToken)
+    {
+        var partitions = new List<string>();
+        var subpartitions = new List<string>();
+        await using (var command = new MySqlCommand(
+            "SELECT PARTITION_NAME, SUBPARTITION_NAME FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t " +
+            "ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION", source))
+        {
+            command.Parameters.AddWithValue("@d", mapping.SourceDatabase);
+            command.Parameters.AddWithValue("@t", mapping.SourceTable);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!reader.IsDBNull(0) && !partitions.Contains(reader.GetString(0))) partitions.Add(reader.GetString(0));
+                if (!reader.IsDBNull(1)) subpartitions.Add(reader.GetString(1));
+            }
+        }
+        if (partitions.Count == 0)
+            return $"-Partition names partitions of table '{mapping.Source}', which is not partitioned on the source. " +
+                   "Leave the table out of -Partition (Set-OmsTask -Partition) to migrate all of its rows.";
+        var unknown = mapping.Partitions!.Where(p => !partitions.Concat(subpartitions).Contains(p, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count == 0) return null;
+        return $"-Partition names {(unknown.Count == 1 ? "partition" : "partitions")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} of table '{mapping.Source}', " +
+               $"which the table does not have on the source. Its partitions are {string.Join(", ", partitions)}" +
+               (subpartitions.Count > 0 ? $" and its subpartitions {string.Join(", ", subpartitions)}" : "") +
+               ". Correct the names with Set-OmsTask -Partition.";
     }
 
     private static string FilterFails(TableMapping mapping, string error) =>

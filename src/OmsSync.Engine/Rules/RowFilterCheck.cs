@@ -98,12 +98,13 @@ public static class RowFilterCheck
     }
 
     /// <summary>
-    /// Every problem with a task's row filters and column selections, as (table, error id, message): a filter that is not
-    /// one expression (InvalidRowFilterValue), or a filter or selection keyed by a table the task's -Include and
-    /// -Exclude do not select (RowFilterTableNotInTask, ColumnTableNotInTask), which would otherwise be ignored.
+    /// Every problem with a task's row filters, column selections and partitions, as (table, error id, message): a filter
+    /// that is not one expression (InvalidRowFilterValue), an option keyed by a table the task's -Include and -Exclude do
+    /// not select (RowFilterTableNotInTask, ColumnTableNotInTask, PartitionTableNotInTask), which would otherwise be
+    /// ignored, or partitions of a PostgreSQL source (PartitionNotSupported), whose partitioned tables move whole.
     /// </summary>
     public static IEnumerable<(string Table, string ErrorId, string Message)> ProblemsOf(IReadOnlyList<string> include, IReadOnlyList<string> exclude,
-        IReadOnlyDictionary<string, string> filters, IEnumerable<string> columnTables, bool postgres)
+        IReadOnlyDictionary<string, string> filters, IEnumerable<string> columnTables, bool postgres, IEnumerable<string>? partitionTables = null)
     {
         var mapper = new ObjectMapper(include, exclude);
         foreach (var (table, filter) in filters)
@@ -115,12 +116,22 @@ public static class RowFilterCheck
         }
         foreach (var table in columnTables.Where(t => !Selects(mapper, t)))
             yield return (table, "ColumnTableNotInTask", NotInTask("-Column", table, include, exclude));
+        foreach (var table in partitionTables ?? [])
+        {
+            if (postgres)
+                yield return (table, "PartitionNotSupported",
+                    $"-Partition names table '{table}', but the source is PostgreSQL, whose partitions are tables of their own that OmsSync migrates " +
+                    "whole, through their partitioned parent. Leave -Partition out, and choose the rows with -RowFilter on the partition key instead " +
+                    "(e.g. @{ 'public.orders' = 'created >= ''2025-01-01''' }).");
+            else if (!Selects(mapper, table))
+                yield return (table, "PartitionTableNotInTask", NotInTask("-Partition", table, include, exclude));
+        }
     }
 
     /// <summary>Throws the first of <see cref="ProblemsOf"/> for the task.</summary>
     public static void EnsureValid(Model.MigrationTask task, bool postgres)
     {
-        foreach (var (table, errorId, message) in ProblemsOf(task.Include, task.Exclude, task.RowFilters, task.Columns.Keys, postgres))
+        foreach (var (table, errorId, message) in ProblemsOf(task.Include, task.Exclude, task.RowFilters, task.Columns.Keys, postgres, task.Partitions.Keys))
             throw new OmsException(errorId, OmsErrorKind.InvalidArgument, table, message);
     }
 

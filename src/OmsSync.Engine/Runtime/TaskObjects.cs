@@ -80,7 +80,7 @@ public sealed class TaskObjects
                 {
                     SourceDatabase = schema.Database, SourceTable = schema.Name,
                     TargetDatabase = target.Database, TargetTable = target.Name,
-                    Columns = columns, RowFilter = Lookup(task.RowFilters, key),
+                    Columns = columns, RowFilter = Lookup(task.RowFilters, key), Partitions = Lookup(task.Partitions, key),
                 };
                 var options = new CreateTableOptions
                 {

@@ -5,7 +5,7 @@ namespace OmsSync.Engine.Tasks;
 
 /// <summary>
 /// A task as the user asked for it, before any check: names as typed, object options as text, lists and
-/// maps (a map's values are text, or lists of text for -Column). <see cref="TaskService.PlanCreate"/> checks it.
+/// maps (a map's values are text, or lists of text for -Column and -Partition). <see cref="TaskService.PlanCreate"/> checks it.
 /// </summary>
 public sealed record NewTaskRequest
 {
@@ -17,6 +17,7 @@ public sealed record NewTaskRequest
     public IReadOnlyDictionary<string, object?>? Renames { get; init; }
     public IReadOnlyDictionary<string, object?>? RowFilters { get; init; }
     public IReadOnlyDictionary<string, object?>? Columns { get; init; }
+    public IReadOnlyDictionary<string, object?>? Partitions { get; init; }
     public required IReadOnlyList<MigrationTypes> MigrationTypes { get; init; }
     public Topology Topology { get; init; } = Topology.OneWay;
     public NonEmptyTargetAction NonEmptyTarget { get; init; } = NonEmptyTargetAction.Stop;

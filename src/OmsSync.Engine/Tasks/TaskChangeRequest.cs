@@ -14,6 +14,7 @@ public sealed record TaskChangeRequest
     public IReadOnlyDictionary<string, object?>? Renames { get; init; }
     public IReadOnlyDictionary<string, object?>? RowFilters { get; init; }
     public IReadOnlyDictionary<string, object?>? Columns { get; init; }
+    public IReadOnlyDictionary<string, object?>? Partitions { get; init; }
     public bool StartTimestampGiven { get; init; }
     public DateTimeOffset? StartTimestamp { get; init; }
     public IReadOnlyList<MigrationTypes>? MigrationTypes { get; init; }
@@ -46,7 +47,7 @@ public sealed record TaskChangeRequest
     {
         var given = new List<string>();
         void Add(object? value, string name) { if (value is not null) given.Add(name); }
-        Add(Include, "Include"); Add(Exclude, "Exclude"); Add(Renames, "Rename"); Add(RowFilters, "RowFilter"); Add(Columns, "Column");
+        Add(Include, "Include"); Add(Exclude, "Exclude"); Add(Renames, "Rename"); Add(RowFilters, "RowFilter"); Add(Columns, "Column"); Add(Partitions, "Partition");
         if (StartTimestampGiven) given.Add("StartTimestamp");
         Add(MigrationTypes, "MigrationType"); Add(NonEmptyTarget, "NonEmptyTarget"); Add(IndexMigration, "IndexMigration");
         Add(RowsPerSecond, "RowsPerSecond"); Add(BytesPerSecond, "BytesPerSecond"); Add(ReadConcurrency, "ReadConcurrency");
@@ -59,5 +60,5 @@ public sealed record TaskChangeRequest
 
     /// <summary>Whether the change touches the task's objects, which are fixed once it has run.</summary>
     public IReadOnlyList<string> ObjectOptions() =>
-        Given().Where(p => p is "Include" or "Exclude" or "Rename" or "RowFilter" or "Column").ToList();
+        Given().Where(p => p is "Include" or "Exclude" or "Rename" or "RowFilter" or "Column" or "Partition").ToList();
 }

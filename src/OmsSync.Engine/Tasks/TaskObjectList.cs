@@ -5,12 +5,13 @@ namespace OmsSync.Engine.Tasks;
 /// <summary>
 /// A task's objects as a table, one row per source table, as OMS imports them from CSV: <c>Table</c> ('db.table',
 /// wildcards allowed), and optionally <c>TargetName</c> (the table's name on the target: 'table' or 'db.table'),
-/// <c>RowFilter</c> (a condition on the source) and <c>Columns</c> ('id,total'). Each row becomes the -Include,
-/// -Rename, -RowFilter and -Column entries a user would have typed, merged with those given beside it.
+/// <c>RowFilter</c> (a condition on the source), <c>Columns</c> ('id,total') and <c>Partitions</c> ('p2025,p2026').
+/// Each row becomes the -Include, -Rename, -RowFilter, -Column and -Partition entries a user would have typed, merged
+/// with those given beside it.
 /// </summary>
 public static class TaskObjectList
 {
-    private static readonly string[] Known = ["Table", "TargetName", "RowFilter", "Columns"];
+    private static readonly string[] Known = ["Table", "TargetName", "RowFilter", "Columns", "Partitions"];
 
     /// <summary>The request with the rows' objects added; every problem (row and column named) at once, before anything is stored.</summary>
     /// <param name="origin">Where the rows came from (a file's path, or "-Object"), for the errors.</param>
@@ -22,6 +23,7 @@ public static class TaskObjectList
         var renames = Copy(request.Renames);
         var filters = Copy(request.RowFilters);
         var columns = Copy(request.Columns);
+        var partitions = Copy(request.Partitions);
         if (rows.Count == 0)
             problems.Add(new OmsException("InvalidObjectList", OmsErrorKind.InvalidArgument, origin,
                 $"{origin} lists no objects. Give one row per table with at least a Table column ('db.table')."));
@@ -47,6 +49,7 @@ public static class TaskObjectList
             Put(renames, "TargetName", "-Rename", Value(values, "TargetName"));
             Put(filters, "RowFilter", "-RowFilter", Value(values, "RowFilter"));
             Put(columns, "Columns", "-Column", Value(values, "Columns"));
+            Put(partitions, "Partitions", "-Partition", Value(values, "Partitions"));
         }
         if (problems.Count > 0) throw problems.Count == 1 ? problems[0] : new InvalidOptionsException(origin, problems);
         return request with
@@ -55,6 +58,7 @@ public static class TaskObjectList
             Renames = renames.Count > 0 ? renames : request.Renames,
             RowFilters = filters.Count > 0 ? filters : request.RowFilters,
             Columns = columns.Count > 0 ? columns : request.Columns,
+            Partitions = partitions.Count > 0 ? partitions : request.Partitions,
         };
     }
 

@@ -5,7 +5,7 @@ using OmsSync.Engine.Errors;
 namespace OmsSync.Engine.Tasks;
 
 /// <summary>
-/// Reads and checks a task's object options (-Include, -Exclude, -Rename, -RowFilter, -Column) as the user gave
+/// Reads and checks a task's object options (-Include, -Exclude, -Rename, -RowFilter, -Column, -Partition) as the user gave
 /// them: text, lists and maps. Every problem is kept with the parameter and the fix in its message; the caller
 /// stores nothing unless <see cref="Problems"/> is empty.
 /// </summary>
@@ -52,13 +52,13 @@ internal sealed class TaskOptionReader
 
     /// <summary>
     /// Each row filter is one condition on its table's columns (no statement separator, subquery, comment or variable),
-    /// and every -RowFilter and -Column key is a table the task's -Include and -Exclude select.
+    /// and every -RowFilter, -Column and -Partition key is a table the task's -Include and -Exclude select.
     /// </summary>
     public void CheckTables(IReadOnlyList<string> include, IReadOnlyList<string> exclude, IReadOnlyDictionary<string, string> filters,
-        IEnumerable<string> columnTables, bool postgresSource)
+        IEnumerable<string> columnTables, bool postgresSource, IEnumerable<string>? partitionTables = null)
     {
         if (include.Count == 0) return; // the rules are wrong already: said elsewhere
-        foreach (var (_, errorId, message) in Rules.RowFilterCheck.ProblemsOf(include, exclude, filters, columnTables, postgresSource))
+        foreach (var (_, errorId, message) in Rules.RowFilterCheck.ProblemsOf(include, exclude, filters, columnTables, postgresSource, partitionTables))
             Fail(errorId, message);
     }
 
@@ -112,29 +112,42 @@ internal sealed class TaskOptionReader
     }
 
     /// <summary>-Column: keys `db.table`, values the columns to migrate as a list or a comma-separated text.</summary>
-    public Dictionary<string, IReadOnlyList<string>> Columns(IReadOnlyDictionary<string, object?>? map)
+    public Dictionary<string, IReadOnlyList<string>> Columns(IReadOnlyDictionary<string, object?>? map) =>
+        NameLists(map, "Column", "column", "@{ 'shop.orders' = 'id', 'total' }",
+            "Give the columns to migrate ('id','total' or 'id,total'), or leave the table out to migrate every column.");
+
+    /// <summary>
+    /// -Partition: keys `db.table`, values the partitions (or subpartitions) whose rows the full migration copies, as a list
+    /// or a comma-separated text. Whether the table has them is for the pre-check to see on the source.
+    /// </summary>
+    public Dictionary<string, IReadOnlyList<string>> Partitions(IReadOnlyDictionary<string, object?>? map) =>
+        NameLists(map, "Partition", "partition", "@{ 'shop.orders' = 'p2025', 'p2026' }",
+            "Give the partitions to migrate ('p2025','p2026' or 'p2025,p2026'), or leave the table out to migrate all of it.");
+
+    /// <summary>A map of `db.table` keys to lists of names (columns, partitions), each list non-empty and without repeats.</summary>
+    private Dictionary<string, IReadOnlyList<string>> NameLists(IReadOnlyDictionary<string, object?>? map, string parameter, string what, string example, string remedy)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in Entries(map))
         {
             if (!WellFormedKey(key, allowDatabase: false))
             {
-                Fail("InvalidColumnKey", $"-Column key '{key}' is not 'database.table'. Write @{{ 'shop.orders' = 'id', 'total' }}.");
+                Fail($"Invalid{parameter}Key", $"-{parameter} key '{key}' is not 'database.table'. Write {example}.");
                 continue;
             }
-            var columns = ColumnList(value);
-            if (columns.Count == 0)
+            var names = ColumnList(value);
+            if (names.Count == 0)
             {
-                Fail("InvalidColumnValue", $"-Column '{key}' lists no columns. Give the columns to migrate ('id','total' or 'id,total'), or leave the table out to migrate every column.");
+                Fail($"Invalid{parameter}Value", $"-{parameter} '{key}' lists no {what}s. {remedy}");
                 continue;
             }
-            var duplicate = columns.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            var duplicate = names.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                Fail("InvalidColumnValue", $"-Column '{key}' names column '{duplicate.Key}' more than once. List each column once.");
+                Fail($"Invalid{parameter}Value", $"-{parameter} '{key}' names {what} '{duplicate.Key}' more than once. List each {what} once.");
                 continue;
             }
-            result[key] = columns;
+            result[key] = names;
         }
         return result;
     }

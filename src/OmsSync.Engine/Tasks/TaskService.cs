@@ -74,7 +74,8 @@ public sealed class TaskService
         var columns = options.Columns(request.Columns);
         if (request.Columns is { Count: 0 })
             options.Fail("InvalidColumnValue", "-Column is an empty hashtable. Map tables to their columns, e.g. @{ 'shop.orders' = 'id','total' }, or leave -Column out to migrate every column.");
-        options.CheckTables(include, exclude, filters, columns.Keys, source?.Kind == DataSourceKind.PostgreSql);
+        var partitions = options.Partitions(request.Partitions);
+        options.CheckTables(include, exclude, filters, columns.Keys, source?.Kind == DataSourceKind.PostgreSql, partitions.Keys);
         var types = TaskSettingChecks.CheckMigrationTypes(options, request.MigrationTypes, request.Topology);
         // A task that only compares evaluates its row filters on both servers: their SQL must be the same.
         if (types == MigrationTypes.Verify && filters.Count > 0 && source is not null && target is not null && source.Kind.IsMySqlFamily() != target.Kind.IsMySqlFamily())
@@ -105,6 +106,7 @@ public sealed class TaskService
             Renames = renames,
             RowFilters = filters,
             Columns = columns,
+            Partitions = partitions,
             MigrationTypes = types,
             Topology = request.Topology,
             NonEmptyTarget = request.NonEmptyTarget,
@@ -150,6 +152,7 @@ public sealed class TaskService
             Renames = definition.Renames.ToDictionary(p => p.Key, p => (object?)p.Value),
             RowFilters = definition.RowFilters.ToDictionary(p => p.Key, p => (object?)p.Value),
             Columns = definition.Columns.Count == 0 ? null : definition.Columns.ToDictionary(p => p.Key, p => (object?)p.Value.ToArray()),
+            Partitions = definition.Partitions.ToDictionary(p => p.Key, p => (object?)p.Value.ToArray()),
             MigrationTypes = Enum.GetValues<MigrationTypes>().Where(t => t != MigrationTypes.None && definition.MigrationTypes.HasFlag(t)).ToList(),
             Topology = definition.Topology,
             NonEmptyTarget = definition.NonEmptyTarget,
@@ -218,6 +221,10 @@ public sealed class TaskService
                 "Suspend it (Suspend-OmsTask), change it, then Resume-OmsTask. -RowsPerSecond, -BytesPerSecond and the objects (-Include, -Exclude, -Rename, -RowFilter, -Column) change while it runs.");
         var hasRun = HasRun(task.Name);
         var objectChanges = change.ObjectOptions();
+        if (change.Partitions is not null && hasRun)
+            throw new OmsException("TaskHasRun", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' has run already, and -Partition chose what its full copy took, so it cannot change now. " +
+                "Create a new task with New-OmsTask for other partitions.");
         if (objectChanges.Count > 0 && hasRun && task.IncrementalDdl)
             throw new OmsException("TaskHasRun", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' has run with DDL synchronization (-IncrementalDdl), which follows its tables through the source's DDL, so its objects are fixed " +
@@ -236,9 +243,10 @@ public sealed class TaskService
         if (change.Renames is { } renames) changed = changed with { Renames = options.Renames(renames) };
         if (change.RowFilters is { } filters) changed = changed with { RowFilters = options.RowFilters(filters) };
         if (change.Columns is { } columns) changed = changed with { Columns = options.Columns(columns) };
+        if (change.Partitions is { } partitions) changed = changed with { Partitions = options.Partitions(partitions) };
         if (objectChanges.Count > 0)
             options.CheckTables(changed.Include, changed.Exclude, changed.RowFilters, changed.Columns.Keys,
-                _service.DataSources.Find(changed.Source)?.Kind == DataSourceKind.PostgreSql);
+                _service.DataSources.Find(changed.Source)?.Kind == DataSourceKind.PostgreSql, changed.Partitions.Keys);
         if (change.MigrationTypes is { } types)
             changed = changed with { MigrationTypes = TaskSettingChecks.CheckMigrationTypes(options, types, task.Topology) };
         if (change.StartTimestampGiven) changed = changed with { StartTimestamp = change.StartTimestamp };

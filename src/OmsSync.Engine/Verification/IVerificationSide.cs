@@ -48,8 +48,8 @@ internal interface IVerificationSession : IAsyncDisposable
     /// <summary>Keys or hashes looked up in one query, to keep statements short.</summary>
     public const int KeysPerQuery = 200;
 
-    /// <summary>The server's estimates of the table's row count and average row length.</summary>
-    Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken);
+    /// <summary>The server's estimates of the table's row count and average row length (of the partitions named, when given).</summary>
+    Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken);
 
     /// <summary>The upper boundaries of a keyed table's chunks but the last, in key order, as they are found (source side).</summary>
     IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(TableComparePlan plan, long rowsEstimate, long rowsPerChunk, CancellationToken cancellationToken);

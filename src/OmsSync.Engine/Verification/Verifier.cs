@@ -42,7 +42,7 @@ public sealed class Verifier
                 try
                 {
                     var plan = TableComparePlan.Create(table, targetSchemas.GetValueOrDefault((table.Mapping.TargetDatabase, table.Mapping.TargetTable)), pair.Source, pair.Target, _task.ComparesOnly);
-                    var (rows, averageRow) = await source.StatisticsAsync(table.Schema, cancellationToken).ConfigureAwait(false);
+                    var (rows, averageRow) = await source.StatisticsAsync(table.Schema, table.Mapping.Partitions, cancellationToken).ConfigureAwait(false);
                     progress.AddTable(plan, rows);
                     plans.Add((plan, rows, averageRow));
                 }

@@ -35,11 +35,11 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [AllowEmptyCollection]
     public string[] Include { get; set; } = [];
 
-    /// <summary>The objects as rows with Table, TargetName, RowFilter and Columns, e.g. (Import-Csv objects.csv).</summary>
+    /// <summary>The objects as rows with Table, TargetName, RowFilter, Columns and Partitions, e.g. (Import-Csv objects.csv).</summary>
     [Parameter]
     public PSObject[]? Object { get; set; }
 
-    /// <summary>A CSV file of objects with the columns Table, TargetName, RowFilter and Columns (read with Import-Csv).</summary>
+    /// <summary>A CSV file of objects with the columns Table, TargetName, RowFilter, Columns and Partitions (read with Import-Csv).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ObjectFile { get; set; }
@@ -56,6 +56,10 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
 
     [Parameter]
     public Hashtable? Column { get; set; }
+
+    /// <summary>Tables ('db.table') to the partitions whose rows full migration copies, e.g. @{ 'shop.orders' = 'p2025','p2026' }.</summary>
+    [Parameter]
+    public Hashtable? Partition { get; set; }
 
     [Parameter(Mandatory = true)]
     public MigrationTypes[] MigrationType { get; set; } = [];
@@ -149,6 +153,7 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             Renames = Maps.From(Rename),
             RowFilters = Maps.From(RowFilter),
             Columns = Maps.From(Column),
+            Partitions = Maps.From(Partition),
             MigrationTypes = MigrationType,
             Topology = Topology,
             NonEmptyTarget = NonEmptyTarget,
@@ -176,7 +181,7 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             var path = GetUnresolvedProviderPathFromPSPath(ObjectFile);
             if (!File.Exists(path))
                 throw new Engine.Errors.OmsException("ObjectFileNotFound", Engine.Errors.OmsErrorKind.NotFound, path,
-                    $"-ObjectFile '{path}' does not exist. Give the path of a CSV file with the columns Table, TargetName, RowFilter and Columns.");
+                    $"-ObjectFile '{path}' does not exist. Give the path of a CSV file with the columns Table, TargetName, RowFilter, Columns and Partitions.");
             request = TaskObjectList.AddTo(request, Rows(InvokeCommand.InvokeScript("param($p) Import-Csv -LiteralPath $p", path)), path);
         }
         if (Object is not null)

@@ -11,7 +11,8 @@ namespace OmsSync.PowerShell.Commands;
 /// <summary>
 /// Changes a task's options. The objects (-Include, -Exclude, -Rename, -RowFilter, -Column) change at any time, a
 /// running worker taking tables that join and leave up as it runs; so do the rate limits. -StartTimestamp on a task
-/// that has run resets its incremental start; concurrency, labels and the phase options change whenever no worker runs it.
+/// that has run resets its incremental start; -Partition only while it has never run; concurrency, labels and the phase
+/// options change whenever no worker runs it.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OmsTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsTask))]
@@ -41,6 +42,10 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
 
     [Parameter]
     public Hashtable? Column { get; set; }
+
+    /// <summary>Tables ('db.table') to the partitions whose rows full migration copies; an empty hashtable copies whole tables again.</summary>
+    [Parameter]
+    public Hashtable? Partition { get; set; }
 
     [Parameter]
     public DateTime? StartTimestamp { get; set; }
@@ -128,6 +133,7 @@ public sealed class SetOmsTaskCommand : OmsCmdlet
                 Renames = bound.ContainsKey(nameof(Rename)) ? Maps.From(Rename) ?? new Dictionary<string, object?>() : null,
                 RowFilters = bound.ContainsKey(nameof(RowFilter)) ? Maps.From(RowFilter) ?? new Dictionary<string, object?>() : null,
                 Columns = bound.ContainsKey(nameof(Column)) ? Maps.From(Column) ?? new Dictionary<string, object?>() : null,
+                Partitions = bound.ContainsKey(nameof(Partition)) ? Maps.From(Partition) ?? new Dictionary<string, object?>() : null,
                 StartTimestampGiven = bound.ContainsKey(nameof(StartTimestamp)),
                 StartTimestamp = Timestamps.From(StartTimestamp),
                 MigrationTypes = bound.ContainsKey(nameof(MigrationType)) ? MigrationType ?? [] : null,

@@ -43,13 +43,8 @@ public sealed class WorkerResumeTests
         var copiedBefore = await TableSnapshot.CountAsync(h.Target, target, "big");
         Assert.InRange(copiedBefore, 1, 199_999);
 
-        h.Service.Tasks.Update(task with { RowsPerSecond = 0 });
-        h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status != TaskStatus.Running,
-            TimeSpan.FromSeconds(120), "the resumed worker to finish");
+        await h.ResumeToCompletionAsync(task);
 
-        var done = h.Service.Status(task.Name, Direction.Forward);
-        Assert.True(done.Status == TaskStatus.Completed, $"status {done.Status}: {done.Message}");
         Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "big", "id"), await TableSnapshot.ReadAsync(h.Target, target, "big", "id"));
         // Every chunk recorded exactly once, and the deferred index built after the rows were in.
         var chunks = Convert.ToInt64(await TestServers.ScalarAsync(h.Target, $"SELECT COUNT(*) FROM oms.full_chunks WHERE task = '{task.OmsKey}'"));

@@ -77,6 +77,17 @@ public sealed class EngineHarness : IAsyncDisposable
         await WaitUntilAsync(() => !Service.IsWorkerAlive(task, Direction.Forward), TimeSpan.FromSeconds(10), "the worker to die");
     }
 
+    /// <summary>Starts the task's worker again, without its rows-per-second limit, and waits for it to complete the task.</summary>
+    public async Task ResumeToCompletionAsync(MigrationTask task)
+    {
+        Service.Tasks.Update(task with { RowsPerSecond = 0 });
+        Service.StartWorker(task.Name, Direction.Forward);
+        await WaitUntilAsync(() => Service.Status(task.Name, Direction.Forward).Status != Engine.Model.TaskStatus.Running,
+            TimeSpan.FromSeconds(120), "the resumed worker to finish");
+        var done = Service.Status(task.Name, Direction.Forward);
+        Xunit.Assert.True(done.Status == Engine.Model.TaskStatus.Completed, $"status {done.Status}: {done.Message}");
+    }
+
     /// <summary>Starts the task's worker, then kills it -9 and starts a new one, <paramref name="times"/> times at random moments.</summary>
     public async Task KillRepeatedlyAsync(string task, int times, int seed)
     {

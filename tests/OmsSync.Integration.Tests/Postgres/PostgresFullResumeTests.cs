@@ -2,7 +2,6 @@ using OmsSync.Engine.Model;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
 using Xunit;
-using TaskStatus = OmsSync.Engine.Model.TaskStatus;
 
 namespace OmsSync.Integration.Tests.Postgres;
 
@@ -30,12 +29,7 @@ public sealed class PostgresFullResumeTests
         var copiedBefore = Convert.ToInt64(await TestPostgres.ScalarAsync($"SELECT count(*) FROM {TestPostgres.Quote(schema)}.big"));
         Assert.InRange(copiedBefore, 1, 59_999);
 
-        h.Service.Tasks.Update(task with { RowsPerSecond = 0 });
-        h.Service.StartWorker(task.Name, Direction.Forward);
-        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).Status != TaskStatus.Running,
-            TimeSpan.FromSeconds(120), "the resumed worker to finish");
-        var done = h.Service.Status(task.Name, Direction.Forward);
-        Assert.True(done.Status == TaskStatus.Completed, $"status {done.Status}: {done.Message}");
+        await h.ResumeToCompletionAsync(task);
 
         var source = await TestServers.ScalarAsync(h.Source,
             $"SELECT CONCAT(COUNT(*), '/', SUM(id), '/', SUM(grp), '/', SUM(CRC32(note))) FROM `{db}`.big");

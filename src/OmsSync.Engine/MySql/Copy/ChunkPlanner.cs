@@ -8,14 +8,15 @@ namespace OmsSync.Engine.MySql.Copy;
 /// <summary>Cuts a table into chunks of about the same number of rows by walking its key index.</summary>
 internal static class ChunkPlanner
 {
-    public static async Task<IReadOnlyList<Chunk>> PlanAsync(MySqlConnection source, TableSchema table, ChunkKey? key,
+    /// <param name="from">The table as the copy reads it (<see cref="TableCopyPlan.SourceName"/>).</param>
+    public static async Task<IReadOnlyList<Chunk>> PlanAsync(MySqlConnection source, string from, ChunkKey? key,
         long rowsPerChunk, CancellationToken cancellationToken)
     {
         if (key is null)
             return [new Chunk(0, null, null)]; // no usable key: one chunk, loaded in one target transaction
         var chunks = new List<Chunk>();
         IReadOnlyList<string?>? lower = null;
-        await foreach (var upper in BoundariesAsync(source, table, key, rowsPerChunk, cancellationToken).ConfigureAwait(false))
+        await foreach (var upper in BoundariesAsync(source, from, key, rowsPerChunk, cancellationToken).ConfigureAwait(false))
         {
             chunks.Add(new Chunk(chunks.Count, lower, upper));
             lower = upper;
@@ -26,9 +27,10 @@ internal static class ChunkPlanner
 
     /// <summary>
     /// The upper boundary of each chunk but the last, in key order, as they are found: a caller may start on the
-    /// first chunks while later ones are still being cut.
+    /// first chunks while later ones are still being cut. <paramref name="from"/> is the table as it is read: quoted, with
+    /// FOR SYSTEM_TIME ALL or a PARTITION clause where they apply.
     /// </summary>
-    public static async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(MySqlConnection source, TableSchema table, ChunkKey key,
+    public static async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(MySqlConnection source, string from, ChunkKey key,
         long rowsPerChunk, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IReadOnlyList<string?>? previous = null;
@@ -39,7 +41,7 @@ internal static class ChunkPlanner
             {
                 var where = previous is null ? "" : " WHERE " + key.After(previous, command, "b");
                 command.CommandText =
-                    $"SELECT {key.BoundarySelect} FROM {MySqlSyntax.AllRowsOf(table.Database, table.Name, table.Versioning is not null)}{where} " +
+                    $"SELECT {key.BoundarySelect} FROM {from}{where} " +
                     $"ORDER BY {key.OrderBy} LIMIT 1 OFFSET {rowsPerChunk - 1}";
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

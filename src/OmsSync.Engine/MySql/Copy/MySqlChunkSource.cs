@@ -19,17 +19,30 @@ internal sealed class MySqlChunkSource : IChunkSource
 
     public TableCopyPlan Plan(TableMapping mapping, TableSchema schema) => new(mapping, schema, MovingColumns.Of(schema, mapping), _transfer);
 
-    public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken)
+    public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken)
     {
         await using var source = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await StatisticsAsync(source, table, cancellationToken).ConfigureAwait(false);
+        return await StatisticsAsync(source, table, partitions, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The server's estimates of a table's row count and average row length, in one look.</summary>
-    internal static async Task<(long Rows, long AverageRowLength)> StatisticsAsync(MySqlConnection source, TableSchema table, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's estimates of a table's row count and average row length, in one look; with <paramref name="partitions"/>,
+    /// of those partitions (or subpartitions) alone.
+    /// </summary>
+    internal static async Task<(long Rows, long AverageRowLength)> StatisticsAsync(MySqlConnection source, TableSchema table, IReadOnlyList<string>? partitions,
+        CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(
-            "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t", source);
+        await using var command = new MySqlCommand { Connection = source };
+        if (partitions is { Count: > 0 })
+        {
+            // A subpartitioned table has one row per subpartition, under its partition's name.
+            var names = string.Join(", ", partitions.Select((p, i) => { command.Parameters.AddWithValue($"@p{i}", p); return $"@p{i}"; }));
+            command.CommandText =
+                "SELECT COALESCE(SUM(TABLE_ROWS), 0), COALESCE(SUM(DATA_LENGTH) DIV NULLIF(SUM(TABLE_ROWS), 0), 0) FROM information_schema.PARTITIONS " +
+                $"WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t AND (PARTITION_NAME IN ({names}) OR SUBPARTITION_NAME IN ({names}))";
+        }
+        else
+            command.CommandText = "SELECT COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @d AND TABLE_NAME = @t";
         command.Parameters.AddWithValue("@d", table.Database);
         command.Parameters.AddWithValue("@t", table.Name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +54,7 @@ internal sealed class MySqlChunkSource : IChunkSource
     public async Task<IReadOnlyList<Chunk>> CutAsync(TableCopyPlan plan, long rowsPerChunk, CancellationToken cancellationToken)
     {
         await using var source = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ChunkPlanner.PlanAsync(source, plan.Source, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
+        return await ChunkPlanner.PlanAsync(source, plan.SourceName, plan.Key, rowsPerChunk, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IChunkReader> OpenReaderAsync(CancellationToken cancellationToken) =>

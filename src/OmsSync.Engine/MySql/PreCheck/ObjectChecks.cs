@@ -8,7 +8,7 @@ using OmsSync.Engine.PreCheck;
 
 namespace OmsSync.Engine.MySql.PreCheck;
 
-/// <summary>Pre-checks of a task's objects: rules, renames, row filters, columns, types and target tables.</summary>
+/// <summary>Pre-checks of a task's objects: rules, renames, row filters, partitions, columns, types and target tables.</summary>
 public static class ObjectChecks
 {
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(OmsService service, MigrationTask task, CancellationToken cancellationToken)
@@ -44,6 +44,8 @@ public static class ObjectChecks
             var name = table.Mapping.Source;
             if (table.Mapping.RowFilter is { } filter)
                 results.Add(await CheckRowFilterAsync(source, table, filter, cancellationToken).ConfigureAwait(false));
+            if (table.Mapping.Partitions is not null)
+                results.Add(await SourceReadiness.CheckPartitionsAsync(source, table.Mapping, cancellationToken).ConfigureAwait(false));
             if (table.Schema.RowKey is null)
                 results.Add(CheckResult.Warn("PrimaryKey",
                     $"Table '{name}' has no primary key or NOT NULL unique key: full migration copies it as one chunk, and changes find rows by all their columns" +
@@ -61,7 +63,7 @@ public static class ObjectChecks
                     $"Target table '{table.Mapping.Target}' already holds rows and -NonEmptyTarget is Stop. Empty it, or use Set-OmsTask -NonEmptyTarget Ignore to keep its rows and record the collisions.",
                     table.Mapping.Target));
         }
-        if (!results.Any(r => r.Status == CheckStatus.Fail && r.Check is "TargetTable" or "TargetEmpty" or "Columns" or "ColumnTypes" or "TableFeatures" or "RowFilter"))
+        if (!results.Any(r => r.Status == CheckStatus.Fail && r.Check is "TargetTable" or "TargetEmpty" or "Columns" or "ColumnTypes" or "TableFeatures" or "RowFilter" or "Partition"))
             results.Add(CheckResult.Pass("Objects", "Every selected table can be migrated to the target.", task.Name));
         return results;
     }

@@ -15,9 +15,16 @@ public static class MySqlSyntax
     /// <summary>`database`.`table`.</summary>
     public static string QuoteQualified(string database, string name) => QuoteIdentifier(database) + "." + QuoteIdentifier(name);
 
-    /// <summary>A table to read every row of: for a system-versioned table its history rows too (FOR SYSTEM_TIME ALL).</summary>
-    public static string AllRowsOf(string database, string name, bool versioned) =>
-        QuoteQualified(database, name) + (versioned ? " FOR SYSTEM_TIME ALL" : "");
+    /// <summary>
+    /// A table to read every row of: for a system-versioned table its history rows too (FOR SYSTEM_TIME ALL); with
+    /// <paramref name="partitions"/>, only the rows of those partitions or subpartitions (PARTITION (...)).
+    /// </summary>
+    public static string AllRowsOf(string database, string name, bool versioned, IReadOnlyList<string>? partitions = null) =>
+        QuoteQualified(database, name) + PartitionClause(partitions) + (versioned ? " FOR SYSTEM_TIME ALL" : "");
+
+    /// <summary>" PARTITION (`p1`, `p2`)" to follow a table's name in a query, or nothing for no partitions.</summary>
+    public static string PartitionClause(IReadOnlyList<string>? partitions) =>
+        partitions is { Count: > 0 } ? $" PARTITION ({string.Join(", ", partitions.Select(QuoteIdentifier))})" : "";
 
     /// <summary>
     /// A single-quoted string literal that reads back as <paramref name="value"/> under the default sql_mode

@@ -27,7 +27,8 @@ internal sealed class MySqlCompareSql
         Table = side == Side.Source
             ? MySqlSyntax.QuoteQualified(mapping.SourceDatabase, mapping.SourceTable)
             : MySqlSyntax.QuoteQualified(mapping.TargetDatabase, mapping.TargetTable);
-        Name = Table + (plan.Versioned(side) ? " FOR SYSTEM_TIME ALL" : "");
+        // The source is compared in the task's partitions only: the rows of the others were never copied.
+        Name = Table + (side == Side.Source ? MySqlSyntax.PartitionClause(mapping.Partitions) : "") + (plan.Versioned(side) ? " FOR SYSTEM_TIME ALL" : "");
         Filter = plan.Filter(side);
         Values = plan.Columns.Select(c => Value(c, side)).ToList();
         Display = plan.Columns.Select(c => RowText.Expression(c.SchemaOf(side))).ToList();
@@ -47,7 +48,7 @@ internal sealed class MySqlCompareSql
 
     /// <summary>The table, qualified and quoted, as statements that write it name it.</summary>
     public string Table { get; }
-    /// <summary>The table as queries read it: with every row version of a system-versioned table.</summary>
+    /// <summary>The table as queries read it: with every row version of a system-versioned table, in the task's partitions on the source.</summary>
     public string Name { get; }
     /// <summary>The source's row filter as a condition to AND in ("TRUE" elsewhere).</summary>
     public string Filter { get; }

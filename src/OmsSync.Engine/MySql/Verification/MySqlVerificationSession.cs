@@ -21,8 +21,8 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
 
     private MySqlCompareSql Sql(TableComparePlan plan, Side which) => side.Sql(plan, which);
 
-    public Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken) =>
-        MySqlChunkSource.StatisticsAsync(connection, table, cancellationToken);
+    public Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken) =>
+        MySqlChunkSource.StatisticsAsync(connection, table, partitions, cancellationToken);
 
     /// <summary>By value for a dense integer key (the index answers MIN and MAX at once), else by walking the key.</summary>
     public async IAsyncEnumerable<IReadOnlyList<string?>> BoundariesAsync(TableComparePlan plan, long rowsEstimate, long rowsPerChunk,
@@ -34,7 +34,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
             foreach (var boundary in ranges) yield return boundary;
             yield break;
         }
-        await foreach (var boundary in ChunkPlanner.BoundariesAsync(connection, plan.Table.Schema, sql.Key!, rowsPerChunk, cancellationToken).ConfigureAwait(false))
+        await foreach (var boundary in ChunkPlanner.BoundariesAsync(connection, sql.Name, sql.Key!, rowsPerChunk, cancellationToken).ConfigureAwait(false))
             yield return boundary;
     }
 

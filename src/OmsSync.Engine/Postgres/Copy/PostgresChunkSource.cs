@@ -60,7 +60,8 @@ internal sealed class PostgresChunkSource : IChunkSource
         };
     }
 
-    public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken)
+    /// <remarks>A PostgreSQL source takes no partitions (-Partition is refused for it): its partitions are tables of their own.</remarks>
+    public async Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken)
     {
         await using var connection = await _endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await StatisticsAsync(connection, table, cancellationToken).ConfigureAwait(false);

@@ -99,6 +99,8 @@ public static class PostgresObjectChecks
             var name = table.Mapping.Source;
             if (table.Mapping.RowFilter is { } filter)
                 results.Add(await CheckRowFilterAsync(source, table, filter, cancellationToken).ConfigureAwait(false));
+            if (table.Mapping.Partitions is not null && source is MySqlConnection mysql)
+                results.Add(await SourceReadiness.CheckPartitionsAsync(mysql, table.Mapping, cancellationToken).ConfigureAwait(false));
             if (table.Schema.RowKey is null)
                 results.Add(CheckResult.Warn("PrimaryKey",
                     $"Table '{name}' has no primary key or NOT NULL unique key: full migration copies it as one chunk, and changes find rows by all their columns.", name));

@@ -27,7 +27,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
 
     private PostgresCompareSql Sql(TableComparePlan plan, Side which) => side.Sql(plan, which);
 
-    public Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, CancellationToken cancellationToken) =>
+    public Task<(long Rows, long AverageRowLength)> StatisticsAsync(TableSchema table, IReadOnlyList<string>? partitions, CancellationToken cancellationToken) =>
         PostgresChunkSource.StatisticsAsync(connection, table, cancellationToken);
 
     /// <summary>By value for a dense integer key, else by walking the key with row comparisons.</summary>
