@@ -214,6 +214,40 @@ Describe 'Set-OmsTask' {
         }
     }
 
+    Context 'a table joining a running bidirectional task into PostgreSQL' -Tag Integration {
+        It 'copies it while the source writes, then carries its changes both ways' {
+            $db = New-TestDatabaseName pgjoin
+            Invoke-TestSql MariaDbA ("CREATE DATABASE ``$db``; " + (@('kept', 'joining') | ForEach-Object {
+                "CREATE TABLE ``$db``.$_ (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); INSERT INTO ``$db``.$_ SELECT seq, CONCAT('row ', seq) FROM ``$db``.seq_1_to_3000;" }) -join '')
+            $source = New-TestDataSource MariaDbA src
+            $target = New-TestDataSource Postgres pg
+            $name = New-TestName pgjoin
+            try {
+                $null = New-OmsTask -Name $name -Source $source -Target $target -Include "$db.kept" -MigrationType Schema, Full, Incremental -Topology Bidirectional -Confirm:$false
+                $null = Start-OmsForward $name -Wait -Confirm:$false
+                Wait-TestTaskPhase $name
+                $null = Enable-OmsReverse $name -Confirm:$false
+                Wait-TestTaskPhase $name -Direction Reverse
+                Set-OmsTask $name -Include "$db.kept", "$db.joining" -Confirm:$false
+                foreach ($i in 1..20) {
+                    Invoke-TestSql MariaDbA "INSERT INTO ``$db``.joining VALUES ($(5000 + $i), 'new $i'); UPDATE ``$db``.joining SET v = 'upd $i' WHERE id = $($i * 100); DELETE FROM ``$db``.joining WHERE id = $($i * 100 + 1)"
+                    Start-Sleep -Milliseconds 100
+                }
+                $sourceDigest = Invoke-TestSql MariaDbA "SELECT CONCAT(COUNT(*), '/', SUM(id), '/', SUM(LENGTH(v))) FROM ``$db``.joining" -Scalar
+                Wait-TestCondition -What 'the joined table equal on PostgreSQL' -Condition {
+                    try { (Invoke-TestPgSql "SELECT COUNT(*) || '/' || SUM(id) || '/' || SUM(length(v)) FROM `"$db`".joining" -Scalar) -eq $sourceDigest } catch { $false } }
+                Invoke-TestPgSql "INSERT INTO `"$db`".joining VALUES (9001, 'from postgres')"
+                Wait-TestCondition -What 'the PostgreSQL row on the source' -Condition { (Invoke-TestSql MariaDbA "SELECT v FROM ``$db``.joining WHERE id = 9001" -Scalar) -eq 'from postgres' }
+                @(Get-OmsConflict $name) | Should -HaveCount 0
+            } finally {
+                Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue
+                Remove-OmsDataSource $source, $target -Confirm:$false -ErrorAction SilentlyContinue
+                Invoke-TestPgSql "DROP SCHEMA IF EXISTS `"$db`" CASCADE"
+                Remove-TestDatabase $db
+            }
+        }
+    }
+
     Context 'rate limits on a running task' -Tag Integration {
         It 'paces incremental apply under -RowsPerSecond without splitting a transaction, and takes a new limit while running' {
             $db = New-TestDatabaseName rate
