@@ -51,6 +51,7 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
             var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
             await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
         }
+        Runtime.FaultPoints.Hit(task.Name, "join-opened");
         return joining;
     }
 
@@ -58,6 +59,7 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
     public async Task CloseAsync(DirectionPlan plan, IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
     {
         if (joining.Count == 0) return;
+        Runtime.FaultPoints.Hit(task.Name, "join-copied");
         if (task.Topology == Topology.Bidirectional)
         {
             var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
