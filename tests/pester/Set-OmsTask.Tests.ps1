@@ -237,7 +237,8 @@ Describe 'Set-OmsTask' {
                 Wait-TestCondition -What 'the joined table equal on PostgreSQL' -Condition {
                     try { (Invoke-TestPgSql "SELECT COUNT(*) || '/' || SUM(id) || '/' || SUM(length(v)) FROM `"$db`".joining" -Scalar) -eq $sourceDigest } catch { $false } }
                 Invoke-TestPgSql "INSERT INTO `"$db`".joining VALUES (9001, 'from postgres')"
-                Wait-TestCondition -What 'the PostgreSQL row on the source' -Condition { (Invoke-TestSql MariaDbA "SELECT v FROM ``$db``.joining WHERE id = 9001" -Scalar) -eq 'from postgres' }
+                Wait-TestCondition -What 'the PostgreSQL row on the source' -Condition { (Invoke-TestSql MariaDbA "SELECT v FROM ``$db``.joining WHERE id = 9001" -Scalar) -eq 'from postgres' } `
+                    -Describe { Get-OmsTask $name | Format-List Direction, Status, Phase, Message; Get-TestWorkerLog $name -Direction Reverse; Get-TestWorkerLog $name }
                 @(Get-OmsConflict $name) | Should -HaveCount 0
             } finally {
                 Remove-OmsTask $name -Force -Confirm:$false -ErrorAction SilentlyContinue

@@ -173,6 +173,7 @@ internal sealed class ChangePipeline
         if (ddl is not null && _direction == Direction.Forward && _task.IncrementalDdl) tables = ddl.TablesAt(checkpoint.Position, tables);
         ddl?.Follow(tables);
         var windows = TableWindows.Read(_windows, _task, _direction, _source, checkpoint.Position);
+        _runtime.SetStreamTables(_task.Name, _direction, tables.Values.Select(t => t.Mapping.Source));
         var recovery = await LaneRecovery.ReadAsync(session, stored.Position, _source, cancellationToken).ConfigureAwait(false);
 
         await using var stream = await _source.OpenAsync(checkpoint.Position, tables, ddl, cancellationToken).ConfigureAwait(false);
@@ -281,7 +282,7 @@ internal sealed class ChangePipeline
         Dictionary<(string, string), TaskTable> tables, Checkpoint checkpoint, LaneRecovery recovery, TableWindows windows)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly LiveSettings _settings = new(owner._tasks, owner._runtime, owner._task, owner._direction);
+        private readonly LiveSettings _settings = new(owner._tasks, owner._windows, owner._task, owner._direction);
         private readonly StreamProgress _progress = new(owner._runtime, owner._task.Name, owner._direction, checkpoint.SourceCommit);
         private ApplyPlans? _plans;
         private TimeSpan _lastCheckpointWrite;
@@ -291,6 +292,8 @@ internal sealed class ChangePipeline
         // Transactions counted in batches that wrote no checkpoint (nothing of theirs was left to write, e.g. all committed
         // by lanes before a crash): the next checkpoint written counts them, or the target's count would miss them.
         private long _uncounted;
+        // Changes met inside the windows of joined tables, for the log line when the stream passes them.
+        private long _windowRows;
 
         private MigrationTask Task => owner._task;
         private Direction Direction => owner._direction;
@@ -360,6 +363,10 @@ internal sealed class ChangePipeline
         /// <returns>True when the direction's tables must be read anew.</returns>
         private async Task<bool> ApplyAsync(TransactionBatch batch, bool queueEmpty, CancellationToken cancellationToken)
         {
+            // Reverse, a change of a table whose copy still runs waits for the copy's end, which decides whether the copy wrote it.
+            if (windows.Any && Direction == Direction.Reverse)
+                await windows.WaitForCopiesAsync(batch.SelectMany(t => t.Changes.OfType<RowChange>()).Select(r => _plans!.For(r)?.Table.Mapping.Source).OfType<string>(),
+                    owner._log, cancellationToken).ConfigureAwait(false);
             // A DDL goes first, so the rows its transaction carries (CREATE TABLE ... SELECT) and all after it meet the tables it leaves.
             DdlResult? ddlDone = null;
             if (ddl is not null && batch is [var ddlTransaction] && ddlTransaction.ContainsDdl && !(owner._startTimestamp is { } ddlFrom && ddlTransaction.CommitTime < ddlFrom))
@@ -424,7 +431,9 @@ internal sealed class ChangePipeline
                 _stored = end.Position;
                 _uncounted = 0;
                 recovery.Done();
-                windows.Passed(last.EndPosition);
+                if (windows.Passed(last.EndPosition) is { Count: > 0 } passed)
+                    owner._log($"past the window of {string.Join(", ", passed)}: {_windowRows:N0} change(s) in it " +
+                               (Direction == Direction.Forward ? "replayed over the copy" : "skipped as the copy's own"));
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
             }
@@ -599,7 +608,10 @@ internal sealed class ChangePipeline
                 foreach (var change in transaction.Changes)
                 {
                     if (HasWindows && change is RowChange inWindow && _plans!.For(inWindow) is { } copiedPlan && InWindow(copiedPlan, transaction))
+                    {
+                        _windowRows++;
                         continue; // forward, written with the copied ones; reverse, written by the forward direction's copy
+                    }
                     if (change is TruncateChange truncate)
                     {
                         if (_plans!.ForTable(truncate.Database, truncate.Table) is not { } table) continue;

@@ -10,7 +10,7 @@ namespace OmsSync.Engine.Pipeline;
 /// The settings a running task direction takes up without a restart, as the state store holds them now: its conflict
 /// rules (Set-OmsConflictPolicy) and its rate limits (Set-OmsTask -RowsPerSecond, -BytesPerSecond). It also notices
 /// when the direction's objects change (Set-OmsTask -Include, -Exclude, -Rename, -RowFilter, -Column; for the reverse
-/// direction, also the forward direction taking in a joined table), which the worker meets by running the phases again. The worker
+/// direction, also a table starting to join), which the worker meets by running the phases again. The worker
 /// looks at most once a second, between batches.
 /// </summary>
 internal sealed class LiveSettings
@@ -20,16 +20,16 @@ internal sealed class LiveSettings
     private readonly TaskCatalog _tasks;
     private readonly string _task;
     private readonly Direction _direction;
-    private readonly RuntimeStore _runtime;
+    private readonly TableWindowStore _windows;
     private readonly string _objects;
     private IReadOnlyList<ConflictRule> _rules;
     private (long Rows, long Bytes) _limits;
     private TimeSpan _lastLook;
 
-    public LiveSettings(TaskCatalog tasks, RuntimeStore runtime, MigrationTask task, Direction direction)
+    public LiveSettings(TaskCatalog tasks, TableWindowStore windows, MigrationTask task, Direction direction)
     {
         _tasks = tasks;
-        _runtime = runtime;
+        _windows = windows;
         _task = task.Name;
         _direction = direction;
         _objects = ObjectsOf(task);
@@ -66,7 +66,7 @@ internal sealed class LiveSettings
 
     /// <summary>
     /// What decides the direction's tables, as text: the task's object rules, and for the reverse direction also the
-    /// tables the forward direction synchronizes (a joining table is taken in once its copy has ended).
+    /// windows of joining tables (a table the forward direction starts copying is taken in, its changes held back until the copy ends).
     /// </summary>
     private string ObjectsOf(MigrationTask task)
     {
@@ -77,7 +77,8 @@ internal sealed class LiveSettings
         Add("renames", task.Renames.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001d" + p.Value));
         Add("filters", task.RowFilters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001d" + p.Value));
         Add("columns", task.Columns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001d" + string.Join(",", p.Value)));
-        if (_direction == Direction.Reverse) Add("synchronized", _runtime.SynchronizedTables(task.Name) ?? []);
+        if (_direction == Direction.Reverse)
+            Add("windows", _windows.Read(task.Name, _direction).OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Key + "\u001d" + (w.Value is null ? "open" : "ended")));
         return text.ToString();
     }
 

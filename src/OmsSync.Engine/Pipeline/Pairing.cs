@@ -242,16 +242,14 @@ internal sealed class Pairing
     /// The reverse direction of a bidirectional task: incremental only, from the task's target back to its source, on
     /// the forward tables mapped back through the renames: read as the target has them, written as the source has them.
     /// </summary>
-    /// <param name="joining">Also the tables the forward direction has not taken in yet (see <see cref="RuntimeStore.SynchronizedTables"/>).</param>
-    public async Task<(ChangePipeline Pipeline, IReadOnlyList<TaskTable> Reading, IReadOnlyList<TaskTable> Writing)> ReverseAsync(CancellationToken cancellationToken,
-        bool joining = false)
+    public async Task<(ChangePipeline Pipeline, IReadOnlyList<TaskTable> Reading, IReadOnlyList<TaskTable> Writing)> ReverseAsync(CancellationToken cancellationToken)
     {
         var (source, target) = (Source, Target);
         var resolved = await ResolveSourceAsync(cancellationToken).ConfigureAwait(false);
-        // A table joining the task is taken in once the forward direction has copied it: what the copy writes is no change to bring back.
-        var synchronized = joining ? null : new RuntimeStore(_store).SynchronizedTables(_task.Name)?.ToHashSet(StringComparer.Ordinal);
-        var forward = synchronized is null ? resolved.Tables : resolved.Tables.Where(t => synchronized.Contains(t.Mapping.Source)).ToList();
-        var reading = await WithSchemaAsync(target, reader => ReverseTablesAsync(reader, forward, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // A table that joins the task is read from the moment the forward direction has made it on the target.
+        var made = await WithSchemaAsync(target, reader => ReverseTablesAsync(reader, resolved.Tables, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var forward = resolved.Tables.Where(t => made.Any(r => r.Mapping.Source == t.Mapping.Target)).ToList();
+        var reading = made;
         if (target.Kind == DataSourceKind.PostgreSql)
         {
             // The forward direction went MySQL to PostgreSQL: changes come back out of PostgreSQL's slot, in the source's own types.
@@ -271,9 +269,14 @@ internal sealed class Pairing
         return (MySqlPipeline(Direction.Reverse, target, source), reading, reading);
     }
 
-    /// <summary>The forward tables seen from the other side: read on the target as it has them, written back to the source.</summary>
+    /// <summary>
+    /// The forward tables seen from the other side: read on the target as it has them, written back to the source. A
+    /// table the forward direction synchronizes that is missing there is an error; one it has not made yet (it joins
+    /// the task) is left out until it has.
+    /// </summary>
     private async Task<IReadOnlyList<TaskTable>> ReverseTablesAsync(ISchemaSource target, IReadOnlyList<TaskTable> forward, CancellationToken cancellationToken)
     {
+        var synchronized = new RuntimeStore(_store).StreamTables(_task.Name, Direction.Forward)?.ToHashSet(StringComparer.Ordinal);
         var reversed = new List<TaskTable>();
         foreach (var group in forward.GroupBy(t => t.Mapping.TargetDatabase))
         {
@@ -283,6 +286,7 @@ internal sealed class Pairing
                 // The exact name first; a server that folds names' case (lower_case_table_names) reports them folded.
                 var schema = schemas.FirstOrDefault(s => s.Name == table.Mapping.TargetTable)
                              ?? schemas.SingleOrDefault(s => string.Equals(s.Name, table.Mapping.TargetTable, StringComparison.OrdinalIgnoreCase));
+                if (schema is null && synchronized is not null && !synchronized.Contains(table.Mapping.Source)) continue;
                 if (schema is null)
                     throw new OmsException("TargetTableMissing", OmsErrorKind.NotFound, table.Mapping.Target,
                         $"Table '{table.Mapping.Target}' of task '{_task.Name}' is missing on the target, so the reverse direction cannot read it. Restore it, or remove the table from the task.");

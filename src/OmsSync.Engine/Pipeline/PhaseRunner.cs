@@ -61,7 +61,11 @@ public sealed class PhaseRunner
         var incremental = plan.Pipeline;
         // The start of incremental reading is recorded before the copy begins, so no write made during the copy is lost.
         if (incremental is not null)
+        {
             await incremental.EnsureStartAsync(plan.Reading, cancellationToken).ConfigureAwait(false);
+            // The task's tables may have changed since the start was recorded: the source sends theirs from here on.
+            await incremental.PublishAsync(plan.Reading, cancellationToken).ConfigureAwait(false);
+        }
 
         var joins = new TableJoins(_store, _task, pairing, _log);
         IReadOnlyList<TaskTable> joining = [];
@@ -107,8 +111,6 @@ public sealed class PhaseRunner
             return;
         }
 
-        // The reverse direction takes its tables from here (with DDL synchronization, from the schema history instead).
-        if (!_task.IncrementalDdl) _runtime.SetSynchronizedTables(_task.Name, objects.Tables.Select(t => t.Mapping.Source));
         // The reverse direction of a bidirectional task starts from the target's position now: what the full copy wrote
         // is behind it, and everything the forward direction applies from here carries its marker.
         if (_task.Topology == Topology.Bidirectional)
@@ -196,6 +198,8 @@ public sealed class PhaseRunner
             throw new OmsException("ReverseNotReady", OmsErrorKind.InvalidState, _task.Name,
                 $"The reverse direction of task '{_task.Name}' has no start position yet: it is recorded when the forward direction enters its incremental phase. " +
                 "Wait for Get-OmsTask to show the forward direction in phase Incremental, then run Enable-OmsReverse.");
+        // Every table of the task the target has is published, also one the forward direction is still copying.
+        await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
         _runtime.SetPhase(_task.Name, _direction, TaskPhase.Incremental);
         await reverse.Pipeline.RunAsync(reverse.Writing, cancellationToken,
             async token => (await pairing.ReverseAsync(token).ConfigureAwait(false)).Writing).ConfigureAwait(false);

@@ -14,6 +14,7 @@ namespace OmsSync.Engine.Pipeline;
 /// </summary>
 internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing pairing, Action<string> log)
 {
+    private static readonly TimeSpan ReverseTakesIn = TimeSpan.FromMinutes(2);
     private readonly RuntimeStore _runtime = new(store);
     private readonly TableWindowStore _windows = new(store);
 
@@ -34,8 +35,8 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
     }
 
     /// <summary>
-    /// The tables that join now: not wholly copied yet, or whose copy a killed worker left open. Their windows open, and
-    /// both directions' sources are told to send their changes before the copy reads a row.
+    /// The tables that join now: not wholly copied yet, or whose copy a killed worker left open. Their windows open; a
+    /// running reverse direction takes them in (holding their changes back) before the copy writes a row.
     /// </summary>
     public async Task<IReadOnlyList<TaskTable>> OpenAsync(DirectionPlan plan, CancellationToken cancellationToken)
     {
@@ -45,28 +46,47 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
         if (joining.Count == 0) return joining;
         log($"{joining.Count} table(s) join the task: {string.Join(", ", joining.Select(t => t.Mapping.Source))}; their rows are copied, then their changes follow");
         foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, null);
-        await plan.Pipeline!.PublishAsync(plan.Reading, cancellationToken).ConfigureAwait(false);
-        if (task.Topology == Topology.Bidirectional)
-        {
-            var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
-            await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
-        }
-        Runtime.FaultPoints.Hit(task.Name, "join-opened");
+        if (task.Topology == Topology.Bidirectional) await OpenReverseAsync(joining, cancellationToken).ConfigureAwait(false);
+        FaultPoints.Hit(task.Name, "join-opened");
         return joining;
+    }
+
+    /// <summary>
+    /// The reverse direction must hold back what the copy writes on the target and read what follows it: the joining
+    /// tables' reverse windows open (one a killed worker ended already stays), its source publishes them, and a running
+    /// reverse worker is waited for until its stream has taken them in.
+    /// </summary>
+    private async Task OpenReverseAsync(IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
+    {
+        var windows = _windows.Read(task.Name, Direction.Reverse);
+        foreach (var table in joining.Where(t => !windows.ContainsKey(t.Mapping.Target)))
+            _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, null);
+        var reverse = await pairing.ReverseAsync(cancellationToken).ConfigureAwait(false);
+        await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
+        var names = joining.Select(t => t.Mapping.Target).ToList();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (WorkerLock.IsHeld(store.Home, task.Name, Direction.Reverse)
+               && _runtime.StreamTables(task.Name, Direction.Reverse) is var taken && !names.All(n => taken?.Contains(n) == true))
+        {
+            if (waited.Elapsed > ReverseTakesIn)
+                throw new TaskPausedException("ReverseNotJoining", task.Name,
+                    $"The reverse direction did not take {string.Join(", ", names)} in within {ReverseTakesIn.TotalMinutes:0} minutes, so the forward direction " +
+                    "waits before copying them (what the copy writes must not come back). See the reverse direction's state with Get-OmsTask, then resume (Resume-OmsTask).");
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>After the copy: the windows end where the source and, for the reverse direction, the target stand now.</summary>
     public async Task CloseAsync(DirectionPlan plan, IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
     {
         if (joining.Count == 0) return;
-        Runtime.FaultPoints.Hit(task.Name, "join-copied");
+        FaultPoints.Hit(task.Name, "join-copied");
         if (task.Topology == Topology.Bidirectional)
         {
-            var reverse = await pairing.ReverseAsync(cancellationToken, joining: true).ConfigureAwait(false);
+            var reverse = await pairing.ReverseAsync(cancellationToken).ConfigureAwait(false);
             var written = (await reverse.Pipeline.SourcePositionAsync(cancellationToken).ConfigureAwait(false)).Serialize();
             var windows = _windows.Read(task.Name, Direction.Reverse);
-            // A window a killed worker ended already stays: the reverse direction may have applied changes past it.
-            foreach (var table in joining.Where(t => !windows.ContainsKey(t.Mapping.Target)))
+            foreach (var table in joining.Where(t => windows.TryGetValue(t.Mapping.Target, out var end) && end is null))
                 _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, written);
         }
         var copied = await plan.Pipeline!.SourcePositionAsync(cancellationToken).ConfigureAwait(false);

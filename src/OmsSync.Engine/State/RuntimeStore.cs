@@ -107,17 +107,18 @@ public sealed class RuntimeStore
             }, ("$t", task));
 
     /// <summary>
-    /// The source tables ("db.table") the forward direction synchronizes, recorded as it enters its incremental phase:
-    /// the reverse direction takes in a table only once it is among them. Null before the first record.
+    /// The source tables ("db.table", as the direction reads them) a direction's change stream last started with; null
+    /// before its first. A table the forward direction has synchronized is known to exist on the target; a joining table
+    /// is in the reverse direction's once it has taken it in.
     /// </summary>
-    public IReadOnlyList<string>? SynchronizedTables(string task) =>
+    public IReadOnlyList<string>? StreamTables(string task, Direction direction) =>
         _store.Query("SELECT tables FROM task_runtime WHERE task = $t AND direction = $d AND tables IS NOT NULL",
-                r => System.Text.Json.JsonSerializer.Deserialize<List<string>>(r.GetString(0))!, ("$t", task), ("$d", Direction.Forward.ToString()))
+                r => System.Text.Json.JsonSerializer.Deserialize<List<string>>(r.GetString(0))!, ("$t", task), ("$d", direction.ToString()))
             .SingleOrDefault();
 
-    public void SetSynchronizedTables(string task, IEnumerable<string> tables) =>
+    public void SetStreamTables(string task, Direction direction, IEnumerable<string> tables) =>
         _store.Execute("UPDATE task_runtime SET tables = $s WHERE task = $t AND direction = $d",
-            ("$t", task), ("$d", Direction.Forward.ToString()), ("$s", System.Text.Json.JsonSerializer.Serialize(tables.Order(StringComparer.Ordinal).ToList())));
+            ("$t", task), ("$d", direction.ToString()), ("$s", System.Text.Json.JsonSerializer.Serialize(tables.Order(StringComparer.Ordinal).ToList())));
 
     /// <summary>Forgets a table's copy progress and chunk plan: it left the task, and copies anew if it joins again.</summary>
     public void ForgetTable(string task, string sourceTable)

@@ -222,7 +222,7 @@ internal static class StateSchema
         """,
         // 9: tables that joined a task direction after its full copy (Set-OmsTask -Include on a task that has run): up to
         // where each one's changes are replayed idempotently (forward) or skipped (reverse); NULL while its copy runs. And
-        // the tables the forward direction synchronizes, which the reverse direction takes from it.
+        // the tables each direction's change stream last started with.
         """
         ALTER TABLE task_runtime ADD COLUMN tables TEXT;
         CREATE TABLE IF NOT EXISTS table_windows (

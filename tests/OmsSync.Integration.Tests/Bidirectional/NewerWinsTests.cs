@@ -93,8 +93,13 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
             if (equalSince is { } since && DateTime.UtcNow - since > TimeSpan.FromSeconds(5)) return;
             if (DateTime.UtcNow > deadline)
             {
-                var differing = l.Except(r).Select(x => "A only: " + x).Concat(r.Except(l).Select(x => "B only: " + x)).Take(40);
-                Assert.Fail($"The sides differ:\n{string.Join("\n", differing)}\nforward log:\n{Log(h, task, Direction.Forward)}\nreverse log:\n{Log(h, task, Direction.Reverse)}");
+                var differing = l.Except(r).Select(x => "A only: " + x).Concat(r.Except(l).Select(x => "B only: " + x)).Take(40).ToList();
+                // What the conflict log holds of the keys that differ tells which decision went wrong.
+                var keys = differing.Select(d => d[(d.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split('|')[0]).ToHashSet();
+                var conflicts = h.Service.Conflicts.List(task).Where(c => keys.Any(k => c.Key.Contains(k, StringComparison.Ordinal)))
+                    .Select(c => $"{c.Time:HH:mm:ss.fff} {c.Direction} {c.Key} {c.Type} {c.Outcome}: before {c.SourceBefore}; after {c.SourceAfter}; target {c.TargetRow}");
+                Assert.Fail($"The sides differ:\n{string.Join("\n", differing)}\nconflicts of those keys:\n{string.Join("\n", conflicts)}\n" +
+                            $"forward log:\n{Log(h, task, Direction.Forward)}\nreverse log:\n{Log(h, task, Direction.Reverse)}");
             }
             await Task.Delay(500);
         }
