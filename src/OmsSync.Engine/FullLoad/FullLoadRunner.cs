@@ -160,13 +160,13 @@ public sealed class FullLoadRunner
         var stored = _runtime.ChunkPlan(_task.Name, plan.Mapping.Source);
         if (stored.Count > 0)
             return stored.Select(c => new Chunk(c.ChunkNo,
-                c.Lower is null ? null : ChunkKey.Deserialize(c.Lower),
-                c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
+                c.Lower is null ? null : KeyTuple.Deserialize(c.Lower),
+                c.Upper is null ? null : KeyTuple.Deserialize(c.Upper))).ToList();
         var averageRow = Math.Max(1, averageRowLength);
         var rowsPerChunk = throttle.MaxBatchRows(_task.ChunkRows > 0 ? _task.ChunkRows : Math.Clamp(TargetChunkBytes / averageRow, 1_000, 50_000));
         var chunks = await _source.CutAsync(plan, rowsPerChunk, cancellationToken).ConfigureAwait(false);
         _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
-            .Select(c => (c.Lower is null ? null : ChunkKey.Serialize(c.Lower), c.Upper is null ? null : ChunkKey.Serialize(c.Upper))).ToList());
+            .Select(c => (c.Lower is null ? null : KeyTuple.Serialize(c.Lower), c.Upper is null ? null : KeyTuple.Serialize(c.Upper))).ToList());
         return chunks;
     }
 }
