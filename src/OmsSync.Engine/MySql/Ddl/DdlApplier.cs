@@ -15,14 +15,6 @@ using OmsSync.Engine.State;
 
 namespace OmsSync.Engine.MySql.Ddl;
 
-/// <summary>What applying one DDL left for the runner to do.</summary>
-/// <param name="Tables">The task's tables after the DDL, when they changed (in set or shape).</param>
-/// <param name="Reload">The reverse direction must read its tables anew (a table of the task was created, renamed or dropped on its side).</param>
-internal sealed record DdlResult(Dictionary<(string, string), TaskTable>? Tables, bool Reload, IReadOnlyList<(string Table, BinlogPosition Until)> CatchUp)
-{
-    public static readonly DdlResult Nothing = new(null, false, []);
-}
-
 /// <summary>
 /// Applies the DDL of the forward direction to the target, in source order with the rows around it. A DDL
 /// commits by itself, so it cannot share the checkpoint's transaction: each step it takes on the target is
@@ -128,7 +120,7 @@ internal sealed class DdlApplier
         }
 
         var steps = await StepsAsync(target, plan, record, transaction.BinlogEnd(), cancellationToken).ConfigureAwait(false);
-        var catchUp = new List<(string, BinlogPosition)>();
+        var catchUp = new List<(string, SourcePosition)>();
         if (steps.Count > 0)
             await RunStepsAsync(target, steps, record, transaction.BinlogStart(), catchUp, cancellationToken).ConfigureAwait(false);
         var targetSql = string.Join(";\n", steps.Select(s => s.Sql ?? $"-- copy the rows of {s.Copy!.Mapping.Source}"));
@@ -145,8 +137,9 @@ internal sealed class DdlApplier
     public async Task CompleteAsync(MySqlConnection target, MySqlTransaction transaction, DdlResult result, CancellationToken cancellationToken)
     {
         await DdlProgressStore.ClearAsync(target, transaction, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
-        foreach (var (table, until) in result.CatchUp)
+        foreach (var (table, position) in result.CatchUp)
         {
+            var until = (BinlogPosition)position;
             await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.OmsKey, _direction, table, until, cancellationToken).ConfigureAwait(false);
             _catchUp[table] = until;
         }
@@ -207,7 +200,7 @@ internal sealed class DdlApplier
         return steps;
     }
 
-    private async Task RunStepsAsync(MySqlConnection target, List<Step> steps, DdlRecord record, BinlogPosition start, List<(string, BinlogPosition)> catchUp,
+    private async Task RunStepsAsync(MySqlConnection target, List<Step> steps, DdlRecord record, BinlogPosition start, List<(string, SourcePosition)> catchUp,
         CancellationToken cancellationToken)
     {
         var first = 0;
@@ -265,7 +258,7 @@ internal sealed class DdlApplier
     }
 
     /// <summary>A table that joined with its rows: they are copied as full migration copies, then replayed idempotently up to where the copy ended.</summary>
-    private async Task CopyAsync(TaskTable table, DdlRecord record, List<(string, BinlogPosition)> catchUp, CancellationToken cancellationToken)
+    private async Task CopyAsync(TaskTable table, DdlRecord record, List<(string, SourcePosition)> catchUp, CancellationToken cancellationToken)
     {
         try
         {
