@@ -74,7 +74,7 @@ public sealed class ConflictResolution
                 if (!first) sql.Append(" AND ");
                 first = false;
                 sql.Append(MySqlSyntax.QuoteIdentifier(column)).Append(" <=> ");
-                DisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
+                MySqlDisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
             }
             sql.Append(";\n");
         }
@@ -87,7 +87,7 @@ public sealed class ConflictResolution
             {
                 if (!first) sql.Append(", ");
                 first = false;
-                DisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
+                MySqlDisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
             }
             sql.Append(");\n");
         }
