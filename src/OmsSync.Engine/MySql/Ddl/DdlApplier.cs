@@ -180,8 +180,8 @@ internal sealed class DdlApplier
             var ghost = new Dictionary<(string, string), TableMapping> { [swap.Ghost] = original };
             var held = new DdlPlanner(_rules, synchronize: true, OnlineDdlTool.None, reverse: false);
             var start = CheckpointPosition.Parse(record.StartPosition);
-            foreach (var deferred in _ddlLog.Deferred(_task.Name, _direction, $"{swap.Ghost.Database}.{swap.Ghost.Table}",
-                         CheckpointPosition.FileSequence(start.File), start.Position))
+            foreach (var deferred in SinceCreated(_ddlLog.Deferred(_task.Name, _direction, $"{swap.Ghost.Database}.{swap.Ghost.Table}",
+                         CheckpointPosition.FileSequence(start.File), start.Position)))
             {
                 var replay = held.Plan(deferred.Statement, deferred.Database, ghost);
                 if (replay.TargetSql is { } alter)
@@ -198,6 +198,14 @@ internal sealed class DdlApplier
             if (change.Arrives) steps.Add(new Step(null, [], table));
         }
         return steps;
+    }
+
+    // The statements held for a shadow table since the tool last created it: an earlier run's shadow table is gone.
+    private static IEnumerable<DdlRecord> SinceCreated(IReadOnlyList<DdlRecord> held)
+    {
+        var created = held.Count - 1;
+        while (created >= 0 && DdlParser.Parse(held[created].Statement).Kind != DdlKind.CreateTable) created--;
+        return held.Skip(created + 1);
     }
 
     private async Task RunStepsAsync(MySqlConnection target, List<Step> steps, DdlRecord record, BinlogPosition start, List<(string, SourcePosition)> catchUp,
