@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using OmsSync.Engine.MySql;
-using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 
@@ -20,13 +18,6 @@ public sealed class FullLoadRunner
     private readonly MigrationTask _task;
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
-
-    /// <summary>Between MySQL-family servers.</summary>
-    /// <param name="bulkLoad">Null detects whether the target allows LOAD DATA LOCAL; false forces the INSERT path.</param>
-    public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts, bool? bulkLoad = null)
-        : this(new MySqlChunkSource(source), new MySqlChunkTarget(target, task, source, bulkLoad), task, runtime, conflicts)
-    {
-    }
 
     internal FullLoadRunner(IChunkSource source, IChunkTarget target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts)
     {

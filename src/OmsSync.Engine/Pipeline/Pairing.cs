@@ -168,7 +168,7 @@ internal sealed class Pairing
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
             CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(to, objects, token),
-            FullLoad = () => new FullLoadRunner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
+            FullLoad = () => MySqlFullLoad.Runner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
             Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
         };
     }

@@ -138,7 +138,7 @@ public sealed class FullMigrationTests
             Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target }, MigrationTypes = MigrationTypes.Full,
         });
         var objects = await MySqlTaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
-        var runner = new Engine.FullLoad.FullLoadRunner(h.Service.Endpoint(h.SourceName), h.Service.Endpoint(h.TargetName), task,
+        var runner = Engine.MySql.Copy.MySqlFullLoad.Runner(h.Service.Endpoint(h.SourceName), h.Service.Endpoint(h.TargetName), task,
             h.Service.Runtime, h.Service.Conflicts, bulkLoad: false);
         await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), CancellationToken.None);
         Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "all_types", "id"), await TableSnapshot.ReadAsync(h.Target, target, "all_types", "id"));

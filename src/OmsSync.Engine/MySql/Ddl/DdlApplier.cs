@@ -6,6 +6,7 @@ using MySqlConnector;
 using OmsSync.Engine.Ddl;
 using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
@@ -270,7 +271,7 @@ internal sealed class DdlApplier
     {
         try
         {
-            await new FullLoadRunner(_source, _target, _task, _runtime, _conflicts).RunAsync([(table.Mapping, table.Schema)], cancellationToken).ConfigureAwait(false);
+            await MySqlFullLoad.Runner(_source, _target, _task, _runtime, _conflicts).RunAsync([(table.Mapping, table.Schema)], cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.OmsException e) when (e is not TaskPausedException && e.ErrorId != "ConnectionFailed")
         {
