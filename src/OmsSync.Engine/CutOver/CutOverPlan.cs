@@ -1,9 +1,9 @@
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Objects;
 using OmsSync.Engine.Pipeline;
 using OmsSync.Engine.Runtime;
-using OmsSync.Engine.Schema;
 using OmsSync.Engine.State;
 
 namespace OmsSync.Engine.CutOver;

@@ -1,10 +1,8 @@
-using OmsSync.Engine.MySql.Copy;
-
 namespace OmsSync.Engine.FullLoad;
 
 /// <summary>
 /// The rows of one chunk as a reader hands them to a writer, already in the form the target's bulk path takes:
-/// LOAD DATA text for MySQL-family targets (<see cref="LoadDataEncoder"/>), binary COPY for PostgreSQL. Readers
+/// LOAD DATA text for MySQL-family targets (<see cref="MySql.Copy.LoadDataEncoder"/>), binary COPY for PostgreSQL. Readers
 /// write every value as the bytes the plan's column transfer selected; the buffer turns them into its form.
 /// Buffers are reused from chunk to chunk, since one grows to tens of MB.
 /// </summary>

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using OmsSync.Engine.MySql;
-using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.State;
 
@@ -20,13 +18,6 @@ public sealed class FullLoadRunner
     private readonly MigrationTask _task;
     private readonly RuntimeStore _runtime;
     private readonly ConflictLog _conflicts;
-
-    /// <summary>Between MySQL-family servers.</summary>
-    /// <param name="bulkLoad">Null detects whether the target allows LOAD DATA LOCAL; false forces the INSERT path.</param>
-    public FullLoadRunner(MySqlEndpoint source, MySqlEndpoint target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts, bool? bulkLoad = null)
-        : this(new MySqlChunkSource(source), new MySqlChunkTarget(target, task, source, bulkLoad), task, runtime, conflicts)
-    {
-    }
 
     internal FullLoadRunner(IChunkSource source, IChunkTarget target, MigrationTask task, RuntimeStore runtime, ConflictLog conflicts)
     {
@@ -160,13 +151,13 @@ public sealed class FullLoadRunner
         var stored = _runtime.ChunkPlan(_task.Name, plan.Mapping.Source);
         if (stored.Count > 0)
             return stored.Select(c => new Chunk(c.ChunkNo,
-                c.Lower is null ? null : ChunkKey.Deserialize(c.Lower),
-                c.Upper is null ? null : ChunkKey.Deserialize(c.Upper))).ToList();
+                c.Lower is null ? null : KeyTuple.Deserialize(c.Lower),
+                c.Upper is null ? null : KeyTuple.Deserialize(c.Upper))).ToList();
         var averageRow = Math.Max(1, averageRowLength);
         var rowsPerChunk = throttle.MaxBatchRows(_task.ChunkRows > 0 ? _task.ChunkRows : Math.Clamp(TargetChunkBytes / averageRow, 1_000, 50_000));
         var chunks = await _source.CutAsync(plan, rowsPerChunk, cancellationToken).ConfigureAwait(false);
         _runtime.SaveChunkPlan(_task.Name, plan.Mapping.Source, chunks
-            .Select(c => (c.Lower is null ? null : ChunkKey.Serialize(c.Lower), c.Upper is null ? null : ChunkKey.Serialize(c.Upper))).ToList());
+            .Select(c => (c.Lower is null ? null : KeyTuple.Serialize(c.Lower), c.Upper is null ? null : KeyTuple.Serialize(c.Upper))).ToList());
         return chunks;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OmsSync.Engine.FullLoad;
+using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.Model;
 
 namespace OmsSync.Engine.Mapping;
@@ -18,7 +18,7 @@ public static partial class SpatialTypes
         ("multilinestring", "MultiLineString"), ("multipolygon", "MultiPolygon"), ("geometrycollection", "GeometryCollection"),
     ];
 
-    public static bool IsSpatial(ColumnSchema column) => ColumnTransfer.IsSpatial(column.DataType);
+    public static bool IsSpatial(ColumnSchema column) => MySqlColumnTransfer.IsSpatial(column.DataType);
 
     /// <summary>
     /// The PostGIS type of a MySQL-family spatial column as format_type writes it: geometry(Point,4326), geometry(Point),

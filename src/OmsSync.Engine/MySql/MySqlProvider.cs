@@ -1,4 +1,8 @@
+using OmsSync.Engine.Ddl;
+using OmsSync.Engine.Errors;
 using OmsSync.Engine.MySql.Apply;
+using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.MySql.Objects;
 using OmsSync.Engine.MySql.PreCheck;
 using OmsSync.Engine.MySql.Schema;
@@ -41,6 +45,23 @@ internal sealed class MySqlProvider(MySqlEndpoint endpoint) : IProvider
         await using var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
         await OmsControlSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
         await CheckpointStore.DeleteAsync(connection, task.OmsKey, direction, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SkipDdlAsync(MigrationTask task, DdlRecord paused, CancellationToken cancellationToken)
+    {
+        await using var target = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+        await DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await CheckpointStore.ReadAsync(target, task.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
+        var start = CheckpointPosition.Parse(paused.StartPosition);
+        if (checkpoint is null || CheckpointPosition.Compare(checkpoint.Position, start) > 0)
+            throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, task.Name,
+                $"Task '{task.Name}' has moved past the DDL it was paused at ({paused.Statement}); there is nothing to skip.");
+        await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.WriteAsync(target, transaction, task.OmsKey, Direction.Forward,
+            CheckpointPosition.Parse(paused.EndPosition), null, 1, cancellationToken).ConfigureAwait(false);
+        await DdlProgressStore.ClearAsync(target, transaction, task.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // A binlog keeps nothing per reader: the checkpoint on the target is all a restart reads.

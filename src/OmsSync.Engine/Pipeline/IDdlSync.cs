@@ -1,5 +1,4 @@
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.Runtime;
 
 namespace OmsSync.Engine.Pipeline;

@@ -27,6 +27,15 @@ internal interface IProvider
     /// <summary>Deletes a task direction's checkpoint here (this server being its target), so its next start records a new one.</summary>
     Task ForgetCheckpointAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves the task's forward checkpoint here (this server being its target) past the DDL the task is paused at, without
+    /// applying it (Skip-OmsDdl); refuses when the task has moved past that DDL. A MySQL-family target keeps the DDL's
+    /// progress beside its checkpoint; other kinds refuse.
+    /// </summary>
+    Task SkipDdlAsync(MigrationTask task, Ddl.DdlRecord paused, CancellationToken cancellationToken) =>
+        Task.FromException(new Errors.OmsException("DataSourceKindNotSupported", Errors.OmsErrorKind.NotSupported, Source.Name,
+            $"Data source '{Source.Name}' is {Source.Kind}; this operation needs a MySQL-family data source."));
+
     /// <summary>Drops what reading a task direction's changes keeps here (a PostgreSQL slot holds WAL back while it exists).</summary>
     Task ReleaseChangeSourceAsync(MigrationTask task, Direction direction, CancellationToken cancellationToken);
 

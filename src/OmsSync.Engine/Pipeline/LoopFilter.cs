@@ -1,26 +1,28 @@
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.MySql;
 
 namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// Loop prevention for bidirectional tasks. Every transaction a direction applies also writes that
 /// direction's checkpoint row in the `oms` database of its target, in the same transaction. The other
-/// direction reads that server's binlog and drops whole transactions carrying the marker, so a change
-/// crosses once and never comes back. Application transactions never write the marker, so no transaction
-/// mixes application rows with one.
+/// direction reads that server's changes (binlog or pgoutput) and drops whole transactions carrying the
+/// marker, so a change crosses once and never comes back. Application transactions never write the marker,
+/// so no transaction mixes application rows with one.
 /// </summary>
 internal static class LoopFilter
 {
+    // Where every kind's target keeps its checkpoints: the `oms` control database (MySQL family) or schema (PostgreSQL).
+    private const string MarkerDatabase = "oms", MarkerTable = "checkpoints";
+
     /// <summary>Whether the binlog reader must decode a table's rows for the filter to see markers.</summary>
     public static bool IsMarkerTable(string database, string table) =>
-        database == OmsControlSchema.Database && table == "checkpoints";
+        database == MarkerDatabase && table == MarkerTable;
 
     /// <summary>True for a transaction applied by the task's other direction.</summary>
     public static bool AppliedByOtherDirection(SourceTransaction transaction, string task, Direction direction)
     {
-        if (!transaction.HasRowsOf(OmsControlSchema.Database, "checkpoints")) return false; // no need to read a large one through
+        if (!transaction.HasRowsOf(MarkerDatabase, MarkerTable)) return false; // no need to read a large one through
         return transaction.Changes.Any(change => IsMarkerOfOtherDirection(change, task, direction));
     }
 

@@ -168,7 +168,7 @@ internal sealed class Pairing
             VerifyTarget = token => SchemaPhase.VerifyTargetAsync(to, objects, token),
             CreateDeferredIndexes = token => SchemaPhase.CreateDeferredIndexesAsync(to, objects, _task.WriteConcurrency, token),
             CreateForeignKeys = token => SchemaPhase.CreateForeignKeysAsync(to, objects, token),
-            FullLoad = () => new FullLoadRunner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
+            FullLoad = () => MySqlFullLoad.Runner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
             Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
         };
     }
@@ -200,13 +200,13 @@ internal sealed class Pairing
                 plans => new SlotChangeFeed(Postgres(source), _task, _store, plans));
         }
         KeyLiterals targetKey = target.Kind == DataSourceKind.PostgreSql ? (plan, column) => new PostgresLiterals(plan.Mapping.Source, column.Source, column.Target).Append : mysqlKey;
-        Func<ColumnSchema, ColumnTransfer>? transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : null;
+        Func<ColumnSchema, ColumnTransfer> transfer = target.Kind == DataSourceKind.PostgreSql ? PostgresColumnTransfer.For : MySqlColumnTransfer.For;
         var forward = new RepairWay(Side.Source, targetProvider.Repairs,
             plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Source).ToList(), transfer)));
         // Between MySQL-family servers rows copy as stored bytes either way, so a repair can also make the source equal
         // to the target (a bidirectional task whose sides both write).
         var reverse = target.Kind == DataSourceKind.PostgreSql ? null : new RepairWay(Side.Target, sourceProvider.Repairs,
-            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Target).ToList())));
+            plan => new RepairColumns(new TableCopyPlan(plan.Mapping, plan.Table.Schema, plan.Written.Select(c => c.Target).ToList(), MySqlColumnTransfer.For)));
         var password = _catalog.GetPassword(source.Name);
         return new VerificationPair(sourceProvider.Verification, targetProvider.Verification, forward, mysqlKey, targetKey,
             plans => new BinlogChangeFeed(new MySqlEndpoint(source, password), password, _task, _store, plans), reverse);

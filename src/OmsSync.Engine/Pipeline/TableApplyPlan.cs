@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using OmsSync.Engine.Changes;
-using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.Runtime;
 
@@ -8,7 +7,8 @@ namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// How row changes of one source table are written to its target table: which image positions feed which
-/// target columns, and which columns identify a row.
+/// target columns, and which columns identify a row. Each target names the table and its columns in its own SQL
+/// (MySql/Apply/MySqlApplyPlan, Postgres/Apply/PostgresTablePlan).
 /// </summary>
 internal sealed class TableApplyPlan
 {
@@ -26,7 +26,6 @@ internal sealed class TableApplyPlan
         KeyColumns = key is null
             ? Columns
             : key.Columns.Select(k => (k.Name, Index: IndexOf(imageColumns, k.Name))).ToList();
-        Target = MySqlSyntax.QuoteQualified(table.Mapping.TargetDatabase, table.Mapping.TargetTable);
         LaneKeyColumns = key is null ? [] : key.Columns
             .Where(k => HashesExactly(table.Schema.Column(k.Name)))
             .Select(k => (IndexOf(imageColumns, k.Name), k.Name)).ToList();
@@ -36,7 +35,6 @@ internal sealed class TableApplyPlan
                 .Where(c => table.Schema.Columns.Any(s => string.Equals(s.Name, c.Name, StringComparison.OrdinalIgnoreCase)) && HashesExactly(table.Schema.Column(c.Name)))
                 .Select(c => TryIndexOf(imageColumns, c.Name)).Where(i => i >= 0).ToList())
             .ToList();
-        ColumnList = string.Join(", ", Columns.Select(c => MySqlSyntax.QuoteIdentifier(c.Name)));
         OtherUniqueKeys = table.Schema.Indexes
             .Where(i => i.Kind is IndexKind.Primary or IndexKind.Unique && !ReferenceEquals(i, key)
                         && i.Columns.All(c => c.PrefixLength is null && moving.Any(m => string.Equals(m.Name, c.Name, StringComparison.OrdinalIgnoreCase))))
@@ -131,10 +129,6 @@ internal sealed class TableApplyPlan
                                 && Columns.Any(c => Cascading.OnUpdate.Contains(c.Name) && !Equals(before[c.Index], after[c.Index])),
         _ => false,
     };
-    public string Target { get; }
-    public string ColumnList { get; }
-    /// <summary>Tables without a key match a row by all its columns and touch one row at a time.</summary>
-    public string Limit => HasKey ? "" : " LIMIT 1";
 
     /// <summary>Key columns whose stored value identifies the row byte for byte (no case- or accent-insensitive collation).</summary>
     internal static bool HashesExactly(ColumnSchema? column) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using OmsSync.Engine.Changes;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.MySql.Values;
 
 namespace OmsSync.Engine.Pipeline;
 
@@ -81,7 +80,7 @@ internal static class TransactionGroups
     /// <summary>The write-set elements of one row change.</summary>
     internal static void WriteSet(TableApplyPlan plan, RowChange change, List<ulong> elements)
     {
-        var table = Fnv(Seed, plan.Target);
+        var table = Fnv(Fnv(Seed, plan.Table.Mapping.TargetDatabase), plan.Table.Mapping.TargetTable);
         foreach (var link in plan.Links)
         {
             var name = Fnv(Fnv(Seed, "link "), link.Name);
@@ -139,7 +138,7 @@ internal static class TransactionGroups
         switch (value)
         {
             case byte[] bytes: return Hex(hash, bytes);
-            case MySqlText text: return Hex(hash, text.Bytes.Span);
+            case IEncodedText text: return Hex(hash, text.Bytes.Span);
             case string text: return Fnv(hash, text);
             case ISpanFormattable formattable:
                 Span<char> buffer = stackalloc char[64];

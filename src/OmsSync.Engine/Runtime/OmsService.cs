@@ -1,6 +1,4 @@
 using OmsSync.Engine.MySql;
-using OmsSync.Engine.MySql.Binlog;
-using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.Postgres;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
@@ -180,21 +178,7 @@ public sealed class OmsService
         var paused = DdlLog.Paused(definition.Name, Direction.Forward)
             ?? throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' is not paused at a DDL, so there is nothing to skip. Get-OmsDdl -Name '{definition.Name}' lists the DDL it met.");
-        await using (var target = await Endpoint(definition.Target).OpenAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await MySql.OmsControlSchema.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            await MySql.Ddl.DdlProgressStore.EnsureAsync(target, cancellationToken).ConfigureAwait(false);
-            var checkpoint = await MySql.Apply.CheckpointStore.ReadAsync(target, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
-            var start = MySql.Binlog.CheckpointPosition.Parse(paused.StartPosition);
-            if (checkpoint is null || MySql.Binlog.CheckpointPosition.Compare(checkpoint.Position, start) > 0)
-                throw new OmsException("NoPausedDdl", OmsErrorKind.InvalidState, definition.Name,
-                    $"Task '{definition.Name}' has moved past the DDL it was paused at ({paused.Statement}); there is nothing to skip.");
-            await using var transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await MySql.Apply.CheckpointStore.WriteAsync(target, transaction, definition.OmsKey, Direction.Forward,
-                MySql.Binlog.CheckpointPosition.Parse(paused.EndPosition), null, 1, cancellationToken).ConfigureAwait(false);
-            await MySql.Ddl.DdlProgressStore.ClearAsync(target, transaction, definition.OmsKey, Direction.Forward, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await Provider(definition.Target).SkipDdlAsync(definition, paused, cancellationToken).ConfigureAwait(false);
         var skipped = paused with { Outcome = Ddl.DdlOutcome.Skipped, Reason = $"Skipped with Skip-OmsDdl; it was paused because {paused.Reason}", Time = DateTimeOffset.UtcNow };
         DdlLog.Record(skipped);
         return skipped;

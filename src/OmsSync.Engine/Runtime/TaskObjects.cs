@@ -1,5 +1,3 @@
-using MySqlConnector;
-using OmsSync.Engine.MySql;
 using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.Model;
@@ -36,15 +34,6 @@ public sealed class TaskObjects
     public ObjectMapping Mapping { get; }
     /// <summary>Problems with the rules that do not stop the task (e.g. a rename that matches nothing).</summary>
     public IReadOnlyList<RuleProblem> Warnings { get; }
-
-    public static async Task<TaskObjects> ResolveAsync(MySqlEndpoint source, MigrationTask task, CancellationToken cancellationToken)
-    {
-        await using var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ResolveAsync(connection, task, cancellationToken).ConfigureAwait(false);
-    }
-
-    public static Task<TaskObjects> ResolveAsync(MySqlConnection connection, MigrationTask task, CancellationToken cancellationToken) =>
-        ResolveAsync(new MySqlSchemaReader(connection), task, cancellationToken);
 
     public static async Task<TaskObjects> ResolveAsync(ISchemaSource reader, MigrationTask task, CancellationToken cancellationToken)
     {
@@ -101,6 +90,21 @@ public sealed class TaskObjects
             .SelectMany(d => mapping.Objects.Where(o => o.Source.Database == d.Name).Select(o => (d, o.Target.Database)))
             .Distinct().ToList();
         return new TaskObjects(tables, views, databaseTargets, mapping, mapping.Problems.Where(p => !p.Blocking).ToList());
+    }
+
+    /// <summary>The task's target tables that exist already on a target of any kind, keyed by "db.table"; one read per target database.</summary>
+    public async Task<Dictionary<string, TableSchema>> ReadExistingTargetsAsync(ISchemaSource target, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
+        foreach (var group in Tables.GroupBy(t => t.Mapping.TargetDatabase))
+        {
+            var found = (await target.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(t => t.Name, StringComparer.Ordinal);
+            foreach (var table in group)
+                if (found.TryGetValue(table.Mapping.TargetTable, out var actual))
+                    existing[table.Mapping.Target] = actual;
+        }
+        return existing;
     }
 
     /// <summary>

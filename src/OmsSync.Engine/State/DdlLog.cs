@@ -40,21 +40,17 @@ public sealed class DdlLog
             Map, ("$task", task), ("$dir", direction.ToString())).SingleOrDefault() is { Outcome: DdlOutcome.Paused } paused ? paused : null;
 
     /// <summary>
-    /// The statements held for an online schema change's shadow table, in order, since the shadow table was last
-    /// created and before the position given (the tool's table swap).
+    /// The statements held for an online schema change's shadow table, in order, before the position given (the tool's
+    /// table swap).
     /// </summary>
-    public IReadOnlyList<DdlRecord> Deferred(string task, Direction direction, string shadowTable, long fileSequence, long position)
-    {
-        var entries = _store.Query(
+    public IReadOnlyList<DdlRecord> Deferred(string task, Direction direction, string shadowTable, long fileSequence, long position) =>
+        _store.Query(
             """
             SELECT * FROM ddl_log WHERE task = $task AND direction = $dir AND table_name = $table AND outcome = 'Deferred'
               AND (file_seq < $f OR (file_seq = $f AND position < $p))
             ORDER BY file_seq, position
             """,
             Map, ("$task", task), ("$dir", direction.ToString()), ("$table", shadowTable), ("$f", fileSequence), ("$p", position));
-        var created = entries.FindLastIndex(e => MySql.Ddl.DdlParser.Parse(e.Statement).Kind == MySql.Ddl.DdlKind.CreateTable);
-        return created < 0 ? entries : entries.Skip(created + 1).ToList();
-    }
 
     private static DdlRecord Map(SqliteDataReader r) => new()
     {

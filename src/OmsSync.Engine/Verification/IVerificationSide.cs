@@ -35,7 +35,7 @@ internal readonly record struct Checksum(long Rows, string Sum);
 
 /// <summary>
 /// The queries of a verification on one server's connection, for either side of a plan. Keys travel as their canonical
-/// text (<see cref="ChunkKey.Serialize"/>), which both sides read and match alike.
+/// text (<see cref="KeyTuple.Serialize"/>), which both sides read and match alike.
 /// </summary>
 internal interface IVerificationSession : IAsyncDisposable
 {

@@ -1,6 +1,7 @@
 using System.Text;
 using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.Rules;
 using Xunit;
 
@@ -81,7 +82,7 @@ public sealed class ConflictRuleTests
     public void LoggedValuesBecomeExactLiteralsAgain(string type, string? text, string literal)
     {
         var sql = new StringBuilder();
-        DisplayForm.AppendLiteral(sql, Column(type), text);
+        MySqlDisplayForm.AppendLiteral(sql, Column(type), text);
         Assert.Equal(literal, sql.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using Xunit;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.State;
 using OmsSync.Integration.Tests.Infrastructure;
@@ -136,8 +137,8 @@ public sealed class FullMigrationTests
             Name = "fallback-" + Guid.NewGuid().ToString("N")[..8], Source = h.SourceName, Target = h.TargetName,
             Include = [$"{db}.*"], Renames = new Dictionary<string, string> { [db] = target }, MigrationTypes = MigrationTypes.Full,
         });
-        var objects = await TaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
-        var runner = new Engine.FullLoad.FullLoadRunner(h.Service.Endpoint(h.SourceName), h.Service.Endpoint(h.TargetName), task,
+        var objects = await MySqlTaskObjects.ResolveAsync(h.Service.Endpoint(h.SourceName), task, CancellationToken.None);
+        var runner = Engine.MySql.Copy.MySqlFullLoad.Runner(h.Service.Endpoint(h.SourceName), h.Service.Endpoint(h.TargetName), task,
             h.Service.Runtime, h.Service.Conflicts, bulkLoad: false);
         await runner.RunAsync(objects.Tables.Select(t => (t.Mapping, t.Schema)).ToList(), CancellationToken.None);
         Assert.Equal(await TableSnapshot.ReadAsync(h.Source, db, "all_types", "id"), await TableSnapshot.ReadAsync(h.Target, target, "all_types", "id"));

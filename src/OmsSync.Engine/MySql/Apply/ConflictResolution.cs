@@ -47,7 +47,7 @@ public sealed class ConflictResolution
     {
         var task = _service.Tasks.Get(record.Task);
         var written = record.Direction == Direction.Forward ? task.Target : task.Source;
-        var objects = await TaskObjects.ResolveAsync(_service.Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
+        var objects = await MySqlTaskObjects.ResolveAsync(_service.Endpoint(task.Source), task, cancellationToken).ConfigureAwait(false);
         var table = objects.Tables.FirstOrDefault(t => (record.Direction == Direction.Forward ? t.Mapping.Target : t.Mapping.Source) == record.Table)
             ?? throw new OmsException("ConflictTableGone", OmsErrorKind.NotFound, record.Table,
                 $"Table '{record.Table}' of conflict {record.Id} is no longer among task '{task.Name}''s objects. Resolve it with -Action KeepTarget, or fix the row by hand.");
@@ -74,7 +74,7 @@ public sealed class ConflictResolution
                 if (!first) sql.Append(" AND ");
                 first = false;
                 sql.Append(MySqlSyntax.QuoteIdentifier(column)).Append(" <=> ");
-                DisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
+                MySqlDisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
             }
             sql.Append(";\n");
         }
@@ -87,7 +87,7 @@ public sealed class ConflictResolution
             {
                 if (!first) sql.Append(", ");
                 first = false;
-                DisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
+                MySqlDisplayForm.AppendLiteral(sql, Column(columns, column, record), value);
             }
             sql.Append(");\n");
         }

@@ -64,10 +64,10 @@ internal sealed class MySqlConflictRows(MySqlConnection target, MySqlTransaction
     protected override IEnumerable<(string Name, string Expression)> Shown() => Plan.ColumnSchemas.Select(column =>
     {
         var name = MySqlSyntax.QuoteIdentifier(column.Name);
-        return (column.Name, DisplayForm.Of(column) switch
+        return (column.Name, MySqlDisplayForm.Of(column) switch
         {
-            DisplayForm.Kind.Hex => $"CONCAT('0x', HEX({name}))",
-            DisplayForm.Kind.Bits => $"CONCAT('b''', BIN({name}), '''')",
+            MySqlDisplayForm.Kind.Hex => $"CONCAT('0x', HEX({name}))",
+            MySqlDisplayForm.Kind.Bits => $"CONCAT('b''', BIN({name}), '''')",
             _ => $"CAST({name} AS CHAR)",
         });
     });

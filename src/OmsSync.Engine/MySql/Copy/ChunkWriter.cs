@@ -95,8 +95,8 @@ internal sealed class ChunkWriter
         TableCopyPlan plan, Chunk chunk, CancellationToken cancellationToken)
     {
         var records = new List<ConflictRecord>();
-        if (plan.Key is null) return records;
-        var keyColumns = plan.Key.Columns;
+        if (plan.Key is not { } key) return records;
+        var keyColumns = key.Columns;
         // The condition text is the same whichever command holds its parameters, so build it once unbound.
         var targetRows = await RowText.ReadAsync(target, transaction, plan.Columns, plan.TargetName, plan.KeyRange(chunk, new MySqlCommand()),
             command => plan.KeyRange(chunk, command), cancellationToken).ConfigureAwait(false);

@@ -8,13 +8,13 @@ namespace OmsSync.Engine.MySql.Copy;
 internal sealed class MySqlChunkSource : IChunkSource
 {
     private readonly MySqlEndpoint _endpoint;
-    private readonly Func<ColumnSchema, ColumnTransfer>? _transfer;
+    private readonly Func<ColumnSchema, ColumnTransfer> _transfer;
 
     /// <param name="transfer">How each column is read for the target; for a MySQL-family target when not given.</param>
     public MySqlChunkSource(MySqlEndpoint endpoint, Func<ColumnSchema, ColumnTransfer>? transfer = null)
     {
         _endpoint = endpoint;
-        _transfer = transfer;
+        _transfer = transfer ?? MySqlColumnTransfer.For;
     }
 
     public TableCopyPlan Plan(TableMapping mapping, TableSchema schema) => new(mapping, schema, MovingColumns.Of(schema, mapping), _transfer);

@@ -9,7 +9,7 @@ namespace OmsSync.Engine.MySql.Copy;
 /// <summary>Reads rows as JSON objects of column to text (binary values as 0x-hex) for the conflict log.</summary>
 internal static class RowText
 {
-    public static string Expression(ColumnSchema column) => ChunkKey.IsBinary(column) || ColumnTransfer.IsSpatial(column.DataType)
+    public static string Expression(ColumnSchema column) => ChunkKey.IsBinary(column) || MySqlColumnTransfer.IsSpatial(column.DataType)
         ? $"CONCAT('0x', HEX({MySqlSyntax.QuoteIdentifier(column.Name)}))"
         : $"CAST({MySqlSyntax.QuoteIdentifier(column.Name)} AS CHAR CHARACTER SET utf8mb4)";
 

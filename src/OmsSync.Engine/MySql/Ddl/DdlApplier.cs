@@ -6,6 +6,7 @@ using MySqlConnector;
 using OmsSync.Engine.Ddl;
 using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.MySql.Binlog;
+using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
@@ -14,14 +15,6 @@ using OmsSync.Engine.Schema;
 using OmsSync.Engine.State;
 
 namespace OmsSync.Engine.MySql.Ddl;
-
-/// <summary>What applying one DDL left for the runner to do.</summary>
-/// <param name="Tables">The task's tables after the DDL, when they changed (in set or shape).</param>
-/// <param name="Reload">The reverse direction must read its tables anew (a table of the task was created, renamed or dropped on its side).</param>
-internal sealed record DdlResult(Dictionary<(string, string), TaskTable>? Tables, bool Reload, IReadOnlyList<(string Table, BinlogPosition Until)> CatchUp)
-{
-    public static readonly DdlResult Nothing = new(null, false, []);
-}
 
 /// <summary>
 /// Applies the DDL of the forward direction to the target, in source order with the rows around it. A DDL
@@ -128,7 +121,7 @@ internal sealed class DdlApplier
         }
 
         var steps = await StepsAsync(target, plan, record, transaction.BinlogEnd(), cancellationToken).ConfigureAwait(false);
-        var catchUp = new List<(string, BinlogPosition)>();
+        var catchUp = new List<(string, SourcePosition)>();
         if (steps.Count > 0)
             await RunStepsAsync(target, steps, record, transaction.BinlogStart(), catchUp, cancellationToken).ConfigureAwait(false);
         var targetSql = string.Join(";\n", steps.Select(s => s.Sql ?? $"-- copy the rows of {s.Copy!.Mapping.Source}"));
@@ -145,8 +138,9 @@ internal sealed class DdlApplier
     public async Task CompleteAsync(MySqlConnection target, MySqlTransaction transaction, DdlResult result, CancellationToken cancellationToken)
     {
         await DdlProgressStore.ClearAsync(target, transaction, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
-        foreach (var (table, until) in result.CatchUp)
+        foreach (var (table, position) in result.CatchUp)
         {
+            var until = (BinlogPosition)position;
             await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.OmsKey, _direction, table, until, cancellationToken).ConfigureAwait(false);
             _catchUp[table] = until;
         }
@@ -187,8 +181,8 @@ internal sealed class DdlApplier
             var ghost = new Dictionary<(string, string), TableMapping> { [swap.Ghost] = original };
             var held = new DdlPlanner(_rules, synchronize: true, OnlineDdlTool.None, reverse: false);
             var start = CheckpointPosition.Parse(record.StartPosition);
-            foreach (var deferred in _ddlLog.Deferred(_task.Name, _direction, $"{swap.Ghost.Database}.{swap.Ghost.Table}",
-                         CheckpointPosition.FileSequence(start.File), start.Position))
+            foreach (var deferred in SinceCreated(_ddlLog.Deferred(_task.Name, _direction, $"{swap.Ghost.Database}.{swap.Ghost.Table}",
+                         CheckpointPosition.FileSequence(start.File), start.Position)))
             {
                 var replay = held.Plan(deferred.Statement, deferred.Database, ghost);
                 if (replay.TargetSql is { } alter)
@@ -207,7 +201,15 @@ internal sealed class DdlApplier
         return steps;
     }
 
-    private async Task RunStepsAsync(MySqlConnection target, List<Step> steps, DdlRecord record, BinlogPosition start, List<(string, BinlogPosition)> catchUp,
+    // The statements held for a shadow table since the tool last created it: an earlier run's shadow table is gone.
+    private static IEnumerable<DdlRecord> SinceCreated(IReadOnlyList<DdlRecord> held)
+    {
+        var created = held.Count - 1;
+        while (created >= 0 && DdlParser.Parse(held[created].Statement).Kind != DdlKind.CreateTable) created--;
+        return held.Skip(created + 1);
+    }
+
+    private async Task RunStepsAsync(MySqlConnection target, List<Step> steps, DdlRecord record, BinlogPosition start, List<(string, SourcePosition)> catchUp,
         CancellationToken cancellationToken)
     {
         var first = 0;
@@ -265,11 +267,11 @@ internal sealed class DdlApplier
     }
 
     /// <summary>A table that joined with its rows: they are copied as full migration copies, then replayed idempotently up to where the copy ended.</summary>
-    private async Task CopyAsync(TaskTable table, DdlRecord record, List<(string, BinlogPosition)> catchUp, CancellationToken cancellationToken)
+    private async Task CopyAsync(TaskTable table, DdlRecord record, List<(string, SourcePosition)> catchUp, CancellationToken cancellationToken)
     {
         try
         {
-            await new FullLoadRunner(_source, _target, _task, _runtime, _conflicts).RunAsync([(table.Mapping, table.Schema)], cancellationToken).ConfigureAwait(false);
+            await MySqlFullLoad.Runner(_source, _target, _task, _runtime, _conflicts).RunAsync([(table.Mapping, table.Schema)], cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.OmsException e) when (e is not TaskPausedException && e.ErrorId != "ConnectionFailed")
         {

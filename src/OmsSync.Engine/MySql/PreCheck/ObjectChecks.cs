@@ -22,7 +22,7 @@ public static class ObjectChecks
         TaskObjects objects;
         try
         {
-            objects = await TaskObjects.ResolveAsync(source, task, cancellationToken).ConfigureAwait(false);
+            objects = await MySqlTaskObjects.ResolveAsync(source, task, cancellationToken).ConfigureAwait(false);
         }
         catch (OmsException e)
         {

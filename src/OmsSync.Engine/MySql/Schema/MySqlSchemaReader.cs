@@ -1,6 +1,7 @@
 using System.Data.Common;
 using MySqlConnector;
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Copy;
 using OmsSync.Engine.Schema;
 
 namespace OmsSync.Engine.MySql.Schema;
@@ -312,7 +313,7 @@ public sealed class MySqlSchemaReader : ISchemaSource
                 Comment = string.IsNullOrEmpty(row.String(10)) ? null : row.String(10),
                 Invisible = IsInvisible(extra),
             };
-            spatial |= FullLoad.ColumnTransfer.IsSpatial(dataType);
+            spatial |= MySqlColumnTransfer.IsSpatial(dataType);
             if (!result.TryGetValue(table, out var list)) result[table] = list = [];
             list.Add(column);
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using OmsSync.Engine.Changes;
 
 namespace OmsSync.Engine.MySql.Values;
 
@@ -7,7 +8,7 @@ namespace OmsSync.Engine.MySql.Values;
 /// decodes with the right charset (latin1 and utf8mb4 columns side by side stay correct).
 /// Binary-collated columns are never this type: they decode to byte[]. Compared by content.
 /// </summary>
-public sealed class MySqlText : IEquatable<MySqlText>
+public sealed class MySqlText : IEquatable<MySqlText>, IEncodedText
 {
     private readonly byte[] _bytes;
 

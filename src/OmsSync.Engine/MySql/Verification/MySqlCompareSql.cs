@@ -91,7 +91,7 @@ internal sealed class MySqlCompareSql
         {
             "bit" => $"({q} + 0)",
             "float" or "double" or "real" => $"({q} + 0e0)",
-            _ when ColumnTransfer.IsSpatial(schema.DataType) => $"CAST({q} AS BINARY)",
+            _ when MySqlColumnTransfer.IsSpatial(schema.DataType) => $"CAST({q} AS BINARY)",
             _ when IsText(schema) && !sameCharset => $"CONVERT({q} USING utf8mb4)",
             _ => q,
         };
@@ -156,7 +156,7 @@ internal sealed class MySqlCompareSql
     }
 
     private static bool IsText(ColumnSchema column) => column.Charset is { Length: > 0 } charset
-        && !string.Equals(charset, "binary", StringComparison.OrdinalIgnoreCase) && !ColumnTransfer.IsSpatial(column.DataType);
+        && !string.Equals(charset, "binary", StringComparison.OrdinalIgnoreCase) && !MySqlColumnTransfer.IsSpatial(column.DataType);
 
     private static bool IsUtf8(string? charset) => charset?.ToLowerInvariant() is "utf8" or "utf8mb3" or "utf8mb4" or "ascii";
 
@@ -175,7 +175,7 @@ internal sealed class MySqlCompareSql
         "time" => ValueForm.Time,
         "json" => ValueForm.Json,
         "set" => ValueForm.Set,
-        _ when ColumnTransfer.IsSpatial(column.DataType) => ValueForm.Geometry,
+        _ when MySqlColumnTransfer.IsSpatial(column.DataType) => ValueForm.Geometry,
         _ when MySqlToPostgres.IsBinary(column) || InetAddresses.IsInet(column) => ValueForm.Bytes,
         "longtext" when MySqlToPostgres.IsMariaDbJson(table, column) => ValueForm.Json,
         _ => ValueForm.Text,

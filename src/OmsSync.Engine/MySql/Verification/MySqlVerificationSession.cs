@@ -73,7 +73,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         await using var reader = await SingleStatement.For(command, plan.Filters(which)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var width = sql.Key.Columns.Count;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            rows[ChunkKey.Read(reader, width)] = Convert.ToUInt64(reader.GetValue(width), CultureInfo.InvariantCulture);
+            rows[KeyTuple.Read(reader, width)] = Convert.ToUInt64(reader.GetValue(width), CultureInfo.InvariantCulture);
         return rows;
     }
 
@@ -132,7 +132,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
             await using var command = new MySqlCommand(
                 $"SELECT CAST({sql.Hash} AS CHAR), {sql.Columns} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", batch)})", connection);
             await foreach (var (hash, image) in ImagesAsync(SingleStatement.For(command, plan.Filters(which)), plan, 1, cancellationToken).ConfigureAwait(false))
-                rows.TryAdd(ulong.Parse(ChunkKey.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), image);
+                rows.TryAdd(ulong.Parse(KeyTuple.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), image);
         }
         return rows;
     }
@@ -149,7 +149,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
             await using var command = new MySqlCommand($"SELECT {sql.Key!.BoundarySelect} FROM {sql.Name} WHERE ({string.Join(" OR ", conditions)}) AND {sql.Filter}", connection);
             await using var reader = await SingleStatement.For(command, plan.Filters(which)).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                keys.Add(ChunkKey.Read(reader, names.Count));
+                keys.Add(KeyTuple.Read(reader, names.Count));
         }
         return keys;
     }
@@ -179,7 +179,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         await using var command = new MySqlCommand(
             $"SELECT CAST({sql.Hash} AS CHAR), {columns.SelectList} FROM {sql.Name} WHERE {sql.Filter} AND {sql.Hash} IN ({string.Join(", ", hashes)})", connection);
         await foreach (var (hash, row) in RepairValuesAsync(SingleStatement.For(command, plan.Filters(which)), columns, 1, cancellationToken).ConfigureAwait(false))
-            rows.TryAdd(ulong.Parse(ChunkKey.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), row);
+            rows.TryAdd(ulong.Parse(KeyTuple.Deserialize(hash)[0]!, CultureInfo.InvariantCulture), row);
         return rows;
     }
 
@@ -210,7 +210,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
     };
 
     private static string KeysEqual(MySqlCompareSql sql, IEnumerable<string> keys, MySqlCommand command) =>
-        string.Join(" OR ", keys.Select((k, n) => sql.Key!.Equal(ChunkKey.Deserialize(k), command, $"k{n}_")));
+        string.Join(" OR ", keys.Select((k, n) => sql.Key!.Equal(KeyTuple.Deserialize(k), command, $"k{n}_")));
 
     private static async IAsyncEnumerable<(string Key, RowImage Image)> ImagesAsync(MySqlCommand command, TableComparePlan plan, int keyWidth,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -219,7 +219,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
         var count = plan.Columns.Count;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var key = ChunkKey.Read(reader, keyWidth);
+            var key = KeyTuple.Read(reader, keyWidth);
             var values = new byte[]?[count];
             var display = new string?[count];
             for (var i = 0; i < count; i++)
@@ -247,7 +247,7 @@ internal sealed class MySqlVerificationSession(MySqlVerificationSide side, MySql
                 var value = (byte[])reader.GetValue(keyWidth + i);
                 row[i] = columns.Converters?[i] is { } convert ? Encoding.UTF8.GetBytes(convert(Encoding.UTF8.GetString(value))) : value;
             }
-            yield return (ChunkKey.Read(reader, keyWidth), row);
+            yield return (KeyTuple.Read(reader, keyWidth), row);
         }
     }
 }

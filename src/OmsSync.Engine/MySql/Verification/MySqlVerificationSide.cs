@@ -43,7 +43,7 @@ internal sealed class MySqlVerificationSide(MySqlEndpoint endpoint) : IVerificat
     public string Delete(TableComparePlan plan, Side side, string key)
     {
         var sql = Sql(plan, side);
-        return $"DELETE FROM {sql.Table} WHERE {ExactKey(plan, side, ChunkKey.Deserialize(key))} AND {sql.Filter}";
+        return $"DELETE FROM {sql.Table} WHERE {ExactKey(plan, side, KeyTuple.Deserialize(key))} AND {sql.Filter}";
     }
 
     public string Insert(TableComparePlan plan, Side side, RepairColumns columns, byte[]?[] row) =>

@@ -3,7 +3,6 @@ using OmsSync.Engine.Ddl;
 using OmsSync.Engine.Mapping;
 using OmsSync.Engine.MySql;
 using OmsSync.Engine.MySql.Apply;
-using OmsSync.Engine.MySql.Ddl;
 using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Postgres.Schema;
 using OmsSync.Engine.Errors;

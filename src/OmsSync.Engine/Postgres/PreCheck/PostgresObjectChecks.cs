@@ -50,7 +50,7 @@ public static class PostgresObjectChecks
         {
             objects = source is NpgsqlConnection pg
                 ? await TaskObjects.ResolveAsync(new PostgresSchemaReader(pg), task, cancellationToken).ConfigureAwait(false)
-                : await TaskObjects.ResolveAsync((MySqlConnection)source, task, cancellationToken).ConfigureAwait(false);
+                : await MySqlTaskObjects.ResolveAsync((MySqlConnection)source, task, cancellationToken).ConfigureAwait(false);
         }
         catch (OmsException e)
         {

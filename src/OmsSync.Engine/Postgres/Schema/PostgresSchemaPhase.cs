@@ -64,7 +64,7 @@ internal static class PostgresSchemaPhase
 
     /// <summary>The task's target tables that exist already, keyed by "schema.table".</summary>
     public static Task<Dictionary<string, TableSchema>> ReadExistingAsync(NpgsqlConnection target, TaskObjects objects, CancellationToken cancellationToken) =>
-        TargetReadiness.ReadExistingAsync(new PostgresSchemaReader(target), objects, cancellationToken);
+        objects.ReadExistingTargetsAsync(new PostgresSchemaReader(target), cancellationToken);
 
     public static async Task RunAsync(PostgresEndpoint target, MigrationTask task, TaskObjects objects, CancellationToken cancellationToken)
     {

@@ -69,7 +69,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {sql.Hash} FROM {sql.Name} WHERE {Range(sql, chunk, command)} AND {sql.Filter}";
         var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var width = sql.KeyColumns.Count;
-        await EachAsync(plan, which, command, reader => rows[ChunkKey.Read(reader, width)] = unchecked((ulong)reader.GetInt64(width)), cancellationToken).ConfigureAwait(false);
+        await EachAsync(plan, which, command, reader => rows[KeyTuple.Read(reader, width)] = unchecked((ulong)reader.GetInt64(width)), cancellationToken).ConfigureAwait(false);
         return rows;
     }
 
@@ -110,7 +110,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
             command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {sql.Columns} FROM {sql.Name} WHERE {KeysIn(sql, batch, command)} AND {sql.Filter}";
             await EachAsync(plan, which, command, reader =>
             {
-                var key = ChunkKey.Read(reader, width);
+                var key = KeyTuple.Read(reader, width);
                 if (wanted.Contains(key)) rows[key] = Image(plan, reader, width);
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -139,7 +139,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
         {
             var conditions = batch.Select(literals => "(" + string.Join(" AND ", sql.KeyColumns.Select((n, i) => $"{n} = {literals[i]}")) + ")");
             var command = new NpgsqlCommand($"SELECT {string.Join(", ", sql.KeyText)} FROM {sql.Name} WHERE ({string.Join(" OR ", conditions)}) AND {sql.Filter}");
-            await EachAsync(plan, which, command, reader => keys.Add(ChunkKey.Read(reader, sql.KeyColumns.Count)), cancellationToken).ConfigureAwait(false);
+            await EachAsync(plan, which, command, reader => keys.Add(KeyTuple.Read(reader, sql.KeyColumns.Count)), cancellationToken).ConfigureAwait(false);
         }
         return keys;
     }
@@ -157,7 +157,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
             command.CommandText = $"SELECT {string.Join(", ", sql.KeyText)}, {columns.SelectList} FROM {sql.Name} WHERE {KeysIn(sql, batch, command)} AND {sql.Filter}";
             await EachAsync(plan, which, command, reader =>
             {
-                var key = ChunkKey.Read(reader, width);
+                var key = KeyTuple.Read(reader, width);
                 if (!wanted.Contains(key)) return;
                 try
                 {
@@ -218,7 +218,7 @@ internal sealed class PostgresVerificationSession(PostgresVerificationSide side,
     }
 
     private static string KeysIn(PostgresCompareSql sql, IEnumerable<string> keys, NpgsqlCommand command) =>
-        $"{sql.KeyRow} IN ({string.Join(", ", keys.Select(k => PostgresChunkSource.Parameters(ChunkKey.Deserialize(k), command, sql.Input)))})";
+        $"{sql.KeyRow} IN ({string.Join(", ", keys.Select(k => PostgresChunkSource.Parameters(KeyTuple.Deserialize(k), command, sql.Input)))})";
 
     private static RowImage Image(TableComparePlan plan, NpgsqlDataReader reader, int keyWidth)
     {

@@ -44,7 +44,7 @@ internal sealed class PostgresVerificationSide(PostgresEndpoint endpoint) : IVer
     public string Delete(TableComparePlan plan, Side side, string key)
     {
         var sql = Sql(plan, side);
-        var values = ChunkKey.Deserialize(key);
+        var values = KeyTuple.Deserialize(key);
         return $"DELETE FROM {sql.Name} WHERE {sql.KeyRow} = ({string.Join(", ", values.Select((v, i) => PostgresSyntax.QuoteString(sql.Input(i, v))))}) AND {sql.Filter}";
     }
 

@@ -1,7 +1,6 @@
 using OmsSync.Engine.Model;
-using OmsSync.Engine.MySql.Schema;
 
-namespace OmsSync.Engine.Schema;
+namespace OmsSync.Engine.MySql.Schema;
 
 /// <summary>
 /// Table features beyond columns, types and keys that not every target holds: system versioning (MariaDB only) and

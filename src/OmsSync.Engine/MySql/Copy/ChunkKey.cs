@@ -1,17 +1,17 @@
 using OmsSync.Engine.MySql.Apply;
 using OmsSync.Engine.MySql.Schema;
-using System.Data.Common;
 using System.Text;
-using System.Text.Json;
 using MySqlConnector;
+using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
 
-namespace OmsSync.Engine.FullLoad;
+namespace OmsSync.Engine.MySql.Copy;
 
 /// <summary>
 /// The key a table is cut into chunks by, and how its boundary values are read, stored and compared.
 /// Boundaries are read as text (hex for binary columns) and compared with the same ordering the
-/// server uses for ORDER BY, so consecutive chunks neither overlap nor leave gaps.
+/// server uses for ORDER BY, so consecutive chunks neither overlap nor leave gaps. The values travel as a
+/// <see cref="KeyTuple"/>.
 /// </summary>
 internal sealed class ChunkKey
 {
@@ -38,19 +38,6 @@ internal sealed class ChunkKey
     public string BoundarySelect => _text is not null ? string.Join(", ", _text) : string.Join(", ", _columns.Select(c => IsBinary(c)
         ? $"HEX({MySqlSyntax.QuoteIdentifier(c.Name)})"
         : $"CAST({Compared(c)} AS CHAR CHARACTER SET utf8mb4)"));
-
-    public static string Serialize(IReadOnlyList<string?> values) => JsonSerializer.Serialize(values);
-
-    public static IReadOnlyList<string?> Deserialize(string text) => JsonSerializer.Deserialize<List<string?>>(text)!;
-
-    /// <summary>The key text in a row's first <paramref name="width"/> columns, serialized.</summary>
-    public static string Read(DbDataReader reader, int width)
-    {
-        var values = new string?[width];
-        for (var i = 0; i < width; i++)
-            values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-        return Serialize(values);
-    }
 
     /// <summary>Condition "key &gt; lower" (strictly after); parameters are added to the command.</summary>
     public string After(IReadOnlyList<string?> lower, MySqlCommand command, string prefix) => Lexicographic(lower, command, prefix, ">");
@@ -135,6 +122,4 @@ internal sealed class ChunkKey
     public static bool IsBinary(ColumnSchema column) =>
         column.DataType is "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" or "bit"
         || string.Equals(column.Charset, "binary", StringComparison.OrdinalIgnoreCase);
-
-    public static string Describe(IReadOnlyList<string?> values) => "(" + string.Join(", ", values) + ")";
 }

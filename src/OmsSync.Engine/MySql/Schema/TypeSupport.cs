@@ -1,7 +1,7 @@
 using OmsSync.Engine.Model;
-using OmsSync.Engine.MySql.Schema;
+using OmsSync.Engine.Schema;
 
-namespace OmsSync.Engine.Schema;
+namespace OmsSync.Engine.MySql.Schema;
 
 /// <summary>Which MySQL-family column types OmsSync migrates, and to which targets.</summary>
 public static class TypeSupport

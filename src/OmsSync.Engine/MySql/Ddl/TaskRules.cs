@@ -3,7 +3,7 @@ using OmsSync.Engine.Rules;
 using OmsSync.Engine.Runtime;
 using OmsSync.Engine.MySql.Schema;
 
-namespace OmsSync.Engine.Ddl;
+namespace OmsSync.Engine.MySql.Ddl;
 
 /// <summary>
 /// A task's object rules applied to one table at a time, for tables that appear while the task runs: whether

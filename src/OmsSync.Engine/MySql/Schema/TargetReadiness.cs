@@ -1,13 +1,13 @@
 using MySqlConnector;
 using OmsSync.Engine.Model;
 using OmsSync.Engine.PreCheck;
+using OmsSync.Engine.Runtime;
 using OmsSync.Engine.Schema;
-using OmsSync.Engine.MySql.Schema;
 
-namespace OmsSync.Engine.Runtime;
+namespace OmsSync.Engine.MySql.Schema;
 
 /// <summary>
-/// Whether each table of a task can be migrated to the target: its types are supported, its column
+/// Whether each table of a task can be migrated to a MySQL-family target: its types are supported, its column
 /// selection is valid, and a target table that exists already has a compatible shape. Shared by the
 /// pre-check (which reports) and the schema phase (which refuses before creating anything).
 /// </summary>
@@ -15,22 +15,7 @@ internal static class TargetReadiness
 {
     /// <summary>The task's target tables that exist already, keyed by "db.table"; a few queries per target database.</summary>
     public static Task<Dictionary<string, TableSchema>> ReadExistingAsync(MySqlConnection target, TaskObjects objects, CancellationToken cancellationToken) =>
-        ReadExistingAsync(new MySqlSchemaReader(target), objects, cancellationToken);
-
-    /// <summary>The task's target tables that exist already on any kind of target, keyed by "db.table".</summary>
-    public static async Task<Dictionary<string, TableSchema>> ReadExistingAsync(ISchemaSource reader, TaskObjects objects, CancellationToken cancellationToken)
-    {
-        var existing = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
-        foreach (var group in objects.Tables.GroupBy(t => t.Mapping.TargetDatabase))
-        {
-            var found = (await reader.ReadTablesAsync(group.Key, group.Select(t => t.Mapping.TargetTable), cancellationToken).ConfigureAwait(false))
-                .ToDictionary(t => t.Name, StringComparer.Ordinal);
-            foreach (var table in group)
-                if (found.TryGetValue(table.Mapping.TargetTable, out var actual))
-                    existing[table.Mapping.Target] = actual;
-        }
-        return existing;
-    }
+        objects.ReadExistingTargetsAsync(new MySqlSchemaReader(target), cancellationToken);
 
     /// <summary>The failures that stop one table from being migrated; empty when it can be.</summary>
     /// <param name="actual">The target table as it exists, or null.</param>

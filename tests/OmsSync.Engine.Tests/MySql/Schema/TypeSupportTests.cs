@@ -1,9 +1,10 @@
 using OmsSync.Engine.Model;
+using OmsSync.Engine.MySql.Schema;
 using OmsSync.Engine.Schema;
 using Xunit;
 using static OmsSync.Engine.Tests.Schema.SampleTables;
 
-namespace OmsSync.Engine.Tests.Schema;
+namespace OmsSync.Engine.Tests.MySql.Schema;
 
 public sealed class TypeSupportTests
 {
