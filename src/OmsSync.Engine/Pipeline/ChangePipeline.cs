@@ -363,10 +363,6 @@ internal sealed class ChangePipeline
         /// <returns>True when the direction's tables must be read anew.</returns>
         private async Task<bool> ApplyAsync(TransactionBatch batch, bool queueEmpty, CancellationToken cancellationToken)
         {
-            // Reverse, a change of a table whose copy still runs waits for the copy's end, which decides whether the copy wrote it.
-            if (windows.Any && Direction == Direction.Reverse)
-                await windows.WaitForCopiesAsync(batch.SelectMany(t => t.Changes.OfType<RowChange>()).Select(r => _plans!.For(r)?.Table.Mapping.Source).OfType<string>(),
-                    owner._log, cancellationToken).ConfigureAwait(false);
             // A DDL goes first, so the rows its transaction carries (CREATE TABLE ... SELECT) and all after it meet the tables it leaves.
             DdlResult? ddlDone = null;
             if (ddl is not null && batch is [var ddlTransaction] && ddlTransaction.ContainsDdl && !(owner._startTimestamp is { } ddlFrom && ddlTransaction.CommitTime < ddlFrom))
@@ -432,8 +428,7 @@ internal sealed class ChangePipeline
                 _uncounted = 0;
                 recovery.Done();
                 if (windows.Passed(last.EndPosition) is { Count: > 0 } passed)
-                    owner._log($"past the window of {string.Join(", ", passed)}: {_windowRows:N0} change(s) in it " +
-                               (Direction == Direction.Forward ? "replayed over the copy" : "skipped as the copy's own"));
+                    owner._log($"past the window of {string.Join(", ", passed)}: {_windowRows:N0} change(s) in it replayed over the copy");
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
             }
@@ -544,7 +539,7 @@ internal sealed class ChangePipeline
             {
                 // Changes of a table that joined with a copy of its rows, in transactions the copy may already hold: written idempotently, first.
                 var copied = new List<(TableApplyPlan, RowChange)>();
-                if (HasWindows && Direction == Direction.Forward)
+                if (HasWindows)
                     foreach (var transaction in transactions)
                         foreach (var row in transaction.Changes.OfType<RowChange>())
                             if (_plans!.For(row) is { } plan && InWindow(plan, transaction))
@@ -610,7 +605,7 @@ internal sealed class ChangePipeline
                     if (HasWindows && change is RowChange inWindow && _plans!.For(inWindow) is { } copiedPlan && InWindow(copiedPlan, transaction))
                     {
                         _windowRows++;
-                        continue; // forward, written with the copied ones; reverse, written by the forward direction's copy
+                        continue; // written with the copied ones
                     }
                     if (change is TruncateChange truncate)
                     {
@@ -649,10 +644,7 @@ internal sealed class ChangePipeline
 
         private bool HasWindows => windows.Any || ddl is { HasCatchUp: true };
 
-        /// <summary>
-        /// Whether a change falls in the window of a table that joined with a copy of its rows: forward, the copy may hold
-        /// it; reverse, the forward direction's copy wrote it.
-        /// </summary>
+        /// <summary>Whether a change falls in the window of a table that joined with a copy of its rows: the copy may hold it.</summary>
         private bool InWindow(TableApplyPlan plan, SourceTransaction transaction) =>
             windows.Covers(plan.Table, transaction.EndPosition) || ddl is { HasCatchUp: true } && ddl.InCatchUp(plan.Table, transaction.EndPosition);
 

@@ -66,7 +66,7 @@ internal sealed class LiveSettings
 
     /// <summary>
     /// What decides the direction's tables, as text: the task's object rules, and for the reverse direction also the
-    /// windows of joining tables (a table the forward direction starts copying is taken in, its changes held back until the copy ends).
+    /// tables joining (a table the forward direction is about to copy is taken in first).
     /// </summary>
     private string ObjectsOf(MigrationTask task)
     {
@@ -78,7 +78,7 @@ internal sealed class LiveSettings
         Add("filters", task.RowFilters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001d" + p.Value));
         Add("columns", task.Columns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\u001d" + string.Join(",", p.Value)));
         if (_direction == Direction.Reverse)
-            Add("windows", _windows.Read(task.Name, _direction).OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => w.Key + "\u001d" + (w.Value is null ? "open" : "ended")));
+            Add("joining", _windows.Read(task.Name, _direction).Keys.Order(StringComparer.Ordinal));
         return text.ToString();
     }
 

@@ -8,28 +8,37 @@ namespace OmsSync.Engine.Pipeline;
 /// direction's checkpoint row in the `oms` database of its target, in the same transaction. The other
 /// direction reads that server's changes (binlog or pgoutput) and drops whole transactions carrying the
 /// marker, so a change crosses once and never comes back. Application transactions never write the marker,
-/// so no transaction mixes application rows with one.
+/// so no transaction mixes application rows with one. The forward direction's full copy marks each chunk it loads
+/// in `oms`.`full_chunks`, in the chunk's transaction: a copy that reaches the target's change log (a table joining a
+/// running task, -FullLoadBinlog) is dropped by the reverse direction the same way.
 /// </summary>
 internal static class LoopFilter
 {
     // Where every kind's target keeps its checkpoints: the `oms` control database (MySQL family) or schema (PostgreSQL).
-    private const string MarkerDatabase = "oms", MarkerTable = "checkpoints";
+    private const string MarkerDatabase = "oms", MarkerTable = "checkpoints", CopyMarkerTable = "full_chunks";
 
     /// <summary>Whether the binlog reader must decode a table's rows for the filter to see markers.</summary>
     public static bool IsMarkerTable(string database, string table) =>
-        database == MarkerDatabase && table == MarkerTable;
+        database == MarkerDatabase && table is MarkerTable or CopyMarkerTable;
 
-    /// <summary>True for a transaction applied by the task's other direction.</summary>
+    /// <summary>True for a transaction applied by the task's other direction: changes it applied, or a chunk its full copy loaded.</summary>
     public static bool AppliedByOtherDirection(SourceTransaction transaction, string task, Direction direction)
     {
+        if (direction == Direction.Reverse && transaction.HasRowsOf(MarkerDatabase, CopyMarkerTable)
+            && transaction.Changes.Any(change => change is RowChange { Table: CopyMarkerTable } row && IsMarkerOfTask(row, task)))
+            return true;
         if (!transaction.HasRowsOf(MarkerDatabase, MarkerTable)) return false; // no need to read a large one through
         return transaction.Changes.Any(change => IsMarkerOfOtherDirection(change, task, direction));
     }
 
+    private static bool IsMarkerOfTask(RowChange row, string task) =>
+        row.Database == MarkerDatabase && (row.After ?? row.Before) is { } image && IndexOf(row.ColumnNames, "task") is var at and >= 0
+        && string.Equals(image[at]?.ToString(), task, StringComparison.Ordinal);
+
     /// <summary>True for a change that writes the checkpoint row of the task's other direction (any source: binlog or pgoutput).</summary>
     public static bool IsMarkerOfOtherDirection(SourceChange change, string task, Direction direction)
     {
-        if (change is not RowChange row || !IsMarkerTable(row.Database, row.Table)) return false;
+        if (change is not RowChange row || row.Database != MarkerDatabase || row.Table != MarkerTable) return false;
         var image = row.After ?? row.Before;
         if (image is null) return false;
         var taskAt = IndexOf(row.ColumnNames, "task");

@@ -8,9 +8,11 @@ namespace OmsSync.Engine.Pipeline;
 /// <summary>
 /// Tables that join a task whose full copy is behind it (Set-OmsTask -Include on a task that has run), and tables that
 /// leave it. A joining table is copied as the full migration copies, while the forward direction's stream waits at its
-/// checkpoint; its window then ends where each side stands (<see cref="TableWindowStore"/>): forward, its changes up to
-/// there are replayed idempotently over the copy; reverse, what the copy wrote on the target is not brought back. A
-/// table that left keeps its rows on the target; what was copied of it is forgotten, so it copies anew if it joins again.
+/// checkpoint; its window then ends where the source stands (<see cref="TableWindowStore"/>): its changes up to there
+/// are replayed idempotently over the copy. The reverse direction takes the table in before the copy writes a row, so
+/// what the target's applications write to it from then on comes back; what the copy writes carries its chunk marks,
+/// which keep it from coming back (<see cref="LoopFilter"/>). A table that left keeps its rows on the target; what was
+/// copied of it is forgotten, so it copies anew if it joins again.
 /// </summary>
 internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing pairing, Action<string> log)
 {
@@ -29,14 +31,11 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
             _windows.Forget(task.Name, Direction.Forward, left.SourceTable);
             log($"{left.SourceTable} is no longer synchronized to {left.TargetTable}; the rows there stay");
         }
-        var targets = tables.Select(t => t.Mapping.Target).ToHashSet(StringComparer.Ordinal);
-        foreach (var left in _windows.Read(task.Name, Direction.Reverse).Keys.Where(t => !targets.Contains(t)).ToList())
-            _windows.Forget(task.Name, Direction.Reverse, left);
     }
 
     /// <summary>
     /// The tables that join now: not wholly copied yet, or whose copy a killed worker left open. Their windows open; a
-    /// running reverse direction takes them in (holding their changes back) before the copy writes a row.
+    /// running reverse direction takes them in before the copy writes a row.
     /// </summary>
     public async Task<IReadOnlyList<TaskTable>> OpenAsync(DirectionPlan plan, CancellationToken cancellationToken)
     {
@@ -52,15 +51,13 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
     }
 
     /// <summary>
-    /// The reverse direction must hold back what the copy writes on the target and read what follows it: the joining
-    /// tables' reverse windows open (one a killed worker ended already stays), its source publishes them, and a running
-    /// reverse worker is waited for until its stream has taken them in.
+    /// The reverse direction must read the joining tables before the copy writes a row: each is marked joining (a running
+    /// reverse worker takes the mark up as a change of its objects), its source publishes them, and a running reverse
+    /// worker is waited for until its stream has taken them in.
     /// </summary>
     private async Task OpenReverseAsync(IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
     {
-        var windows = _windows.Read(task.Name, Direction.Reverse);
-        foreach (var table in joining.Where(t => !windows.ContainsKey(t.Mapping.Target)))
-            _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, null);
+        foreach (var table in joining) _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, null);
         var reverse = await pairing.ReverseAsync(cancellationToken).ConfigureAwait(false);
         await reverse.Pipeline.PublishAsync(reverse.Reading, cancellationToken).ConfigureAwait(false);
         var names = joining.Select(t => t.Mapping.Target).ToList();
@@ -71,26 +68,22 @@ internal sealed class TableJoins(StateStore store, MigrationTask task, Pairing p
             if (waited.Elapsed > ReverseTakesIn)
                 throw new TaskPausedException("ReverseNotJoining", task.Name,
                     $"The reverse direction did not take {string.Join(", ", names)} in within {ReverseTakesIn.TotalMinutes:0} minutes, so the forward direction " +
-                    "waits before copying them (what the copy writes must not come back). See the reverse direction's state with Get-OmsTask, then resume (Resume-OmsTask).");
+                    "waits before copying them (what the target's applications write to them must come back). See the reverse direction's state with Get-OmsTask, then resume (Resume-OmsTask).");
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>After the copy: the windows end where the source and, for the reverse direction, the target stand now.</summary>
+    /// <summary>After the copy: the windows end where the source stands now, and the tables have joined both directions.</summary>
     public async Task CloseAsync(DirectionPlan plan, IReadOnlyList<TaskTable> joining, CancellationToken cancellationToken)
     {
         if (joining.Count == 0) return;
         FaultPoints.Hit(task.Name, "join-copied");
-        if (task.Topology == Topology.Bidirectional)
-        {
-            var reverse = await pairing.ReverseAsync(cancellationToken).ConfigureAwait(false);
-            var written = (await reverse.Pipeline.SourcePositionAsync(cancellationToken).ConfigureAwait(false)).Serialize();
-            var windows = _windows.Read(task.Name, Direction.Reverse);
-            foreach (var table in joining.Where(t => windows.TryGetValue(t.Mapping.Target, out var end) && end is null))
-                _windows.Set(task.Name, Direction.Reverse, table.Mapping.Target, written);
-        }
         var copied = await plan.Pipeline!.SourcePositionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in joining) _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, copied.Serialize());
+        foreach (var table in joining)
+        {
+            _windows.Set(task.Name, Direction.Forward, table.Mapping.Source, copied.Serialize());
+            _windows.Forget(task.Name, Direction.Reverse, table.Mapping.Target);
+        }
         log($"copied the rows of {string.Join(", ", joining.Select(t => t.Mapping.Source))}; their changes since are replayed over the copy up to {copied}");
     }
 }

@@ -220,8 +220,8 @@ internal static class StateSchema
         """
         ALTER TABLE task_runtime ADD COLUMN stopped_after TEXT;
         """,
-        // 9: tables that joined a task direction after its full copy (Set-OmsTask -Include on a task that has run): up to
-        // where each one's changes are replayed idempotently (forward) or skipped (reverse); NULL while its copy runs. And
+        // 9: tables that joined a task after its full copy (Set-OmsTask -Include on a task that has run): up to where each
+        // one's changes are replayed idempotently (forward; NULL while its copy runs), or that it is joining (reverse). And
         // the tables each direction's change stream last started with.
         """
         ALTER TABLE task_runtime ADD COLUMN tables TEXT;

@@ -3,10 +3,10 @@ using OmsSync.Engine.Model;
 namespace OmsSync.Engine.State;
 
 /// <summary>
-/// The windows of tables that joined a task direction after its full copy (an -Include changed on a task that has run).
-/// Forward, a joined table's changes up to its window's end may already be in its copy and are replayed idempotently;
-/// reverse, they include what that copy wrote on the target and are skipped. A forward window without an end belongs
-/// to a copy still running (a worker that restarts finds the table joining still).
+/// The windows of tables that joined a task after its full copy (an -Include changed on a task that has run). Forward, a
+/// joined table's changes up to its window's end may already be in its copy and are replayed idempotently; a window
+/// without an end belongs to a copy still running (a worker that restarts finds the table joining still). Reverse, a
+/// row marks a table joining while its copy runs (the reverse direction takes it in as a change of its objects).
 /// </summary>
 public sealed class TableWindowStore(StateStore store)
 {

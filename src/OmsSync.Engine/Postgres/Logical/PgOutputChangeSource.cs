@@ -68,9 +68,11 @@ internal sealed class PgOutputChangeSource : IChangeSource
         var published = tables.Select(t => PostgresSyntax.QuoteQualified(t.Mapping.SourceDatabase, t.Mapping.SourceTable)).ToList();
         if (_task.Topology == Topology.Bidirectional)
         {
-            // The other direction's checkpoint writes mark the transactions it applied here: they must be seen to be dropped.
+            // The other direction's checkpoint writes mark the transactions it applied here, and its copy's chunk marks the
+            // chunks it loaded (a table joining the task): they must be seen to be dropped.
             await PostgresControlSchema.EnsureAsync(source, cancellationToken).ConfigureAwait(false);
             published.Add(PostgresSyntax.QuoteQualified(PostgresControlSchema.Schema, "checkpoints"));
+            published.Add(PostgresSyntax.QuoteQualified(PostgresControlSchema.Schema, "full_chunks"));
         }
         var publication = PostgresSyntax.QuoteIdentifier(_name);
         await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", source))
