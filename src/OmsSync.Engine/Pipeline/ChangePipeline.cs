@@ -175,6 +175,8 @@ internal sealed class ChangePipeline
         var windows = TableWindows.Read(_windows, _task, _direction, _source, checkpoint.Position);
         _runtime.SetStreamTables(_task.Name, _direction, tables.Values.Select(t => t.Mapping.Source));
         var recovery = await LaneRecovery.ReadAsync(session, stored.Position, _source, cancellationToken).ConfigureAwait(false);
+        if (recovery.Until is { } lanesReached)
+            _log($"{recovery.Count} transaction(s) that parallel lanes committed past the checkpoint are skipped, up to {lanesReached}");
 
         await using var stream = await _source.OpenAsync(checkpoint.Position, tables, ddl, cancellationToken).ConfigureAwait(false);
         var queue = Channel.CreateBounded<SourceTransaction>(new BoundedChannelOptions(2_000) { SingleReader = true, SingleWriter = true });
@@ -247,6 +249,8 @@ internal sealed class ChangePipeline
         public SourcePosition? Until { get; private set; }
 
         public bool Skips(SourceTransaction transaction) => Until is not null && _applied.Contains(transaction.EndPosition.Key);
+
+        public int Count => _applied.Count;
 
         public void Done()
         {
