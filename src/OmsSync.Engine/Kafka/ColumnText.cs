@@ -21,7 +21,9 @@ internal static class ColumnText
         {
             "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" =>
                 column.Unsigned ? ulong.Parse(text!, invariant) : long.Parse(text!, invariant),
-            "float" or "double" or "real" => double.Parse(text!, invariant),
+            // FLOAT is read widened to DOUBLE text; narrowed back, it is the float the binlog carries.
+            "float" => (float)double.Parse(text!, invariant),
+            "double" or "real" => double.Parse(text!, invariant),
             "decimal" or "numeric" => new MySqlDecimal(text!),
             "year" => int.Parse(text!, invariant),
             "date" => Date(text!),

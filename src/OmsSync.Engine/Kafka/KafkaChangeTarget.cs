@@ -62,9 +62,13 @@ internal sealed class KafkaChangeTarget : IChangeTarget, ITransactionScopedTarge
     internal TopicTable TableOf(TableApplyPlan plan) => _tables.GetValue(plan, p => new TopicTable(Topics.Of(p.Table.Mapping), p.Table.Mapping,
         p.Columns.Select((c, i) => (p.ColumnSchemas[i], c.Index)).ToList(), p.HasKey ? p.KeyColumns.Select(k => k.Name).ToList() : null));
 
-    /// <summary>A producer fenced by a newer one: this worker is not the task's writer any more and stops.</summary>
-    internal OmsException Fenced(Exception e) => new("ProducerFenced", OmsErrorKind.InvalidState, Task.Name,
-        $"Another worker of task '{Task.Name}' now writes its {Direction} changes to Kafka data source '{Endpoint.Name}' (its producer fenced this one); this worker stops without writing more.", e);
+    /// <summary>
+    /// A producer fenced by a newer one: this worker is not the task's writer any more. It suspends the direction (not a
+    /// failure to restart from, which would fence the newer one in turn); what it had not committed was aborted.
+    /// </summary>
+    internal OmsException Fenced(Exception e) => new TaskPausedException("ProducerFenced", Task.Name,
+        $"Another worker of task '{Task.Name}' now writes its {Direction} changes to Kafka data source '{Endpoint.Name}' (its producer fenced this one); " +
+        $"this worker stopped without writing more. Leave the task to the other, or stop that one and resume this (Resume-OmsTask). ({e.Message})");
 
     /// <summary>Produces one message, waiting for room in the producer's queue.</summary>
     internal static void Produce(IProducer<byte[], byte[]?> producer, KafkaMessage message, Action<DeliveryReport<byte[], byte[]?>>? delivered = null)

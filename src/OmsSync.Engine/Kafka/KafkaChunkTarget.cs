@@ -100,8 +100,8 @@ internal sealed class KafkaChunkTarget(KafkaEndpoint endpoint, MigrationTask tas
 
     public Exception Translate(Exception error) => error switch
     {
-        KafkaException e when KafkaEndpoint.IsFenced(e.Error) => new OmsException("ProducerFenced", OmsErrorKind.InvalidState, task.Name,
-            $"Another worker of task '{task.Name}' now copies to Kafka data source '{endpoint.Name}' (its producer fenced this one); this worker stops.", e),
+        KafkaException e when KafkaEndpoint.IsFenced(e.Error) => new Pipeline.TaskPausedException("ProducerFenced", task.Name,
+            $"Another worker of task '{task.Name}' now copies to Kafka data source '{endpoint.Name}' (its producer fenced this one); this worker stopped. ({e.Message})"),
         KafkaException e => new OmsException("KafkaWriteFailed", OmsErrorKind.ConnectionFailed, endpoint.Name,
             $"Writing the snapshot to Kafka data source '{endpoint.Name}' failed: {e.Message}. Resume the task (Resume-OmsTask): chunks in Kafka are not copied again.", e),
         _ => error,
