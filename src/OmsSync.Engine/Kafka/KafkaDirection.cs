@@ -47,6 +47,8 @@ internal static class KafkaDirection
             };
         }
         var mysql = new MySqlEndpoint(source, password);
+        var changes = new BinlogChangeSource(mysql, password, task, Direction.Forward, store, log);
+        var target = new KafkaChangeTarget(kafka, task, Direction.Forward, "mysql");
         return new DirectionPlan
         {
             Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = objectMigration,
@@ -54,8 +56,8 @@ internal static class KafkaDirection
             MigrateSchema = makeTopics, VerifyTarget = makeTopics, CreateDeferredIndexes = nothing, CreateForeignKeys = nothing,
             FullLoad = () => new FullLoadRunner(new MySqlChunkSource(mysql), new KafkaChunkTarget(kafka, task, "mysql", null),
                 task, new RuntimeStore(store), new ConflictLog(store)),
-            Pipeline = incremental ? new ChangePipeline(new BinlogChangeSource(mysql, password, task, Direction.Forward, store, log),
-                new KafkaChangeTarget(kafka, task, Direction.Forward, "mysql"), null, null, task, Direction.Forward, store, log) : null,
+            Pipeline = incremental ? new ChangePipeline(changes, target, null, task.IncrementalDdl ? () => new KafkaDdlSync(mysql, changes, target, new SchemaHistory(store)) : null,
+                task, Direction.Forward, store, log) : null,
         };
     }
 

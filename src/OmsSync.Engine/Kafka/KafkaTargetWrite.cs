@@ -66,6 +66,12 @@ internal sealed class KafkaTargetWrite(KafkaTargetSession session, IProducer<byt
     public Task CommitLaneAsync(LaneProgress progress, CancellationToken cancellationToken) =>
         throw new NotSupportedException("A Kafka target writes in one lane.");
 
+    /// <summary>Adds messages other than row changes (schema-change events) to the transaction.</summary>
+    internal void Produce(IEnumerable<KafkaMessage> messages)
+    {
+        foreach (var message in messages) Produce(message);
+    }
+
     private void Produce(KafkaMessage message)
     {
         try

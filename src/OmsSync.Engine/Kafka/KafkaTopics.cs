@@ -9,7 +9,7 @@ namespace OmsSync.Engine.Kafka;
 /// <summary>
 /// The topics of a task: one per table, "&lt;prefix&gt;.&lt;database&gt;.&lt;table&gt;" under the target names the rename rules
 /// give (-TopicMap chooses others), the schema topic "&lt;prefix&gt;.schema-changes", and the compacted checkpoint topic
-/// "&lt;prefix&gt;.omssync-checkpoints" that holds the task's position and copied chunks; the prefix is the task's name.
+/// "&lt;prefix&gt;.omssync-checkpoints" that holds the task's position and copied chunks; the prefix is the task's (first) name.
 /// </summary>
 internal sealed class KafkaTopics
 {
@@ -20,7 +20,8 @@ internal sealed class KafkaTopics
     {
         _task = task;
         _sink = task.Kafka ?? new KafkaSink();
-        Prefix = Clean(_sink.TopicPrefix ?? task.Name);
+        // A renamed task keeps writing to the topics it began with.
+        Prefix = Clean(_sink.TopicPrefix ?? task.ServerName);
     }
 
     public string Prefix { get; }
