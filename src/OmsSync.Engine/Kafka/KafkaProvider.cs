@@ -42,7 +42,7 @@ internal sealed class KafkaProvider(KafkaEndpoint endpoint) : IProvider
         {
             using var admin = endpoint.Admin();
             await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "omssync-precheck", NumPartitions = 1, ReplicationFactor = 1 }],
-                new Confluent.Kafka.Admin.CreateTopicsOptions { ValidateOnly = true, RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
+                new Confluent.Kafka.Admin.CreateTopicsOptions { ValidateOnly = true, RequestTimeout = TimeSpan.FromSeconds(5) }).ConfigureAwait(false);
         }, e => e is Confluent.Kafka.Admin.CreateTopicsException c && c.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists)).ConfigureAwait(false);
         results.Add(creation.Status == CheckStatus.Fail && creation.Message.Contains("controller", StringComparison.OrdinalIgnoreCase)
             ? CheckResult.Warn("TopicCreation", $"Kafka data source '{Source.Name}' has no controller answering the admin API: the task's topics are made by the brokers' " +
@@ -97,13 +97,19 @@ internal sealed class KafkaProvider(KafkaEndpoint endpoint) : IProvider
     /// <summary>Deletes the task's checkpoint topic; its table topics stay for their consumers.</summary>
     public async Task ForgetTaskAsync(MigrationTask task, CancellationToken cancellationToken)
     {
+        var topic = new KafkaTopics(task).Checkpoints;
         using var admin = endpoint.Admin();
         try
         {
-            await admin.DeleteTopicsAsync([new KafkaTopics(task).Checkpoints]).ConfigureAwait(false);
+            await admin.DeleteTopicsAsync([topic], new Confluent.Kafka.Admin.DeleteTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(5) }).ConfigureAwait(false);
         }
         catch (Confluent.Kafka.Admin.DeleteTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.UnknownTopicOrPart))
         {
+        }
+        catch (KafkaException e)
+        {
+            throw new OmsException("TopicNotDeleted", OmsErrorKind.ConnectionFailed, topic,
+                $"The checkpoint topic '{topic}' of task '{task.Name}' was not deleted from Kafka data source '{Source.Name}': {e.Message}. Delete it by hand; the task's table topics stay.", e);
         }
     }
 
