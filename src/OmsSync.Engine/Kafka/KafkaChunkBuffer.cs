@@ -1,12 +1,11 @@
 using OmsSync.Engine.FullLoad;
 using OmsSync.Engine.Model;
-using OmsSync.Engine.Runtime;
 
 namespace OmsSync.Engine.Kafka;
 
 /// <summary>A chunk's rows for a Kafka writer: each value as the change decoders give it (<see cref="ColumnText"/>), ready to write as a message.</summary>
-/// <param name="shaped">The MySQL shape of a PostgreSQL source's tables, whose columns say how the copied text reads.</param>
-internal sealed class KafkaChunkBuffer(TaskObjects? shaped) : ChunkBuffer
+/// <param name="columnsOf">The columns whose types say how a plan's copied text reads (a PostgreSQL source's as MySQL has them).</param>
+internal sealed class KafkaChunkBuffer(Func<TableCopyPlan, IReadOnlyList<ColumnSchema>> columnsOf) : ChunkBuffer
 {
     private readonly List<object?[]> _rows = [];
     private IReadOnlyList<ColumnSchema> _columns = [];
@@ -18,8 +17,7 @@ internal sealed class KafkaChunkBuffer(TaskObjects? shaped) : ChunkBuffer
     public override void Reset(TableCopyPlan plan)
     {
         _rows.Clear();
-        var mysql = shaped?.Tables.First(t => t.Mapping.Source == plan.Mapping.Source).Schema;
-        _columns = mysql is null ? plan.Columns : plan.Columns.Select(c => mysql.Column(c.Name)).ToList();
+        _columns = columnsOf(plan);
         _row = null;
         _column = 0;
         Rows = 0;

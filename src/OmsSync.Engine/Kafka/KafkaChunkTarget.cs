@@ -78,7 +78,14 @@ internal sealed class KafkaChunkTarget(KafkaEndpoint endpoint, MigrationTask tas
                 $"Topic '{topic}' of task '{task.Name}' holds {held:N0} message(s) already, so a snapshot would follow them. Delete the topic's messages, choose another with -TopicMap, or let the task go on with -NonEmptyTarget Continue.");
     }
 
-    public ChunkBuffer NewBuffer() => new KafkaChunkBuffer(shaped);
+    public ChunkBuffer NewBuffer() => new KafkaChunkBuffer(ColumnsOf);
+
+    /// <summary>The plan's columns as messages type them: a PostgreSQL source's as MySQL has them, whose text its copy reads.</summary>
+    private IReadOnlyList<ColumnSchema> ColumnsOf(TableCopyPlan plan)
+    {
+        var mysql = shaped?.Tables.First(t => t.Mapping.Source == plan.Mapping.Source).Schema;
+        return mysql is null ? plan.Columns : plan.Columns.Select(c => mysql.Column(c.Name)).ToList();
+    }
 
     public async Task<IChunkWriter> OpenWriterAsync(CancellationToken cancellationToken)
     {
@@ -118,7 +125,7 @@ internal sealed class KafkaChunkTarget(KafkaEndpoint endpoint, MigrationTask tas
         public async Task<(long Rows, List<ConflictRecord> Conflicts)> WriteAsync(TableCopyPlan plan, Chunk chunk, ChunkBuffer data, CancellationToken cancellationToken)
         {
             if (!_tables.TryGetValue(plan, out var table))
-                _tables[plan] = table = new TopicTable(owner._topics.Of(plan.Mapping), plan.Mapping, plan.Columns.Select((c, i) => (c, i)).ToList(),
+                _tables[plan] = table = new TopicTable(owner._topics.Of(plan.Mapping), plan.Mapping, owner.ColumnsOf(plan).Select((c, i) => (c, i)).ToList(),
                     plan.Source.RowKey?.Columns.Select(k => k.Name).ToList());
             var source = new MessageSource(owner._connector, owner._topics.Prefix, null, null, DateTimeOffset.UtcNow, Snapshot: true);
             var images = ((KafkaChunkBuffer)data).Images;

@@ -36,13 +36,14 @@ internal static class KafkaDirection
             var postgres = new PostgresEndpoint(source, password);
             return new DirectionPlan
             {
-                Reading = objects.Tables, Shaped = objects, MigratesViews = false, Objects = objectMigration,
+                // Messages are written from the tables as they would be on MySQL; the copy and the slot read them as they are on PostgreSQL.
+                Reading = objects.Tables, Shaped = shaped, MigratesViews = false, Objects = objectMigration,
                 CheckSource = token => PreCheck.SourceReadiness.EnsureAsync(postgres, task, objects.Tables, token),
                 MigrateSchema = makeTopics, VerifyTarget = makeTopics, CreateDeferredIndexes = nothing, CreateForeignKeys = nothing,
                 FullLoad = () => new FullLoadRunner(new PostgresChunkSource(postgres, shaped), new KafkaChunkTarget(kafka, task, "postgresql", shaped),
                     task, new RuntimeStore(store), new ConflictLog(store)),
                 Pipeline = incremental ? new ChangePipeline(new PgOutputChangeSource(postgres, task, Direction.Forward, store, log),
-                    new KafkaChangeTarget(kafka, task, Direction.Forward, "postgresql"), new PostgresToMySqlValues(objects.Tables), null,
+                    new KafkaChangeTarget(kafka, task, Direction.Forward, "postgresql"), new KafkaPostgresValues(objects.Tables), null,
                     task, Direction.Forward, store, log) : null,
             };
         }
