@@ -104,5 +104,17 @@ public sealed class KafkaSinkTests
         Assert.Single(all.Where(r => r.Key == "{\"id\":1}").Select(r => r.Partition).Distinct());
         var notes = await WaitForMessagesAsync(h, kafka, task.Name, $"{task.Name}.{db}.notes", 2);
         Assert.Equal(["r", "c"], notes.OrderBy(r => r.Op == "c").Select(r => r.Op));
+
+        // Get-OmsTask's figures come as for a database target; an idle source's heartbeats move the checkpoint in Kafka.
+        var state = h.Service.Status(task.Name, Direction.Forward);
+        Assert.NotNull(state.Position);
+        Assert.True(state.RowsApplied >= 5, $"{state.RowsApplied} rows applied"); // the filtered insert is not one of them
+        await EngineHarness.WaitUntilAsync(() => h.Service.Status(task.Name, Direction.Forward).LagMilliseconds is not null, TimeSpan.FromSeconds(30), "the lag");
+        var first = Checkpoint(kafka, task);
+        await EngineHarness.WaitUntilAsync(() => Checkpoint(kafka, task) != first, TimeSpan.FromSeconds(60), "a heartbeat to move the checkpoint");
     }
+
+    /// <summary>The forward checkpoint's position as the task's checkpoint topic holds it (committed records only).</summary>
+    private static string? Checkpoint(MockKafka kafka, MigrationTask task) =>
+        kafka.ReadCommitted($"{task.Name}.omssync-checkpoints").LastOrDefault(r => r.Key == "checkpoint.Forward")?.Value?.GetProperty("Position").GetString();
 }
