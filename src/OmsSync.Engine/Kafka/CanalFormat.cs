@@ -16,7 +16,7 @@ internal sealed class CanalFormat : IMessageFormat
     private readonly Utf8JsonWriter _writer;
     private long _id;
 
-    public CanalFormat() => _writer = new Utf8JsonWriter(_buffer);
+    public CanalFormat() => _writer = new Utf8JsonWriter(_buffer, KafkaValues.WriterOptions);
 
     public void Row(TopicTable table, RowChangeKind kind, IReadOnlyList<object?>? before, IReadOnlyList<object?>? after, MessageSource source, List<KafkaMessage> output)
     {

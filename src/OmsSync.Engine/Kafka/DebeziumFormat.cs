@@ -15,7 +15,7 @@ internal sealed class DebeziumFormat : IMessageFormat
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
 
-    public DebeziumFormat() => _writer = new Utf8JsonWriter(_buffer);
+    public DebeziumFormat() => _writer = new Utf8JsonWriter(_buffer, KafkaValues.WriterOptions);
 
     public void Row(TopicTable table, RowChangeKind kind, IReadOnlyList<object?>? before, IReadOnlyList<object?>? after, MessageSource source, List<KafkaMessage> output)
     {

@@ -18,6 +18,9 @@ internal static class KafkaValues
 {
     private static readonly DateTime Epoch = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>Text as UTF-8, escaped only where JSON requires it, as Kafka Connect's JSON converter writes it.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void WriteDebezium(Utf8JsonWriter writer, object? value)
     {
         switch (value)

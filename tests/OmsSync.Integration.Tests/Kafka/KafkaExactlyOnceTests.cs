@@ -70,6 +70,29 @@ public sealed class KafkaExactlyOnceTests
         }
     }
 
+    [Fact]
+    public async Task ASnapshotKilledMidwaySendsEveryRowOnce()
+    {
+        await using var h = EngineHarness.Create();
+        using var kafka = new MockKafka();
+        var target = kafka.Register(h);
+        var db = await h.CreateDatabaseAsync(h.Source, "kfksnap", """
+            CREATE TABLE big (id BIGINT PRIMARY KEY, note VARCHAR(100));
+            INSERT INTO big SELECT seq, CONCAT('row ', seq, REPEAT('.', seq % 60)) FROM seq_1_to_60000;
+            """);
+        var task = KafkaSinkTests.NewTask(h, target, db, "kfksnap", configure: t => t with
+        {
+            MigrationTypes = MigrationTypes.Schema | MigrationTypes.Full, ChunkRows = 2_000, RowsPerSecond = 15_000, AutoRestart = false,
+        });
+        await h.KillDuringFullLoadAsync(task.Name, chunks: 3);
+        await h.ResumeToCompletionAsync(task);
+        var rows = kafka.ReadCommitted($"{task.Name}.{db}.big");
+        var ids = rows.Select(r => r.After!.Value.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(60_000, ids.Count);
+        Assert.Equal(60_000, ids.Distinct().Count());
+        Assert.All(rows, r => Assert.Equal("r", r.Op));
+    }
+
     /// <summary>
     /// A newer worker's producer fences the older one: the older stops (not retried) with a stable error id. librdkafka's
     /// test server does not check producer epochs, so the fencing errors are the librdkafka ones a real broker causes.
