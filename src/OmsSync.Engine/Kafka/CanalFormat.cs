@@ -32,6 +32,10 @@ internal sealed class CanalFormat : IMessageFormat
         output.Add(new(table.Topic, Key(table, image), Message(table, type, image, kind == RowChangeKind.Update ? before : null, source)));
     }
 
+    // Canal sends a TRUNCATE as a DDL of type TRUNCATE.
+    public KafkaMessage Truncate(TopicTable table, MessageSource source) => Ddl(table.Topic, table.Mapping.TargetDatabase, table.Mapping.TargetTable,
+        $"TRUNCATE TABLE `{table.Mapping.TargetDatabase}`.`{table.Mapping.TargetTable}`", source);
+
     public KafkaMessage Ddl(string topic, string database, string? table, string statement, MessageSource source)
     {
         _buffer.ResetWrittenCount();

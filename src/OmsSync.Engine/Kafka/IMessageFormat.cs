@@ -11,5 +11,13 @@ internal interface IMessageFormat
     /// <summary>The message of a DDL statement on a table of the task, for the schema topic.</summary>
     KafkaMessage Ddl(string topic, string database, string? table, string statement, MessageSource source);
 
-    public static IMessageFormat For(Model.MessageFormat format) => format == Model.MessageFormat.Canal ? new CanalFormat() : new DebeziumFormat();
+    /// <summary>The message of a TRUNCATE of the table, in its topic.</summary>
+    KafkaMessage Truncate(TopicTable table, MessageSource source);
+
+    public static IMessageFormat For(Model.MessageFormat format) => format switch
+    {
+        Model.MessageFormat.Canal => new CanalFormat(),
+        Model.MessageFormat.DebeziumWithSchema => new DebeziumFormat(schemas: true),
+        _ => new DebeziumFormat(schemas: false),
+    };
 }

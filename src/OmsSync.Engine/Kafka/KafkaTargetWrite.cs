@@ -34,9 +34,7 @@ internal sealed class KafkaTargetWrite(KafkaTargetSession session, IProducer<byt
     public Task TruncateAsync(TableApplyPlan plan, CancellationToken cancellationToken)
     {
         var target = session.Target;
-        var table = target.TableOf(plan);
-        Produce(target.Format.Ddl(table.Topic, table.Mapping.TargetDatabase, table.Mapping.TargetTable,
-            $"TRUNCATE TABLE `{table.Mapping.TargetDatabase}`.`{table.Mapping.TargetTable}`", target.CurrentSource()));
+        Produce(target.Format.Truncate(target.TableOf(plan), target.CurrentSource()));
         return Task.CompletedTask;
     }
 

@@ -20,6 +20,8 @@ public enum MessageFormat
 {
     /// <summary>Debezium's change event envelope: before, after, source, op, ts_ms; the key is the row's primary key.</summary>
     Debezium,
+    /// <summary>The Debezium envelope with Kafka Connect schemas ({"schema", "payload"}), as the JSON converter writes with schemas.enable=true.</summary>
+    DebeziumWithSchema,
     /// <summary>Canal's flat JSON message: data, old, type, database, table, pkNames, es, ts.</summary>
     Canal,
 }

@@ -139,7 +139,7 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [Parameter]
     public StopAfter StopAfter { get; set; }
 
-    /// <summary>With a Kafka target: the messages' format, Debezium (the default) or Canal.</summary>
+    /// <summary>With a Kafka target: the messages' format, Debezium (the default), DebeziumWithSchema or Canal.</summary>
     [Parameter]
     public MessageFormat MessageFormat { get; set; }
 
