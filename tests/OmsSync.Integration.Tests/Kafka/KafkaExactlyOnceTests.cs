@@ -50,7 +50,7 @@ public sealed class KafkaExactlyOnceTests
                 await txn.CommitAsync();
             }
         });
-        await h.KillRepeatedlyAsync(task.Name, times: 4, seed: 11);
+        await h.KillRepeatedlyAsync(task.Name, times: Kills, seed: 11);
         await Task.Delay(1000);
         stopWriting.Cancel();
         await writer;
@@ -58,20 +58,27 @@ public sealed class KafkaExactlyOnceTests
 
         var ledger = await KafkaSinkTests.WaitForMessagesAsync(h, kafka, task.Name, $"{task.Name}.{db}.ledger", transactions, r => r.Op == "c", seconds: 180);
         var created = ledger.Where(r => r.Op == "c").Select(r => r.After!.Value.GetProperty("txn").GetInt32()).ToList();
-        Assert.Equal(transactions, created.Count);
-        Assert.Equal(Enumerable.Range(1, transactions), created.Order());
+        // Every change is there, once but for what MockKafka shows of transactions a kill cut short (a broker aborts them):
+        // at most one batch in flight per kill.
+        Assert.Equal(Enumerable.Range(1, transactions), created.Distinct().Order());
+        Assert.InRange(created.Count - transactions, 0, Kills * MaxTransactionsPerBatch);
         var accounts = kafka.ReadCommitted($"{task.Name}.{db}.accounts").Where(r => r.Op == "u").ToList();
-        Assert.Equal(transactions, accounts.Count);
-        // Each account's updates arrive once each and in order, in its one partition: n counts 1, 2, 3 ...
+        Assert.InRange(accounts.Count - transactions, 0, Kills * MaxTransactionsPerBatch);
+        // Each account's updates are in its one partition, in order: n counts 1, 2, 3 ... (a cut-short run repeated where it was cut).
         foreach (var account in accounts.GroupBy(r => r.Key))
         {
             Assert.Single(account.Select(r => r.Partition).Distinct());
-            Assert.Equal(Enumerable.Range(1, account.Count()), account.OrderBy(r => r.Offset).Select(r => r.After!.Value.GetProperty("n").GetInt32()));
+            Assert.Equal(Enumerable.Range(1, account.Select(r => r.After!.Value.GetProperty("n").GetInt32()).Distinct().Count()),
+                account.OrderBy(r => r.Offset).Select(r => r.After!.Value.GetProperty("n").GetInt32()).Distinct());
         }
+        Assert.Equal(transactions, accounts.Select(r => (r.Key, r.After!.Value.GetProperty("n").GetInt32())).Distinct().Count());
     }
 
+    private const int Kills = 4;
+    private const int MaxTransactionsPerBatch = 2_000;
+
     [Fact]
-    public async Task ASnapshotKilledMidwaySendsEveryRowOnce()
+    public async Task ASnapshotKilledMidwayResumesWithTheChunksNotIn()
     {
         await using var h = EngineHarness.Create();
         using var kafka = new MockKafka();
@@ -88,9 +95,32 @@ public sealed class KafkaExactlyOnceTests
         await h.ResumeToCompletionAsync(task);
         var rows = kafka.ReadCommitted($"{task.Name}.{db}.big");
         var ids = rows.Select(r => r.After!.Value.GetProperty("id").GetInt64()).ToList();
-        Assert.Equal(60_000, ids.Count);
         Assert.Equal(60_000, ids.Distinct().Count());
         Assert.All(rows, r => Assert.Equal("r", r.Op));
+        // Once each but for what MockKafka shows of the chunks the kill cut short (a broker aborts them): one per writer.
+        Assert.InRange(ids.Count - 60_000, 0, task.WriteConcurrency * 2_000);
+        // The resumed copy skipped the chunks the killed one committed: far fewer rows than two whole copies.
+        Assert.True(ids.Count < 60_000 + 4 * 2_000, $"{ids.Count} rows");
+    }
+
+    /// <summary>
+    /// What librdkafka's test server lacks, which the tests above allow for: a read_committed consumer sees the messages of an
+    /// aborted transaction (a broker hides them). Should a later librdkafka hide them, this fails, and the allowance can go.
+    /// </summary>
+    [Fact]
+    public void MockKafkaShowsAbortedTransactions()
+    {
+        using var kafka = new MockKafka();
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = kafka.Bootstrap, TransactionalId = "probe" })
+                   .SetLogHandler((_, _) => { }).Build())
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(10));
+            producer.BeginTransaction();
+            producer.Produce(new Confluent.Kafka.TopicPartition("probe", 0), new() { Key = [1], Value = "{}"u8.ToArray() });
+            producer.Flush(TimeSpan.FromSeconds(10));
+            producer.AbortTransaction(TimeSpan.FromSeconds(10));
+        }
+        Assert.Single(kafka.ReadCommitted("probe"));
     }
 
     /// <summary>
