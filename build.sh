@@ -3,7 +3,7 @@
 #   ./build.sh [build]        build the module with its worker (bin/modules/OmsSync) and the bundled pwsh (bin/pwsh)
 #   ./build.sh test           start throwaway MariaDB and PostgreSQL servers, run xunit and Pester, stop them
 #   ./build.sh demo           two throwaway MariaDB servers, a seeded schema, examples/*.ps1 in the bundled pwsh
-#   ./build.sh bench NAME     run bench/NAME.sh (full-load, incremental, verify, pg-full-load, soak)
+#   ./build.sh bench NAME     run bench/NAME.sh (full-load, incremental, verify, pg-full-load, soak, kafka)
 #   ./build.sh shell ARGS...  run the bundled pwsh with OmsSync importable (./build.sh shell -File x.ps1, -Command '...')
 #   ./build.sh clean          remove build output
 set -euo pipefail

@@ -73,11 +73,15 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
     $setups = @{
         'New-OmsDataSource#1' = @{ World = 'Empty' }
         'New-OmsDataSource#2' = @{ World = 'Empty' }
+        'New-OmsDataSource#4' = @{ World = 'Empty'; After = { "$((Get-OmsDataSource events).SecurityProtocol)" | Should -Be 'SaslSsl' } }
         'New-OmsDataSource#3' = @{ World = 'Empty'; Before = '$cred = Get-Credential oms; "Name,Type,Server`nshop-a,MariaDb,127.0.0.1`nshop-b,MySql,127.0.0.2" | Set-Content servers.csv' }
         'New-OmsTask#1' = @{ World = 'DataSources'; After = { "$((Get-OmsTask shop-to-dr).Status)" | Should -Be 'Created' } }
         'New-OmsTask#2' = @{ World = 'DataSources' }
         'New-OmsTask#3' = @{ World = 'DataSources' }
         'New-OmsTask#4' = @{ World = 'DataSources' }
+        # Registering a Kafka data source and a task into it reaches no broker.
+        'New-OmsTask#7' = @{ World = 'DataSources'; Before = '$null = New-OmsDataSource events -Type Kafka -Server kafka1.example.com:9092'
+            After = { "$((Get-OmsTask shop-to-kafka).Status)" | Should -Be 'Created' } }
         'New-OmsTask#5' = @{ World = 'DataSources'; Before = '''Table,TargetName,RowFilter,Columns'',''shop.orders,archive.orders_2024,"created >= ''''2024-01-01''''","id,customer_id,total,created"'' | Set-Content objects.csv'
             After = { (Get-OmsTask orders-2024).Include | Should -Be 'shop.orders' } }
         'New-OmsTask#6' = @{ World = 'DataSources'

@@ -7,8 +7,8 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'New-OmsDataSource' {
-    Test-CmdletContract New-OmsDataSource -Parameters Name, Type, Server, Port, Credential, Database `
-        -Mandatory ':Name', ':Type', ':Server', ':Credential' -ByPropertyName Name, Type, Server, Port, Database -ConfirmImpact Low
+    Test-CmdletContract New-OmsDataSource -Parameters Name, Type, Server, Port, Credential, Database, SecurityProtocol, SaslMechanism, CaCertificate `
+        -Mandatory ':Name', ':Type', ':Server' -ByPropertyName Name, Type, Server, Port, Database -ConfirmImpact Low
 
     Context 'registering' -Tag Integration {
         It 'returns the data source it stored, without its password' {
@@ -25,7 +25,7 @@ Describe 'New-OmsDataSource' {
 
         It 'takes the default port of type <Type>' -ForEach @(
             @{ Type = 'MySql'; Port = 3306 }, @{ Type = 'MariaDb'; Port = 3306 }, @{ Type = 'OceanBaseMySql'; Port = 2881 },
-            @{ Type = 'TiDb'; Port = 4000 }, @{ Type = 'PostgreSql'; Port = 5432 }) {
+            @{ Type = 'TiDb'; Port = 4000 }, @{ Type = 'PostgreSql'; Port = 5432 }, @{ Type = 'Kafka'; Port = 9092 }) {
             (New-OmsDataSource (New-TestName ds) -Type $Type -Server h -Credential (New-TestCredential u p)).Port | Should -Be $Port
         }
 
@@ -49,6 +49,27 @@ Describe 'New-OmsDataSource' {
             }
         }
 
+        It 'registers a Kafka cluster by its bootstrap servers, with SASL over TLS and without a credential otherwise' {
+            $name = New-TestName kafka
+            $created = New-OmsDataSource $name -Type Kafka -Server 'k1.example:9093, k2.example' -SecurityProtocol SaslSsl -SaslMechanism ScramSha512 -Credential (New-TestCredential cdc pw)
+            "$($created.Type)" | Should -Be 'Kafka'
+            "$($created.SecurityProtocol)" | Should -Be 'SaslSsl'
+            $created.User | Should -Be 'cdc'
+            (Get-OmsDataSource $name).Endpoint | Should -Be 'k1.example:9093, k2.example'
+            $plain = New-OmsDataSource (New-TestName kafka) -Type Kafka -Server 'k1.example'
+            "$($plain.SecurityProtocol)" | Should -Be 'Plaintext'
+            $plain.User | Should -Be ''
+        }
+
+        It 'loads librdkafka in the module and names the Kafka data source that does not answer' {
+            $name = New-TestName kafka
+            $null = New-OmsDataSource $name -Type Kafka -Server '127.0.0.1:1'
+            $result = Test-OmsDataSource $name -ErrorAction SilentlyContinue -ErrorVariable failed
+            $failed.Count + @($result | Where-Object Status -eq 'Fail').Count | Should -BeGreaterThan 0
+            "$failed $($result.Message)" | Should -Match "Kafka data source '$name'"
+            "$failed $($result.Message)" | Should -Not -Match 'DllNotFound|librdkafka'
+        }
+
         It 'changes nothing with -WhatIf' {
             $name = New-TestName ds
             New-OmsDataSource $name -Type MySql -Server h -Credential (New-TestCredential u p) -WhatIf | Should -BeNullOrEmpty
@@ -57,6 +78,18 @@ Describe 'New-OmsDataSource' {
     }
 
     Context 'errors' -Tag Integration {
+        It 'needs a credential for a database, and for Kafka with SASL (InvalidCredential)' {
+            New-OmsDataSource (New-TestName ds) -Type MariaDb -Server h -ErrorAction SilentlyContinue -ErrorVariable failed
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCredential,*'
+            New-OmsDataSource (New-TestName kafka) -Type Kafka -Server h -SecurityProtocol SaslPlaintext -ErrorAction SilentlyContinue -ErrorVariable failed
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCredential,*'
+        }
+
+        It 'refuses Kafka options for a database (KafkaOptionWithoutKafka)' {
+            New-OmsDataSource (New-TestName ds) -Type MySql -Server h -Credential (New-TestCredential u p) -SecurityProtocol Ssl -ErrorAction SilentlyContinue -ErrorVariable failed
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'KafkaOptionWithoutKafka,*'
+        }
+
         It 'refuses a name that exists (DataSourceExists, ResourceExists)' {
             $name = New-TestName ds
             $null = New-OmsDataSource $name -Type MySql -Server h -Credential (New-TestCredential u p)

@@ -22,8 +22,85 @@ AfterAll { Remove-TestHome $stateHome }
 Describe 'New-OmsTask' {
     Test-CmdletContract New-OmsTask -Parameters Name, Source, Target, Include, Exclude, Rename, RowFilter, Column, Partition, MigrationType, Topology,
         NonEmptyTarget, IndexMigration, RowsPerSecond, BytesPerSecond, ReadConcurrency, WriteConcurrency, AutoRestart, Label, StartTimestamp,
-        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, StopAfter, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile `
+        ConflictPolicy, TimestampColumn, IncrementalDdl, OnlineDdlTool, DmlTypes, StopAfter, Resources, IncrementalMemoryLimit, ChunkRows, FullLoadBinlog, Object, ObjectFile,
+        MessageFormat, TopicMap, TopicPartitions `
         -Mandatory ':Name', ':Source', ':Target', ':MigrationType' -ByPropertyName Name, Source, Target, Include, Exclude, Label -ConfirmImpact Low
+
+    Context 'into Kafka' -Tag Integration {
+        BeforeAll {
+            $kafka = New-TestName kafka
+            $null = New-OmsDataSource $kafka -Type Kafka -Server 'k1.example:9092'
+        }
+
+        It 'stores the message format, topic map and partitions' {
+            $name = New-TestName task
+            $task = New-OmsTask $name -Source $source -Target $kafka -Include 'shop.*' -MigrationType Schema, Full, Incremental -MessageFormat Canal `
+                -TopicMap @{ 'shop.orders' = 'orders-cdc' } -TopicPartitions 6
+            "$($task.Status)" | Should -Be 'Created'
+            $stored = Get-TestStoredTask $name
+            $stored.Kafka.Format | Should -Be 'Canal'
+            $stored.Kafka.TopicMap.'shop.orders' | Should -Be 'orders-cdc'
+            $stored.Kafka.Partitions | Should -Be 6
+        }
+
+        It 'refuses what Kafka cannot do: <Case> (<ErrorId>)' -ForEach @(
+            @{ Case = 'a reverse direction'; ErrorId = 'InvalidTopology'; Extra = @{ Topology = 'Bidirectional'; MigrationType = 'Schema', 'Incremental' } }
+            @{ Case = 'verification'; ErrorId = 'InvalidMigrationType'; Extra = @{ MigrationType = 'Schema', 'Full', 'Verify' } }
+            @{ Case = 'a topic name with a space'; ErrorId = 'InvalidTopicMapValue'; Extra = @{ TopicMap = @{ 'shop.orders' = 'my orders' } } }
+        ) {
+            $options = @{ Source = $source; Target = $kafka; Include = 'shop.*'; MigrationType = 'Schema', 'Full' }
+            foreach ($key in $Extra.Keys) { $options[$key] = $Extra[$key] }
+            New-OmsTask (New-TestName task) @options -ErrorAction SilentlyContinue -ErrorVariable failed
+            Get-ErrorId $failed | Should -Contain $ErrorId
+        }
+
+        It 'copies a table into librdkafka''s test server, and Get-OmsTask shows the task done' {
+            # librdkafka's test server (its mock cluster): three brokers on loopback ports while $mock lives in this process.
+            $config = [Confluent.Kafka.ProducerConfig]::new()
+            $config.Set('test.mock.num.brokers', '3')
+            $mock = [Confluent.Kafka.ProducerBuilder[byte[], byte[]]]::new($config).Build()
+            try {
+                $admin = [Confluent.Kafka.DependentAdminClientBuilder]::new($mock.Handle).Build()
+                $bootstrap = ($admin.GetMetadata([TimeSpan]::FromSeconds(10)).Brokers | ForEach-Object { "$($_.Host):$($_.Port)" }) -join ','
+                $cluster = New-TestName kafka
+                $null = New-OmsDataSource $cluster -Type Kafka -Server $bootstrap
+                (Test-OmsDataSource $cluster -Role Target | Where-Object Status -eq 'Fail') | Should -BeNullOrEmpty
+                $db = New-TestSourceDatabase kfk 40
+                $name = New-TestName task
+                $null = New-OmsTask $name -Source $source -Target $cluster -Include "$db.*" -MigrationType Schema, Full -MessageFormat Canal
+                $null = Start-OmsForward $name -Wait
+                $task = Get-OmsTask $name
+                "$($task.Status)" | Should -Be 'Completed'
+                $consumer = [Confluent.Kafka.ConsumerBuilder[byte[], byte[]]]::new([Confluent.Kafka.ConsumerConfig]@{
+                        BootstrapServers = $bootstrap; GroupId = 'pester'; IsolationLevel = 'ReadCommitted'; EnablePartitionEof = $true }).Build()
+                try {
+                    # Every committed message of the table's topic, read with read_committed: one INSERT per row.
+                    $topic = "$name.$db.items"
+                    $partitions = $admin.GetMetadata($topic, [TimeSpan]::FromSeconds(10)).Topics[0].Partitions
+                    $consumer.Assign([Confluent.Kafka.TopicPartitionOffset[]]@($partitions | ForEach-Object { [Confluent.Kafka.TopicPartitionOffset]::new($topic, $_.PartitionId, [Confluent.Kafka.Offset]::Beginning) }))
+                    $rows = @(); $ended = 0; $deadline = (Get-Date).AddSeconds(60)
+                    while ($ended -lt $partitions.Count -and (Get-Date) -lt $deadline) {
+                        $result = $consumer.Consume([TimeSpan]::FromMilliseconds(200))
+                        if ($null -eq $result) { continue }
+                        if ($result.IsPartitionEOF) { $ended++; continue }
+                        $rows += [Text.Encoding]::UTF8.GetString($result.Message.Value) | ConvertFrom-Json
+                    }
+                    $rows.Count | Should -Be 40
+                    ($rows.type | Sort-Object -Unique) | Should -Be 'INSERT'
+                    ($rows.data.id | Sort-Object { [int] $_ }) | Should -Be (1..40 | ForEach-Object { "$_" })
+                } finally { $consumer.Dispose() }
+                Remove-OmsTask $name -Force -Confirm:$false -WarningAction SilentlyContinue
+                Remove-TestDatabase $db
+            } finally { $admin.Dispose(); $mock.Dispose() }
+        }
+
+        It 'refuses Kafka options for a database target (KafkaOptionWithoutKafka) and Kafka as a source' {
+            New-OmsTask (New-TestName task) @base -MessageFormat Canal -ErrorAction SilentlyContinue -ErrorVariable failed
+            Get-ErrorId $failed | Should -Contain 'KafkaOptionWithoutKafka'
+            New-OmsTask (New-TestName task) -Source $kafka -Target $target -Include 'shop.*' -MigrationType Schema -ErrorAction SilentlyContinue -ErrorVariable failed
+            Get-ErrorId $failed | Should -Contain 'KafkaSourceNotSupported'
+        }
+    }
 
     Context 'defining' -Tag Integration {
         It 'stores every option and returns the task' {

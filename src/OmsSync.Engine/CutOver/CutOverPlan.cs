@@ -25,6 +25,10 @@ internal static class CutOverPlan
             throw new OmsException("TaskNotIncremental", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' has no incremental synchronization: its triggers, events, versioning and counters are completed when its copy ends, " +
                 "so there is nothing to switch over.");
+        if (service.DataSources.Get(task.Target).Kind == DataSourceKind.Kafka)
+            throw new OmsException("CutOverNotSupported", OmsErrorKind.NotSupported, task.Name,
+                $"Task '{task.Name}' streams changes to Kafka data source '{task.Target}': there is no target database to switch applications to. " +
+                "Stop the task (Stop-OmsTask) when its consumers no longer need the stream.");
         if (options.StartReverse && task.Topology != Topology.Bidirectional)
             throw new OmsException("TaskNotBidirectional", OmsErrorKind.InvalidState, task.Name,
                 $"Task '{task.Name}' is one-way, so it has no reverse direction for -StartReverse to start. Leave -StartReverse out, " +

@@ -14,18 +14,25 @@ public sealed class DataSourceService
 
     public DataSourceService(OmsService service) => _service = service;
 
-    /// <summary>Checks a new data source (its name, its user) and plans registering it; the port defaults to the type's.</summary>
-    public PlannedOperation<DataSource> PlanRegister(string name, DataSourceKind kind, string server, int? port, string? user, string password, string? database)
+    /// <summary>
+    /// Checks a new data source (its name, its user) and plans registering it; the port defaults to the type's. A Kafka
+    /// data source takes <paramref name="kafka"/> and needs a user only for SASL.
+    /// </summary>
+    public PlannedOperation<DataSource> PlanRegister(string name, DataSourceKind kind, string server, int? port, string? user, string password, string? database,
+        KafkaSecurity? kafka = null)
     {
         if (CheckName(name) is { } invalid) throw invalid;
+        if (kafka is not null && kind != DataSourceKind.Kafka)
+            throw Invalid("KafkaOptionWithoutKafka", name, $"-SecurityProtocol, -SaslMechanism and -CaCertificate say how Kafka is reached, but the type is {kind}. Leave them out, or give -Type Kafka.");
         var source = new DataSource
         {
             Name = name,
             Kind = kind,
             Server = server.Trim(),
             Port = port ?? kind.DefaultPort(),
-            User = CheckUser(name, user),
+            User = kind == DataSourceKind.Kafka && kafka?.UsesSasl != true ? (user ?? "").TrimStart('\\') : CheckUser(name, user),
             Database = string.IsNullOrWhiteSpace(database) ? null : database,
+            Kafka = kind == DataSourceKind.Kafka ? kafka ?? new KafkaSecurity() : null,
         };
         return new PlannedOperation<DataSource>($"{name} ({kind} {source.User}@{source.Endpoint})", "Register data source", (_, _) =>
         {

@@ -11,6 +11,9 @@ public sealed record DataSource
     /// <summary>Default database (MySQL family) or the database to connect to (PostgreSQL).</summary>
     public string? Database { get; init; }
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>How a Kafka data source connects (TLS, SASL); null for the other kinds and for a plain Kafka listener.</summary>
+    public KafkaSecurity? Kafka { get; init; }
 
-    public string Endpoint => $"{Server}:{Port}";
+    /// <summary>host:port; for Kafka, the bootstrap servers as given (hosts without a port take <see cref="Port"/>).</summary>
+    public string Endpoint => Kind == DataSourceKind.Kafka ? Server : $"{Server}:{Port}";
 }

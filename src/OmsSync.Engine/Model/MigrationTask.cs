@@ -81,6 +81,8 @@ public sealed record MigrationTask
     public IReadOnlyList<Alerts.AlertRule> AlertRules { get; init; } = [];
     /// <summary>Whether the forward direction applies the source's DDL to the target (OMS "DDL synchronization"); off pauses the task at a DDL.</summary>
     public bool IncrementalDdl { get; init; }
+    /// <summary>With a Kafka target: the message format and topics (null: Debezium format, a topic per table under the task's name).</summary>
+    public KafkaSink? Kafka { get; init; }
     /// <summary>Which online schema change tool's shadow tables to recognise (OMS "Adapt to Online DDL Tool").</summary>
     public OnlineDdlTool OnlineDdlTool { get; init; }
     /// <summary>The row changes the forward direction applies (-DmlTypes of New-OmsTask and Set-OmsTask); the others it drops.</summary>

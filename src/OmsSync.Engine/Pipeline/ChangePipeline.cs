@@ -558,6 +558,7 @@ internal sealed class ChangePipeline
                         statistics.BeginTicks += Stopwatch.GetTimestamp() - started;
                         started = Stopwatch.GetTimestamp();
                     }
+                    if (run.Transaction is not null) ((ITransactionScopedTarget)owner._target).Entering(run.Transaction);
                     if (run.Truncate is { } table) await write.TruncateAsync(table, cancellationToken).ConfigureAwait(false);
                     else
                     {
@@ -586,7 +587,8 @@ internal sealed class ChangePipeline
             }
         }
 
-        private sealed record Run(List<(TableApplyPlan, RowChange)>? Rows, TableApplyPlan? Truncate, bool Idempotent);
+        /// <param name="Transaction">The source transaction of the run's changes, for a target that writes it with them (<see cref="ITransactionScopedTarget"/>).</param>
+        private sealed record Run(List<(TableApplyPlan, RowChange)>? Rows, TableApplyPlan? Truncate, bool Idempotent, SourceTransaction? Transaction = null);
 
         /// <summary>
         /// The transactions' changes in source order, as runs to write in one mode: row changes in chunks of at most
@@ -603,7 +605,15 @@ internal sealed class ChangePipeline
                         yield return new Run(kept, null, Idempotent: true);
             var rows = new List<(TableApplyPlan, RowChange)>();
             var mode = idempotent;
+            // A target that writes each change's transaction with it gets runs of one transaction each.
+            var scoped = owner._target is ITransactionScopedTarget;
+            SourceTransaction? current = null;
             foreach (var transaction in transactions)
+            {
+                if (scoped && rows.Count > 0 && await FilterAndMapAsync(rows, cancellationToken).ConfigureAwait(false) is { Count: > 0 } previous)
+                    yield return new Run(previous, null, mode, current);
+                if (scoped) rows = [];
+                current = scoped ? transaction : null;
                 foreach (var change in transaction.Changes)
                 {
                     if (HasWindows && change is RowChange inWindow && _plans!.For(inWindow) is { } copiedPlan && InWindow(copiedPlan, transaction))
@@ -615,23 +625,24 @@ internal sealed class ChangePipeline
                     {
                         if (_plans!.ForTable(truncate.Database, truncate.Table) is not { } table) continue;
                         if (rows.Count > 0 && await FilterAndMapAsync(rows, cancellationToken).ConfigureAwait(false) is { Count: > 0 } before)
-                            yield return new Run(before, null, mode);
+                            yield return new Run(before, null, mode, current);
                         rows = [];
-                        yield return new Run(null, table, idempotent);
+                        yield return new Run(null, table, idempotent, current);
                         continue;
                     }
                     if (change is not RowChange row || _plans!.For(row) is not { } plan) continue;
                     var rowMode = idempotent && plan.Missing is null;
                     if (rows.Count > 0 && (rowMode != mode || rows.Count >= ChunkRows))
                     {
-                        if (await FilterAndMapAsync(rows, cancellationToken).ConfigureAwait(false) is { Count: > 0 } kept) yield return new Run(kept, null, mode);
+                        if (await FilterAndMapAsync(rows, cancellationToken).ConfigureAwait(false) is { Count: > 0 } kept) yield return new Run(kept, null, mode, current);
                         rows = [];
                     }
                     mode = rowMode;
                     rows.Add((plan, row));
                 }
+            }
             if (rows.Count > 0 && await FilterAndMapAsync(rows, cancellationToken).ConfigureAwait(false) is { Count: > 0 } rest)
-                yield return new Run(rest, null, mode);
+                yield return new Run(rest, null, mode, current);
         }
 
         private async Task<List<(TableApplyPlan, RowChange)>> FilterAndMapAsync(IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes, CancellationToken cancellationToken)

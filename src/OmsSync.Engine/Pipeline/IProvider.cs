@@ -58,7 +58,10 @@ internal interface IProvider
 /// <summary>The provider of each kind of data source.</summary>
 internal static class Providers
 {
-    public static IProvider For(DataSource source, string password) => source.Kind == DataSourceKind.PostgreSql
-        ? new Postgres.PostgresProvider(new Postgres.PostgresEndpoint(source, password))
-        : new MySql.MySqlProvider(new MySql.MySqlEndpoint(source, password));
+    public static IProvider For(DataSource source, string password) => source.Kind switch
+    {
+        DataSourceKind.PostgreSql => new Postgres.PostgresProvider(new Postgres.PostgresEndpoint(source, password)),
+        DataSourceKind.Kafka => new Kafka.KafkaProvider(new Kafka.KafkaEndpoint(source, password)),
+        _ => new MySql.MySqlProvider(new MySql.MySqlEndpoint(source, password)),
+    };
 }

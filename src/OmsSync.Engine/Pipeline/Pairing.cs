@@ -52,6 +52,7 @@ internal sealed class Pairing
     /// <summary>Refuses what no pairing does.</summary>
     public void Check()
     {
+        Kafka.KafkaDirection.Check(_task, Source, Target);
         if (Source.Kind == DataSourceKind.PostgreSql && Target.Kind == DataSourceKind.PostgreSql)
             throw new OmsException("PostgresToPostgresNotSupported", OmsErrorKind.NotSupported, _task.Name,
                 $"Task '{_task.Name}' copies PostgreSQL to PostgreSQL, which OmsSync does not do; use PostgreSQL's own logical replication.");
@@ -109,15 +110,13 @@ internal sealed class Pairing
         var (source, target) = (Source, Target);
         var objects = await ResolveMovedAsync(cancellationToken).ConfigureAwait(false);
         var incremental = _task.MigrationTypes.HasFlag(MigrationTypes.Incremental);
+        if (target.Kind == DataSourceKind.Kafka)
+            return Kafka.KafkaDirection.Forward(_store, _task, source, _catalog.GetPassword(source.Name),
+                new Kafka.KafkaEndpoint(target, _catalog.GetPassword(target.Name)), objects, Objects(), _log);
         if (source.Kind == DataSourceKind.PostgreSql)
         {
             // The MySQL side works on the tables as they are to be on MySQL; the copy reads them as they are on PostgreSQL.
-            var (problems, warnings) = (new List<string>(), new List<string>());
-            var shaped = MySqlShapes.Of(objects, target.Kind, problems, warnings);
-            foreach (var warning in warnings) _log(warning);
-            if (problems.Count > 0)
-                throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
-                    string.Join(Environment.NewLine, problems));
+            var shaped = MySqlShaped(objects, target.Kind, _log);
             var (postgres, mysql) = (Postgres(source), MySql(target));
             var values = new PostgresToMySqlValues(objects.Tables);
             return new DirectionPlan
@@ -171,6 +170,18 @@ internal sealed class Pairing
             FullLoad = () => MySqlFullLoad.Runner(from, to, _task, new RuntimeStore(_store), new ConflictLog(_store)),
             Pipeline = incremental ? MySqlPipeline(Direction.Forward, source, target) : null,
         };
+    }
+
+    /// <summary>A PostgreSQL source's tables as they are to be on a MySQL-family server: what does not fit there is refused, what changes is logged.</summary>
+    internal static TaskObjects MySqlShaped(TaskObjects objects, DataSourceKind kind, Action<string> log)
+    {
+        var (problems, warnings) = (new List<string>(), new List<string>());
+        var shaped = MySqlShapes.Of(objects, kind, problems, warnings);
+        foreach (var warning in warnings) log(warning);
+        if (problems.Count > 0)
+            throw new OmsException("TargetSchemaIncompatible", OmsErrorKind.InvalidState, objects.Tables.FirstOrDefault()?.Mapping.Target,
+                string.Join(Environment.NewLine, problems));
+        return shaped;
     }
 
     /// <summary>

@@ -11,9 +11,10 @@ public static class CheckNames
     public static readonly IReadOnlyList<string> Known =
     [
         "Binlog", "BinlogFormat", "BinlogRowImage", "BulkLoad", "ColumnTypes", "Columns", "ConflictPolicy", "Connectivity", "Definer",
-        "Encoding", "GeneratedColumns", "ObjectRules", "Objects", "ObjectsLeftBehind", "OmsBinlogged", "Partition", "PrimaryKey", "PublishPrivileges",
-        "ReplicaIdentity", "ReplicationPrivileges", "ReplicationSlots", "ReversePrivileges", "RowFilter", "SourcePrivileges", "StoredObjects",
-        "TableFeatures", "TargetEmpty", "TargetPrivileges", "TargetTable", "Topology", "Version", "Views", "WalLevel", "WalSenders",
+        "Encoding", "GeneratedColumns", "KafkaRole", "ObjectRules", "Objects", "ObjectsLeftBehind", "OmsBinlogged", "Partition", "PrimaryKey",
+        "PublishPrivileges", "ReplicaIdentity", "ReplicationPrivileges", "ReplicationSlots", "ReversePrivileges", "RowFilter", "SourcePrivileges",
+        "StoredObjects", "TableFeatures", "TargetEmpty", "TargetPrivileges", "TargetTable", "Topic", "TopicCreation", "Topology", "Transactions",
+        "Version", "Views", "WalLevel", "WalSenders",
     ];
 
     /// <summary>The names as the checks spell them; an unknown one is refused, listing the known names.</summary>

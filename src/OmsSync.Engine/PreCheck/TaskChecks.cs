@@ -18,6 +18,8 @@ public static class TaskChecks
         results.AddRange(await service.TestDataSourceAsync(task.Target, targetRole, cancellationToken).ConfigureAwait(false));
         if (results.Any(r => r.Check == "Connectivity" && r.Status == CheckStatus.Fail))
             return results;
+        if (service.DataSources.Get(task.Target).Kind == DataSourceKind.Kafka)
+            return [.. results, .. await Kafka.KafkaTaskChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false)];
         results.AddRange(Pipeline.Pairing.HasPostgres(service.DataSources, task)
             ? await PostgresObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false)
             : await ObjectChecks.RunAsync(service, task, cancellationToken).ConfigureAwait(false));

@@ -22,9 +22,9 @@ public sealed class DataSourceCatalog
         try
         {
             _store.Execute(
-                "INSERT INTO data_sources(name, kind, server, port, user_name, database, secret, created) VALUES ($n, $k, $s, $p, $u, $d, $x, $c)",
+                "INSERT INTO data_sources(name, kind, server, port, user_name, database, secret, created, options) VALUES ($n, $k, $s, $p, $u, $d, $x, $c, $o)",
                 ("$n", source.Name), ("$k", source.Kind.ToString()), ("$s", source.Server), ("$p", source.Port),
-                ("$u", source.User), ("$d", source.Database), ("$x", secret), ("$c", source.Created.ToString("O")));
+                ("$u", source.User), ("$d", source.Database), ("$x", secret), ("$c", source.Created.ToString("O")), ("$o", Options(source)));
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
@@ -36,9 +36,9 @@ public sealed class DataSourceCatalog
     public void Update(DataSource source, string? password)
     {
         var rows = _store.Execute(
-            "UPDATE data_sources SET kind=$k, server=$s, port=$p, user_name=$u, database=$d WHERE name=$n",
+            "UPDATE data_sources SET kind=$k, server=$s, port=$p, user_name=$u, database=$d, options=$o WHERE name=$n",
             ("$n", source.Name), ("$k", source.Kind.ToString()), ("$s", source.Server), ("$p", source.Port),
-            ("$u", source.User), ("$d", source.Database));
+            ("$u", source.User), ("$d", source.Database), ("$o", Options(source)));
         if (rows == 0) throw NotFound(source.Name);
         if (password is not null)
             _store.Execute("UPDATE data_sources SET secret=$x WHERE name=$n",
@@ -74,7 +74,9 @@ public sealed class DataSourceCatalog
     public static OmsException NotFound(string name) =>
         OmsException.NotFound("DataSource", name, "List the registered ones with Get-OmsDataSource, or register it with New-OmsDataSource.");
 
-    private const string Columns = "name, kind, server, port, user_name, database, created";
+    private const string Columns = "name, kind, server, port, user_name, database, created, options";
+
+    private static string? Options(DataSource source) => source.Kafka is null ? null : System.Text.Json.JsonSerializer.Serialize(source.Kafka, TaskCatalog.Json);
 
     private static DataSource Map(SqliteDataReader r) => new()
     {
@@ -85,5 +87,6 @@ public sealed class DataSourceCatalog
         User = r.GetString(4),
         Database = r.IsDBNull(5) ? null : r.GetString(5),
         Created = DateTimeOffset.Parse(r.GetString(6)),
+        Kafka = r.IsDBNull(7) ? null : System.Text.Json.JsonSerializer.Deserialize<KafkaSecurity>(r.GetString(7), TaskCatalog.Json),
     };
 }

@@ -233,6 +233,10 @@ internal static class StateSchema
             PRIMARY KEY (task, direction, source_table)
         );
         """,
+        // 10: how a data source connects beyond its address and credential (a Kafka cluster's TLS and SASL), as JSON.
+        """
+        ALTER TABLE data_sources ADD COLUMN options TEXT;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -28,6 +28,7 @@ public sealed class StateStore
     public static StateStore Open(OmsHome home)
     {
         SqliteNative.EnsureResolvable();
+        Kafka.KafkaEndpoint.EnsureNativeLoaded(); // only where to find librdkafka: it loads when a Kafka client is first made
         home.EnsureCreated();
         var store = new StateStore(home);
         using var connection = store.Connect();

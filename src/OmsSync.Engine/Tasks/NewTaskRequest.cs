@@ -48,6 +48,12 @@ public sealed record NewTaskRequest
     /// <summary>The row changes the forward direction applies; null for all.</summary>
     public IReadOnlyList<DmlTypes>? DmlTypes { get; init; }
     public StopAfter StopAfter { get; init; }
+    /// <summary>With a Kafka target: the messages' format; null for Debezium.</summary>
+    public MessageFormat? MessageFormat { get; init; }
+    /// <summary>With a Kafka target: source tables ('db.table') to the topics their messages go to.</summary>
+    public IReadOnlyDictionary<string, object?>? TopicMap { get; init; }
+    /// <summary>With a Kafka target: the partitions of the topics the task makes; null for 3.</summary>
+    public int? TopicPartitions { get; init; }
     /// <summary>An imported or copied task's reverse direction's row changes.</summary>
     public Model.DmlTypes ReverseDmlTypes { get; init; } = Model.DmlTypes.All;
     /// <summary>The reverse direction's own limits (an imported or copied task's).</summary>

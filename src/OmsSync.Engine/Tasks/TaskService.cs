@@ -90,6 +90,7 @@ public sealed class TaskService
         TaskSettingChecks.CheckDdl(options, types, request.IncrementalDdl, request.OnlineDdlTool, [source, target]);
         var forwardDml = TaskSettingChecks.CheckDmlTypes(options, request.DmlTypes, Direction.Forward, types, request.Topology) ?? DmlTypes.All;
         TaskSettingChecks.CheckStopAfter(options, request.StopAfter, types);
+        var kafka = Kafka.KafkaTaskOptions.Check(options, request, source, target, types);
         var conflictRule = new ConflictRule { Policy = request.ConflictPolicy, TimestampColumn = request.TimestampColumn };
         foreach (var rule in request.ConflictRules ?? [conflictRule])
             if (ConflictRuleCheck.CheckShape(rule) is { } conflictProblem)
@@ -129,6 +130,7 @@ public sealed class TaskService
             ReverseDmlTypes = request.ReverseDmlTypes,
             ReverseLimits = request.ReverseLimits,
             StopAfter = request.StopAfter,
+            Kafka = kafka,
         };
         return new PlannedOperation<TaskDirectionState>($"{task.Name} ({task.Source} -> {task.Target}, {types})", "Create task", (_, _) =>
         {
@@ -175,6 +177,9 @@ public sealed class TaskService
             ReverseDmlTypes = definition.ReverseDmlTypes,
             ReverseLimits = definition.ReverseLimits,
             StopAfter = definition.StopAfter,
+            MessageFormat = definition.Kafka?.Format,
+            TopicMap = definition.Kafka?.TopicMap.ToDictionary(p => p.Key, p => (object?)p.Value),
+            TopicPartitions = definition.Kafka?.Partitions,
         });
 
     /// <summary>

@@ -53,7 +53,8 @@ internal static class TaskSettingChecks
     {
         if (incrementalDdl && !types.HasFlag(MigrationTypes.Incremental))
             options.Fail("InvalidIncrementalDdl", "-IncrementalDdl synchronizes DDL during incremental synchronization, but -MigrationType has no Incremental. Add Incremental or leave -IncrementalDdl out.");
-        if (incrementalDdl && servers.FirstOrDefault(s => s is not null && !s.Kind.IsMySqlFamily()) is { } other)
+        // A Kafka target takes a MySQL-family source's DDL as schema-change events.
+        if (incrementalDdl && servers.FirstOrDefault(s => s is not null && !s.Kind.IsMySqlFamily() && s.Kind != DataSourceKind.Kafka) is { } other)
             options.Fail("InvalidIncrementalDdl", $"-IncrementalDdl synchronizes DDL between MySQL-family servers; data source '{other.Name}' is {other.Kind}. Leave -IncrementalDdl out for this task.");
         if (tool != OnlineDdlTool.None && !incrementalDdl)
             options.Fail("InvalidOnlineDdlTool", $"-OnlineDdlTool {tool} adapts DDL synchronization to the tool's table swap, but DDL synchronization is off. Add -IncrementalDdl, or leave -OnlineDdlTool out.");

@@ -26,7 +26,8 @@ public sealed class NewOmsDataSourceCommand : OmsCmdlet
     [ValidateRange(1, 65535)]
     public int Port { get; set; }
 
-    [Parameter(Mandatory = true)]
+    /// <summary>The database user, or Kafka's SASL user; a Kafka data source without SASL needs none.</summary>
+    [Parameter]
     [Credential]
     [ValidateNotNull]
     public PSCredential Credential { get; set; } = PSCredential.Empty;
@@ -34,10 +35,33 @@ public sealed class NewOmsDataSourceCommand : OmsCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Database { get; set; }
 
+    /// <summary>Kafka: the listener's protocol (Plaintext, Ssl, SaslPlaintext, SaslSsl).</summary>
+    [Parameter]
+    public KafkaProtocol SecurityProtocol { get; set; }
+
+    /// <summary>Kafka with SASL: how -Credential is presented (Plain, ScramSha256, ScramSha512).</summary>
+    [Parameter]
+    public KafkaSaslMechanism SaslMechanism { get; set; }
+
+    /// <summary>Kafka with TLS: a PEM file of the CA certificates that sign the brokers' certificates.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CaCertificate { get; set; }
+
     protected override void ProcessRecord() => Try(Name, () =>
     {
-        var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : (int?)null;
-        var plan = new DataSourceService(Service).PlanRegister(Name, Type, Server, port, Credential.UserName, Credential.GetNetworkCredential().Password, Database);
+        var bound = MyInvocation.BoundParameters;
+        var port = bound.ContainsKey(nameof(Port)) ? Port : (int?)null;
+        var kafka = bound.ContainsKey(nameof(SecurityProtocol)) || bound.ContainsKey(nameof(SaslMechanism)) || CaCertificate is not null
+            ? new KafkaSecurity
+            {
+                Protocol = SecurityProtocol, SaslMechanism = SaslMechanism,
+                CaCertificate = CaCertificate is null ? null : GetUnresolvedProviderPathFromPSPath(CaCertificate),
+            }
+            : null;
+        var credential = Credential == PSCredential.Empty ? null : Credential;
+        var plan = new DataSourceService(Service).PlanRegister(Name, Type, Server, port, credential?.UserName,
+            credential?.GetNetworkCredential().Password ?? "", Database, kafka);
         if (Perform(plan, out var source))
             WriteObject(new OmsDataSource(source));
     });

@@ -139,6 +139,18 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
     [Parameter]
     public StopAfter StopAfter { get; set; }
 
+    /// <summary>With a Kafka target: the messages' format, Debezium (the default), DebeziumWithSchema or Canal.</summary>
+    [Parameter]
+    public MessageFormat MessageFormat { get; set; }
+
+    /// <summary>With a Kafka target: source tables to topics, e.g. @{ 'shop.orders' = 'orders-cdc' }; others go to '&lt;task&gt;.&lt;database&gt;.&lt;table&gt;'.</summary>
+    [Parameter]
+    public Hashtable? TopicMap { get; set; }
+
+    /// <summary>With a Kafka target: the partitions of the topics the task makes (default 3).</summary>
+    [Parameter]
+    public int TopicPartitions { get; set; }
+
     protected override void ProcessRecord() => Try(Name, () =>
     {
         var bound = MyInvocation.BoundParameters;
@@ -175,6 +187,9 @@ public sealed class NewOmsTaskCommand : OmsCmdlet
             OnlineDdlTool = OnlineDdlTool,
             DmlTypes = DmlTypes,
             StopAfter = StopAfter,
+            MessageFormat = Given(nameof(MessageFormat), MessageFormat),
+            TopicMap = TopicMap is null ? null : Maps.From(TopicMap),
+            TopicPartitions = Given(nameof(TopicPartitions), TopicPartitions),
         };
         if (ObjectFile is not null)
         {

@@ -14,6 +14,8 @@ public sealed class OmsDataSource
         User = source.User;
         Database = source.Database;
         Created = source.Created;
+        SecurityProtocol = source.Kafka?.Protocol;
+        Endpoint = source.Endpoint;
     }
 
     public string Name { get; }
@@ -23,7 +25,10 @@ public sealed class OmsDataSource
     public string User { get; }
     public string? Database { get; }
     public DateTimeOffset Created { get; }
-    public string Endpoint => $"{Server}:{Port}";
+    /// <summary>host:port; for Kafka, the bootstrap servers.</summary>
+    public string Endpoint { get; }
+    /// <summary>How a Kafka data source is reached; null for the other types.</summary>
+    public KafkaProtocol? SecurityProtocol { get; }
 
     public override string ToString() => Name;
 }
