@@ -96,7 +96,8 @@ public sealed class NewerWinsTests(ITestOutputHelper output)
                 var differing = l.Except(r).Select(x => "A only: " + x).Concat(r.Except(l).Select(x => "B only: " + x)).Take(40).ToList();
                 // What the conflict log holds of the keys that differ tells which decision went wrong.
                 var keys = differing.Select(d => d[(d.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split('|')[0]).ToHashSet();
-                var conflicts = h.Service.Conflicts.List(task).Where(c => keys.Any(k => c.Key.Contains(k, StringComparison.Ordinal)))
+                // A move is recorded under the key it left: the images name the others.
+                var conflicts = h.Service.Conflicts.List(task).Where(c => keys.Any(k => $"{c.Key} {c.SourceBefore} {c.SourceAfter} {c.TargetRow}".Contains($"\"{k}\"", StringComparison.Ordinal)))
                     .Select(c => $"{c.Time:HH:mm:ss.fff} {c.Direction} {c.Key} {c.Type} {c.Outcome}: before {c.SourceBefore}; after {c.SourceAfter}; target {c.TargetRow}");
                 Assert.Fail($"The sides differ:\n{string.Join("\n", differing)}\nconflicts of those keys:\n{string.Join("\n", conflicts)}\n" +
                             $"forward log:\n{Log(h, task, Direction.Forward)}\nreverse log:\n{Log(h, task, Direction.Reverse)}");
