@@ -12,7 +12,8 @@ sysbench_prepare 4 10000
 
 # librdkafka's test server lives as long as the process that made it.
 BOOTSTRAP_FILE="$OMSSYNC_SERVERS/kafka-bootstrap"
-omssync -Command "
+# A process group of its own, so that the whole of it (the launcher and the host) ends with the run.
+setsid "$REPO/bin/pwsh" -NoProfile -NonInteractive -Command "
   Get-OmsDataSource | Out-Null   # the engine makes librdkafka resolvable in this process
   \$config = [Confluent.Kafka.ProducerConfig]::new(); \$config.Set('test.mock.num.brokers', '3')
   \$mock = [Confluent.Kafka.ProducerBuilder[byte[], byte[]]]::new(\$config).Build()
@@ -21,7 +22,7 @@ omssync -Command "
   while (\$true) { Start-Sleep 1 }
 " >/dev/null 2>&1 &
 MOCK=$!
-trap 'kill $MOCK 2>/dev/null || true; stop_workers; scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
+trap 'kill -- -$MOCK 2>/dev/null || true; stop_workers; scripts/servers.sh stop-all; rm -rf "$OMSSYNC_SERVERS" "$OMSSYNC_HOME"' EXIT
 while [ ! -s "$BOOTSTRAP_FILE" ]; do sleep 0.2; done
 BOOTSTRAP=$(cat "$BOOTSTRAP_FILE")
 echo "librdkafka's test server at $BOOTSTRAP"
