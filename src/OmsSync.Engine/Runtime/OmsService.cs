@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OmsSync.Engine.MySql;
 using OmsSync.Engine.Postgres;
 using OmsSync.Engine.Errors;
@@ -101,6 +102,12 @@ public sealed class OmsService
     public int StartWorker(string task, Direction direction)
     {
         var definition = Tasks.Get(task);
+        // A worker that has recorded its end (suspended, stopped, completed, failed) holds its lock a moment longer while
+        // it exits: a start right after it waits for that rather than refusing.
+        var exiting = Stopwatch.StartNew();
+        while (Runtime.Get(definition.Name, direction).Status is not Model.TaskStatus.Running && IsWorkerAlive(definition.Name, direction)
+               && exiting.Elapsed < TimeSpan.FromSeconds(15))
+            Thread.Sleep(100);
         if (IsWorkerAlive(definition.Name, direction) || IsLaunching(Runtime.Get(definition.Name, direction)))
             throw new OmsException("TaskAlreadyRunning", OmsErrorKind.InvalidState, definition.Name,
                 $"Task '{definition.Name}' ({direction}) already has a running worker. Watch it with Get-OmsTask, or stop it with Stop-OmsTask.");
