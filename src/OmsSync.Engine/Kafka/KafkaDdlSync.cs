@@ -47,12 +47,6 @@ internal sealed class KafkaDdlSync(MySqlEndpoint source, IChangeSource changes, 
 
     public Dictionary<(string, string), TaskTable> TablesAt(SourcePosition position, IReadOnlyDictionary<(string, string), TaskTable> known) => new(known);
 
-    public Task LoadAsync(ITargetSession session, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public bool HasCatchUp => false;
-
-    public bool InCatchUp(TaskTable table, SourcePosition end) => false;
-
     public async Task<DdlResult?> ApplyAsync(ITargetSession session, SourceTransaction transaction, IReadOnlyDictionary<(string, string), TaskTable> tables,
         CancellationToken cancellationToken)
     {

@@ -307,7 +307,11 @@ internal sealed class ChangePipeline
             _plans = new ApplyPlans(tables, _settings, Direction, owner._source, Task.DmlTypesOf(Direction));
             if (Task.DmlTypesOf(Direction) is var applied and not DmlTypes.All)
                 owner._log($"applies only {applied} changes (-DmlTypes); the other kinds are dropped");
-            if (ddl is not null) await ddl.LoadAsync(session, cancellationToken).ConfigureAwait(false);
+            if (ddl is not null)
+            {
+                await ddl.LoadAsync(session, cancellationToken).ConfigureAwait(false);
+                foreach (var (table, until) in ddl.CatchUp) windows.Add(table, until, checkpoint.Position);
+            }
             var statistics = owner._statistics;
             while (true)
             {
@@ -431,8 +435,13 @@ internal sealed class ChangePipeline
                 _stored = end.Position;
                 _uncounted = 0;
                 recovery.Done();
+                // The tables a DDL brought in with their rows copied: their windows are stored with this checkpoint.
+                foreach (var (table, until) in ddlDone?.CatchUp ?? []) windows.Add(table, until, last.EndPosition);
                 if (windows.Passed(last.EndPosition) is { Count: > 0 } passed)
+                {
                     owner._log($"past the window of {string.Join(", ", passed)}: {_windowRows:N0} change(s) in it replayed over the copy");
+                    _windowRows = 0;
+                }
                 // Only now may the source let go of what the target holds.
                 stream.Acknowledge(last.EndPosition);
             }
@@ -657,11 +666,11 @@ internal sealed class ChangePipeline
             return kept;
         }
 
-        private bool HasWindows => windows.Any || ddl is { HasCatchUp: true };
+        private bool HasWindows => windows.Any;
 
         /// <summary>Whether a change falls in the window of a table that joined with a copy of its rows: the copy may hold it.</summary>
         private bool InWindow(TableApplyPlan plan, SourceTransaction transaction) =>
-            windows.Covers(plan.Table, transaction.EndPosition) || ddl is { HasCatchUp: true } && ddl.InCatchUp(plan.Table, transaction.EndPosition);
+            windows.Covers(plan.Table, transaction.EndPosition);
 
         // Whether a row change of the other direction's comes back (its table is under NewerWins), and whether it moves its row.
         private bool? Echoed(RowChange row) =>

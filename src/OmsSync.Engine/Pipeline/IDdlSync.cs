@@ -22,13 +22,13 @@ internal interface IDdlSync
     Dictionary<(string, string), TaskTable> TablesAt(SourcePosition position, IReadOnlyDictionary<(string, string), TaskTable> known);
 
     /// <summary>Reads what an earlier run left: tables still inside the window of the copy they joined with.</summary>
-    Task LoadAsync(ITargetSession session, CancellationToken cancellationToken);
+    Task LoadAsync(ITargetSession session, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Whether some table that joined with a copy of its rows is still within its copy's window.</summary>
-    bool HasCatchUp { get; }
-
-    /// <summary>True for a change of a table copied when it joined, in a transaction the copy may already hold.</summary>
-    bool InCatchUp(TaskTable table, SourcePosition end);
+    /// <summary>
+    /// The tables that joined with a copy of their rows through DDL, each with the position its copy may hold changes up
+    /// to (as <see cref="LoadAsync"/> read them); the pipeline keeps them with its other tables' windows.
+    /// </summary>
+    IReadOnlyDictionary<string, SourcePosition> CatchUp => new Dictionary<string, SourcePosition>();
 
     /// <summary>Applies the DDL of a transaction (a batch of its own); null when it has nothing to do with the task.</summary>
     Task<DdlResult?> ApplyAsync(ITargetSession session, SourceTransaction transaction, IReadOnlyDictionary<(string, string), TaskTable> tables,

@@ -7,8 +7,9 @@ namespace OmsSync.Engine.Pipeline;
 
 /// <summary>
 /// The windows of tables that joined the forward direction after its full copy, as one reading of the stream meets
-/// them (see <see cref="TableWindowStore"/>): a change inside its table's window may already be in the table's copy
-/// and is replayed idempotently. Windows the stream has passed go.
+/// them: those an -Include changed on a task that has run brought (see <see cref="TableWindowStore"/>) and those DDL
+/// brought (<see cref="IDdlSync.CatchUp"/>). A change inside its table's window may already be in the table's copy and
+/// is replayed idempotently. Windows the stream has passed go.
 /// </summary>
 internal sealed class TableWindows
 {
@@ -19,6 +20,12 @@ internal sealed class TableWindows
     /// <summary>Whether the change ending at <paramref name="end"/> falls in its table's window.</summary>
     public bool Covers(TaskTable table, SourcePosition end) =>
         _until.Count > 0 && _until.TryGetValue(table.Mapping.Source, out var until) && end.CompareTo(until) <= 0;
+
+    /// <summary>Keeps a table's window that ends past <paramref name="from"/> (a DDL's copy, read back or just made).</summary>
+    public void Add(string table, SourcePosition until, SourcePosition from)
+    {
+        if (until.CompareTo(from) > 0) _until[table] = until;
+    }
 
     /// <summary>Drops the windows that end at or before <paramref name="reached"/> (nothing read from there on is in them) and names them.</summary>
     public IReadOnlyList<string> Passed(SourcePosition reached)
@@ -36,8 +43,7 @@ internal sealed class TableWindows
         if (direction != Direction.Forward) return windows;
         // An open window belongs to a copy the phases before this stream end (they close it), never to a stream.
         foreach (var (table, end) in store.Read(task.Name, direction))
-            if (end is not null && source.ParsePosition(end) is var position && position.CompareTo(from) > 0)
-                windows._until[table] = position;
+            if (end is not null) windows.Add(table, source.ParsePosition(end), from);
         return windows;
     }
 }

@@ -89,12 +89,8 @@ internal sealed class DdlApplier
         _catchUp = await DdlProgressStore.ReadCatchUpAsync(target, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether some table that joined with a copy of its rows is still within its copy's window.</summary>
-    public bool HasCatchUp => _catchUp.Count > 0;
-
-    /// <summary>True for a change of a table copied when it joined, in a transaction the copy may already hold.</summary>
-    public bool InCatchUp(TaskTable table, BinlogPosition end) =>
-        _catchUp.Count > 0 && _catchUp.TryGetValue(table.Mapping.Source, out var until) && CheckpointPosition.Compare(end, until) <= 0;
+    /// <summary>The tables that joined with a copy of their rows, as <see cref="LoadAsync"/> read them, each with where its copy's window ends.</summary>
+    public IReadOnlyDictionary<string, SourcePosition> CatchUp => _catchUp.ToDictionary(w => w.Key, w => (SourcePosition)w.Value);
 
     /// <summary>Applies the DDL of a transaction (a batch of its own); throws <see cref="TaskPausedException"/> to wait for the DBA.</summary>
     /// <returns>Null when the DDL has nothing to do with the task.</returns>
@@ -134,16 +130,12 @@ internal sealed class DdlApplier
         return new DdlResult(TablesAt(transaction.BinlogEnd(), tables), false, catchUp);
     }
 
-    /// <summary>In the transaction that writes the checkpoint past the DDL: the DDL's progress row goes, its catch-up windows come.</summary>
+    /// <summary>In the transaction that writes the checkpoint past the DDL: the DDL's progress row goes, its catch-up windows are stored (the pipeline keeps them from <see cref="DdlResult.CatchUp"/>).</summary>
     public async Task CompleteAsync(MySqlConnection target, MySqlTransaction transaction, DdlResult result, CancellationToken cancellationToken)
     {
         await DdlProgressStore.ClearAsync(target, transaction, _task.OmsKey, _direction, cancellationToken).ConfigureAwait(false);
-        foreach (var (table, position) in result.CatchUp)
-        {
-            var until = (BinlogPosition)position;
-            await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.OmsKey, _direction, table, until, cancellationToken).ConfigureAwait(false);
-            _catchUp[table] = until;
-        }
+        foreach (var (table, until) in result.CatchUp)
+            await DdlProgressStore.WriteCatchUpAsync(target, transaction, _task.OmsKey, _direction, table, (BinlogPosition)until, cancellationToken).ConfigureAwait(false);
     }
 
     private DdlResult? Reverse(DdlPlan plan, DdlRecord record, IReadOnlyDictionary<(string, string), TableMapping> members)
@@ -228,8 +220,7 @@ internal sealed class DdlApplier
         {
             foreach (var copy in steps.Where(s => s.Copy is not null))
             {
-                await DdlProgressStore.ForgetChunksAsync(target, _task.OmsKey, copy.Copy!.Mapping.Source, cancellationToken).ConfigureAwait(false);
-                _runtime.SaveChunkPlan(_task.Name, copy.Copy.Mapping.Source, []);
+                await MySqlFullLoad.Runner(_source, _target, _task, _runtime, _conflicts).ForgetAsync(copy.Copy!.Mapping.Source, cancellationToken).ConfigureAwait(false);
             }
         }
 

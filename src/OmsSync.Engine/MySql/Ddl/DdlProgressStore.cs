@@ -95,15 +95,6 @@ internal static class DdlProgressStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets which full-copy chunks of a table are in, before the table is copied anew.</summary>
-    public static async Task ForgetChunksAsync(MySqlConnection target, string task, string sourceTable, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand("DELETE FROM `oms`.`full_chunks` WHERE task = @t AND source_table = @s", target);
-        command.Parameters.AddWithValue("@t", task);
-        command.Parameters.AddWithValue("@s", sourceTable);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private static MySqlCommand Command(MySqlConnection target, MySqlTransaction? transaction, string sql, string task, Direction direction)
     {
         var command = new MySqlCommand(sql, target, transaction);

@@ -60,9 +60,7 @@ internal sealed class MySqlDdlSync : IDdlSync
     public Task LoadAsync(ITargetSession session, CancellationToken cancellationToken) =>
         _applier.LoadAsync(((MySqlChangeTarget.Session)session).Connection, cancellationToken);
 
-    public bool HasCatchUp => _applier.HasCatchUp;
-
-    public bool InCatchUp(TaskTable table, SourcePosition end) => _applier.InCatchUp(table, (BinlogPosition)end);
+    public IReadOnlyDictionary<string, SourcePosition> CatchUp => _applier.CatchUp;
 
     public Task<DdlResult?> ApplyAsync(ITargetSession session, SourceTransaction transaction, IReadOnlyDictionary<(string, string), TaskTable> tables,
         CancellationToken cancellationToken) =>
