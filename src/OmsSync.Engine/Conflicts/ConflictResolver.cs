@@ -27,6 +27,14 @@ public sealed class ConflictResolver
         _direction = direction;
     }
 
+    /// <summary>
+    /// Counts a run of strict writes undone and written again because another writer changed one of its rows meanwhile;
+    /// when other writers keep doing so, the batch goes again from the checkpoint instead.
+    /// </summary>
+    public static int CountRedone(int redone, string table) => redone + 1 < Attempts * 4 ? redone + 1
+        : throw new OmsException("ConflictUnsettled", OmsErrorKind.InvalidState, table,
+            $"Changes to '{table}' met rows that other writers kept changing while they were written ({redone + 1} tries); they are retried from the checkpoint.");
+
     public async Task<ConflictRecord?> ResolveAsync(IConflictRows rows, ConflictRule rule, RowChange change, bool keyChanged, CancellationToken cancellationToken)
     {
         // A row another writer put in our way between reading and writing is read again.

@@ -1,4 +1,5 @@
 using MySqlConnector;
+using OmsSync.Engine.Conflicts;
 using OmsSync.Engine.Model;
 using OmsSync.Integration.Tests.FullLoad;
 using OmsSync.Integration.Tests.Infrastructure;
@@ -90,6 +91,42 @@ public sealed class IncrementalToPostgresTests
         Assert.Empty(h.Service.Conflicts.List(task.Name));
         var checkpoint = await TestPostgres.ScalarAsync($"SELECT transactions FROM oms.checkpoints WHERE task = '{task.OmsKey}' AND direction = 'Forward'");
         Assert.True(Convert.ToInt64(checkpoint) >= 2, $"checkpoint counts {checkpoint} transactions");
+    }
+
+    /// <summary>
+    /// A change that finds its row gone, followed in the same run by one that breaks a unique key: both are conflicts,
+    /// recorded in source order, and the one before is not taken for applied because the later one failed louder.
+    /// </summary>
+    [Fact]
+    public async Task AMissingRowBeforeABrokenUniqueKeyIsAConflictToo()
+    {
+        await using var h = EngineHarness.Create();
+        var db = await h.CreateDatabaseAsync(h.Source, "incuniqpg", """
+            CREATE TABLE t (id INT PRIMARY KEY, u VARCHAR(10) NOT NULL UNIQUE, v INT NOT NULL);
+            INSERT INTO t VALUES (1, 'a', 0), (2, 'b', 0), (3, 'c', 0), (4, 'd', 0);
+            """);
+        var schema = db + "_pg";
+        h.TrackPostgres(schema);
+        var task = NewTask(h, db, schema, "incuniqpg");
+        h.Service.StartWorker(task.Name, Direction.Forward);
+        await WaitForIncrementalAsync(h, task.Name);
+        var t = $"{TestPostgres.Quote(schema)}.t";
+        // The target parts from the source: row 1 is gone there, and row 3 holds the unique value row 2 is about to take.
+        await TestPostgres.ExecuteAsync($"DELETE FROM {t} WHERE id = 1; UPDATE {t} SET u = 'x' WHERE id = 3");
+
+        await TestServers.ExecuteAsync(h.Source, """
+            START TRANSACTION;
+            UPDATE t SET v = 1 WHERE id = 4;
+            UPDATE t SET v = 1 WHERE id = 1;
+            UPDATE t SET u = 'x', v = 1 WHERE id = 2;
+            UPDATE t SET v = 2 WHERE id = 4;
+            COMMIT;
+            """, db);
+        await WaitForPostgresAsync(h, task.Name, $"SELECT v FROM {t} WHERE id = 4", "2");
+        var conflicts = h.Service.Conflicts.List(task.Name).OrderBy(c => c.Id).Select(c => (c.Type, c.Key)).ToList();
+        Assert.Equal([(ConflictType.UpdateMissing, """{"id":"1"}"""), (ConflictType.UpdateKeyConflict, """{"id":"2"}""")], conflicts);
+        // Ignore keeps the target's rows: row 1 stays away, rows 2 and 3 as they were.
+        Assert.Equal(["2|b|0", "3|x|0", "4|d|2"], await TestPostgres.ColumnAsync($"SELECT concat_ws('|', id, u, v) FROM {t} ORDER BY id"));
     }
 
     [Fact]

@@ -109,6 +109,7 @@ internal sealed class ChangeApplier
         var window = int.MaxValue;
         var sql = new StringBuilder();
         var counts = new List<long>();
+        var redone = 0;
         while (next < changes.Count)
         {
             // One optimistic run: changes [start, end). Without a conflict every strict statement changes
@@ -169,22 +170,48 @@ internal sealed class ChangeApplier
                 continue;
             }
             var at = suspect >= 0 ? suspect : counts.Count;
-            if (suspect >= 0 && start + suspect < end - 1)
+            if (suspect >= 0 && start + suspect < end - 1
+                && !await RedoAsync(target, transaction, changes, start, counts.GetRange(0, at), cancellationToken).ConfigureAwait(false))
             {
-                // Later statements ran after the suspect one: undo the run and redo what preceded it.
-                await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
-                sql.Clear();
-                for (var i = start; i < start + at; i++)
-                {
-                    StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\n");
-                }
-                await ExecuteAsync(target, transaction, sql, null, cancellationToken).ConfigureAwait(false);
+                // Another writer changed a row in between: the run goes again from its start, against the rows as they are now.
+                redone = ConflictResolver.CountRedone(redone, changes[start].Plan.Table.Mapping.Target);
+                window = WindowAfterConflict;
+                continue;
             }
+            redone = 0;
             var (plan, change) = changes[start + at];
             await ResolveAsync(target, transaction, plan, change, conflicts, cancellationToken).ConfigureAwait(false);
             next = start + at + 1;
             window = WindowAfterConflict;
         }
+    }
+
+    /// <summary>
+    /// Undoes a run and writes again the changes that preceded its suspect one, checking that each changes the rows it changed a
+    /// moment ago. Rolling back to the savepoint lets go of the locks on rows the run inserted, so another writer may
+    /// have written one of those rows in between; a change written again unchecked would then be lost without a conflict.
+    /// False (and the run undone) when a count differs.
+    /// </summary>
+    private static async Task<bool> RedoAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
+        int start, List<long> expected, CancellationToken cancellationToken)
+    {
+        await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder();
+        for (var i = start; i < start + expected.Count; i++)
+            StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
+        var counts = new List<long>();
+        try
+        {
+            await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
+        {
+            await ResetChecksAsync(target, transaction, changes, start, start + expected.Count, cancellationToken).ConfigureAwait(false);
+            counts.Add(-1);
+        }
+        if (counts.SequenceEqual(expected)) return true;
+        await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ internal sealed class PostgresChangeApplier
         }
         var next = 0;
         var window = StatementsPerRoundTrip;
+        var redone = 0;
         while (next < changes.Count)
         {
             if (changes[next].Change.IsEcho)
@@ -68,11 +69,17 @@ internal sealed class PostgresChangeApplier
                 window = Math.Min(window * 2, StatementsPerRoundTrip);
                 continue;
             }
-            // Back to the savepoint, with what preceded the failing statement written again in the same round trip: it went
-            // through a moment ago against the same rows, so it goes through again and the failing change meets the target
-            // exactly as it did.
+            // Back to the savepoint, with what preceded the failing statement written again in the same round trip, so the
+            // failing change meets the target as it did. Rolling back lets go of the run's row locks: another writer may
+            // have changed one of those rows in between, and then the run goes again from its start (checked, not lost).
             List<string> again = ["ROLLBACK TO SAVEPOINT oms_run", .. statements.Skip(1).Take(failed)];
-            await ExecuteAsync(target, transaction, again, cancellationToken).ConfigureAwait(false);
+            if (!await RedoneAsync(target, transaction, again, cancellationToken).ConfigureAwait(false))
+            {
+                redone = ConflictResolver.CountRedone(redone, changes[next].Plan.Table.Mapping.Target);
+                window = WindowAfterConflict;
+                continue;
+            }
+            redone = 0;
             var (plan, change) = changes[next + failed];
             await ResolveAsync(target, transaction, plan, change, conflicts, cancellationToken).ConfigureAwait(false);
             next += failed + 1;
@@ -100,11 +107,43 @@ internal sealed class PostgresChangeApplier
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation && e.BatchCommand is { } failing)
         {
-            return batch.BatchCommands.IndexOf(failing) - 1;
+            // A statement before the one that broke a key may have changed no row: that one comes first.
+            var broke = batch.BatchCommands.IndexOf(failing);
+            return FirstUnchanged(batch, broke) is var unchanged and >= 0 ? unchanged : broke - 1;
         }
-        for (var i = 1; i < statements.Count; i++)
+        return FirstUnchanged(batch, statements.Count);
+    }
+
+    /// <summary>The index (after the savepoint) of the first statement before <paramref name="end"/> that changed no row; -1 when none.</summary>
+    private static int FirstUnchanged(NpgsqlBatch batch, int end)
+    {
+        for (var i = 1; i < end; i++)
             if (batch.BatchCommands[i].RecordsAffected == 0) return i - 1;
         return -1;
+    }
+
+    /// <summary>
+    /// Runs a rollback to the savepoint and the statements after it, each of which went through a moment ago; false (and
+    /// rolled back to the savepoint again) when one of them no longer changes a row or breaks a key.
+    /// </summary>
+    private static async Task<bool> RedoneAsync(NpgsqlConnection target, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
+    {
+        await using (var batch = new NpgsqlBatch(target, transaction))
+        {
+            foreach (var statement in statements)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            try
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (FirstUnchanged(batch, statements.Count) < 0) return true;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation)
+            {
+                // broke a key: the run goes again from its start
+            }
+        }
+        await ExecuteAsync(target, transaction, ["ROLLBACK TO SAVEPOINT oms_run"], cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection target, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
