@@ -74,6 +74,8 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         'New-OmsDataSource#1' = @{ World = 'Empty' }
         'New-OmsDataSource#2' = @{ World = 'Empty' }
         'New-OmsDataSource#4' = @{ World = 'Empty'; After = { "$((Get-OmsDataSource events).SecurityProtocol)" | Should -Be 'SaslSsl' } }
+        'Set-OmsDataSource#3' = @{ World = 'Empty'; Before = '$null = New-OmsDataSource events -Type Kafka -Server kafka1.example.com:9092'
+            After = { "$((Get-OmsDataSource events).SecurityProtocol) $((Get-OmsDataSource events).User)" | Should -Be 'SaslSsl cdc' } }
         'New-OmsDataSource#3' = @{ World = 'Empty'; Before = '$cred = Get-Credential oms; "Name,Type,Server`nshop-a,MariaDb,127.0.0.1`nshop-b,MySql,127.0.0.2" | Set-Content servers.csv' }
         'New-OmsTask#1' = @{ World = 'DataSources'; After = { "$((Get-OmsTask shop-to-dr).Status)" | Should -Be 'Created' } }
         'New-OmsTask#2' = @{ World = 'DataSources' }

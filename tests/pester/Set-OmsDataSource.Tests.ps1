@@ -7,7 +7,7 @@ BeforeAll {
 AfterAll { Remove-TestHome $stateHome }
 
 Describe 'Set-OmsDataSource' {
-    Test-CmdletContract Set-OmsDataSource -Parameters Name, Type, Server, Port, Credential, Database, PassThru `
+    Test-CmdletContract Set-OmsDataSource -Parameters Name, Type, Server, Port, Credential, Database, SecurityProtocol, SaslMechanism, CaCertificate, PassThru `
         -Mandatory ':Name' -ByValue Name -ByPropertyName Name -ConfirmImpact Medium
 
     Context 'changing' -Tag Integration {
@@ -40,6 +40,29 @@ Describe 'Set-OmsDataSource' {
             Set-OmsDataSource $name -Credential $empty -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCredential,*'
             (Get-OmsDataSource $name).User | Should -Be 'u'
+        }
+        It 'changes how a Kafka data source is reached, and asks for a user when SASL comes in' {
+            $name = New-TestName kafka
+            $null = New-OmsDataSource $name -Type Kafka -Server 'k1.example:9093'
+            Set-OmsDataSource $name -SecurityProtocol SaslSsl -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCredential,*'
+            "$((Get-OmsDataSource $name).SecurityProtocol)" | Should -Be 'Plaintext'
+            $ca = Join-Path $TestDrive 'ca.pem'
+            $changed = Set-OmsDataSource $name -SecurityProtocol SaslSsl -SaslMechanism ScramSha256 -CaCertificate $ca -Credential (New-TestCredential cdc pw) -PassThru -Confirm:$false
+            "$($changed.SecurityProtocol) $($changed.User)" | Should -Be 'SaslSsl cdc'
+            $kept = Get-OmsDataSource $name
+            "$($kept.SecurityProtocol) $($kept.SaslMechanism) $($kept.CaCertificate)" | Should -Be "SaslSsl ScramSha256 $ca"
+            Set-OmsDataSource $name -SecurityProtocol Ssl -CaCertificate '' -Confirm:$false
+            $back = Get-OmsDataSource $name
+            "$($back.SecurityProtocol)" | Should -Be 'Ssl'
+            $back.CaCertificate | Should -BeNullOrEmpty
+        }
+        It 'refuses Kafka settings for a database and changes nothing (KafkaOptionWithoutKafka)' {
+            $name = New-TestName ds
+            $null = New-OmsDataSource $name -Type MySql -Server before -Credential (New-TestCredential u p)
+            Set-OmsDataSource $name -Server after -SecurityProtocol Ssl -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'KafkaOptionWithoutKafka,*'
+            (Get-OmsDataSource $name).Server | Should -Be 'before'
         }
         It 'reports an unknown name and goes on with the next' {
             $name = New-TestName ds

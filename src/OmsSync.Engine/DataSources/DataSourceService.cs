@@ -45,13 +45,27 @@ public sealed class DataSourceService
     public PlannedOperation<DataSource>? PlanChange(string name, DataSourceChange change)
     {
         var current = _service.DataSources.Get(name);
+        var kind = change.Kind ?? current.Kind;
+        if (change.ChangesKafka && kind != DataSourceKind.Kafka)
+            throw Invalid("KafkaOptionWithoutKafka", current.Name, $"-SecurityProtocol, -SaslMechanism and -CaCertificate say how Kafka is reached, but '{current.Name}' is {kind}. Leave them out, or give -Type Kafka.");
+        var kafka = kind != DataSourceKind.Kafka ? null : (current.Kafka ?? new KafkaSecurity()) with
+        {
+            Protocol = change.SecurityProtocol ?? current.Kafka?.Protocol ?? KafkaProtocol.Plaintext,
+            SaslMechanism = change.SaslMechanism ?? current.Kafka?.SaslMechanism ?? KafkaSaslMechanism.Plain,
+            CaCertificate = change.CaCertificateGiven ? (string.IsNullOrWhiteSpace(change.CaCertificate) ? null : change.CaCertificate) : current.Kafka?.CaCertificate,
+        };
+        var user = change.User is null && change.Password is null ? current.User
+            : kind == DataSourceKind.Kafka && kafka?.UsesSasl != true ? (change.User ?? "").TrimStart('\\') : CheckUser(current.Name, change.User);
+        // A Kafka listener that wants SASL needs the user it presents.
+        if (kafka?.UsesSasl == true) CheckUser(current.Name, user);
         var changed = current with
         {
-            Kind = change.Kind ?? current.Kind,
+            Kind = kind,
             Server = change.Server?.Trim() ?? current.Server,
             Port = change.Port ?? current.Port,
-            User = change.User is null && change.Password is null ? current.User : CheckUser(current.Name, change.User),
+            User = user,
             Database = change.DatabaseGiven ? (string.IsNullOrWhiteSpace(change.Database) ? null : change.Database) : current.Database,
+            Kafka = kafka,
         };
         var what = new List<string>();
         if (changed.Kind != current.Kind) what.Add($"type {current.Kind} -> {changed.Kind}");
@@ -59,6 +73,9 @@ public sealed class DataSourceService
         if (changed.User != current.User) what.Add($"user {current.User} -> {changed.User}");
         if (changed.Database != current.Database) what.Add($"database '{current.Database}' -> '{changed.Database}'");
         if (change.Password is not null) what.Add("password");
+        if (changed.Kafka?.Protocol != current.Kafka?.Protocol) what.Add($"security protocol {current.Kafka?.Protocol} -> {changed.Kafka?.Protocol}");
+        if (changed.Kafka?.SaslMechanism != current.Kafka?.SaslMechanism) what.Add($"SASL mechanism {current.Kafka?.SaslMechanism} -> {changed.Kafka?.SaslMechanism}");
+        if (changed.Kafka?.CaCertificate != current.Kafka?.CaCertificate) what.Add($"CA certificate '{current.Kafka?.CaCertificate}' -> '{changed.Kafka?.CaCertificate}'");
         if (what.Count == 0) return null;
         return new PlannedOperation<DataSource>(current.Name, $"Change data source ({string.Join(", ", what)})", (notes, _) =>
         {

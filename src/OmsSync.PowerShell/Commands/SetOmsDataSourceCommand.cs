@@ -7,7 +7,7 @@ using OmsSync.PowerShell.Output;
 
 namespace OmsSync.PowerShell.Commands;
 
-/// <summary>Changes a registered data source's address, type, default database or credential.</summary>
+/// <summary>Changes a registered data source's address, type, default database, credential or, for Kafka, how it is reached.</summary>
 [Cmdlet(VerbsCommon.Set, "OmsDataSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsDataSource))]
 public sealed class SetOmsDataSourceCommand : OmsCmdlet
@@ -38,6 +38,19 @@ public sealed class SetOmsDataSourceCommand : OmsCmdlet
     [AllowEmptyString]
     public string? Database { get; set; }
 
+    /// <summary>Kafka: the listener's protocol (Plaintext, Ssl, SaslPlaintext, SaslSsl).</summary>
+    [Parameter]
+    public KafkaProtocol SecurityProtocol { get; set; }
+
+    /// <summary>Kafka with SASL: how the credential is presented (Plain, ScramSha256, ScramSha512).</summary>
+    [Parameter]
+    public KafkaSaslMechanism SaslMechanism { get; set; }
+
+    /// <summary>Kafka with TLS: a PEM file of the CA certificates that sign the brokers' certificates; an empty string goes back to the system's.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? CaCertificate { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -53,6 +66,10 @@ public sealed class SetOmsDataSourceCommand : OmsCmdlet
             Database = Database,
             User = Credential?.UserName,
             Password = Credential?.GetNetworkCredential().Password,
+            SecurityProtocol = bound.ContainsKey(nameof(SecurityProtocol)) ? SecurityProtocol : null,
+            SaslMechanism = bound.ContainsKey(nameof(SaslMechanism)) ? SaslMechanism : null,
+            CaCertificateGiven = bound.ContainsKey(nameof(CaCertificate)),
+            CaCertificate = string.IsNullOrEmpty(CaCertificate) ? null : GetUnresolvedProviderPathFromPSPath(CaCertificate),
         };
         var service = new DataSourceService(Service);
         Perform(service.PlanChange(Name, change), out _);

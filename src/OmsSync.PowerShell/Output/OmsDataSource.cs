@@ -15,6 +15,8 @@ public sealed class OmsDataSource
         Database = source.Database;
         Created = source.Created;
         SecurityProtocol = source.Kafka?.Protocol;
+        SaslMechanism = source.Kafka?.UsesSasl == true ? source.Kafka.SaslMechanism : null;
+        CaCertificate = source.Kafka?.CaCertificate;
         Endpoint = source.Endpoint;
     }
 
@@ -29,6 +31,10 @@ public sealed class OmsDataSource
     public string Endpoint { get; }
     /// <summary>How a Kafka data source is reached; null for the other types.</summary>
     public KafkaProtocol? SecurityProtocol { get; }
+    /// <summary>How a Kafka data source with SASL presents its user; null without SASL.</summary>
+    public KafkaSaslMechanism? SaslMechanism { get; }
+    /// <summary>The PEM file of CA certificates a Kafka data source with TLS trusts; null for the system's.</summary>
+    public string? CaCertificate { get; }
 
     public override string ToString() => Name;
 }
