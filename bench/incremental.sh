@@ -105,17 +105,20 @@ run_oms() {
   suspend_oms
   log=$(ls "$OMSSYNC_HOME"/logs/$TASK*.forward.log | head -1)
   DETAIL=$(tail -n +$((lines + 1)) "$log" | { grep "batches" || true; } | tail -1 | sed -E 's/^.*\] //')
-  cp "$log" /tmp/sc-last.log; cp "$OMSSYNC_HOME"/logs/supervisor.log /tmp/sc-sup.log 2>/dev/null || true
   DETAIL="peak RSS $HWM${DETAIL:+; $DETAIL}"
 }
 
-# The lower bound: the backlog's row events, as mariadb-binlog prints them, replayed by a client on a copy of the seed.
+# The lower bound: the backlog's row events, as mariadb-binlog prints them (decoded once, untimed), replayed by one
+# client on a copy of the seed without writing a binary log of its own (as the replicas).
 run_bound() {
   load_seed "$BOUND_PORT" source
-  local dir=$OMSSYNC_SERVERS/bench-src/data files=() f dst0 start end
-  for f in $(sed -n "/$START_FILE/,/$END_FILE/p" "$dir/mysql-bin.index"); do files+=("$dir/$(basename "$f")"); done
+  local dir=$OMSSYNC_SERVERS/bench-src/data replay=$SEEDS/backlog-$END_POS.sql files=() f dst0 start end
+  if [ ! -f "$replay" ]; then
+    for f in $(sed -n "/$START_FILE/,/$END_FILE/p" "$dir/mysql-bin.index"); do files+=("$dir/$(basename "$f")"); done
+    mariadb-binlog --no-defaults --start-position="$START_POS" --stop-position="$END_POS" "${files[@]}" >"$replay"
+  fi
   dst0=$(cpu_of "$BOUND_PID") start=$(date +%s.%N)
-  mariadb-binlog --no-defaults --start-position="$START_POS" --stop-position="$END_POS" "${files[@]}" | sql "$BOUND_PORT"
+  sql "$BOUND_PORT" --init-command="SET sql_log_bin = 0" <"$replay"
   end=$(date +%s.%N)
   T=$(minus "$end" "$start") CPU_SRC=- CPU_DST=$(minus "$(cpu_of "$BOUND_PID")" "$dst0") CPU_WORKER=- DETAIL="binlog $START_FILE:$START_POS..$END_FILE:$END_POS"
 }
