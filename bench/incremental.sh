@@ -153,13 +153,14 @@ measure_size() {
   # shellcheck disable=SC2086
   m1=$(median ${TIMES[rep1]}) m2=$(median ${TIMES[rep2]}) mo=$(median ${TIMES[oms]}) mb=$(median ${TIMES[bound]})
   echo "$label medians over $ROUNDS rounds ($BACKLOG transactions):"
-  echo "  MariaDB replication, one SQL thread           $m1 s  (rounds: ${TIMES[rep1]})"
-  echo "  MariaDB replication, slave_parallel_threads=2 $m2 s  (rounds: ${TIMES[rep2]})"
-  echo "  lower bound, native replay of the row events  $mb s  (rounds: ${TIMES[bound]})"
-  echo "  OmsSync incremental (incl. starting the worker) $mo s  (rounds: ${TIMES[oms]})"
-  echo "  ratio one-thread replication / OmsSync: $(ratio "$m1" "$mo")x"
-  echo "  ratio parallel replication / OmsSync:   $(ratio "$m2" "$mo")x"
-  echo "  OmsSync / lower bound:                  $(ratio "$mo" "$mb")x"
+  local -A labels=([rep1]="MariaDB replication, one SQL thread" [rep2]="MariaDB replication, slave_parallel_threads=2"
+    [bound]="lower bound, native replay of the row events" [oms]="OmsSync incremental (incl. starting the worker)")
+  for name in rep1 rep2 bound oms; do
+    # shellcheck disable=SC2086
+    printf '  %-48s %6s s  (rounds: %s)\n' "${labels[$name]}" "$(median ${TIMES[$name]})" "${TIMES[$name]}"
+  done
+  printf '  ratio one-thread replication / OmsSync: %sx\n  ratio parallel replication / OmsSync:   %sx\n  OmsSync / lower bound:                  %sx\n' \
+    "$(ratio "$m1" "$mo")" "$(ratio "$m2" "$mo")" "$(ratio "$mo" "$mb")"
   local per
   per=$(awk -v t="$mo" -v n="$BACKLOG" 'BEGIN { printf "%.1f", t * 1000000 / n }')
   echo "  OmsSync time per transaction: $per us"
