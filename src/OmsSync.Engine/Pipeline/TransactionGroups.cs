@@ -77,13 +77,24 @@ internal static class TransactionGroups
         return groups;
     }
 
+    /// <summary>The hashes of a plan's table and link names, made once per plan rather than once per row change.</summary>
+    private sealed class PlanNames(TableApplyPlan plan)
+    {
+        public ulong Table { get; } = Fnv(Fnv(Seed, plan.Table.Mapping.TargetDatabase), plan.Table.Mapping.TargetTable);
+        public ulong[] Links { get; } = plan.Links.Select(link => Fnv(Fnv(Seed, "link "), link.Name)).ToArray();
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TableApplyPlan, PlanNames> Names = new();
+
     /// <summary>The write-set elements of one row change.</summary>
     internal static void WriteSet(TableApplyPlan plan, RowChange change, List<ulong> elements)
     {
-        var table = Fnv(Fnv(Seed, plan.Table.Mapping.TargetDatabase), plan.Table.Mapping.TargetTable);
-        foreach (var link in plan.Links)
+        var names = Names.GetValue(plan, p => new PlanNames(p));
+        var table = names.Table;
+        for (var l = 0; l < plan.Links.Count; l++)
         {
-            var name = Fnv(Fnv(Seed, "link "), link.Name);
+            var link = plan.Links[l];
+            var name = names.Links[l];
             if (!link.Exact)
             {
                 if (change.Before is not null) elements.Add(name);

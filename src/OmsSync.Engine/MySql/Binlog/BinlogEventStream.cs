@@ -107,9 +107,16 @@ internal sealed class BinlogEventStream : IAsyncDisposable
     public async IAsyncEnumerable<BinlogEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The idle timer is set again at most once a second, with a second's slack: a timer change per event was a
+        // lock and a timer-queue update for each of them, and the timeout still never fires before the idle time.
+        long? timerSet = null;
         while (true)
         {
-            idle.CancelAfter(_idleTimeout);
+            if (timerSet is not { } set || Environment.TickCount64 - set >= 1_000)
+            {
+                timerSet = Environment.TickCount64;
+                idle.CancelAfter(_idleTimeout + TimeSpan.FromSeconds(1));
+            }
             byte[] packet;
             try
             {
