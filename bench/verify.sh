@@ -49,13 +49,17 @@ pt_run() {
     "h=127.0.0.1,P=$SRC_PORT,u=oms,p=oms-test-pw" --databases=sbtest >"$OMSSYNC_SERVERS/pt.out" 2>&1
 }
 VERIFY_LOG_GLOB="$OMSSYNC_HOME/logs/bench-verify-*.verify.log"
-# Prints the seconds Start-OmsVerification -Wait took, then its per-table results; the clock's start (Unix ms) goes to oms.start.
+# Prints the seconds Start-OmsVerification -Wait took, then its per-table results; oms.clock gets its start and end
+# (Unix ms) and the CPU seconds the host (pwsh with the module) spent on it.
 oms_run() {
   omssync -Command "
+    \$host_cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
+    \$started = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
     \$clock = [Diagnostics.Stopwatch]::StartNew()
-    [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() | Set-Content '$OMSSYNC_SERVERS/oms.start'
     \$results = Start-OmsVerification -Name bench-verify -Wait -Confirm:\$false
     \$clock.Stop()
+    \$host_cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - \$host_cpu
+    '{0} {1} {2:0.00}' -f \$started, ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()), \$host_cpu.TotalSeconds | Set-Content '$OMSSYNC_SERVERS/oms.clock'
     '{0:0.00}' -f \$clock.Elapsed.TotalSeconds
     \$results | Format-Table SourceTable, Status, SourceRows, TargetRows, Chunks, MissingOnTarget, ExtraOnTarget, Different | Out-String
   " >"$OMSSYNC_SERVERS/oms.out" 2>&1
@@ -82,8 +86,8 @@ measured() {
 # The wall time of each phase of the last OmsSync run, from its start and the worker's log lines of that run: worker
 # start (until its first line), tables resolved, set-up (statistics, plans), checksums, confirmation, end (results read).
 oms_phases() {
-  local start_ms end_ms=$1
-  start_ms=$(cat "$OMSSYNC_SERVERS/oms.start")
+  local start_ms end_ms
+  read -r start_ms end_ms _ <"$OMSSYNC_SERVERS/oms.clock"
   awk -v start="$start_ms" -v stop="$end_ms" '
     function ms(line,   d, t, p) { d = substr(line, 1, 10); t = substr(line, 12, 12); gsub(/-/, " ", d); split(t, p, ":")
       return (mktime(d " " p[1] " " p[2] " 0", 1) + p[3]) * 1000 }
@@ -118,7 +122,7 @@ for scale in $SCALES; do
     replica_caught_up
     pt_run; replica_caught_up; oms_run >/dev/null # warm the caches at this size
   fi
-  pt_times=(); oms_times=(); bound_times=(); w_cpu=(); s_cpu=(); d_cpu=(); pt_s_cpu=(); pt_d_cpu=(); b_s_cpu=(); b_d_cpu=(); hwm=()
+  pt_times=(); oms_times=(); bound_times=(); h_cpu=(); w_cpu=(); s_cpu=(); d_cpu=(); pt_s_cpu=(); pt_d_cpu=(); b_s_cpu=(); b_d_cpu=(); hwm=()
   for round in $(seq 1 "$ROUNDS"); do
     replica_caught_up
     read -r t_pt pt_s pt_d < <(measured pt_run)
@@ -126,15 +130,15 @@ for scale in $SCALES; do
     watch_process "OmsSync.Worker.dll verify --task bench-verify .*--home $OMSSYNC_HOME" "$OMSSYNC_SERVERS/worker.proc" &
     watcher=$!
     read -r _ o_s o_d < <(measured oms_run)
-    end_ms=$(date +%s%3N)
     wait "$watcher"
     t_oms=$(head -1 "$OMSSYNC_SERVERS/oms.out")
+    read -r _ _ o_h <"$OMSSYNC_SERVERS/oms.clock"
     read -r o_w o_hwm <"$OMSSYNC_SERVERS/worker.proc"
     read -r t_b b_s b_d < <(measured bound_run)
     echo "round $round at ${scale}x: pt-table-checksum ${t_pt} s, OmsSync ${t_oms} s, lower bound ${t_b} s"
-    echo "  CPU s: pt: source $pt_s, target $pt_d | OmsSync: worker $o_w, source $o_s, target $o_d | bound: source $b_s, target $b_d"
-    echo "  OmsSync phases: $(oms_phases "$end_ms")"; cp $VERIFY_LOG_GLOB /tmp/sv-last-verify.log
-    pt_times+=("$t_pt"); oms_times+=("$t_oms"); bound_times+=("$t_b"); w_cpu+=("$o_w"); s_cpu+=("$o_s"); d_cpu+=("$o_d")
+    echo "  CPU s: pt: source $pt_s, target $pt_d | OmsSync: host $o_h, worker $o_w, source $o_s, target $o_d | bound: source $b_s, target $b_d"
+    echo "  OmsSync phases: $(oms_phases)"
+    pt_times+=("$t_pt"); oms_times+=("$t_oms"); bound_times+=("$t_b"); h_cpu+=("$o_h"); w_cpu+=("$o_w"); s_cpu+=("$o_s"); d_cpu+=("$o_d")
     pt_s_cpu+=("$pt_s"); pt_d_cpu+=("$pt_d"); b_s_cpu+=("$b_s"); b_d_cpu+=("$b_d"); hwm+=("$o_hwm")
   done
   if [ "$scale" = "$(awk '{print $1}' <<<"$SCALES")" ]; then
@@ -147,7 +151,7 @@ for scale in $SCALES; do
   SUMMARY[$scale]="$rows_now $t_oms $peak"
   echo "verification of $rows_now rows at ${scale}x (median of $ROUNDS rounds):"
   echo "  pt-table-checksum (replica via --recursion-method=dsn)  ${t_pt} s   (CPU s: source $(median "${pt_s_cpu[@]}"), target $(median "${pt_d_cpu[@]}"))"
-  echo "  OmsSync Start-OmsVerification -Wait                     ${t_oms} s   (CPU s: worker $(median "${w_cpu[@]}"), source $(median "${s_cpu[@]}"), target $(median "${d_cpu[@]}"))"
+  echo "  OmsSync Start-OmsVerification -Wait                     ${t_oms} s   (CPU s: host $(median "${h_cpu[@]}"), worker $(median "${w_cpu[@]}"), source $(median "${s_cpu[@]}"), target $(median "${d_cpu[@]}"))"
   echo "  lower bound, each server scanning the tables alone      ${t_b} s   (CPU s: source $(median "${b_s_cpu[@]}"), target $(median "${b_d_cpu[@]}"))"
   echo "  ratio pt-table-checksum / OmsSync: $(ratio "$t_pt" "$t_oms")x; OmsSync / lower bound: $(ratio "$t_oms" "$t_b")x"
   echo "  OmsSync per row: $(awk -v t="$t_oms" -v n="$rows_now" 'BEGIN { printf "%.2f", t * 1e6 / n }') us; worker peak RSS (VmHWM): $((peak / 1024)) MB"
