@@ -45,7 +45,7 @@ replica_caught_up() {
   sql "$DST_PORT" -N -e "SELECT MASTER_POS_WAIT('$file', $pos, 600)" >/dev/null
 }
 pt_run() {
-  pt-table-checksum --no-check-binlog-format --recursion-method="dsn=h=127.0.0.1,P=$SRC_PORT,u=oms,p=oms-test-pw,D=percona,t=dsns" \
+  /usr/bin/time -f '%U %S' -o "$OMSSYNC_SERVERS/pt.cpu" pt-table-checksum --no-check-binlog-format --recursion-method="dsn=h=127.0.0.1,P=$SRC_PORT,u=oms,p=oms-test-pw,D=percona,t=dsns" \
     "h=127.0.0.1,P=$SRC_PORT,u=oms,p=oms-test-pw" --databases=sbtest >"$OMSSYNC_SERVERS/pt.out" 2>&1
 }
 VERIFY_LOG_GLOB="$OMSSYNC_HOME/logs/bench-verify-*.verify.log"
@@ -103,6 +103,16 @@ oms_phases() {
         (first - start) / 1000, (resolved - first) / 1000, (planned - resolved) / 1000, (summed - planned) / 1000, (done - summed) / 1000, (stop - done) / 1000 }' $VERIFY_LOG_GLOB
 }
 
+# The sum of the medians of the named arrays of CPU seconds.
+total_cpu() {
+  local name total=0
+  for name in "$@"; do
+    local -n values=$name
+    total=$(awk -v a="$total" -v b="$(median "${values[@]}")" 'BEGIN { printf "%.2f", a + b }')
+  done
+  echo "$total"
+}
+
 echo "warming up both servers' caches (one untimed run of each)"
 pt_run; replica_caught_up; oms_run >/dev/null
 
@@ -122,10 +132,11 @@ for scale in $SCALES; do
     replica_caught_up
     pt_run; replica_caught_up; oms_run >/dev/null # warm the caches at this size
   fi
-  pt_times=(); oms_times=(); bound_times=(); h_cpu=(); w_cpu=(); s_cpu=(); d_cpu=(); pt_s_cpu=(); pt_d_cpu=(); b_s_cpu=(); b_d_cpu=(); hwm=()
+  pt_times=(); oms_times=(); bound_times=(); h_cpu=(); w_cpu=(); s_cpu=(); d_cpu=(); pt_t_cpu=(); pt_s_cpu=(); pt_d_cpu=(); b_s_cpu=(); b_d_cpu=(); hwm=()
   for round in $(seq 1 "$ROUNDS"); do
     replica_caught_up
     read -r t_pt pt_s pt_d < <(measured pt_run)
+    pt_t=$(awk '{printf "%.2f", $1 + $2}' "$OMSSYNC_SERVERS/pt.cpu")
     replica_caught_up
     watch_process "OmsSync.Worker.dll verify --task bench-verify .*--home $OMSSYNC_HOME" "$OMSSYNC_SERVERS/worker.proc" &
     watcher=$!
@@ -136,10 +147,10 @@ for scale in $SCALES; do
     read -r o_w o_hwm <"$OMSSYNC_SERVERS/worker.proc"
     read -r t_b b_s b_d < <(measured bound_run)
     echo "round $round at ${scale}x: pt-table-checksum ${t_pt} s, OmsSync ${t_oms} s, lower bound ${t_b} s"
-    echo "  CPU s: pt: source $pt_s, target $pt_d | OmsSync: host $o_h, worker $o_w, source $o_s, target $o_d | bound: source $b_s, target $b_d"
+    echo "  CPU s: pt: tool $pt_t, source $pt_s, target $pt_d | OmsSync: host $o_h, worker $o_w, source $o_s, target $o_d | bound: source $b_s, target $b_d"
     echo "  OmsSync phases: $(oms_phases)"
     pt_times+=("$t_pt"); oms_times+=("$t_oms"); bound_times+=("$t_b"); h_cpu+=("$o_h"); w_cpu+=("$o_w"); s_cpu+=("$o_s"); d_cpu+=("$o_d")
-    pt_s_cpu+=("$pt_s"); pt_d_cpu+=("$pt_d"); b_s_cpu+=("$b_s"); b_d_cpu+=("$b_d"); hwm+=("$o_hwm")
+    pt_t_cpu+=("$pt_t"); pt_s_cpu+=("$pt_s"); pt_d_cpu+=("$pt_d"); b_s_cpu+=("$b_s"); b_d_cpu+=("$b_d"); hwm+=("$o_hwm")
   done
   if [ "$scale" = "$(awk '{print $1}' <<<"$SCALES")" ]; then
     echo "pt-table-checksum, last run:"; sed 's/^/  /' "$OMSSYNC_SERVERS/pt.out"
@@ -150,9 +161,11 @@ for scale in $SCALES; do
   peak=$(printf '%s\n' "${hwm[@]}" | sort -n | tail -1)
   SUMMARY[$scale]="$rows_now $t_oms $peak"
   echo "verification of $rows_now rows at ${scale}x (median of $ROUNDS rounds):"
-  echo "  pt-table-checksum (replica via --recursion-method=dsn)  ${t_pt} s   (CPU s: source $(median "${pt_s_cpu[@]}"), target $(median "${pt_d_cpu[@]}"))"
+  echo "  pt-table-checksum (replica via --recursion-method=dsn)  ${t_pt} s   (CPU s: tool $(median "${pt_t_cpu[@]}"), source $(median "${pt_s_cpu[@]}"), target $(median "${pt_d_cpu[@]}"))"
   echo "  OmsSync Start-OmsVerification -Wait                     ${t_oms} s   (CPU s: host $(median "${h_cpu[@]}"), worker $(median "${w_cpu[@]}"), source $(median "${s_cpu[@]}"), target $(median "${d_cpu[@]}"))"
   echo "  lower bound, each server scanning the tables alone      ${t_b} s   (CPU s: source $(median "${b_s_cpu[@]}"), target $(median "${b_d_cpu[@]}"))"
+  # On a box whose CPUs other work also wants, wall times wander; the CPU each run asked for is steadier.
+  echo "  CPU s in all (tool or host and worker, and both servers): pt-table-checksum $(total_cpu pt_t_cpu pt_s_cpu pt_d_cpu), OmsSync $(total_cpu h_cpu w_cpu s_cpu d_cpu)"
   echo "  ratio pt-table-checksum / OmsSync: $(ratio "$t_pt" "$t_oms")x; OmsSync / lower bound: $(ratio "$t_oms" "$t_b")x"
   echo "  OmsSync per row: $(awk -v t="$t_oms" -v n="$rows_now" 'BEGIN { printf "%.2f", t * 1e6 / n }') us; worker peak RSS (VmHWM): $((peak / 1024)) MB"
 done
