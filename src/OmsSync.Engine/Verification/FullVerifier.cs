@@ -18,6 +18,7 @@ internal sealed class FullVerifier
 
     private readonly VerificationContext _context;
     private readonly Dictionary<Work, object> _halfDone = [];
+    private int _compared, _differing;
 
     public FullVerifier(VerificationContext context) => _context = context;
 
@@ -40,7 +41,11 @@ internal sealed class FullVerifier
         var planner = Task.Run(() => PlanAsync(tables, sides.Values.Select(c => c.Writer).ToList(), token), token);
         var checksummers = sides.SelectMany(side => Enumerable.Range(0, workers)
             .Select(_ => Task.Run(() => ChecksumAsync(side.Key, side.Value.Reader, differing.Writer, token), token))).ToList();
-        var checksummed = Task.WhenAll(checksummers).ContinueWith(_ => differing.Writer.TryComplete(), TaskScheduler.Default);
+        var checksummed = Task.WhenAll(checksummers).ContinueWith(_ =>
+        {
+            differing.Writer.TryComplete();
+            _context.Log($"{_compared} range(s) checksummed, {_differing} differing");
+        }, TaskScheduler.Default);
         var narrower = Task.Run(() => NarrowAsync(differing.Reader, candidates.Writer, token), token);
         var confirmer = Task.Run(() => ConfirmAsync(candidates.Reader, token), token);
 
@@ -114,8 +119,10 @@ internal sealed class FullVerifier
                     _halfDone[item] = result;
             if (other is null) continue;
             var (source, target) = side == Side.Source ? (result, other) : (other, result);
-            if (!Compare(item.Plan, source, target))
-                await differing.WriteAsync((item, source, target), cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _compared);
+            if (Compare(item.Plan, source, target)) continue;
+            Interlocked.Increment(ref _differing);
+            await differing.WriteAsync((item, source, target), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -11,7 +11,10 @@ internal interface IVerificationSide
 {
     DataSource Source { get; }
 
-    /// <summary>Whether the server computes this digest in SQL.</summary>
+    /// <summary>
+    /// Whether the server computes this digest in SQL. Some are known only from a session (the server's version): plans
+    /// are made after both sides opened one, so that a verification and the repair of what it found hash alike.
+    /// </summary>
     bool Computes(RowHash hash);
 
     /// <summary>True when values can be compared as the two servers store them (two MySQL-family servers).</summary>

@@ -8,6 +8,12 @@ namespace OmsSync.Engine.Verification;
 /// <summary>The hash both servers take of a row's comparable values; each server must compute it in SQL.</summary>
 internal enum RowHash
 {
+    /// <summary>
+    /// SHA1 with its 64 bits read as the CRC32 and the CRC32C of its text, one word each (MariaDB 10.8 and later have
+    /// CRC32C): two different linear maps of a digest are as random as its first 64 bits, and two CRCs cost the server a
+    /// fraction of the hex-to-integer conversion the other hashes need.
+    /// </summary>
+    Sha1Crc,
     /// <summary>SHA1: cheap on MySQL-family servers (MD5 measured slower on MariaDB 10.11).</summary>
     Sha1,
     /// <summary>MD5: the digest PostgreSQL computes without extensions (it has no SHA1 of its own).</summary>
@@ -99,7 +105,7 @@ internal sealed class TableComparePlan
                 if (index < 0 || !stored && !ValueForms.Keyable(columns[index].Form)) { keyIndexes.Clear(); break; }
                 keyIndexes.Add(index);
             }
-        var hash = source.Computes(RowHash.Sha1) && targetSide.Computes(RowHash.Sha1) ? RowHash.Sha1 : RowHash.Md5;
+        var hash = new[] { RowHash.Sha1Crc, RowHash.Sha1 }.FirstOrDefault(h => source.Computes(h) && targetSide.Computes(h), RowHash.Md5);
         return new TableComparePlan(table, columns, keyIndexes, hash, targetSchema.Versioning is not null, filtersTarget);
     }
 }

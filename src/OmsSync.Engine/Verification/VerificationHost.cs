@@ -26,6 +26,7 @@ public sealed class VerificationHost
     /// <summary>Runs the verification to its end; returns the run as it finished (Completed, Stopped or Failed).</summary>
     public async Task<VerificationRun> RunAsync(long runId, CancellationToken shutdown)
     {
+        _log($"run {runId} starting in worker process {Environment.ProcessId}");
         var runs = new VerificationStore(_store);
         using var held = WorkerLock.TryAcquireNamed(_store.Home, OmsHome.VerificationLockName(_task.Name));
         if (held is null)

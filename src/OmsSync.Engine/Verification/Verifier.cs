@@ -34,9 +34,11 @@ public sealed class Verifier
 
         var objects = await pairing.ResolveMovedAsync(cancellationToken).ConfigureAwait(false);
         var tables = Select(objects.Tables, run.Include);
+        _log($"{tables.Count} table(s) resolved");
         var plans = new List<(TableComparePlan Plan, long RowsEstimate, long AverageRowLength)>();
         var targetSchemas = await pairing.TargetTablesAsync(tables, cancellationToken).ConfigureAwait(false);
         await using (var source = await pair.Source.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (await pair.Target.OpenAsync(cancellationToken).ConfigureAwait(false)) // the hashes both compute are known from sessions
             foreach (var table in tables)
             {
                 try

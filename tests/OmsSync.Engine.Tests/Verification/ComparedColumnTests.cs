@@ -66,6 +66,16 @@ public sealed class ComparedColumnTests
         Assert.False(json.Same(Encoding.UTF8.GetBytes("""{"a":[1,2]}"""), Encoding.UTF8.GetBytes("""{"a": [2, 1]}""")));
     }
 
+    [Theory]
+    [InlineData("5.5.5-10.11.19-MariaDB-0+deb12u1-log", true)]
+    [InlineData("10.8.3-MariaDB", true)]
+    [InlineData("11.4.2-MariaDB-log", true)]
+    [InlineData("5.5.5-10.6.18-MariaDB", false)]
+    [InlineData("8.0.36", false)]
+    [InlineData("8.4.0-commercial", false)]
+    public void Crc32CIsCountedOnFromMariaDb108(string serverVersion, bool has) =>
+        Assert.Equal(has, MySqlVerificationSide.HasCrc32C(serverVersion));
+
     [Fact]
     public void HashInputsAreUnambiguous()
     {
@@ -73,7 +83,7 @@ public sealed class ComparedColumnTests
         var utf8 = Plan(Column("varchar", "utf8mb4"), Column("varchar", "utf8mb4"));
         Assert.True(MySqlCompareSql.SeparatorFree(utf8.Columns[1]));
         Assert.Contains("IFNULL(`c`, CAST(X'FE' AS BINARY))", new MySqlCompareSql(utf8, Side.Source).Hash);
-        Assert.StartsWith("CAST(CONV(LEFT(SHA1(", new MySqlCompareSql(utf8, Side.Source).Hash);
+        Assert.StartsWith("CAST(CONV(LEFT(SHA1(", new MySqlCompareSql(utf8, Side.Source).Hash); // sides whose CRC32C is not known
         var latin1 = Plan(Column("varchar", "latin1"), Column("varchar", "latin1"));
         Assert.False(MySqlCompareSql.SeparatorFree(latin1.Columns[1]));
         Assert.Contains("IFNULL(LENGTH(`c`), CAST(X'FE' AS BINARY))", new MySqlCompareSql(latin1, Side.Source).Hash);

@@ -35,8 +35,11 @@ internal sealed class MySqlCompareSql
         var parts = plan.Columns.Select((c, i) => HashElement(c, side, Values[i]))
             .Concat(plan.Columns.Select((c, i) => LengthMarker(c, side, Values[i])).OfType<string>()).ToList();
         var input = parts.Count == 0 ? "''" : $"CONCAT_WS(CAST(X'FF' AS BINARY), {string.Join(", ", parts)})";
-        // The first 64 bits of the digest, as an unsigned integer.
-        Hash = $"CAST(CONV(LEFT({(plan.Hash == RowHash.Sha1 ? "SHA1" : "MD5")}({input}), 16), 16, 10) AS UNSIGNED)";
+        // 64 bits of the digest as an unsigned integer: its first 16 hex digits, or the CRC32 and CRC32C of its text (the
+        // variable holds the digest for the second CRC; MariaDB evaluates the operands of | left to right).
+        Hash = plan.Hash == RowHash.Sha1Crc
+            ? $"((CRC32(@oms_row_digest := SHA1({input})) << 32) | CRC32C(@oms_row_digest))"
+            : $"CAST(CONV(LEFT({(plan.Hash == RowHash.Sha1 ? "SHA1" : "MD5")}({input}), 16), 16, 10) AS UNSIGNED)";
         if (plan.HasKey)
         {
             var columns = plan.KeyColumns.Select(c => c.SchemaOf(side)).ToList();

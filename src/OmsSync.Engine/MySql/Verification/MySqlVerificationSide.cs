@@ -20,7 +20,10 @@ internal sealed class MySqlVerificationSide(MySqlEndpoint endpoint) : IVerificat
 
     public DataSource Source => endpoint.Source;
 
-    public bool Computes(RowHash hash) => true; // SHA1 and MD5 alike
+    // Whether the server has CRC32C(), learnt from the first session opened (until then it is not counted on).
+    private bool? _crc32c;
+
+    public bool Computes(RowHash hash) => hash != RowHash.Sha1Crc || _crc32c == true;
 
     public bool StoresLike(IVerificationSide other) => other is MySqlVerificationSide;
 
@@ -28,8 +31,20 @@ internal sealed class MySqlVerificationSide(MySqlEndpoint endpoint) : IVerificat
 
     public ValueForm FormOf(TableSchema table, ColumnSchema column) => MySqlCompareSql.FormOf(table, column);
 
-    public async Task<IVerificationSession> OpenAsync(CancellationToken cancellationToken) =>
-        new MySqlVerificationSession(this, await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false));
+    public async Task<IVerificationSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await endpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
+        _crc32c ??= HasCrc32C(connection.ServerVersion);
+        return new MySqlVerificationSession(this, connection);
+    }
+
+    // CRC32C() came with MariaDB 10.8; MySQL has none. MariaDB 10 announces itself as "5.5.5-10.x.y-MariaDB...".
+    internal static bool HasCrc32C(string serverVersion)
+    {
+        if (!serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase)) return false;
+        var text = serverVersion.StartsWith("5.5.5-", StringComparison.Ordinal) ? serverVersion[6..] : serverVersion;
+        return Version.TryParse(new string(text.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()), out var version) && version >= new Version(10, 8);
+    }
 
     public Exception Translate(Exception error) => error is MySqlException m ? endpoint.Translate(m) : error;
 
