@@ -16,16 +16,7 @@ public static class WorkerLauncher
 
     /// <summary>Starts a worker that runs one verification of a task (see Verification.VerificationHost).</summary>
     public static Process LaunchVerification(OmsHome home, string task, long runId) =>
-        Start(home, ["verify", "--task", task, "--run", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", home.Path, "--log", home.VerificationLog(task)],
-            Waiting);
-
-    // A verification worker spends its short life waiting on its servers' checksums: its idle threads do not spin
-    // and its code is not instrumented for PGO, so the CPU goes to the servers, often on the same box.
-    private static readonly Dictionary<string, string> Waiting = new()
-    {
-        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
-        ["DOTNET_TieredPGO"] = "0",
-    };
+        Start(home, ["verify", "--task", task, "--run", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--home", home.Path, "--log", home.VerificationLog(task)]);
 
     /// <summary>Starts a worker that runs a task's cut-over (see CutOver.CutOverHost).</summary>
     public static Process LaunchCutOver(OmsHome home, string task) =>
@@ -35,7 +26,7 @@ public static class WorkerLauncher
     public static Process LaunchSupervisor(OmsHome home) =>
         Start(home, ["supervise", "--home", home.Path, "--log", Path.Combine(home.LogDirectory, "supervisor.log")]);
 
-    private static Process Start(OmsHome home, IReadOnlyList<string> workerArguments, IReadOnlyDictionary<string, string>? environment = null)
+    private static Process Start(OmsHome home, IReadOnlyList<string> workerArguments)
     {
         var task = workerArguments.Count > 2 ? workerArguments[2] : "supervisor";
         // The worker ships beside the engine; OMSSYNC_WORKER points elsewhere (tests run the engine from their own folder).
@@ -74,8 +65,6 @@ public static class WorkerLauncher
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["OMSSYNC_HOME"] = home.Path;
         start.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
         return Process.Start(start) ?? throw new InvalidOperationException($"The worker process for task '{task}' did not start.");
     }
 
