@@ -28,22 +28,25 @@ log_time() { date -u -d "$(cut -c1-23 <<<"$1")" +%s.%N; }
 tables() { seq 1 "$TABLES" | sed 's/^/sbtest/'; }
 
 # The lower bound: the source writing every table out alone (SELECT ... INTO OUTFILE, two at a time), then the target
-# loading those files alone (LOAD DATA, two at a time, each table in one transaction into an empty table with its indexes).
+# loading those rows alone from local files (LOAD DATA, two tables at a time, 50,000 rows a statement, into tables with the
+# primary key alone, as OmsSync and myloader load them before or beside their secondary indexes).
 lower_bound() {
   local dir=$WORK/outfile
   rm -rf "$dir"; mkdir -p "$dir"
   sql "$DST_PORT" -e "DROP DATABASE IF EXISTS sb_bound; CREATE DATABASE sb_bound"
   for t in $(tables); do
-    sql "$SRC_PORT" -N -e "SHOW CREATE TABLE sbtest.$t" | cut -f2 | sed 's/\\n/\n/g' | sql "$DST_PORT" sb_bound
+    sql "$DST_PORT" sb_bound -e "CREATE TABLE $t (id INT NOT NULL, k INT NOT NULL DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '',
+      pad CHAR(60) NOT NULL DEFAULT '', PRIMARY KEY (id)) ENGINE = InnoDB"
   done
   local start
   start=$(now)
   tables | xargs -P 2 -I{} mariadb --no-defaults -h127.0.0.1 -P"$SRC_PORT" "${USER_ARGS[@]}" \
     -e "SELECT * FROM sbtest.{} INTO OUTFILE '$dir/{}.txt'"
   T_READ=$(minus "$(now)" "$start")
+  for t in $(tables); do split -l 50000 -d -a 4 "$dir/$t.txt" "$dir/$t.part."; rm "$dir/$t.txt"; done
   start=$(now)
-  tables | xargs -P 2 -I{} mariadb --no-defaults -h127.0.0.1 -P"$DST_PORT" "${USER_ARGS[@]}" sb_bound \
-    -e "SET unique_checks = 0, foreign_key_checks = 0, sql_log_bin = 0; BEGIN; LOAD DATA INFILE '$dir/{}.txt' INTO TABLE {}; COMMIT"
+  tables | xargs -P 2 -I{} bash -c 'for f in "$1"/{}.part.*; do echo "LOAD DATA INFILE '"'"'$f'"'"' INTO TABLE {};"; done |
+    mariadb --no-defaults -h127.0.0.1 -P"$2" -uoms -poms-test-pw sb_bound --init-command="SET sql_log_bin = 0"' _ "$dir" "$DST_PORT"
   T_LOAD=$(minus "$(now)" "$start")
   sql "$DST_PORT" -e "DROP DATABASE sb_bound"
   rm -rf "$dir"
@@ -57,27 +60,30 @@ mydumper_load() {
   rm -rf "$dir"
 }
 
-# OmsSync in a home of its own per round; pwsh prints when the module is loaded and the task defined (R <epoch seconds>).
+# OmsSync in a home of its own per round; pwsh prints when the module is loaded and the task defined (R <epoch seconds>)
+# and, at its end, its own CPU time (C <seconds>): the shell's count of its children's CPU would take in the worker pwsh reaps.
 oms_load() {
   omssync -Command "
     $(oms_register)
     New-OmsTask -Name bench-full -Source bsrc -Target bdst -Include 'sbtest.*' -Rename @{ sbtest = 'sb_oms' } -MigrationType Schema,Full -IndexMigration AfterFull | Out-Null
     'R ' + [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
     Start-OmsForward -Name bench-full -Wait | Out-Null
+    'C ' + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds
   " >"$WORK/oms.out"
 }
 
-# Runs one tool, timing it and the servers' CPU: sets T (wall s), SRC_CPU and DST_CPU (s).
+# Runs one tool, timing it, its own processes' CPU and the servers' CPU: sets T (wall s), TOOL_CPU, SRC_CPU and DST_CPU (s).
 measure() {
   local s0 d0 start
   s0=$(cpu "$SRC_PID"); d0=$(cpu "$DST_PID"); start=$(now)
-  "$@"
+  ( "$@"; times >"$WORK/times" )
   T=$(minus "$(now)" "$start")
   SRC_CPU=$(minus "$(cpu "$SRC_PID")" "$s0"); DST_CPU=$(minus "$(cpu "$DST_PID")" "$d0")
+  TOOL_CPU=$(awk '{ for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } } END { printf "%.2f", s }' <(tail -1 "$WORK/times"))
   START=$start
 }
 
-# Where an OmsSync round's time went, from pwsh's mark and the worker's log lines: sets PHASES, WORKER_CPU, PEAK_MB.
+# Where an OmsSync round's time went, from pwsh's marks and the worker's log lines: sets PHASES, WORKER_CPU, PWSH_CPU, PEAK_MB.
 oms_breakdown() {
   local log ready launch started schema copied indexed ended exits
   log=$(find "$OMSSYNC_HOME" -name '*.log' -path '*bench-full*' | head -1)
@@ -94,6 +100,7 @@ oms_breakdown() {
   PHASES+=" schema $(minus "$schema" "$started"), copy $(minus "$copied" "$schema"), index $(minus "$indexed" "$copied"), end $(minus "$ended" "$indexed")"
   WORKER_CPU=$(sed -E 's/.*cpu ([0-9.]+) s.*/\1/' <<<"$exits")
   PEAK_MB=$(sed -E 's/.*peak memory ([0-9]+) MB.*/\1/' <<<"$exits")
+  PWSH_CPU=$(awk '/^C / { printf "%.2f", $2 }' "$WORK/oms.out")
 }
 
 # The target tables hold what the source holds: same row counts and CHECKSUM TABLE values.
@@ -119,14 +126,14 @@ for size in $SIZES; do
     sql "$DST_PORT" -e "DROP DATABASE IF EXISTS sb_my; DROP DATABASE IF EXISTS sb_oms; DROP DATABASE IF EXISTS oms"
     measure mydumper_load
     my_times+=("$T")
-    echo "  round $round: mydumper+myloader $T s (source cpu $SRC_CPU s, target cpu $DST_CPU s)"
+    echo "  round $round: mydumper+myloader $T s (source cpu $SRC_CPU s, target cpu $DST_CPU s, mydumper+myloader cpu $TOOL_CPU s)"
     export OMSSYNC_HOME
     OMSSYNC_HOME=$(mktemp -d "$WORK/home.XXXXXX")
     measure oms_load
     oms_times+=("$T")
     oms_breakdown
     peaks+=("$PEAK_MB")
-    echo "  round $round: OmsSync           $T s (source cpu $SRC_CPU s, target cpu $DST_CPU s, worker cpu $WORKER_CPU s, worker peak RSS $PEAK_MB MB)"
+    echo "  round $round: OmsSync           $T s (source cpu $SRC_CPU s, target cpu $DST_CPU s, worker cpu $WORKER_CPU s, pwsh cpu $PWSH_CPU s, worker peak RSS $PEAK_MB MB)"
     echo "           phases (s): $PHASES"
     stop_workers
   done
