@@ -95,6 +95,9 @@ public sealed class WorkerHost
             cancel.Cancel();
             try { await watcher.ConfigureAwait(false); } catch (OperationCanceledException) { }
             runtime.ReleaseWorker(task.Name, _direction, Environment.ProcessId);
+            // What the worker cost, for whoever sizes the machine: CPU time and peak resident memory (VmHWM on Linux).
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            Log($"worker {Environment.ProcessId} exits: cpu {self.TotalProcessorTime.TotalSeconds:F2} s, peak memory {self.PeakWorkingSet64 >> 20} MB");
         }
     }
 

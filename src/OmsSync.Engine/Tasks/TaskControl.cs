@@ -241,6 +241,7 @@ public sealed class TaskControl
         if (skippedChecks is { Count: > 0 })
             WorkerLogLine.Append(_service.Home.WorkerLog(task.Name, direction), task.Name, direction,
                 $"pre-check(s) skipped at the start (-SkipCheck): {string.Join(", ", skippedChecks)}");
+        WorkerLogLine.Append(_service.Home.WorkerLog(task.Name, direction), task.Name, direction, "starting a worker");
         int pid;
         try
         {
