@@ -53,11 +53,12 @@ internal abstract class StateDialect
     /// <summary>After rows were copied in with their ids, the next id given is past them.</summary>
     public virtual void ResetIdentity(DbConnection connection, DbTransaction transaction, string table) { }
 
-    public static StateDialect For(OmsHome home, StateStoreSettings settings) => settings.Type switch
+    /// <summary>The dialect of the backend; with <paramref name="createDatabase"/> (Set-OmsStateStore) a missing database is created on first use.</summary>
+    public static StateDialect For(OmsHome home, StateStoreSettings settings, bool createDatabase) => settings.Type switch
     {
         StateStoreType.Sqlite => new SqliteStateDialect(home),
-        StateStoreType.MariaDb or StateStoreType.MySql => new MySqlStateDialect(settings, settings.Password(home)),
-        StateStoreType.PostgreSql => new PostgresStateDialect(settings, settings.Password(home)),
+        StateStoreType.MariaDb or StateStoreType.MySql => new MySqlStateDialect(settings, settings.Password(home), createDatabase),
+        StateStoreType.PostgreSql => new PostgresStateDialect(settings, settings.Password(home), createDatabase),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Type, null),
     };
 
@@ -119,7 +120,7 @@ internal sealed class SqliteStateDialect : StateDialect
 }
 
 /// <summary>MariaDB (10.5 or later: column REFERENCES, INSERT ... RETURNING) and MySQL, through MySqlConnector.</summary>
-internal sealed class MySqlStateDialect(StateStoreSettings settings, string password) : StateDialect
+internal sealed class MySqlStateDialect(StateStoreSettings settings, string password, bool createDatabase) : StateDialect
 {
     private const string LockName = "omssync_state_schema";
     private readonly string _connectionString = new MySqlConnectionStringBuilder
@@ -150,7 +151,7 @@ internal sealed class MySqlStateDialect(StateStoreSettings settings, string pass
         {
             connection.Open();
         }
-        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnknownDatabase)
+        catch (MySqlException e) when (createDatabase && e.ErrorCode == MySqlErrorCode.UnknownDatabase)
         {
             CreateDatabase();
             connection.Open();
@@ -192,7 +193,7 @@ internal sealed class MySqlStateDialect(StateStoreSettings settings, string pass
 }
 
 /// <summary>PostgreSQL (12 or later, with ICU for the case-insensitive collation task and data source names use), through Npgsql.</summary>
-internal sealed class PostgresStateDialect(StateStoreSettings settings, string password) : StateDialect
+internal sealed class PostgresStateDialect(StateStoreSettings settings, string password, bool createDatabase) : StateDialect
 {
     private const long LockKey = 0x4F4D5353594E43; // "OMSSYNC"
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder
@@ -219,7 +220,7 @@ internal sealed class PostgresStateDialect(StateStoreSettings settings, string p
         {
             connection.Open();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        catch (PostgresException e) when (createDatabase && e.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
             CreateDatabase();
             connection.Open();

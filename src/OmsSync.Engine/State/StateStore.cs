@@ -12,11 +12,11 @@ public sealed class StateStore
 {
     private readonly StateDialect _dialect;
 
-    private StateStore(OmsHome home, StateStoreSettings settings)
+    private StateStore(OmsHome home, StateStoreSettings settings, bool createDatabase)
     {
         Home = home;
         Settings = settings;
-        _dialect = StateDialect.For(home, settings);
+        _dialect = StateDialect.For(home, settings, createDatabase);
     }
 
     public OmsHome Home { get; }
@@ -28,12 +28,15 @@ public sealed class StateStore
     /// <summary>Opens the home's state store, upgrading its schema to this version's.</summary>
     public static StateStore Open(OmsHome home) => Open(home, StateStoreSettings.Load(home));
 
-    /// <summary>Opens the given backend for the home (whatever its settings file says), upgrading its schema.</summary>
-    public static StateStore Open(OmsHome home, StateStoreSettings settings)
+    /// <summary>
+    /// Opens the given backend for the home (whatever its settings file says), upgrading its schema; creates its database
+    /// when <paramref name="createDatabase"/> says so (choosing the store), never otherwise (a name mistyped stays an error).
+    /// </summary>
+    public static StateStore Open(OmsHome home, StateStoreSettings settings, bool createDatabase = false)
     {
         Kafka.KafkaEndpoint.EnsureNativeLoaded(); // only where to find librdkafka: it loads when a Kafka client is first made
         home.EnsureCreated();
-        var store = new StateStore(home, settings);
+        var store = new StateStore(home, settings, createDatabase);
         using var connection = store.Connect();
         StateSchema.Migrate(store._dialect, connection);
         return store;
@@ -47,7 +50,8 @@ public sealed class StateStore
         }
         catch (DbException e) when (_dialect.Type != StateStoreType.Sqlite)
         {
-            throw new InvalidOperationException($"The state store {Settings} cannot be reached: {e.Message}", e);
+            throw new Errors.OmsException("StateStoreUnreachable", Errors.OmsErrorKind.ConnectionFailed, Settings.ToString(),
+                $"The state store {Settings} cannot be reached: {e.Message} Check it with Get-OmsStateStore; choose it again with Set-OmsStateStore.", e);
         }
     }
 

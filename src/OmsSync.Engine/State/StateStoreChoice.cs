@@ -16,7 +16,8 @@ public static class StateStoreChoice
     public static PlannedOperation<StateStoreSettings> PlanSet(OmsHome home, StateStoreSettings wanted, bool moveExisting, bool force)
     {
         var current = StateStoreSettings.Load(home);
-        var currentStore = HasState(home, current) ? StateStore.Open(home, current) : null;
+        // -Force alone asks nothing of the current store: it may be the server that is gone.
+        var currentStore = (!force || moveExisting) && HasState(home, current) ? StateStore.Open(home, current) : null;
         var held = currentStore is null ? 0 : Count(currentStore);
         if (currentStore is not null)
         {
@@ -52,7 +53,7 @@ public static class StateStoreChoice
     {
         try
         {
-            return StateStore.Open(home, wanted);
+            return StateStore.Open(home, wanted, createDatabase: true);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
         {

@@ -10,7 +10,7 @@ namespace OmsSync.PowerShell.Commands;
 /// Chooses where the home ($OMSSYNC_HOME) keeps its state: the SQLite file (the default), or a database on a MariaDB,
 /// MySQL or PostgreSQL server that cmdlets and workers on several hosts share. The password is stored encrypted.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "OmsStateStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Set, "OmsStateStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsStateStore))]
 public sealed class SetOmsStateStoreCommand : OmsCmdlet
 {

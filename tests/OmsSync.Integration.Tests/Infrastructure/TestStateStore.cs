@@ -23,7 +23,7 @@ public sealed class TestStateStore : IDisposable
     /// <summary>The backends every state-store test runs against.</summary>
     public static TheoryData<StateStoreType> Backends => new() { StateStoreType.Sqlite, StateStoreType.MariaDb, StateStoreType.PostgreSql };
 
-    /// <summary>A home set to the backend (its settings file written), its database not yet created.</summary>
+    /// <summary>A home set to the backend (its settings file written), its database created empty.</summary>
     public static TestStateStore Create(StateStoreType type)
     {
         var home = new OmsHome(Path.Combine(Path.GetTempPath(), "omssync-state-" + Guid.NewGuid().ToString("N")[..12]));
@@ -38,6 +38,20 @@ public sealed class TestStateStore : IDisposable
                 TestServers.User, TestServers.Password),
         };
         settings.Save(home);
+        if (type is StateStoreType.MariaDb or StateStoreType.MySql)
+        {
+            using var connection = new MySqlConnection(TestServers.MySqlConnectionString(TestServers.MariaDbA));
+            connection.Open();
+            using var create = new MySqlCommand($"CREATE DATABASE `{database}`", connection);
+            create.ExecuteNonQuery();
+        }
+        else if (type == StateStoreType.PostgreSql)
+        {
+            using var connection = new NpgsqlConnection(TestPostgres.ConnectionString("postgres"));
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            create.ExecuteNonQuery();
+        }
         return new TestStateStore(home, settings);
     }
 
