@@ -89,5 +89,26 @@ Describe 'Set-OmsStateStore' {
             $stored | Should -Not -BeNullOrEmpty
             Join-Path $stateHome 'state.db' | Should -Not -Exist
         }
+        It 'loses no alert rule that six processes set at once' {
+            $kinds = @{ Lag = '-Threshold 30'; TaskFailed = ''; WorkerRestarted = ''; DdlPaused = ''; Conflicts = '-Threshold 0'; VerificationDifferences = '' }
+            $pwsh = Join-Path $PSScriptRoot '../../bin/pwsh'
+            $module = (Get-Module OmsSync).Path
+            $processes = foreach ($kind in $kinds.Keys) {
+                # Each process changes the task's rules five times; every change reads and rewrites the whole definition.
+                $script = "Import-Module '$module'; foreach (`$i in 1..5) { Set-OmsAlert '$($test.Task)' -Kind $kind $($kinds[$kind]) -ForSeconds `$i -Command true -Confirm:`$false -ErrorAction Stop }"
+                $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
+                foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($arg) }
+                $info.RedirectStandardError = $true
+                [System.Diagnostics.Process]::Start($info)
+            }
+            foreach ($p in $processes) {
+                $errors = $p.StandardError.ReadToEnd()
+                $p.WaitForExit()
+                $p.ExitCode | Should -Be 0 -Because $errors
+            }
+            $rules = (Get-OmsTask $test.Task | Select-Object -First 1).AlertRules
+            ($rules.Kind | ForEach-Object { "$_" } | Sort-Object) | Should -Be ($kinds.Keys | Sort-Object)
+            $rules.ForSeconds | Should -Be 5, 5, 5, 5, 5, 5
+        }
     }
 }

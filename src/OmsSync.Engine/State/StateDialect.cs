@@ -27,7 +27,33 @@ internal abstract class StateDialect
     /// <summary>The statement that lets a transaction break foreign keys until it commits (a task rename).</summary>
     public abstract string DeferForeignKeys { get; }
 
-    public abstract DbConnection Open();
+    /// <summary>With it (Set-OmsStateStore choosing the store) a missing database is created on first use; without it that is an error.</summary>
+    protected bool CreateDatabase { get; init; }
+
+    public DbConnection Open()
+    {
+        var connection = NewConnection();
+        try
+        {
+            connection.Open();
+        }
+        catch (DbException e) when (CreateDatabase && IsMissingDatabase(e))
+        {
+            CreateMissingDatabase();
+            connection.Open();
+        }
+        Configure(connection);
+        return connection;
+    }
+
+    protected abstract DbConnection NewConnection();
+
+    protected virtual bool IsMissingDatabase(DbException e) => false;
+
+    protected virtual void CreateMissingDatabase() { }
+
+    /// <summary>Session settings every connection needs before it is used.</summary>
+    protected virtual void Configure(DbConnection connection) { }
 
     /// <summary>A transaction that writes: it takes its locks as it goes and sees its own writes.</summary>
     public virtual DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction(IsolationLevel.ReadCommitted);
@@ -53,12 +79,11 @@ internal abstract class StateDialect
     /// <summary>After rows were copied in with their ids, the next id given is past them.</summary>
     public virtual void ResetIdentity(DbConnection connection, DbTransaction transaction, string table) { }
 
-    /// <summary>The dialect of the backend; with <paramref name="createDatabase"/> (Set-OmsStateStore) a missing database is created on first use.</summary>
     public static StateDialect For(OmsHome home, StateStoreSettings settings, bool createDatabase) => settings.Type switch
     {
         StateStoreType.Sqlite => new SqliteStateDialect(home),
-        StateStoreType.MariaDb or StateStoreType.MySql => new MySqlStateDialect(settings, settings.Password(home), createDatabase),
-        StateStoreType.PostgreSql => new PostgresStateDialect(settings, settings.Password(home), createDatabase),
+        StateStoreType.MariaDb or StateStoreType.MySql => new MySqlStateDialect(settings, settings.Password(home)) { CreateDatabase = createDatabase },
+        StateStoreType.PostgreSql => new PostgresStateDialect(settings, settings.Password(home)) { CreateDatabase = createDatabase },
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Type, null),
     };
 
@@ -101,13 +126,10 @@ internal sealed class SqliteStateDialect : StateDialect
 
     public override string DeferForeignKeys => "PRAGMA defer_foreign_keys = ON";
 
-    public override DbConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+    protected override DbConnection NewConnection() => new SqliteConnection(_connectionString);
+
+    protected override void Configure(DbConnection connection) =>
         Run(connection, "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
-        return connection;
-    }
 
     // BEGIN IMMEDIATE takes the file's write lock first, so two writers serialise instead of failing at their first write.
     public override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
@@ -120,7 +142,7 @@ internal sealed class SqliteStateDialect : StateDialect
 }
 
 /// <summary>MariaDB (10.5 or later: column REFERENCES, INSERT ... RETURNING) and MySQL, through MySqlConnector.</summary>
-internal sealed class MySqlStateDialect(StateStoreSettings settings, string password, bool createDatabase) : StateDialect
+internal sealed class MySqlStateDialect(StateStoreSettings settings, string password) : StateDialect
 {
     private const string LockName = "omssync_state_schema";
     private readonly string _connectionString = new MySqlConnectionStringBuilder
@@ -144,24 +166,15 @@ internal sealed class MySqlStateDialect(StateStoreSettings settings, string pass
 
     public override string DeferForeignKeys => "SET foreign_key_checks = 0";
 
-    public override DbConnection Open()
-    {
-        var connection = new MySqlConnection(_connectionString);
-        try
-        {
-            connection.Open();
-        }
-        catch (MySqlException e) when (createDatabase && e.ErrorCode == MySqlErrorCode.UnknownDatabase)
-        {
-            CreateDatabase();
-            connection.Open();
-        }
-        // "database" is a column of data_sources: double quotes name it in every backend.
-        Run(connection, "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'), SESSION time_zone = '+00:00'");
-        return connection;
-    }
+    protected override DbConnection NewConnection() => new MySqlConnection(_connectionString);
 
-    private void CreateDatabase()
+    // "database" is a column of data_sources: double quotes name it in every backend.
+    protected override void Configure(DbConnection connection) =>
+        Run(connection, "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'), SESSION time_zone = '+00:00'");
+
+    protected override bool IsMissingDatabase(DbException e) => e is MySqlException { ErrorCode: MySqlErrorCode.UnknownDatabase };
+
+    protected override void CreateMissingDatabase()
     {
         var builder = new MySqlConnectionStringBuilder(_connectionString) { Database = "" };
         using var connection = new MySqlConnection(builder.ConnectionString);
@@ -193,7 +206,7 @@ internal sealed class MySqlStateDialect(StateStoreSettings settings, string pass
 }
 
 /// <summary>PostgreSQL (12 or later, with ICU for the case-insensitive collation task and data source names use), through Npgsql.</summary>
-internal sealed class PostgresStateDialect(StateStoreSettings settings, string password, bool createDatabase) : StateDialect
+internal sealed class PostgresStateDialect(StateStoreSettings settings, string password) : StateDialect
 {
     private const long LockKey = 0x4F4D5353594E43; // "OMSSYNC"
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder
@@ -213,22 +226,11 @@ internal sealed class PostgresStateDialect(StateStoreSettings settings, string p
     // References are checked at commit only where a transaction says so (a task rename), immediately otherwise.
     public override string DeferForeignKeys => "SET CONSTRAINTS ALL DEFERRED";
 
-    public override DbConnection Open()
-    {
-        var connection = new NpgsqlConnection(_connectionString);
-        try
-        {
-            connection.Open();
-        }
-        catch (PostgresException e) when (createDatabase && e.SqlState == PostgresErrorCodes.InvalidCatalogName)
-        {
-            CreateDatabase();
-            connection.Open();
-        }
-        return connection;
-    }
+    protected override DbConnection NewConnection() => new NpgsqlConnection(_connectionString);
 
-    private void CreateDatabase()
+    protected override bool IsMissingDatabase(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName };
+
+    protected override void CreateMissingDatabase()
     {
         var builder = new NpgsqlConnectionStringBuilder(_connectionString) { Database = "postgres", Pooling = false };
         using var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -242,8 +244,6 @@ internal sealed class PostgresStateDialect(StateStoreSettings settings, string p
             // Another process created it first.
         }
     }
-
-    public override string Translate(string sql) => sql;
 
     public override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

@@ -251,6 +251,8 @@ internal static class StateSchema
     /// </summary>
     public static void Migrate(StateDialect dialect, DbConnection connection)
     {
+        // Every cmdlet and worker opens the store: one that is up to date is not locked to be told so.
+        if (dialect.Type != StateStoreType.Sqlite && AppliedSteps(connection) == Steps.Length) return;
         dialect.LockSchema(connection);
         try
         {
@@ -276,7 +278,7 @@ internal static class StateSchema
     private static void MigrateServer(StateDialect dialect, DbConnection connection)
     {
         Run(connection, null, dialect.Render("CREATE TABLE IF NOT EXISTS schema_steps (step {int} NOT NULL PRIMARY KEY, applied {key} NOT NULL)"));
-        var version = Convert.ToInt64(Scalar(connection, null, "SELECT COALESCE(MAX(step), 0) FROM schema_steps"));
+        var version = AppliedSteps(connection);
         CheckNotNewer(version, $"{connection.DataSource}/{connection.Database}");
         if (version == Steps.Length) return;
         dialect.Prepare(connection);
@@ -288,6 +290,19 @@ internal static class StateSchema
             // Beside the lock, the step's key: a second process recording the same step fails instead of applying it twice.
             Run(connection, transaction, $"INSERT INTO schema_steps(step, applied) VALUES ({step + 1}, '{DateTimeOffset.UtcNow:O}')");
             transaction.Commit();
+        }
+    }
+
+    /// <summary>The steps a server store has applied; -1 before its first (no schema_steps yet).</summary>
+    private static long AppliedSteps(DbConnection connection)
+    {
+        try
+        {
+            return Convert.ToInt64(Scalar(connection, null, "SELECT COALESCE(MAX(step), 0) FROM schema_steps"));
+        }
+        catch (DbException)
+        {
+            return -1;
         }
     }
 

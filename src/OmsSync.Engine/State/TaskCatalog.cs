@@ -77,6 +77,17 @@ public sealed class TaskCatalog
             return changed;
         });
 
+    /// <summary>
+    /// Stores <paramref name="changed"/> in place of the task as <paramref name="read"/> earlier, provided nobody changed
+    /// it since (compare-and-set on the stored definition): a change planned from what another process has overwritten
+    /// since is refused, not allowed to undo it.
+    /// </summary>
+    public void Replace(MigrationTask read, MigrationTask changed) =>
+        Modify(read.Name, stored => JsonSerializer.Serialize(stored, Json) == JsonSerializer.Serialize(read, Json)
+            ? changed
+            : throw new OmsException("TaskChanged", OmsErrorKind.InvalidState, read.Name,
+                $"Task '{read.Name}' was changed by another command since this one read it. Look at it with Get-OmsTask and run the change again."));
+
     /// <summary>The state tables that refer to a task by name, besides <c>tasks</c> itself.</summary>
     private static readonly string[] TaskTables =
         ["task_runtime", "table_progress", "chunk_plans", "conflicts", "schema_history", "verification_runs", "ddl_log", "cutovers", "cutover_steps", "alerts", "table_windows"];

@@ -63,6 +63,13 @@ public sealed class StateStoreTests
         alerts.Clear(alert);
         Assert.Empty(alerts.List("t1", activeOnly: true));
 
+        // A change planned from a definition another process has changed since is refused (compare-and-set).
+        var read = tasks.Get("t1");
+        tasks.Modify("t1", stored => stored with { Labels = ["first"] });
+        Assert.Equal("TaskChanged", Assert.Throws<OmsException>(() => tasks.Replace(read, read with { Labels = ["second"] })).ErrorId);
+        tasks.Replace(tasks.Get("t1"), tasks.Get("t1") with { Labels = ["second"] });
+        Assert.Equal(["second"], tasks.Get("t1").Labels);
+
         tasks.Rename("t1", tasks.Get("t1") with { Name = "t2" });
         Assert.Equal("0-1-7", runtime.Get("t2", Direction.Forward).Position);
         Assert.Single(runtime.TableProgress("t2"));
