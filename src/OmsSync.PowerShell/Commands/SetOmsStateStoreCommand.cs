@@ -7,8 +7,8 @@ using OmsSync.PowerShell.Output;
 namespace OmsSync.PowerShell.Commands;
 
 /// <summary>
-/// Chooses where the home ($OMSSYNC_HOME) keeps its state: the SQLite file (the default), or a database on a MariaDB,
-/// MySQL or PostgreSQL server that cmdlets and workers on several hosts share. The password is stored encrypted.
+/// Chooses where the home ($OMSSYNC_HOME) keeps its state: the SQLite file (the default), or a database on a MariaDB
+/// or PostgreSQL server that cmdlets and workers on several hosts share. The password is stored encrypted.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OmsStateStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OmsStateStore))]
