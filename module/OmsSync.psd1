@@ -17,7 +17,8 @@
         'Start-OmsForward', 'Suspend-OmsTask', 'Resume-OmsTask', 'Stop-OmsTask',
         'Enable-OmsReverse', 'Get-OmsConflict', 'Set-OmsConflictPolicy', 'Resolve-OmsConflict', 'Export-OmsConflict',
         'Start-OmsVerification', 'Get-OmsVerificationResult', 'Repair-OmsDifference', 'Stop-OmsVerification',
-        'Get-OmsDdl', 'Skip-OmsDdl', 'Switch-OmsTask', 'Export-OmsTask', 'Import-OmsTask', 'Copy-OmsTask', 'Rename-OmsTask', 'Set-OmsAlert', 'Get-OmsAlert'
+        'Get-OmsDdl', 'Skip-OmsDdl', 'Switch-OmsTask', 'Export-OmsTask', 'Import-OmsTask', 'Copy-OmsTask', 'Rename-OmsTask', 'Set-OmsAlert', 'Get-OmsAlert',
+        'Set-OmsStateStore', 'Get-OmsStateStore'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -4,7 +4,7 @@
 function Test-CmdletContract {
     param(
         [Parameter(Mandatory)] [string] $Name,
-        [Parameter(Mandatory)] [string[]] $Parameters,
+        [Parameter(Mandatory)] [AllowEmptyCollection()] [string[]] $Parameters,
         [string[]] $Sets = @('__AllParameterSets'),
         [string[]] $Mandatory = @(),
         [string[]] $ByValue = @(),

@@ -69,6 +69,13 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
         $null = New-OmsTask shop-test -Source dc1 -Target dc2 -Include 'shop.audit_log' -Rename @{ shop = 'shop_test' } -MigrationType Schema, Full -Label test
     }
 
+    # Back to the home's SQLite file, the server store's database dropped.
+    function Reset-TestStateStore {
+        Set-OmsStateStore Sqlite -Force -Confirm:$false
+        [MySqlConnector.MySqlConnection]::ClearAllPools()
+        Invoke-TestSql MariaDbA 'DROP DATABASE IF EXISTS omssync_meta'
+    }
+
     # What an example needs beyond the world, run first in its scope; and the world it starts from.
     $setups = @{
         'New-OmsDataSource#1' = @{ World = 'Empty' }
@@ -93,6 +100,11 @@ INSERT INTO shop.audit_log (id, what) VALUES (1, 'seeded');
                 (Get-OmsVerificationResult sales-2025 | Measure-Object Differences -Sum).Sum | Should -Be 0
             } }
         'Rename-OmsTask#1' = @{ After = { Get-OmsTask shop-nightly-2026 | Should -Not -BeNullOrEmpty } }
+        # The state store examples use a database of their own on the source server, and go back to the home's file after.
+        'Set-OmsStateStore#1' = @{ World = 'Empty'; Before = "Invoke-TestSql MariaDbA 'DROP DATABASE IF EXISTS omssync_meta'"
+            After = { "$((Get-OmsStateStore).Type)" | Should -Be 'MariaDb'; Reset-TestStateStore } }
+        'Set-OmsStateStore#2' = @{ Before = "Invoke-TestSql MariaDbA 'DROP DATABASE IF EXISTS omssync_meta'"
+            After = { (Get-OmsTask shop-to-dr | Select-Object -First 1).Name | Should -Be 'shop-to-dr'; Reset-TestStateStore } }
         'Copy-OmsTask#1' = @{ After = { (Get-OmsTask shop-nightly-test).Target | Should -Be 'test-2' } }
         'Resume-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-to-dr -WarningAction SilentlyContinue' }
         'Set-OmsTask#1' = @{ Before = 'Stop-OmsTask shop-sync -WarningAction SilentlyContinue' }

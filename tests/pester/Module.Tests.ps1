@@ -15,11 +15,11 @@ Describe 'The OmsSync module' {
             $manifest.PowerShellVersion | Should -Be '7.4'
             $manifest.CompatiblePSEditions | Should -Be 'Core'
         }
-        It 'exports exactly the 32 cmdlets' {
+        It 'exports exactly the 34 cmdlets' {
             $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @(
-                'Copy-OmsTask', 'Enable-OmsReverse', 'Export-OmsConflict', 'Export-OmsTask', 'Get-OmsAlert', 'Get-OmsConflict', 'Get-OmsDataSource', 'Get-OmsDdl', 'Get-OmsTask', 'Get-OmsVerificationResult',
+                'Copy-OmsTask', 'Enable-OmsReverse', 'Export-OmsConflict', 'Export-OmsTask', 'Get-OmsAlert', 'Get-OmsConflict', 'Get-OmsDataSource', 'Get-OmsDdl', 'Get-OmsStateStore', 'Get-OmsTask', 'Get-OmsVerificationResult',
                 'Import-OmsTask', 'New-OmsDataSource', 'New-OmsTask', 'Remove-OmsDataSource', 'Remove-OmsTask', 'Rename-OmsTask', 'Repair-OmsDifference', 'Resolve-OmsConflict', 'Resume-OmsTask',
-                'Set-OmsAlert', 'Set-OmsConflictPolicy', 'Set-OmsDataSource', 'Set-OmsTask', 'Skip-OmsDdl', 'Start-OmsForward', 'Start-OmsVerification', 'Stop-OmsTask',
+                'Set-OmsAlert', 'Set-OmsConflictPolicy', 'Set-OmsDataSource', 'Set-OmsStateStore', 'Set-OmsTask', 'Skip-OmsDdl', 'Start-OmsForward', 'Start-OmsVerification', 'Stop-OmsTask',
                 'Stop-OmsVerification', 'Suspend-OmsTask', 'Switch-OmsTask', 'Test-OmsDataSource', 'Test-OmsTask')
         }
         It 'is built for net8.0 against PowerShellStandard.Library, so that pwsh 7.4 loads it' {

@@ -34,13 +34,14 @@ public sealed class AlertService
         var action = remove ? $"Remove the {rule.Kind} alert rule" : $"Alert on {Describe(rule)}";
         return new PlannedOperation<IReadOnlyList<AlertRule>>(task.Name, action, (_, _) =>
         {
-            // Read again: another rule may have been set since the plan was made.
-            var current = _service.Tasks.Get(task.Name);
-            var updated = current.AlertRules.Where(r => r.Kind != rule.Kind).Concat(remove ? [] : [rule]).OrderBy(r => r.Kind).ToList();
-            _service.Tasks.Update(current with { AlertRules = updated });
+            // Read again under the row's lock: another rule may have been set since the plan was made.
+            var current = _service.Tasks.Modify(task.Name, stored => stored with
+            {
+                AlertRules = stored.AlertRules.Where(r => r.Kind != rule.Kind).Concat(remove ? [] : [rule]).OrderBy(r => r.Kind).ToList(),
+            });
             // The supervisor evaluates the rules; a task that has run may have none watching it now (it left when idle).
             if (!remove && _service.Runtime.List(current.Name).Any(r => r.Status != Model.TaskStatus.Created)) _service.EnsureSupervisor();
-            return Task.FromResult<IReadOnlyList<AlertRule>>(updated);
+            return Task.FromResult<IReadOnlyList<AlertRule>>(current.AlertRules);
         });
     }
 

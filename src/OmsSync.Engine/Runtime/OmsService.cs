@@ -13,7 +13,7 @@ namespace OmsSync.Engine.Runtime;
 /// </summary>
 public sealed class OmsService
 {
-    private OmsService(StateStore store)
+    internal OmsService(StateStore store)
     {
         Store = store;
         DataSources = new DataSourceCatalog(store);

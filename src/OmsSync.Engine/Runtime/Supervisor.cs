@@ -62,7 +62,7 @@ public sealed class Supervisor
             {
                 wanted |= alerts.Evaluate();
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
             {
                 _log($"alerts not evaluated this time: {e.Message}");
             }

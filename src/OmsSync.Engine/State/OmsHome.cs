@@ -3,8 +3,9 @@ using OmsSync.Engine.Model;
 namespace OmsSync.Engine.State;
 
 /// <summary>
-/// Where OmsSync keeps its state: $OMSSYNC_HOME, else ~/.omssync. Holds state.db (SQLite),
-/// the key that encrypts credentials, worker locks, worker logs and spilled transactions.
+/// Where OmsSync keeps its state: $OMSSYNC_HOME, else ~/.omssync. Holds state.db (SQLite) or state-store.json (the
+/// server the state is kept on instead), the key that encrypts credentials, worker locks, worker logs and spilled
+/// transactions.
 /// </summary>
 public sealed class OmsHome
 {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using OmsSync.Engine.Model;
 
@@ -21,12 +22,14 @@ public sealed class SchemaHistory
         long fileSequence, long position) =>
         _store.Execute(
             """
-            INSERT OR REPLACE INTO schema_history(task, direction, database_name, table_name, file_seq, position, schema_json, mapping_json, member)
-            VALUES ($t, $d, $db, $tb, $f, $p, $j, $m, $member)
+            INSERT INTO schema_history(task, direction, database_name, table_name, file_seq, position, schema_json, mapping_json, member)
+            VALUES (@t, @d, @db, @tb, @f, @p, @j, @m, @member)
+            ON CONFLICT(task, direction, database_name, table_name, file_seq, position) DO UPDATE SET
+                schema_json = excluded.schema_json, mapping_json = excluded.mapping_json, member = excluded.member
             """,
-            ("$t", task), ("$d", direction.ToString()), ("$db", database), ("$tb", table),
-            ("$f", fileSequence), ("$p", position), ("$j", JsonSerializer.Serialize(schema)),
-            ("$m", mapping is null ? null : JsonSerializer.Serialize(mapping)), ("$member", member ? 1 : 0));
+            ("@t", task), ("@d", direction.ToString()), ("@db", database), ("@tb", table),
+            ("@f", fileSequence), ("@p", position), ("@j", JsonSerializer.Serialize(schema)),
+            ("@m", mapping is null ? null : JsonSerializer.Serialize(mapping)), ("@member", member ? 1 : 0));
 
     /// <summary>The newest version at or before the position, or null when none was recorded or the table was gone there.</summary>
     public TableSchema? Find(string task, Direction direction, string database, string table, long fileSequence, long position) =>
@@ -37,11 +40,11 @@ public sealed class SchemaHistory
         _store.Query(
             """
             SELECT database_name, table_name, schema_json, mapping_json, member FROM schema_history
-            WHERE task = $t AND direction = $d AND database_name = $db AND table_name = $tb
-              AND (file_seq < $f OR (file_seq = $f AND position <= $p))
+            WHERE task = @t AND direction = @d AND database_name = @db AND table_name = @tb
+              AND (file_seq < @f OR (file_seq = @f AND position <= @p))
             ORDER BY file_seq DESC, position DESC LIMIT 1
             """,
-            Map, ("$t", task), ("$d", direction.ToString()), ("$db", database), ("$tb", table), ("$f", fileSequence), ("$p", position))
+            Map, ("@t", task), ("@d", direction.ToString()), ("@db", database), ("@tb", table), ("@f", fileSequence), ("@p", position))
             .SingleOrDefault();
 
     /// <summary>The newest version of every table recorded at or before the position.</summary>
@@ -50,21 +53,21 @@ public sealed class SchemaHistory
         var rows = _store.Query(
             """
             SELECT database_name, table_name, schema_json, mapping_json, member FROM schema_history
-            WHERE task = $t AND direction = $d AND (file_seq < $f OR (file_seq = $f AND position <= $p))
+            WHERE task = @t AND direction = @d AND (file_seq < @f OR (file_seq = @f AND position <= @p))
             ORDER BY file_seq, position
             """,
-            Map, ("$t", task), ("$d", direction.ToString()), ("$f", fileSequence), ("$p", position));
+            Map, ("@t", task), ("@d", direction.ToString()), ("@f", fileSequence), ("@p", position));
         var latest = new Dictionary<(string, string), SchemaVersion>();
         foreach (var row in rows) latest[(row.Database, row.Table)] = row;
         return latest.Values.ToList();
     }
 
-    private static SchemaVersion Map(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+    private static SchemaVersion Map(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<TableSchema>(r.GetString(2)),
             r.IsDBNull(3) ? null : JsonSerializer.Deserialize<TableMapping>(r.GetString(3)), r.GetInt64(4) != 0);
 
     public void Forget(string task, Direction direction) =>
-        _store.Execute("DELETE FROM schema_history WHERE task = $t AND direction = $d", ("$t", task), ("$d", direction.ToString()));
+        _store.Execute("DELETE FROM schema_history WHERE task = @t AND direction = @d", ("@t", task), ("@d", direction.ToString()));
 }
 
 /// <summary>

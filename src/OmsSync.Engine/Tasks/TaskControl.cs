@@ -157,16 +157,12 @@ public sealed class TaskControl
         {
             if (rule is not null)
             {
-                var current = _service.Tasks.Get(task.Name);
-                _service.Tasks.Update(current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
+                _service.Tasks.Modify(task.Name, current => current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
             }
             if (reverseDml is { } kinds)
-                _service.Tasks.Update(_service.Tasks.Get(task.Name) with { ReverseDmlTypes = kinds });
+                _service.Tasks.Modify(task.Name, current => current with { ReverseDmlTypes = kinds });
             if (limits is { IsEmpty: false })
-            {
-                var current = _service.Tasks.Get(task.Name);
-                _service.Tasks.Update(current with { ReverseLimits = limits.Over(current.ReverseLimits) });
-            }
+                _service.Tasks.Modify(task.Name, current => current with { ReverseLimits = limits.Over(current.ReverseLimits) });
             return Task.FromResult(Launch(_service.Tasks.Get(task.Name), Direction.Reverse, notes, skipped));
         });
     }
@@ -226,8 +222,7 @@ public sealed class TaskControl
         await ConflictRuleCheck.CheckAgainstTablesAsync(_service, task, rule, cancellationToken).ConfigureAwait(false);
         return new PlannedOperation<ConflictRule>($"{task.Name}: {rule}", "Set conflict policy", (_, _) =>
         {
-            var current = _service.Tasks.Get(task.Name);
-            _service.Tasks.Update(current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
+            _service.Tasks.Modify(task.Name, current => current with { ConflictRules = ConflictRule.Set(current.ConflictRules, rule) });
             return Task.FromResult(rule);
         });
     }

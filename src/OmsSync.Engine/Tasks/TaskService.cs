@@ -313,7 +313,7 @@ public sealed class TaskService
             async (_, cancellationToken) =>
             {
                 if (objectChanges.Count > 0 && hasRun) await CheckStayingTablesAsync(task, changed, cancellationToken).ConfigureAwait(false);
-                _service.Tasks.Update(changed);
+                _service.Tasks.Replace(task, changed);
                 if (change.StartTimestampGiven && hasRun)
                     await _service.ResetIncrementalStartAsync(task.Name, cancellationToken).ConfigureAwait(false);
                 return Directions(_service.Tasks.Get(task.Name));
