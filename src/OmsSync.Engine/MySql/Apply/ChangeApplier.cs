@@ -18,8 +18,9 @@ namespace OmsSync.Engine.MySql.Apply;
 /// exactly one row, all went through. Otherwise the run is rolled back and sent again with SELECT ROW_COUNT()
 /// after every statement: the first that changed nothing or hit a duplicate key marks a possible conflict.
 /// Because the statements after it already ran, the target is rolled back to the savepoint again, the ones
-/// before it are written again, and the suspect change is handled on its own, reading the target row as it
-/// is at that point. So conflicts are judged in exact source order, and the common case costs one round trip.
+/// before it are written again (checked to change what they changed before: another writer may have slipped in
+/// at the rollback), and the suspect change is handled on its own, reading the target row as it is at that
+/// point. So conflicts are judged in exact source order, and the common case costs one round trip.
 /// </remarks>
 internal sealed class ChangeApplier
 {
