@@ -23,7 +23,7 @@ public sealed class DataSourceService
     {
         if (CheckName(name) is { } invalid) throw invalid;
         if (kafka is not null && kind != DataSourceKind.Kafka)
-            throw Invalid("KafkaOptionWithoutKafka", name, $"-SecurityProtocol, -SaslMechanism and -CaCertificate say how Kafka is reached, but the type is {kind}. Leave them out, or give -Type Kafka.");
+            throw KafkaOptionWithoutKafka(name, kind);
         var source = new DataSource
         {
             Name = name,
@@ -47,7 +47,7 @@ public sealed class DataSourceService
         var current = _service.DataSources.Get(name);
         var kind = change.Kind ?? current.Kind;
         if (change.ChangesKafka && kind != DataSourceKind.Kafka)
-            throw Invalid("KafkaOptionWithoutKafka", current.Name, $"-SecurityProtocol, -SaslMechanism and -CaCertificate say how Kafka is reached, but '{current.Name}' is {kind}. Leave them out, or give -Type Kafka.");
+            throw KafkaOptionWithoutKafka(current.Name, kind);
         var kafka = kind != DataSourceKind.Kafka ? null : (current.Kafka ?? new KafkaSecurity()) with
         {
             Protocol = change.SecurityProtocol ?? current.Kafka?.Protocol ?? KafkaProtocol.Plaintext,
@@ -137,6 +137,9 @@ public sealed class DataSourceService
         string.IsNullOrWhiteSpace(user?.TrimStart('\\'))
             ? throw Invalid("InvalidCredential", source, "The credential has no user name. Pass -Credential (Get-Credential oms) or a PSCredential with the database user.")
             : user.TrimStart('\\');
+
+    private static OmsException KafkaOptionWithoutKafka(string name, DataSourceKind kind) =>
+        Invalid("KafkaOptionWithoutKafka", name, $"-SecurityProtocol, -SaslMechanism and -CaCertificate say how Kafka is reached, but '{name}' is {kind}. Leave them out, or give -Type Kafka.");
 
     private static OmsException Invalid(string errorId, string? target, string message) => new(errorId, OmsErrorKind.InvalidArgument, target, message);
 }

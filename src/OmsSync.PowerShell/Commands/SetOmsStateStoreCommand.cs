@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OmsSync.Engine.Model;
 using OmsSync.Engine.Errors;
 using OmsSync.Engine.State;
 using OmsSync.PowerShell.Internal;
@@ -56,7 +57,8 @@ public sealed class SetOmsStateStoreCommand : OmsCmdlet
             if (Server is null || Database is null || Credential is null)
                 throw new OmsException("StateStoreIncomplete", OmsErrorKind.InvalidArgument, Type.ToString(),
                     $"A {Type} state store needs -Server, -Database and -Credential.");
-            var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : Type == StateStoreType.PostgreSql ? 5432 : 3306;
+            var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port
+                : (Type == StateStoreType.PostgreSql ? DataSourceKind.PostgreSql : DataSourceKind.MariaDb).DefaultPort();
             wanted = StateStoreSettings.ForServer(home, Type, Server, port, Database, Credential.UserName, Credential.GetNetworkCredential().Password);
         }
         if (Perform(StateStoreChoice.PlanSet(home, wanted, MoveExisting, Force), out var chosen) && PassThru)

@@ -148,22 +148,9 @@ internal sealed class ChangeApplier
             }
             // Something did not go through: run it again with a row count after every statement to find the first.
             await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
-            sql.Clear().Append("SAVEPOINT oms_run;\n");
-            for (var i = start; i < end; i++)
-            {
-                StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
-            }
             counts.Clear();
-            var failed = false;
-            try
-            {
-                await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
-            }
-            catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
-            {
-                failed = true; // the statement at counts.Count failed alone; nothing after it ran
-                await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
-            }
+            // On a key collision the statement at counts.Count failed alone; nothing after it ran.
+            var failed = !await CountedRunAsync(target, transaction, changes, start, end, counts, cancellationToken).ConfigureAwait(false);
             var suspect = counts.IndexOf(0);
             if (suspect < 0 && !failed)
             {
@@ -197,22 +184,33 @@ internal sealed class ChangeApplier
         int start, List<long> expected, CancellationToken cancellationToken)
     {
         await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
-        var sql = new StringBuilder();
-        for (var i = start; i < start + expected.Count; i++)
-            StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
         var counts = new List<long>();
+        if (await CountedRunAsync(target, transaction, changes, start, start + expected.Count, counts, cancellationToken).ConfigureAwait(false)
+            && counts.SequenceEqual(expected)) return true;
+        await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
+    /// Writes changes [start, end) with a SAVEPOINT first and each change's row count read after it into
+    /// <paramref name="counts"/>; false when one hit a duplicate key (it failed alone, nothing after it ran).
+    /// </summary>
+    private static async Task<bool> CountedRunAsync(MySqlConnection target, MySqlTransaction transaction, IReadOnlyList<(TableApplyPlan Plan, RowChange Change)> changes,
+        int start, int end, List<long> counts, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("SAVEPOINT oms_run;\n");
+        for (var i = start; i < end; i++)
+            StrictStatement(sql, changes[i].Plan, changes[i].Change, ";\nSELECT ROW_COUNT();\n");
         try
         {
             await ExecuteAsync(target, transaction, sql, counts, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (MySqlException e) when (MySqlConflictRows.IsKeyCollision(e))
         {
-            await ResetChecksAsync(target, transaction, changes, start, start + expected.Count, cancellationToken).ConfigureAwait(false);
-            counts.Add(-1);
+            await ResetChecksAsync(target, transaction, changes, start, end, cancellationToken).ConfigureAwait(false);
+            return false;
         }
-        if (counts.SequenceEqual(expected)) return true;
-        await ApplyCommands.ExecuteAsync(target, transaction, "ROLLBACK TO SAVEPOINT oms_run", cancellationToken).ConfigureAwait(false);
-        return false;
     }
 
     /// <summary>

@@ -128,20 +128,8 @@ internal sealed class PostgresChangeApplier
     /// </summary>
     private static async Task<bool> RedoneAsync(NpgsqlConnection target, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
     {
-        await using (var batch = new NpgsqlBatch(target, transaction))
-        {
-            foreach (var statement in statements)
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
-            try
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                if (FirstUnchanged(batch, statements.Count) < 0) return true;
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation)
-            {
-                // broke a key: the run goes again from its start
-            }
-        }
+        // The rollback takes the savepoint's place at the head of the batch, so the first run's check serves.
+        if (await FirstFailedAsync(target, transaction, statements, cancellationToken).ConfigureAwait(false) < 0) return true;
         await ExecuteAsync(target, transaction, ["ROLLBACK TO SAVEPOINT oms_run"], cancellationToken).ConfigureAwait(false);
         return false;
     }
